@@ -1,0 +1,373 @@
+//! The interface between the scan engine and analyzers.
+//!
+//! The engine walks, types and opens files; an [`Analyzer`] only looks at one
+//! [`FileInput`] at a time and reports into an [`AnalysisContext`]. Analyzers depend on
+//! this crate only, never on the engine or on each other.
+
+use crate::kind::FileKind;
+use crate::report::{Asset, ErrorKind, ErrorRecord};
+use crate::rule::Rule;
+use crate::severity::Severity;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Cursor, Read, Seek};
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// Number of leading bytes the engine reads to type a file and hands to analyzers.
+pub const HEAD_LEN: usize = 8192;
+
+/// A readable, seekable byte stream.
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// Where the bytes of a file are.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// A file on disk (a regular file, or an archive member spilled to a temporary file).
+    Path(&'a Path),
+    /// An archive member held in memory.
+    Bytes(&'a [u8]),
+}
+
+/// SHA-256 and line count of a whole file, computed in one streaming pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest256 {
+    pub sha256: String,
+    /// Number of `\n` bytes.
+    pub newlines: u64,
+}
+
+/// The container a file was found in.
+#[derive(Debug, Clone)]
+pub struct ParentInfo {
+    /// Display path of the container.
+    pub path: String,
+    pub kind: FileKind,
+}
+
+/// One file (or archive member) handed to analyzers.
+pub struct FileInput<'a> {
+    /// Display path: relative to the scan root; archive members as `outer.zip!inner`.
+    pub path: &'a str,
+    /// Path on disk of the file, or of the outermost archive for members.
+    pub disk_path: &'a Path,
+    pub kind: FileKind,
+    pub size: u64,
+    /// The first [`HEAD_LEN`] bytes (fewer for small files).
+    pub head: &'a [u8],
+    pub source: Source<'a>,
+    /// The container this file came from, if any.
+    pub parent: Option<&'a ParentInfo>,
+    /// Member names, when the file is a zip-like container.
+    pub members: Option<&'a [String]>,
+    digest: OnceLock<Result<Digest256, String>>,
+}
+
+impl<'a> FileInput<'a> {
+    pub fn new(
+        path: &'a str,
+        disk_path: &'a Path,
+        kind: FileKind,
+        size: u64,
+        head: &'a [u8],
+        source: Source<'a>,
+    ) -> Self {
+        FileInput {
+            path,
+            disk_path,
+            kind,
+            size,
+            head,
+            source,
+            parent: None,
+            members: None,
+            digest: OnceLock::new(),
+        }
+    }
+
+    pub fn with_parent(mut self, parent: Option<&'a ParentInfo>) -> Self {
+        self.parent = parent;
+        self
+    }
+
+    pub fn with_members(mut self, members: Option<&'a [String]>) -> Self {
+        self.members = members;
+        self
+    }
+
+    /// File name: the last path component (inside an archive, of the member).
+    pub fn file_name(&self) -> &'a str {
+        let inner = self.path.rsplit('!').next().unwrap_or(self.path);
+        inner.rsplit(['/', '\\']).next().unwrap_or(inner)
+    }
+
+    /// Lower-case extension of [`file_name`](Self::file_name), without the dot.
+    pub fn extension(&self) -> String {
+        let name = self.file_name();
+        match name.rfind('.') {
+            Some(i) if i > 0 => name[i + 1..].to_ascii_lowercase(),
+            _ => String::new(),
+        }
+    }
+
+    /// Opens the content for streaming reads.
+    pub fn open(&self) -> io::Result<Box<dyn ReadSeek + 'a>> {
+        match self.source {
+            Source::Path(p) => Ok(Box::new(io::BufReader::with_capacity(
+                64 * 1024,
+                File::open(p)?,
+            ))),
+            Source::Bytes(b) => Ok(Box::new(Cursor::new(b))),
+        }
+    }
+
+    /// Reads the whole content when it is at most `max` bytes; `Ok(None)` when larger.
+    pub fn read_all(&self, max: u64) -> io::Result<Option<Vec<u8>>> {
+        if self.size > max {
+            return Ok(None);
+        }
+        match self.source {
+            Source::Bytes(b) => Ok(Some(b.to_vec())),
+            Source::Path(_) => {
+                let mut buf = Vec::with_capacity(self.size as usize);
+                self.open()?.take(max + 1).read_to_end(&mut buf)?;
+                if buf.len() as u64 > max {
+                    return Ok(None);
+                }
+                Ok(Some(buf))
+            }
+        }
+    }
+
+    /// SHA-256 and newline count of the content, computed once (streaming) and shared
+    /// by every analyzer that asks.
+    pub fn digest(&self) -> Result<&Digest256, String> {
+        self.digest
+            .get_or_init(|| {
+                digest_stream(self.open().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Seeds the digest when the engine already computed it (while extracting a member).
+    pub fn set_digest(&self, d: Digest256) {
+        let _ = self.digest.set(Ok(d));
+    }
+}
+
+/// Hashes a stream in 64 KiB chunks, counting newlines on the way.
+pub fn digest_stream(mut r: impl Read) -> io::Result<Digest256> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut newlines = 0u64;
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        h.update(&buf[..n]);
+        newlines += memchr_count(b'\n', &buf[..n]);
+    }
+    Ok(Digest256 {
+        sha256: hex::encode(h.finalize()),
+        newlines,
+    })
+}
+
+fn memchr_count(needle: u8, hay: &[u8]) -> u64 {
+    hay.iter().filter(|&&b| b == needle).count() as u64
+}
+
+/// A finding as an analyzer reports it; the engine adds title, category, frameworks,
+/// remediation and fingerprint from the rule.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub path: String,
+    pub line: Option<u32>,
+    pub end_line: Option<u32>,
+    pub message: String,
+    pub evidence: Option<String>,
+    /// What identifies this finding within the file for the fingerprint; defaults to
+    /// the evidence, then the message.
+    pub fingerprint_key: Option<String>,
+    pub asset_id: Option<String>,
+    pub properties: BTreeMap<String, serde_json::Value>,
+}
+
+impl RawFinding {
+    pub fn new(rule: &'static Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
+        RawFinding {
+            rule,
+            severity: rule.severity,
+            path: path.into(),
+            line: None,
+            end_line: None,
+            message: message.into(),
+            evidence: None,
+            fingerprint_key: None,
+            asset_id: None,
+            properties: BTreeMap::new(),
+        }
+    }
+
+    pub fn line(mut self, line: u32) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn lines(mut self, line: u32, end_line: u32) -> Self {
+        self.line = Some(line);
+        self.end_line = (end_line > line).then_some(end_line);
+        self
+    }
+
+    pub fn evidence(mut self, evidence: impl Into<String>) -> Self {
+        self.evidence = Some(evidence.into());
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.fingerprint_key = Some(key.into());
+        self
+    }
+
+    pub fn asset(mut self, asset_id: impl Into<String>) -> Self {
+        self.asset_id = Some(asset_id.into());
+        self
+    }
+
+    pub fn property(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.properties.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// Raised by [`AnalysisContext::check_time`] once the per-file time limit has passed.
+#[derive(Debug, thiserror::Error)]
+#[error("time limit of {0} ms per file reached")]
+pub struct TimeLimitReached(pub u64);
+
+/// What an analyzer collects for one file.
+pub struct AnalysisContext {
+    pub findings: Vec<RawFinding>,
+    pub assets: Vec<Asset>,
+    pub errors: Vec<ErrorRecord>,
+    deadline: Option<Instant>,
+    time_limit_ms: u64,
+}
+
+impl AnalysisContext {
+    pub fn new(deadline: Option<Instant>, time_limit_ms: u64) -> Self {
+        AnalysisContext {
+            findings: Vec::new(),
+            assets: Vec::new(),
+            errors: Vec::new(),
+            deadline,
+            time_limit_ms,
+        }
+    }
+
+    pub fn report(&mut self, finding: RawFinding) {
+        self.findings.push(finding);
+    }
+
+    pub fn asset(&mut self, asset: Asset) {
+        self.assets.push(asset);
+    }
+
+    pub fn error(&mut self, path: &str, kind: ErrorKind, message: impl Into<String>) {
+        self.errors.push(ErrorRecord::new(path, kind, message));
+    }
+
+    /// Analyzers call this in loops over input-derived data; the engine turns the error
+    /// into an error record for the file.
+    pub fn check_time(&self) -> Result<(), TimeLimitReached> {
+        match self.deadline {
+            Some(d) if Instant::now() > d => Err(TimeLimitReached(self.time_limit_ms)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why an analyzer gave up on a file. Never a panic: every input-derived problem is one
+/// of these, and the scan goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("read error: {0}")]
+    Io(#[from] io::Error),
+    #[error("cannot parse: {0}")]
+    Parse(String),
+    #[error("limit reached: {0}")]
+    Limit(String),
+    #[error(transparent)]
+    Time(#[from] TimeLimitReached),
+}
+
+impl AnalysisError {
+    pub fn error_kind(&self) -> ErrorKind {
+        match self {
+            AnalysisError::Io(_) => ErrorKind::Io,
+            AnalysisError::Parse(_) => ErrorKind::Parse,
+            AnalysisError::Limit(_) | AnalysisError::Time(_) => ErrorKind::Limit,
+        }
+    }
+}
+
+/// An analyzer family.
+pub trait Analyzer: Send + Sync {
+    /// Short name used in configuration (`[limits.max_file_size] inventory = ...`) and
+    /// error records.
+    fn name(&self) -> &'static str;
+
+    /// The rules this analyzer can report.
+    fn rules(&self) -> &'static [&'static Rule];
+
+    /// Cheap decision from kind, name and head bytes whether to look at the file.
+    fn accepts(&self, file: &FileInput<'_>) -> bool;
+
+    /// Files larger than this are not analysed by this analyzer (an error record says
+    /// so). Configurable per analyzer.
+    fn default_max_file_size(&self) -> u64 {
+        1 << 30
+    }
+
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_input_names_and_digest() {
+        let data = b"a,b\n1,2\n";
+        let f = FileInput::new(
+            "x/data.zip!inner/Train.CSV",
+            Path::new("x/data.zip"),
+            FileKind::Csv,
+            data.len() as u64,
+            data,
+            Source::Bytes(data),
+        );
+        assert_eq!(f.file_name(), "Train.CSV");
+        assert_eq!(f.extension(), "csv");
+        let d = f.digest().unwrap();
+        assert_eq!(d.newlines, 2);
+        assert_eq!(d.sha256.len(), 64);
+        assert_eq!(f.read_all(3).unwrap(), None);
+        assert_eq!(f.read_all(100).unwrap().unwrap(), data);
+    }
+}

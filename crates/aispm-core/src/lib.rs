@@ -1,0 +1,24 @@
+//! Core data model of aispm: assets, findings, rules, severities, content kinds and
+//! the framework-control catalogue. Every other crate depends on this one; it depends
+//! on no other aispm crate.
+#![forbid(unsafe_code)]
+
+pub mod analyzer;
+pub mod framework;
+pub mod kind;
+pub mod report;
+pub mod rule;
+pub mod severity;
+
+pub use analyzer::{
+    AnalysisContext, AnalysisError, Analyzer, Digest256, FileInput, HEAD_LEN, ParentInfo,
+    RawFinding, Source,
+};
+pub use framework::{Control, ControlRef, Framework};
+pub use kind::FileKind;
+pub use report::{
+    Asset, AssetKind, ErrorKind, ErrorRecord, Finding, ScanReport, Stats, SuppressedFinding,
+    Suppression, SuppressionKind,
+};
+pub use rule::{Rule, RuleInfo, RuleRegistry};
+pub use severity::{Category, Severity};
