@@ -1,0 +1,193 @@
+//! A small synthetic report and the rules it names, with fixed values throughout so
+//! that every rendering of it is byte-for-byte reproducible.
+
+use aispm_core::framework::{
+    ATLAS_T0010_003, ATLAS_T0011_000, ATLAS_T0055, LLM02, LLM03, LLM04, ML02, ML06,
+    NIST_MEASURE_2_7,
+};
+use aispm_core::report::{ScanInfo, ToolInfo};
+use aispm_core::{
+    Asset, AssetKind, Category, ErrorKind, ErrorRecord, Finding, Rule, RuleRegistry, ScanReport,
+    Severity, Stats, SuppressedFinding, Suppression, SuppressionKind,
+};
+use std::collections::BTreeMap;
+
+pub static PICKLE: Rule = Rule {
+    id: "TST001",
+    name: "test-pickle-code-execution",
+    title: "Pickle can execute code on load",
+    category: Category::Model,
+    severity: Severity::Critical,
+    what: "Reports pickle streams that import callables able to run commands.",
+    why: "Loading such a file runs attacker-chosen code.",
+    example: "GLOBAL os system",
+    remediation: "Do not load the file; convert trusted weights to safetensors.",
+    controls: &[
+        LLM03,
+        ML06,
+        ATLAS_T0010_003,
+        ATLAS_T0011_000,
+        NIST_MEASURE_2_7,
+    ],
+};
+
+pub static TOKEN: Rule = Rule {
+    id: "TST002",
+    name: "test-hf-token",
+    title: "Hugging Face token in a file",
+    category: Category::Secret,
+    severity: Severity::High,
+    what: "Reports Hugging Face access tokens.",
+    why: "A leaked token gives access to private models and datasets.",
+    example: "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    remediation: "Revoke the token and load it from the environment.",
+    controls: &[LLM02, ATLAS_T0055],
+};
+
+pub static UNPINNED: Rule = Rule {
+    id: "TST003",
+    name: "test-unpinned-dataset",
+    title: "Dataset is downloaded without a pinned revision",
+    category: Category::Data,
+    severity: Severity::Medium,
+    what: "Reports dataset downloads that do not pin a revision.",
+    why: "The dataset can change under you.",
+    example: "load_dataset(\"org/data\")",
+    remediation: "Pass revision= with a commit hash.",
+    controls: &[LLM04, ML02],
+};
+
+pub fn registry() -> RuleRegistry {
+    let mut r = RuleRegistry::new();
+    r.register(&[&PICKLE, &TOKEN, &UNPINNED])
+        .expect("test rules are valid");
+    r
+}
+
+fn finding(rule: &Rule, path: &str, line: Option<u32>, message: &str) -> Finding {
+    Finding {
+        rule_id: rule.id.to_string(),
+        title: rule.title.to_string(),
+        severity: rule.severity,
+        category: rule.category,
+        path: path.to_string(),
+        line,
+        end_line: None,
+        message: message.to_string(),
+        evidence: None,
+        fingerprint: aispm_core::report::fingerprint(rule.id, path, message, 0),
+        asset_id: None,
+        frameworks: rule.control_refs(),
+        remediation: rule.remediation.to_string(),
+        properties: BTreeMap::new(),
+    }
+}
+
+pub const ARCHIVE_MEMBER: &str = "downloads/my model.zip!archive/data.pkl";
+
+pub fn report() -> ScanReport {
+    let mut model = Asset::new(
+        AssetKind::Model,
+        "downloads/my model.zip",
+        "",
+        "pytorch-zip",
+    );
+    model.size = 56_700_000;
+    model.sha256 = "ab".repeat(32);
+    let mut sdk = Asset::new(AssetKind::AiSdkUsage, "src/train.py", "datasets", "python");
+    sdk.line = Some(3);
+    sdk.set("sdk", "datasets");
+
+    let mut pickle = finding(
+        &PICKLE,
+        ARCHIVE_MEMBER,
+        None,
+        "The pickle imports os.system, which runs a shell command when loaded.",
+    );
+    pickle.evidence = Some(format!("GLOBAL os system; {}", "x".repeat(200)));
+    pickle.asset_id = Some(model.id.clone());
+
+    let mut token = finding(
+        &TOKEN,
+        "config/.env",
+        Some(2),
+        "Hugging Face token assigned to HF_TOKEN.",
+    );
+    token.evidence = Some("HF_TOKEN=hf_Ab…[redacted]".to_string());
+    token.end_line = Some(2);
+
+    let unpinned = finding(
+        &UNPINNED,
+        "src/train.py",
+        Some(14),
+        "load_dataset(\"org/data\") has no revision.",
+    );
+
+    let suppressed_token = finding(
+        &TOKEN,
+        "tests/fixtures/.env",
+        Some(1),
+        "Hugging Face token assigned to HF_TOKEN.",
+    );
+
+    ScanReport {
+        schema_version: aispm_core::report::SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "aispm".to_string(),
+            version: "0.1.0".to_string(),
+        },
+        scan: ScanInfo {
+            started_at: "2026-01-02T03:04:05Z".to_string(),
+            duration_ms: 420,
+            roots: vec![".".to_string()],
+            config: None,
+            limits: BTreeMap::from([(
+                "max_file_size".to_string(),
+                serde_json::json!(1_073_741_824u64),
+            )]),
+        },
+        stats: Stats {
+            files_seen: 1234,
+            files_analyzed: 1200,
+            bytes_read: 56_700_000,
+            findings: 3,
+            suppressed: 1,
+            errors: 1,
+            assets: 2,
+            archive_members: 1,
+            limits_hit: 0,
+        },
+        assets: vec![model, sdk],
+        findings: vec![unpinned, pickle, token],
+        suppressed: vec![SuppressedFinding {
+            finding: suppressed_token,
+            suppression: Suppression {
+                kind: SuppressionKind::Inline,
+                reason: Some("test fixture, not a real token".to_string()),
+            },
+        }],
+        errors: vec![
+            ErrorRecord::new(
+                "models/broken.safetensors",
+                ErrorKind::Parse,
+                "header length exceeds file size",
+            )
+            .at_stage("safetensors"),
+        ],
+    }
+}
+
+/// The same report with nothing found.
+pub fn empty_report() -> ScanReport {
+    let mut r = report();
+    r.findings.clear();
+    r.suppressed.clear();
+    r.errors.clear();
+    r.assets.clear();
+    r.stats = Stats {
+        files_seen: 1,
+        bytes_read: 10,
+        ..Stats::default()
+    };
+    r
+}
