@@ -14,6 +14,7 @@ use std::fs::File;
 use std::io::{self, Cursor, Read, Seek};
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Number of leading bytes the engine reads to type a file and hands to analyzers.
@@ -64,6 +65,7 @@ pub struct FileInput<'a> {
     /// Member names, when the file is a zip-like container.
     pub members: Option<&'a [String]>,
     digest: OnceLock<Result<Digest256, String>>,
+    read_counter: Option<&'a AtomicU64>,
 }
 
 impl<'a> FileInput<'a> {
@@ -85,7 +87,14 @@ impl<'a> FileInput<'a> {
             parent: None,
             members: None,
             digest: OnceLock::new(),
+            read_counter: None,
         }
+    }
+
+    /// Counts every byte read through [`open`](Self::open) into `counter`.
+    pub fn with_read_counter(mut self, counter: &'a AtomicU64) -> Self {
+        self.read_counter = Some(counter);
+        self
     }
 
     pub fn with_parent(mut self, parent: Option<&'a ParentInfo>) -> Self {
@@ -115,13 +124,14 @@ impl<'a> FileInput<'a> {
 
     /// Opens the content for streaming reads.
     pub fn open(&self) -> io::Result<Box<dyn ReadSeek + 'a>> {
-        match self.source {
-            Source::Path(p) => Ok(Box::new(io::BufReader::with_capacity(
-                64 * 1024,
-                File::open(p)?,
-            ))),
-            Source::Bytes(b) => Ok(Box::new(Cursor::new(b))),
-        }
+        let inner: Box<dyn ReadSeek + 'a> = match self.source {
+            Source::Path(p) => Box::new(io::BufReader::with_capacity(64 * 1024, File::open(p)?)),
+            Source::Bytes(b) => Box::new(Cursor::new(b)),
+        };
+        Ok(match self.read_counter {
+            Some(counter) => Box::new(CountingReader { inner, counter }),
+            None => inner,
+        })
     }
 
     /// Reads the whole content when it is at most `max` bytes; `Ok(None)` when larger.
@@ -159,6 +169,25 @@ impl<'a> FileInput<'a> {
     }
 }
 
+struct CountingReader<'a> {
+    inner: Box<dyn ReadSeek + 'a>,
+    counter: &'a AtomicU64,
+}
+
+impl Read for CountingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl Seek for CountingReader<'_> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
 /// Hashes a stream in 64 KiB chunks, counting newlines on the way.
 pub fn digest_stream(mut r: impl Read) -> io::Result<Digest256> {
     let mut h = Sha256::new();
@@ -172,16 +201,12 @@ pub fn digest_stream(mut r: impl Read) -> io::Result<Digest256> {
             Err(e) => return Err(e),
         };
         h.update(&buf[..n]);
-        newlines += memchr_count(b'\n', &buf[..n]);
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
     }
     Ok(Digest256 {
         sha256: hex::encode(h.finalize()),
         newlines,
     })
-}
-
-fn memchr_count(needle: u8, hay: &[u8]) -> u64 {
-    hay.iter().filter(|&&b| b == needle).count() as u64
 }
 
 /// A finding as an analyzer reports it; the engine adds title, category, frameworks,

@@ -1,1 +1,17 @@
+//! The aispm scan engine: a parallel walk honouring `.gitignore` and `.aispmignore`,
+//! content typing by magic bytes, archive recursion with explicit limits, analyzer
+//! dispatch, and the suppressions and baselines applied to the results.
+//!
+//! The engine never executes or imports scanned content; it reads bytes.
 #![forbid(unsafe_code)]
+
+pub mod archive;
+pub mod config;
+pub mod finalize;
+pub mod rules;
+pub mod scanner;
+pub mod sniff;
+
+pub use config::{Config, Limits, PathIgnore, ScanSection};
+pub use finalize::{Baseline, SelectionOptions};
+pub use scanner::{Progress, ScanOptions, Scanner};

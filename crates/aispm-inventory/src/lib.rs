@@ -1,1 +1,80 @@
+//! The AI asset inventory: recognises models, datasets, notebooks, model cards, model
+//! configurations, tokenizers and Hugging Face cache repositories, and records each
+//! with the metadata that is cheap to read (header fields, never whole tensors).
+//!
+//! Every reader here is bounded: header lengths, counts and strings are checked
+//! against explicit caps before anything is allocated.
 #![forbid(unsafe_code)]
+
+mod formats;
+mod hf;
+mod text;
+
+use aispm_core::{
+    AnalysisContext, AnalysisError, Analyzer, Asset, AssetKind, FileInput, FileKind, Rule,
+};
+
+/// The inventory analyzer. It reports no findings, only assets.
+#[derive(Debug, Default)]
+pub struct InventoryAnalyzer;
+
+impl InventoryAnalyzer {
+    pub fn new() -> Self {
+        InventoryAnalyzer
+    }
+}
+
+static NO_RULES: &[&Rule] = &[];
+
+impl Analyzer for InventoryAnalyzer {
+    fn name(&self) -> &'static str {
+        "inventory"
+    }
+
+    fn rules(&self) -> &'static [&'static Rule] {
+        NO_RULES
+    }
+
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        file.kind.is_model()
+            || file.kind.is_dataset()
+            || file.kind == FileKind::Notebook
+            || text::is_candidate(file)
+            || hf::is_ref_file(file.path)
+    }
+
+    fn default_max_file_size(&self) -> u64 {
+        u64::MAX
+    }
+
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        if hf::is_ref_file(file.path) {
+            return hf::record_cache_repo(file, cx);
+        }
+        let asset = if file.kind.is_model() {
+            Some(formats::model_asset(file, cx)?)
+        } else if file.kind.is_dataset() {
+            Some(formats::dataset_asset(file)?)
+        } else if file.kind == FileKind::Notebook {
+            Some(text::notebook_asset(file)?)
+        } else {
+            text::text_asset(file)?
+        };
+        if let Some(mut asset) = asset {
+            if let Some(repo) = hf::cache_repo_of(file.path) {
+                asset.set("hf_repo", repo);
+            }
+            if let Some(parent) = file.parent {
+                asset.set("container", parent.path.clone());
+            }
+            asset.size = file.size;
+            cx.asset(asset);
+        }
+        Ok(())
+    }
+}
+
+/// A whole-file asset for `file`.
+pub(crate) fn file_asset(file: &FileInput<'_>, kind: AssetKind, format: &str) -> Asset {
+    Asset::new(kind, file.path, "", format)
+}

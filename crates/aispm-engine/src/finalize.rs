@@ -1,0 +1,478 @@
+//! Turning what the analyzers reported into the final report: fingerprints, rule
+//! metadata, asset links, suppressions (rule selection, path ignores, inline comments,
+//! baseline), ordering and statistics.
+
+use crate::config::PathIgnore;
+use crate::scanner::{Counters, Scanner};
+use aispm_core::report::{SCHEMA_VERSION, ScanInfo, ToolInfo, fingerprint};
+use aispm_core::{
+    Asset, ErrorRecord, FileInput, Finding, RawFinding, ScanReport, Stats, SuppressedFinding,
+    Suppression, SuppressionKind,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// The marker of an inline suppression comment.
+pub const INLINE_MARKER: &str = "aispm:ignore";
+
+/// What one file on disk produced (including its archive members).
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub findings: Vec<RawFinding>,
+    pub assets: Vec<Asset>,
+    pub errors: Vec<ErrorRecord>,
+    pub inline: Vec<InlineSuppression>,
+}
+
+impl FileResult {
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty() && self.assets.is_empty() && self.errors.is_empty()
+    }
+}
+
+/// An `aispm:ignore RULE[,RULE] reason` comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineSuppression {
+    pub path: String,
+    pub line: u32,
+    pub selectors: Vec<String>,
+    pub reason: Option<String>,
+}
+
+/// Results of all files, merged.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub findings: Vec<RawFinding>,
+    pub assets: Vec<Asset>,
+    pub errors: Vec<ErrorRecord>,
+    pub inline: Vec<InlineSuppression>,
+}
+
+impl Collected {
+    pub fn push(&mut self, mut r: FileResult) {
+        self.findings.append(&mut r.findings);
+        self.assets.append(&mut r.assets);
+        self.errors.append(&mut r.errors);
+        self.inline.append(&mut r.inline);
+    }
+}
+
+/// Which findings are reported and which are suppressed.
+#[derive(Debug, Clone, Default)]
+pub struct SelectionOptions {
+    /// Rule IDs or prefixes to report; all when empty.
+    pub select: Vec<String>,
+    /// Rule IDs or prefixes not to report.
+    pub ignore: Vec<String>,
+    pub path_ignores: Vec<PathIgnore>,
+    pub baseline: Option<Baseline>,
+}
+
+/// A set of known findings, by fingerprint, so that only new ones fail a build.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Baseline {
+    pub schema_version: u32,
+    pub tool: String,
+    pub findings: Vec<BaselineEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub path: String,
+}
+
+impl Baseline {
+    pub fn from_report(report: &ScanReport) -> Baseline {
+        let mut findings: Vec<BaselineEntry> = report
+            .findings
+            .iter()
+            .chain(
+                report
+                    .suppressed
+                    .iter()
+                    .filter(|s| s.suppression.kind == SuppressionKind::Baseline)
+                    .map(|s| &s.finding),
+            )
+            .map(|f| BaselineEntry {
+                fingerprint: f.fingerprint.clone(),
+                rule_id: f.rule_id.clone(),
+                path: f.path.clone(),
+            })
+            .collect();
+        findings.sort();
+        findings.dedup();
+        Baseline {
+            schema_version: 1,
+            tool: "aispm".into(),
+            findings,
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("invalid baseline {}: {e}", path.display()))
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+    }
+
+    fn set(&self) -> HashSet<&str> {
+        self.findings
+            .iter()
+            .map(|e| e.fingerprint.as_str())
+            .collect()
+    }
+}
+
+/// Reads the `aispm:ignore` comments of a text file that has findings with lines.
+pub(crate) fn collect_inline_suppressions(input: &FileInput<'_>, result: &mut FileResult) {
+    let has_lines = result
+        .findings
+        .iter()
+        .any(|f| f.path == input.path && f.line.is_some());
+    if !has_lines {
+        return;
+    }
+    let Ok(Some(bytes)) = input.read_all(64 << 20) else {
+        return;
+    };
+    if memchr::memmem::find(&bytes, INLINE_MARKER.as_bytes()).is_none() {
+        return;
+    }
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let Some(pos) = memchr::memmem::find(line, INLINE_MARKER.as_bytes()) else {
+            continue;
+        };
+        let rest = String::from_utf8_lossy(&line[pos + INLINE_MARKER.len()..]).into_owned();
+        if let Some((selectors, reason)) = parse_inline(&rest) {
+            result.inline.push(InlineSuppression {
+                path: input.path.to_string(),
+                line: i as u32 + 1,
+                selectors,
+                reason,
+            });
+        }
+    }
+}
+
+/// Parses what follows `aispm:ignore`: rule IDs or prefixes separated by commas or
+/// spaces, then an optional reason. At least one selector is required.
+pub fn parse_inline(rest: &str) -> Option<(Vec<String>, Option<String>)> {
+    if !rest.starts_with([' ', '\t', ':', '=']) {
+        return None;
+    }
+    let mut selectors = Vec::new();
+    let mut remaining = rest.trim_start_matches([':', '=']).trim_start();
+    loop {
+        let end = remaining
+            .find(|c: char| c.is_whitespace() || c == ',')
+            .unwrap_or(remaining.len());
+        let token = &remaining[..end];
+        if !is_selector(token) {
+            break;
+        }
+        selectors.push(token.to_ascii_uppercase());
+        remaining = remaining[end..].trim_start_matches(',').trim_start();
+    }
+    if selectors.is_empty() {
+        return None;
+    }
+    let mut reason = remaining.trim().trim_start_matches(['-', ':', '#']).trim();
+    for closer in ["*/", "-->", "#}"] {
+        reason = reason.strip_suffix(closer).unwrap_or(reason).trim_end();
+    }
+    Some((selectors, (!reason.is_empty()).then(|| reason.to_string())))
+}
+
+fn is_selector(t: &str) -> bool {
+    let letters = t.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let digits = t.len() - letters;
+    (3..=4).contains(&letters)
+        && digits <= 3
+        && t[letters..].bytes().all(|b| b.is_ascii_digit())
+        && t[..letters].bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn selected(rule_id: &str, sels: &[String]) -> bool {
+    sels.iter().any(|s| {
+        let s = s.trim();
+        !s.is_empty() && rule_id.len() >= s.len() && rule_id[..s.len()].eq_ignore_ascii_case(s)
+    })
+}
+
+/// Assembles the report from everything collected.
+pub(crate) fn build_report(
+    scanner: &Scanner,
+    mut collected: Collected,
+    counters: &Counters,
+    roots: &[PathBuf],
+    started: time::OffsetDateTime,
+    elapsed: Duration,
+) -> ScanReport {
+    let options = scanner.options();
+    let sel = &options.selection;
+
+    // Deterministic order before occurrence numbering.
+    collected.findings.sort_by(|a, b| {
+        (
+            &a.path,
+            a.rule.id,
+            a.line,
+            &a.fingerprint_key,
+            &a.evidence,
+            &a.message,
+        )
+            .cmp(&(
+                &b.path,
+                b.rule.id,
+                b.line,
+                &b.fingerprint_key,
+                &b.evidence,
+                &b.message,
+            ))
+    });
+    collected
+        .assets
+        .sort_by(|a, b| (&a.path, a.kind, &a.id).cmp(&(&b.path, b.kind, &b.id)));
+    collected.assets.dedup_by(|a, b| a.id == b.id);
+
+    // Whole-file assets by path, for linking findings that name none.
+    let mut asset_by_path: HashMap<&str, &str> = HashMap::new();
+    for a in &collected.assets {
+        if a.line.is_none() {
+            asset_by_path
+                .entry(a.path.as_str())
+                .or_insert(a.id.as_str());
+        }
+    }
+    // A finding on an archive member links to the member's asset, else the container's.
+    let link = |path: &str| -> Option<String> {
+        let mut p = path;
+        loop {
+            if let Some(id) = asset_by_path.get(p) {
+                return Some((*id).to_string());
+            }
+            match p.rfind('!') {
+                Some(i) => p = &p[..i],
+                None => return None,
+            }
+        }
+    };
+
+    let path_ignores: Vec<(globset::GlobSet, &PathIgnore)> = sel
+        .path_ignores
+        .iter()
+        .filter_map(|pi| {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in &pi.paths {
+                if let Ok(glob) = globset::GlobBuilder::new(g)
+                    .literal_separator(false)
+                    .build()
+                {
+                    b.add(glob);
+                }
+            }
+            b.build().ok().map(|set| (set, pi))
+        })
+        .collect();
+    let mut inline: HashMap<&str, Vec<&InlineSuppression>> = HashMap::new();
+    for s in &collected.inline {
+        inline.entry(s.path.as_str()).or_default().push(s);
+    }
+    let baseline = sel.baseline.as_ref().map(Baseline::set).unwrap_or_default();
+
+    let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
+    let mut findings = Vec::new();
+    let mut suppressed = Vec::new();
+    for raw in &collected.findings {
+        let key = raw
+            .fingerprint_key
+            .clone()
+            .or_else(|| raw.evidence.clone())
+            .unwrap_or_else(|| raw.message.clone());
+        let n = occurrences
+            .entry((raw.rule.id.to_string(), raw.path.clone(), key.clone()))
+            .or_insert(0);
+        let occurrence = *n;
+        *n += 1;
+        let finding = Finding {
+            rule_id: raw.rule.id.to_string(),
+            title: raw.rule.title.to_string(),
+            severity: raw.severity,
+            category: raw.rule.category,
+            path: raw.path.clone(),
+            line: raw.line,
+            end_line: raw.end_line,
+            message: raw.message.clone(),
+            evidence: raw.evidence.clone(),
+            fingerprint: fingerprint(raw.rule.id, &raw.path, &key, occurrence),
+            asset_id: raw.asset_id.clone().or_else(|| link(&raw.path)),
+            frameworks: raw.rule.control_refs(),
+            remediation: raw.rule.remediation.trim().to_string(),
+            properties: raw.properties.clone(),
+        };
+        let suppression = suppression_for(&finding, sel, &path_ignores, &inline, &baseline);
+        match suppression {
+            Some(s) => suppressed.push(SuppressedFinding {
+                finding,
+                suppression: s,
+            }),
+            None => findings.push(finding),
+        }
+    }
+    let order = |f: &Finding| {
+        (
+            std::cmp::Reverse(f.severity),
+            f.path.clone(),
+            f.line,
+            f.rule_id.clone(),
+        )
+    };
+    findings.sort_by_key(order);
+    suppressed.sort_by_key(|s| order(&s.finding));
+
+    let mut errors = collected.errors;
+    errors.sort();
+    errors.dedup();
+
+    let stats = Stats {
+        files_seen: counters.files_seen.load(Ordering::Relaxed),
+        files_analyzed: counters.files_analyzed.load(Ordering::Relaxed),
+        bytes_read: counters.bytes_read.load(Ordering::Relaxed),
+        findings: findings.len() as u64,
+        suppressed: suppressed.len() as u64,
+        errors: errors.len() as u64,
+        assets: collected.assets.len() as u64,
+        archive_members: counters.archive_members.load(Ordering::Relaxed),
+        limits_hit: counters.limits_hit.load(Ordering::Relaxed),
+    };
+    let started_at = started
+        .replace_nanosecond(0)
+        .unwrap_or(started)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    ScanReport {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "aispm".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        scan: ScanInfo {
+            started_at,
+            duration_ms: elapsed.as_millis() as u64,
+            roots: roots
+                .iter()
+                .map(|r| r.to_string_lossy().into_owned())
+                .collect(),
+            config: options.config_path.clone(),
+            limits: options.limits.to_json_map(),
+        },
+        stats,
+        assets: collected.assets,
+        findings,
+        suppressed,
+        errors,
+    }
+}
+
+fn suppression_for(
+    f: &Finding,
+    sel: &SelectionOptions,
+    path_ignores: &[(globset::GlobSet, &PathIgnore)],
+    inline: &HashMap<&str, Vec<&InlineSuppression>>,
+    baseline: &HashSet<&str>,
+) -> Option<Suppression> {
+    if (!sel.select.is_empty() && !selected(&f.rule_id, &sel.select))
+        || selected(&f.rule_id, &sel.ignore)
+    {
+        return Some(Suppression {
+            kind: SuppressionKind::RuleSelection,
+            reason: Some("rule not selected".into()),
+        });
+    }
+    for (set, pi) in path_ignores {
+        if (pi.rules.is_empty() || selected(&f.rule_id, &pi.rules)) && set.is_match(&f.path) {
+            return Some(Suppression {
+                kind: SuppressionKind::PathExclusion,
+                reason: pi.reason.clone(),
+            });
+        }
+    }
+    if let (Some(line), Some(list)) = (f.line, inline.get(f.path.as_str())) {
+        let lines = f.line.unwrap_or(line)..=f.end_line.unwrap_or(line);
+        for s in list {
+            let applies = lines.contains(&s.line) || s.line + 1 == line;
+            if applies && selected(&f.rule_id, &s.selectors) {
+                return Some(Suppression {
+                    kind: SuppressionKind::Inline,
+                    reason: s.reason.clone(),
+                });
+            }
+        }
+    }
+    if baseline.contains(f.fingerprint.as_str()) {
+        return Some(Suppression {
+            kind: SuppressionKind::Baseline,
+            reason: None,
+        });
+    }
+    None
+}
+
+/// Counts of findings at or above each severity, for gating.
+pub fn count_at_or_above(report: &ScanReport, min: aispm_core::Severity) -> usize {
+    report.findings.iter().filter(|f| f.severity >= min).count()
+}
+
+/// Findings per rule, for summaries.
+pub fn findings_by_rule(report: &ScanReport) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for f in &report.findings {
+        *m.entry(f.rule_id.clone()).or_insert(0) += 1;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_comment_syntax() {
+        assert_eq!(
+            parse_inline(" SEC001 test fixture, not a real key"),
+            Some((
+                vec!["SEC001".into()],
+                Some("test fixture, not a real key".into())
+            ))
+        );
+        assert_eq!(
+            parse_inline(" SEC001,MDL reason -->"),
+            Some((vec!["SEC001".into(), "MDL".into()], Some("reason".into())))
+        );
+        assert_eq!(parse_inline(" SEC001"), Some((vec!["SEC001".into()], None)));
+        assert_eq!(parse_inline(" because I said so"), None);
+        assert_eq!(parse_inline("d SEC001"), None);
+        assert_eq!(
+            parse_inline(": ART001 - known bomb fixture"),
+            Some((vec!["ART001".into()], Some("known bomb fixture".into())))
+        );
+    }
+
+    #[test]
+    fn selection_by_prefix() {
+        assert!(selected("MDL001", &["MDL".into()]));
+        assert!(selected("MDL001", &["mdl00".into()]));
+        assert!(!selected("MDL001", &["SEC".into()]));
+        assert!(!selected("MDL001", &["".into()]));
+    }
+}

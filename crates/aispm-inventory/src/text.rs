@@ -1,0 +1,225 @@
+//! Text assets: notebooks, model cards, model configurations and tokenizers.
+
+use crate::file_asset;
+use aispm_core::{AnalysisError, Asset, AssetKind, FileInput, FileKind};
+use serde_json::Value;
+
+/// Largest JSON document parsed for metadata.
+const MAX_JSON: u64 = 64 << 20;
+/// Keys of a model card's YAML front matter (Hugging Face model card metadata).
+const CARD_KEYS: &[&str] = &[
+    "license",
+    "library_name",
+    "pipeline_tag",
+    "base_model",
+    "datasets",
+    "tags",
+    "language",
+    "model-index",
+    "model_name",
+    "license_name",
+    "license_link",
+    "inference",
+];
+
+/// Names worth opening: model cards, HF model configs, tokenizer files.
+pub fn is_candidate(file: &FileInput<'_>) -> bool {
+    let name = file.file_name();
+    match file.kind {
+        FileKind::Markdown => file.head.starts_with(b"---"),
+        FileKind::Json => {
+            matches!(
+                name,
+                "config.json"
+                    | "tokenizer_config.json"
+                    | "tokenizer.json"
+                    | "generation_config.json"
+                    | "adapter_config.json"
+            )
+        }
+        _ => false,
+    }
+}
+
+fn parse_json(file: &FileInput<'_>) -> Result<Option<Value>, AnalysisError> {
+    match file.read_all(MAX_JSON)? {
+        Some(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        None => Err(AnalysisError::Limit(format!(
+            "JSON over {MAX_JSON} bytes not parsed for metadata"
+        ))),
+    }
+}
+
+pub fn notebook_asset(file: &FileInput<'_>) -> Result<Asset, AnalysisError> {
+    let mut a = file_asset(file, AssetKind::Notebook, "ipynb");
+    let Some(nb) = parse_json(file)? else {
+        return Err(AnalysisError::Parse("notebook is not valid JSON".into()));
+    };
+    if let Some(v) = nb.get("nbformat").and_then(Value::as_u64) {
+        a.set("nbformat", v);
+    }
+    let lang = nb
+        .pointer("/metadata/kernelspec/language")
+        .or_else(|| nb.pointer("/metadata/language_info/name"))
+        .and_then(Value::as_str);
+    if let Some(l) = lang {
+        a.set("language", l);
+    }
+    if let Some(k) = nb
+        .pointer("/metadata/kernelspec/name")
+        .and_then(Value::as_str)
+    {
+        a.set("kernel", k);
+    }
+    if let Some(cells) = nb.get("cells").and_then(Value::as_array) {
+        let count = |t: &str| {
+            cells
+                .iter()
+                .filter(|c| c.get("cell_type").and_then(Value::as_str) == Some(t))
+                .count()
+        };
+        a.set("cells", cells.len());
+        a.set("code_cells", count("code"));
+        a.set("markdown_cells", count("markdown"));
+        let outputs: usize = cells
+            .iter()
+            .filter_map(|c| c.get("outputs").and_then(Value::as_array))
+            .map(Vec::len)
+            .sum();
+        a.set("outputs", outputs);
+    }
+    Ok(a)
+}
+
+/// Model cards, configs and tokenizers; `None` for other text.
+pub fn text_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
+    match file.kind {
+        FileKind::Markdown => Ok(model_card(file)),
+        FileKind::Json => json_asset(file),
+        _ => Ok(None),
+    }
+}
+
+fn model_card(file: &FileInput<'_>) -> Option<Asset> {
+    let text = String::from_utf8_lossy(file.head);
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let mut a = file_asset(file, AssetKind::ModelCard, "model-card");
+    let mut found = false;
+    let mut current_list: Option<(String, Vec<String>)> = None;
+    let flush = |a: &mut Asset, list: &mut Option<(String, Vec<String>)>| {
+        if let Some((k, v)) = list.take() {
+            if !v.is_empty() {
+                a.set(&k, v);
+            }
+        }
+    };
+    for line in lines {
+        if line.trim_end() == "---" || line.trim_end() == "..." {
+            flush(&mut a, &mut current_list);
+            return found.then_some(a);
+        }
+        if let Some(item) = line.trim_start().strip_prefix("- ") {
+            if let Some((_, v)) = current_list.as_mut() {
+                if line.starts_with([' ', '-']) && v.len() < 50 {
+                    v.push(unquote(item));
+                }
+            }
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        flush(&mut a, &mut current_list);
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim();
+        if !CARD_KEYS.contains(&key) {
+            continue;
+        }
+        found = true;
+        let value = value.trim();
+        if value.is_empty() {
+            current_list = Some((key.to_string(), Vec::new()));
+        } else if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            let items: Vec<String> = inner
+                .split(',')
+                .map(unquote)
+                .filter(|s| !s.is_empty())
+                .take(50)
+                .collect();
+            a.set(key, items);
+        } else {
+            a.set(key, unquote(value));
+        }
+    }
+    // Front matter not closed within the head: keep what was read.
+    flush(&mut a, &mut current_list);
+    found.then_some(a)
+}
+
+fn unquote(s: &str) -> String {
+    s.trim().trim_matches(['"', '\'']).to_string()
+}
+
+fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
+    let name = file.file_name();
+    let Some(v) = parse_json(file)? else {
+        return Ok(None);
+    };
+    let Some(obj) = v.as_object() else {
+        return Ok(None);
+    };
+    match name {
+        "config.json" | "adapter_config.json" => {
+            let is_model_config = obj.contains_key("architectures")
+                || obj.contains_key("model_type")
+                || obj.contains_key("peft_type")
+                || obj.contains_key("_name_or_path");
+            if !is_model_config {
+                return Ok(None);
+            }
+            let mut a = file_asset(file, AssetKind::ModelConfig, "hf-config");
+            if let Some(arch) = obj.get("architectures").and_then(Value::as_array) {
+                let names: Vec<&str> = arch.iter().filter_map(Value::as_str).take(10).collect();
+                if let Some(first) = names.first() {
+                    a.set("architecture", *first);
+                }
+            }
+            for key in [
+                "model_type",
+                "torch_dtype",
+                "transformers_version",
+                "vocab_size",
+                "hidden_size",
+                "num_hidden_layers",
+                "peft_type",
+                "base_model_name_or_path",
+                "_name_or_path",
+            ] {
+                if let Some(val) = obj.get(key) {
+                    if val.is_string() || val.is_number() {
+                        a.set(key.trim_start_matches('_'), val.clone());
+                    }
+                }
+            }
+            if obj.get("auto_map").is_some() {
+                a.set("custom_code", true);
+            }
+            Ok(Some(a))
+        }
+        "tokenizer_config.json" | "tokenizer.json" => {
+            let mut a = file_asset(file, AssetKind::Tokenizer, "hf-tokenizer");
+            if let Some(c) = obj.get("tokenizer_class").and_then(Value::as_str) {
+                a.set("tokenizer_class", c);
+            }
+            a.set("has_chat_template", obj.contains_key("chat_template"));
+            Ok(Some(a))
+        }
+        "generation_config.json" => Ok(None),
+        _ => Ok(None),
+    }
+}
