@@ -1,0 +1,178 @@
+//! `aispm-fixtures`: writes the demo estate's binary files and the benchmark trees.
+//! Argument handling is deliberately tiny; all the work lives in the library.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use aispm_fixtures::bench::{Profile, TreeSpec, write_bench_tree, write_large_safetensors};
+use aispm_fixtures::demo::write_demo_estate;
+
+const USAGE: &str = "\
+usage:
+  aispm-fixtures demo <OUT_DIR>
+      write the demo estate's binary files (models, hub cache) under OUT_DIR
+  aispm-fixtures bench-tree <OUT_DIR> --files N --bytes B [--profile mixed|small] [--seed S]
+      write a benchmark tree of N files totalling about B bytes
+  aispm-fixtures large-safetensors <OUT_FILE> --bytes B [--sparse]
+      write one safetensors file of about B bytes (streamed, or sparse)
+
+Sizes accept the suffixes K, M, G (powers of 1024).";
+
+fn usage(msg: &str) -> ExitCode {
+    if !msg.is_empty() {
+        eprintln!("aispm-fixtures: {msg}");
+    }
+    eprintln!("{USAGE}");
+    ExitCode::from(2)
+}
+
+fn parse_size(s: &str) -> Option<u64> {
+    let (num, mult) = match s.chars().last()?.to_ascii_uppercase() {
+        'K' => (&s[..s.len() - 1], 1u64 << 10),
+        'M' => (&s[..s.len() - 1], 1 << 20),
+        'G' => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    num.replace('_', "").parse::<u64>().ok()?.checked_mul(mult)
+}
+
+/// Options after the positional path: `--name value` pairs and bare flags.
+struct Opts {
+    pairs: Vec<(String, String)>,
+    flags: Vec<String>,
+}
+
+fn parse_opts(args: &[String], flag_names: &[&str]) -> Result<Opts, String> {
+    let mut pairs = Vec::new();
+    let mut flags = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if !a.starts_with("--") {
+            return Err(format!("unexpected argument `{a}`"));
+        }
+        if flag_names.contains(&a.as_str()) {
+            flags.push(a.clone());
+        } else {
+            let v = it.next().ok_or_else(|| format!("`{a}` needs a value"))?;
+            pairs.push((a.clone(), v.clone()));
+        }
+    }
+    Ok(Opts { pairs, flags })
+}
+
+impl Opts {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn check_known(&self, known: &[&str]) -> Result<(), String> {
+        match self
+            .pairs
+            .iter()
+            .find(|(k, _)| !known.contains(&k.as_str()))
+        {
+            Some((k, _)) => Err(format!("unknown option `{k}`")),
+            None => Ok(()),
+        }
+    }
+
+    fn size(&self, name: &str) -> Result<u64, String> {
+        let v = self
+            .get(name)
+            .ok_or_else(|| format!("`{name}` is required"))?;
+        parse_size(v).ok_or_else(|| format!("`{name}`: not a size: `{v}`"))
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        return usage("");
+    };
+    if cmd == "-h" || cmd == "--help" || cmd == "help" {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let Some(path) = args.get(1).filter(|p| !p.starts_with("--")) else {
+        return usage(&format!("`{cmd}` needs an output path"));
+    };
+    let path = PathBuf::from(path);
+    let rest = &args[2..];
+    let result = match cmd.as_str() {
+        "demo" => {
+            if !rest.is_empty() {
+                return usage("`demo` takes only an output directory");
+            }
+            write_demo_estate(&path).map(|written| {
+                for rel in written {
+                    println!("{}", rel.display());
+                }
+            })
+        }
+        "bench-tree" => {
+            let spec = match parse_opts(rest, &[]).and_then(|o| {
+                o.check_known(&["--files", "--bytes", "--profile", "--seed"])?;
+                let profile = match o.get("--profile").unwrap_or("mixed") {
+                    "mixed" => Profile::Mixed,
+                    "small" => Profile::Small,
+                    p => return Err(format!("unknown profile `{p}`")),
+                };
+                let seed = match o.get("--seed") {
+                    Some(s) => s
+                        .parse()
+                        .map_err(|_| format!("`--seed`: not a number: `{s}`"))?,
+                    None => 42,
+                };
+                Ok(TreeSpec {
+                    files: o.size("--files")?,
+                    bytes: o.size("--bytes")?,
+                    profile,
+                    seed,
+                })
+            }) {
+                Ok(s) => s,
+                Err(e) => return usage(&e),
+            };
+            write_bench_tree(&path, &spec).map(|stats| println!("{}", stats.to_json()))
+        }
+        "large-safetensors" => {
+            let (bytes, sparse) = match parse_opts(rest, &["--sparse"]).and_then(|o| {
+                o.check_known(&["--bytes"])?;
+                Ok((o.size("--bytes")?, o.flags.iter().any(|f| f == "--sparse")))
+            }) {
+                Ok(v) => v,
+                Err(e) => return usage(&e),
+            };
+            write_large_safetensors(&path, bytes, sparse, 7)
+                .map(|len| println!("{{\"files\": 1, \"bytes\": {len}, \"sparse\": {sparse}}}"))
+        }
+        other => return usage(&format!("unknown command `{other}`")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("aispm-fixtures: {}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("2000"), Some(2000));
+        assert_eq!(parse_size("50M"), Some(50 << 20));
+        assert_eq!(parse_size("2g"), Some(2 << 30));
+        assert_eq!(parse_size("1_000"), Some(1000));
+        assert_eq!(parse_size("x"), None);
+        assert_eq!(parse_size(""), None);
+    }
+}
