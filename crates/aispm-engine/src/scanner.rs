@@ -244,7 +244,19 @@ impl Scanner {
                     }
                     return WalkState::Continue;
                 }
+                if ft.is_dir() {
+                    return WalkState::Continue;
+                }
                 if !ft.is_file() {
+                    // FIFOs, sockets and devices are never opened (a FIFO would block).
+                    let display = display_of(path);
+                    counters.files_seen.fetch_add(1, Ordering::Relaxed);
+                    let mut r = FileResult::default();
+                    r.errors.push(
+                        ErrorRecord::new(&display, ErrorKind::Io, format!("not a regular file ({}); not read", special_kind(&ft)))
+                            .at_stage("walk"),
+                    );
+                    collected.lock().unwrap_or_else(|e| e.into_inner()).push(r);
                     return WalkState::Continue;
                 }
                 let display = display_of(path);
@@ -522,6 +534,24 @@ impl Scanner {
         let probe = self.input_of(node, &counter);
         self.analyzers.iter().any(|a| a.accepts(&probe))
     }
+}
+
+fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "named pipe";
+        }
+        if ft.is_socket() {
+            return "socket";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "device";
+        }
+    }
+    let _ = ft;
+    "special file"
 }
 
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
