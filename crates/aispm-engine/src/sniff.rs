@@ -390,15 +390,45 @@ pub fn is_pickle_stream(h: &[u8], size: u64, name: &str) -> bool {
             && (2..=5).contains(&h[1])
             && !matches!(opcode_arg(h[2]), Arg::Invalid);
     }
-    match walk_opcodes(h, size) {
-        Walk::Valid => true,
+    // A text head can only hold a protocol 0 pickle: its opcodes take text arguments.
+    // Binary-argument opcodes in text are chance (`torch==2.4` reads as TUPLE, OBJ,
+    // LONG_BINPUT, DUP, STOP).
+    let text = looks_like_text(h);
+    match walk_opcodes(h, size, text) {
+        Walk::Valid { rest_is_blank } => !text || rest_is_blank || has_pickle_extension(name),
         Walk::Broken { opened_with_global } => opened_with_global && has_pickle_extension(name),
     }
 }
 
 enum Walk {
-    Valid,
-    Broken { opened_with_global: bool },
+    /// Reached STOP (or the end of a long head); `rest_is_blank` when nothing but
+    /// whitespace follows STOP within the head.
+    Valid {
+        rest_is_blank: bool,
+    },
+    Broken {
+        opened_with_global: bool,
+    },
+}
+
+/// Opcodes whose argument is binary (a length or a fixed-width integer).
+fn has_binary_arg(op: u8) -> bool {
+    op >= 0x80
+        || matches!(
+            op,
+            b'J' | b'K'
+                | b'M'
+                | b'G'
+                | b'T'
+                | b'U'
+                | b'X'
+                | b'B'
+                | b'C'
+                | b'h'
+                | b'j'
+                | b'q'
+                | b'r'
+        )
 }
 
 fn has_pickle_extension(name: &str) -> bool {
@@ -421,7 +451,7 @@ fn has_pickle_extension(name: &str) -> bool {
     )
 }
 
-fn walk_opcodes(h: &[u8], size: u64) -> Walk {
+fn walk_opcodes(h: &[u8], size: u64, text_only: bool) -> Walk {
     let mut i = 0usize;
     let mut ops = 0usize;
     let mut opened_with_global = false;
@@ -436,7 +466,9 @@ fn walk_opcodes(h: &[u8], size: u64) -> Walk {
     };
     let end = |ops: usize, g: bool| {
         if reached_end(h, size, ops) {
-            Walk::Valid
+            Walk::Valid {
+                rest_is_blank: false,
+            }
         } else {
             broken(g)
         }
@@ -447,7 +479,16 @@ fn walk_opcodes(h: &[u8], size: u64) -> Walk {
         ops += 1;
         if op == b'.' {
             // STOP: a real pickle needs something before it.
-            return if ops >= 2 { Walk::Valid } else { broken(false) };
+            return if ops >= 2 {
+                Walk::Valid {
+                    rest_is_blank: h[i..].iter().all(u8::is_ascii_whitespace),
+                }
+            } else {
+                broken(false)
+            };
+        }
+        if text_only && has_binary_arg(op) {
+            return broken(opened_with_global);
         }
         match opcode_arg(op) {
             Arg::Invalid => return broken(opened_with_global),
@@ -686,6 +727,10 @@ mod tests {
         // Text that starts with an opcode letter is not a pickle.
         assert_eq!(k(b"Name,Age\nBob,3\n", "people.csv"), FileKind::Csv);
         assert_eq!(k(b"cat file.txt\n", "run.sh"), FileKind::Text);
+        assert_eq!(
+            k(b"torch==2.4.1\ntransformers==4.44.2\n", "requirements.txt"),
+            FileKind::Text
+        );
         assert_eq!(k(b"(a)\n.", "x"), FileKind::Text);
         assert_eq!(k(b"I1\n.", "x"), FileKind::Pickle);
         // A GLOBAL followed by garbage: a broken pickle when named like one.

@@ -35,10 +35,15 @@ pub fn is_candidate(file: &FileInput<'_>) -> bool {
                     | "tokenizer.json"
                     | "generation_config.json"
                     | "adapter_config.json"
-            )
+            ) || is_cache_blob(file.path)
         }
         _ => false,
     }
+}
+
+/// A blob of a Hugging Face cache: content-addressed, so its name says nothing.
+fn is_cache_blob(path: &str) -> bool {
+    !path.contains('!') && path.contains("/blobs/") && crate::hf::cache_repo_of(path).is_some()
 }
 
 fn parse_json(file: &FileInput<'_>) -> Result<Option<Value>, AnalysisError> {
@@ -172,6 +177,11 @@ fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
     };
     let Some(obj) = v.as_object() else {
         return Ok(None);
+    };
+    let name = if is_cache_blob(file.path) {
+        "config.json"
+    } else {
+        name
     };
     match name {
         "config.json" | "adapter_config.json" => {
