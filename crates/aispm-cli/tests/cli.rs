@@ -34,7 +34,8 @@ fn scan_json(path: &Path, extra: &[&str]) -> (Value, i32) {
 }
 
 fn validate(schema_path: &Path, draft: jsonschema::Draft, instance: &Value) -> Vec<String> {
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let v = jsonschema::options()
         .with_draft(draft)
         .should_validate_formats(true)
@@ -81,19 +82,28 @@ fn demo_estate_json_follows_the_contract_and_lists_every_ai_file() {
     assert_eq!(gguf["properties"]["architecture"], "llama");
     assert_eq!(gguf["properties"]["has_chat_template"], true);
     assert!(asset("models/onnx/classifier.onnx").unwrap()["properties"]["opsets"].is_array());
-    assert_eq!(asset("models/legacy/checkpoint.pt").unwrap()["format"], "pytorch-zip");
+    assert_eq!(
+        asset("models/legacy/checkpoint.pt").unwrap()["format"],
+        "pytorch-zip"
+    );
     assert_eq!(asset("notebooks/eval.ipynb").unwrap()["kind"], "notebook");
     assert_eq!(asset("data/train.csv").unwrap()["kind"], "dataset");
     let kinds: Vec<&str> = assets.iter().filter_map(|a| a["kind"].as_str()).collect();
     for k in ["model-card", "model-config", "hf-cache-repo"] {
         assert!(kinds.contains(&k), "no {k} asset");
     }
-    let repo = assets.iter().find(|a| a["kind"] == "hf-cache-repo").unwrap();
+    let repo = assets
+        .iter()
+        .find(|a| a["kind"] == "hf-cache-repo")
+        .unwrap();
     assert_eq!(repo["properties"]["repo_id"], "demo-org/tiny-bert");
     // Blobs in the Hugging Face cache carry their repository.
-    assert!(assets
-        .iter()
-        .any(|a| a["path"].as_str().unwrap().contains("/blobs/") && a["properties"]["hf_repo"] == "demo-org/tiny-bert"));
+    assert!(
+        assets
+            .iter()
+            .any(|a| a["path"].as_str().unwrap().contains("/blobs/")
+                && a["properties"]["hf_repo"] == "demo-org/tiny-bert")
+    );
 }
 
 /// Regular files of the estate whose content is a model, dataset or notebook, by the
@@ -109,11 +119,30 @@ fn collect_ai_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
         if !ft.is_file() {
             continue;
         }
-        let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = p
+            .strip_prefix(base)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
         let ai = matches!(
             ext,
-            "safetensors" | "pt" | "pth" | "pkl" | "gguf" | "npy" | "npz" | "keras" | "h5" | "onnx" | "csv" | "tsv" | "jsonl" | "parquet" | "ipynb" | "joblib"
+            "safetensors"
+                | "pt"
+                | "pth"
+                | "pkl"
+                | "gguf"
+                | "npy"
+                | "npz"
+                | "keras"
+                | "h5"
+                | "onnx"
+                | "csv"
+                | "tsv"
+                | "jsonl"
+                | "parquet"
+                | "ipynb"
+                | "joblib"
         ) || (rel.contains("/blobs/") && !std::fs::read(&p).unwrap().starts_with(b"{"));
         if ai {
             out.push(rel);
@@ -143,16 +172,36 @@ fn sarif_output_is_valid_sarif_2_1_0() {
 #[test]
 fn exit_codes_gate_ci() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "bundle.zip", &aispm_fixtures::archive::zip_traversal());
+    write(
+        d.path(),
+        "bundle.zip",
+        &aispm_fixtures::archive::zip_traversal(),
+    );
     let clean = tempfile::tempdir().unwrap();
     write(clean.path(), "notes.txt", b"nothing here\n");
 
     // 0: no --fail-on, or nothing at or above it.
-    aispm().args(["scan", "--quiet"]).arg(d.path()).assert().code(0);
-    aispm().args(["scan", "--quiet", "--fail-on", "critical"]).arg(d.path()).assert().code(0);
-    aispm().args(["scan", "--quiet", "--fail-on", "low"]).arg(clean.path()).assert().code(0);
+    aispm()
+        .args(["scan", "--quiet"])
+        .arg(d.path())
+        .assert()
+        .code(0);
+    aispm()
+        .args(["scan", "--quiet", "--fail-on", "critical"])
+        .arg(d.path())
+        .assert()
+        .code(0);
+    aispm()
+        .args(["scan", "--quiet", "--fail-on", "low"])
+        .arg(clean.path())
+        .assert()
+        .code(0);
     // 1: a finding at or above the threshold remains.
-    aispm().args(["scan", "--quiet", "--fail-on", "high"]).arg(d.path()).assert().code(1);
+    aispm()
+        .args(["scan", "--quiet", "--fail-on", "high"])
+        .arg(d.path())
+        .assert()
+        .code(1);
     // Suppressed findings do not fail the build.
     aispm()
         .args(["scan", "--quiet", "--fail-on", "low", "--ignore", "ART"])
@@ -160,20 +209,43 @@ fn exit_codes_gate_ci() {
         .assert()
         .code(0);
     // 2: usage and fatal errors.
-    aispm().args(["scan", "--quiet"]).arg(d.path().join("missing")).assert().code(2);
-    aispm().args(["scan", "--quiet", "--format", "xml"]).arg(d.path()).assert().code(2);
-    aispm().args(["scan", "--quiet", "--fail-on", "severe"]).arg(d.path()).assert().code(2);
-    aispm().args(["scan", "--quiet", "--select", "NOPE1"]).arg(d.path()).assert().code(2);
+    aispm()
+        .args(["scan", "--quiet"])
+        .arg(d.path().join("missing"))
+        .assert()
+        .code(2);
+    aispm()
+        .args(["scan", "--quiet", "--format", "xml"])
+        .arg(d.path())
+        .assert()
+        .code(2);
+    aispm()
+        .args(["scan", "--quiet", "--fail-on", "severe"])
+        .arg(d.path())
+        .assert()
+        .code(2);
+    aispm()
+        .args(["scan", "--quiet", "--select", "NOPE1"])
+        .arg(d.path())
+        .assert()
+        .code(2);
     aispm().args(["frobnicate"]).assert().code(2);
     aispm().args(["scan"]).assert().code(2);
     let bad = tempfile::tempdir().unwrap();
     write(bad.path(), "aispm.toml", b"[scan]\nselekt = 1\n");
-    aispm().args(["scan", "--quiet"]).arg(bad.path()).assert().code(2);
+    aispm()
+        .args(["scan", "--quiet"])
+        .arg(bad.path())
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn rules_and_explain() {
-    let out = aispm().args(["rules", "--format", "json"]).output().unwrap();
+    let out = aispm()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
     let rules = rules.as_array().unwrap();
@@ -186,7 +258,13 @@ fn rules_and_explain() {
     let doc = aispm().args(["explain", "art001"]).output().unwrap();
     assert!(doc.status.success());
     let doc = String::from_utf8_lossy(&doc.stdout);
-    for h in ["## What it does", "## Why is this bad?", "## Example", "## Remediation", "LLM10:2025"] {
+    for h in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Remediation",
+        "LLM10:2025",
+    ] {
         assert!(doc.contains(h), "missing {h}");
     }
     aispm().args(["explain", "XYZ999"]).assert().code(2);
@@ -195,8 +273,16 @@ fn rules_and_explain() {
 #[test]
 fn table_output_file_config_and_baseline() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "repo/bundle.zip", &aispm_fixtures::archive::zip_traversal());
-    write(d.path(), "repo/models/m.pkl", b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00}\x94.");
+    write(
+        d.path(),
+        "repo/bundle.zip",
+        &aispm_fixtures::archive::zip_traversal(),
+    );
+    write(
+        d.path(),
+        "repo/models/m.pkl",
+        b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00}\x94.",
+    );
     let repo = d.path().join("repo");
 
     // Table to a file: no colour codes, a summary line.
@@ -213,26 +299,52 @@ fn table_output_file_config_and_baseline() {
 
     // Baseline: write, then only new findings remain.
     let baseline = d.path().join("baseline.json");
-    aispm().args(["scan", "--quiet", "--write-baseline"]).arg(&baseline).arg(&repo).assert().code(0);
+    aispm()
+        .args(["scan", "--quiet", "--write-baseline"])
+        .arg(&baseline)
+        .arg(&repo)
+        .assert()
+        .code(0);
     aispm()
         .args(["scan", "--quiet", "--fail-on", "low", "--baseline"])
         .arg(&baseline)
         .arg(&repo)
         .assert()
         .code(0);
-    write(d.path(), "repo/new.zip", &aispm_fixtures::archive::zip_traversal());
-    let (report, code) = scan_json(&repo, &["--fail-on", "low", "--baseline", baseline.to_str().unwrap()]);
+    write(
+        d.path(),
+        "repo/new.zip",
+        &aispm_fixtures::archive::zip_traversal(),
+    );
+    let (report, code) = scan_json(
+        &repo,
+        &["--fail-on", "low", "--baseline", baseline.to_str().unwrap()],
+    );
     assert_eq!(code, 1);
-    let paths: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
     assert!(paths.iter().all(|p| *p == "new.zip"), "{paths:?}");
     assert!(report["stats"]["suppressed"].as_u64().unwrap() >= 1);
 
     // aispm.toml above the scan root is found and applied.
-    write(d.path(), "aispm.toml", b"[scan]\nignore = [\"ART002\"]\nfail_on = \"low\"\n");
+    write(
+        d.path(),
+        "aispm.toml",
+        b"[scan]\nignore = [\"ART002\"]\nfail_on = \"low\"\n",
+    );
     let (report, code) = scan_json(&repo, &[]);
     assert_eq!(code, 0);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
-    assert!(report["scan"]["config"].as_str().unwrap().ends_with("aispm.toml"));
+    assert!(
+        report["scan"]["config"]
+            .as_str()
+            .unwrap()
+            .ends_with("aispm.toml")
+    );
     let (_, code) = scan_json(&repo, &["--no-config", "--fail-on", "low"]);
     assert_eq!(code, 1);
 }
@@ -243,7 +355,11 @@ fn hostile_inputs_produce_records_and_the_scan_finishes() {
     // 10 KB-class zip declaring 10 GB.
     let bomb = aispm_fixtures::archive::zip_bomb_overlapping(1000, 10_000_000);
     write(d.path(), "bomb.zip", &bomb);
-    write(d.path(), "slip.zip", &aispm_fixtures::archive::zip_traversal());
+    write(
+        d.path(),
+        "slip.zip",
+        &aispm_fixtures::archive::zip_traversal(),
+    );
     #[cfg(unix)]
     std::os::unix::fs::symlink("loop", d.path().join("loop")).unwrap();
     #[cfg(unix)]
@@ -262,8 +378,16 @@ fn hostile_inputs_produce_records_and_the_scan_finishes() {
     let errors = report["errors"].as_array().unwrap();
     #[cfg(unix)]
     {
-        assert!(errors.iter().any(|e| e["path"] == "loop" && e["kind"] == "symlink"));
-        assert!(errors.iter().any(|e| e["path"] == "unreadable.sock" && e["kind"] == "io"));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["path"] == "loop" && e["kind"] == "symlink")
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["path"] == "unreadable.sock" && e["kind"] == "io")
+        );
     }
     let _ = errors;
 }
@@ -281,8 +405,17 @@ fn several_roots_keep_their_prefix() {
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let paths: Vec<String> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_string()).collect();
-    assert!(paths.iter().any(|p| p.ends_with("/x.zip") && p.starts_with(&a.path().to_string_lossy().to_string())));
+    let paths: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        paths.iter().any(
+            |p| p.ends_with("/x.zip") && p.starts_with(&a.path().to_string_lossy().to_string())
+        )
+    );
     assert!(paths.iter().any(|p| p.ends_with("/y.zip")));
     // A single file as root is named by its file name.
     let (v, _) = scan_json(&a.path().join("x.zip"), &[]);
