@@ -34,7 +34,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Scan files and folders: AI asset inventory and findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the rules.
     Rules {
         /// Output format (table or json).
@@ -157,7 +157,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
         Command::Rules { format } => {
             let format: Format = format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             let scanner = Scanner::new(analyzers(), ScanOptions::default())?;
@@ -308,10 +308,9 @@ fn scan(args: ScanArgs) -> Result<u8> {
             let mut w = std::io::BufWriter::new(stdout.lock());
             if let Err(e) = aispm_report::render(&report, scanner.registry(), format, &opts, &mut w)
                 .and_then(|_| w.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
             {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
+                return Err(e.into());
             }
         }
     }

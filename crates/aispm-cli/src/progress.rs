@@ -36,7 +36,7 @@ impl aispm_engine::Progress for ScanProgress {
     fn file_done(&self, bytes: u64) {
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
         let total = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        if files % 64 == 0 || bytes > 16 << 20 {
+        if files.is_multiple_of(64) || bytes > 16 << 20 {
             let secs = self.started.elapsed().as_secs_f64().max(0.001);
             self.bar.set_message(format!(
                 "{files} files, {} ({}/s)",

@@ -141,7 +141,7 @@ impl KindMap {
         let key = format!("asset:{asset_kind}");
         self.kinds
             .iter()
-            .filter(|(_, rules)| rules.iter().any(|r| *r == key))
+            .filter(|(_, rules)| rules.contains(&key))
             .map(|(k, _)| k.as_str())
             .collect()
     }

@@ -200,10 +200,7 @@ trait ReadSeekSend: Read + Seek {}
 impl<T: Read + Seek> ReadSeekSend for T {}
 
 /// Names in a zip's central directory (for typing zip-based formats).
-pub(crate) fn zip_member_names(
-    source: Source<'_>,
-    _head: &[u8],
-) -> zip::result::ZipResult<Vec<String>> {
+pub(crate) fn zip_member_names(source: Source<'_>) -> zip::result::ZipResult<Vec<String>> {
     let reader = open_source(source).map_err(zip::result::ZipError::Io)?;
     let archive = zip::ZipArchive::new(reader)?;
     Ok(archive
@@ -616,8 +613,8 @@ fn read_member(
     } else {
         declared.max(head.len() as u64)
     };
-    let mut kind = sniff::sniff(&head, name, size_hint);
-    let mut probe = Node {
+    let kind = sniff::sniff(&head, name, size_hint);
+    let mut node = Node {
         display: display.to_string(),
         disk_path,
         kind,
@@ -629,31 +626,19 @@ fn read_member(
         depth,
         digest: None,
     };
-    probe.source = Source::Bytes(&[]);
-    if !scanner.wants(&probe) {
+    if !scanner.wants(&node) {
         return Ok(());
     }
-    let (spooled, size, digest) = spool(&probe.head, reader, work.limits().max_member_in_memory)?;
-    let mut members = None;
-    if kind == FileKind::Zip {
-        if let Ok(names) = zip_member_names(spooled.source(), &probe.head) {
-            kind = sniff::classify_zip(&names);
-            members = Some(names);
-        }
+    let (spooled, size, digest) = spool(&node.head, reader, work.limits().max_member_in_memory)?;
+    node.size = size;
+    node.source = spooled.source();
+    node.digest = Some(digest);
+    if kind == FileKind::Zip
+        && let Ok(names) = zip_member_names(node.source)
+    {
+        node.kind = sniff::classify_zip(&names);
+        node.members = Some(names);
     }
-    let head = std::mem::take(&mut probe.head);
-    let node = Node {
-        display: display.to_string(),
-        disk_path,
-        kind,
-        size,
-        head,
-        source: spooled.source(),
-        parent: Some(parent.clone()),
-        members,
-        depth,
-        digest: Some(digest),
-    };
     scanner.analyze_node(&node, work);
     Ok(())
 }
@@ -900,14 +885,13 @@ fn stream_member_name(file_name: &str, kind: FileKind) -> String {
         FileKind::Bzip2 => &[".bz2", ".bzip2"],
         _ => &[".z", ".zlib", ".zz"],
     };
-    if let Some(stem) = exts.iter().find_map(|e| {
+    let stem = exts.iter().find_map(|e| {
         lower
             .ends_with(e)
             .then(|| &file_name[..file_name.len() - e.len()])
-    }) {
-        if !stem.is_empty() {
-            return stem.to_string();
-        }
+    });
+    if let Some(stem) = stem.filter(|s| !s.is_empty()) {
+        return stem.to_string();
     }
     if lower.ends_with(".tgz") {
         return format!("{}.tar", &file_name[..file_name.len() - 4]);

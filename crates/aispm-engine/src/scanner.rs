@@ -376,16 +376,12 @@ impl Scanner {
             .fetch_add(head.len() as u64, Ordering::Relaxed);
         let mut kind = sniff::sniff(&head, &display, size);
         let mut members = None;
-        if kind == FileKind::Zip {
-            match archive::zip_member_names(Source::Path(path), &head) {
-                Ok(names) => {
-                    kind = sniff::classify_zip(&names);
-                    members = Some(names);
-                }
-                Err(_) => {
-                    // Reported when the engine tries to open it as a container.
-                }
-            }
+        // An unreadable zip is reported when the engine opens it as a container.
+        if kind == FileKind::Zip
+            && let Ok(names) = archive::zip_member_names(Source::Path(path))
+        {
+            kind = sniff::classify_zip(&names);
+            members = Some(names);
         }
         let node = Node {
             display,

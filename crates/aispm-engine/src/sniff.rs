@@ -207,7 +207,7 @@ fn is_lzma_alone(h: &[u8]) -> bool {
     }
     let dict = u32::from_le_bytes([h[1], h[2], h[3], h[4]]);
     let dict_ok = dict.is_power_of_two() && dict >= 1 << 12
-        || (dict >= 1 << 12 && (dict / 3).is_power_of_two() && dict % 3 == 0);
+        || (dict >= 1 << 12 && (dict / 3).is_power_of_two() && dict.is_multiple_of(3));
     let size = u64::from_le_bytes([h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12]]);
     h[0] == 0x5d && dict_ok && (size == u64::MAX || size < 1 << 48)
 }

@@ -282,7 +282,7 @@ fn read_gguf_value<R: Read + Seek + ?Sized>(
                 json!(v as i16)
             }
         }
-        4 | 5 | 6 => {
+        4..=6 => {
             r.read_exact(&mut b8[..4])?;
             let v = u32::from_le_bytes([b8[0], b8[1], b8[2], b8[3]]);
             match vtype {
@@ -291,7 +291,7 @@ fn read_gguf_value<R: Read + Seek + ?Sized>(
                 _ => json!(f32::from_bits(v)),
             }
         }
-        10 | 11 | 12 => {
+        10..=12 => {
             r.read_exact(&mut b8)?;
             let v = u64::from_le_bytes(b8);
             match vtype {
@@ -414,10 +414,10 @@ fn zip_layout(file: &FileInput<'_>, a: &mut Asset) {
 fn keras_zip(file: &FileInput<'_>, a: &mut Asset) -> Result<(), AnalysisError> {
     let reader = file.open()?;
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| parse_err(e.to_string()))?;
-    if let Some(meta) = read_member_json(&mut zip, "metadata.json")? {
-        if let Some(v) = meta.get("keras_version").and_then(Value::as_str) {
-            a.set("keras_version", v);
-        }
+    if let Some(meta) = read_member_json(&mut zip, "metadata.json")?
+        && let Some(v) = meta.get("keras_version").and_then(Value::as_str)
+    {
+        a.set("keras_version", v);
     }
     if let Some(cfg) = read_member_json(&mut zip, "config.json")? {
         if let Some(c) = cfg.get("class_name").and_then(Value::as_str) {
@@ -607,10 +607,9 @@ pub fn dataset_asset(file: &FileInput<'_>) -> Result<Asset, AnalysisError> {
                 .head
                 .split(|&b| b == b'\n')
                 .find(|l| !l.trim_ascii().is_empty())
+                && let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(first)
             {
-                if let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(first) {
-                    a.set("fields", o.keys().take(200).cloned().collect::<Vec<_>>());
-                }
+                a.set("fields", o.keys().take(200).cloned().collect::<Vec<_>>());
             }
             if let Ok(d) = file.digest() {
                 a.set("records", d.newlines + u64::from(!ends_with_newline(file)));

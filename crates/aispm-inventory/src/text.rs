@@ -115,10 +115,10 @@ fn model_card(file: &FileInput<'_>) -> Option<Asset> {
     let mut found = false;
     let mut current_list: Option<(String, Vec<String>)> = None;
     let flush = |a: &mut Asset, list: &mut Option<(String, Vec<String>)>| {
-        if let Some((k, v)) = list.take() {
-            if !v.is_empty() {
-                a.set(&k, v);
-            }
+        if let Some((k, v)) = list.take()
+            && !v.is_empty()
+        {
+            a.set(&k, v);
         }
     };
     for line in lines {
@@ -127,10 +127,11 @@ fn model_card(file: &FileInput<'_>) -> Option<Asset> {
             return found.then_some(a);
         }
         if let Some(item) = line.trim_start().strip_prefix("- ") {
-            if let Some((_, v)) = current_list.as_mut() {
-                if line.starts_with([' ', '-']) && v.len() < 50 {
-                    v.push(unquote(item));
-                }
+            if let Some((_, v)) = current_list.as_mut()
+                && line.starts_with([' ', '-'])
+                && v.len() < 50
+            {
+                v.push(unquote(item));
             }
             continue;
         }
@@ -210,10 +211,10 @@ fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
                 "base_model_name_or_path",
                 "_name_or_path",
             ] {
-                if let Some(val) = obj.get(key) {
-                    if val.is_string() || val.is_number() {
-                        a.set(key.trim_start_matches('_'), val.clone());
-                    }
+                if let Some(val) = obj.get(key)
+                    && (val.is_string() || val.is_number())
+                {
+                    a.set(key.trim_start_matches('_'), val.clone());
                 }
             }
             if obj.get("auto_map").is_some() {
