@@ -36,6 +36,11 @@ impl Analyzer for InventoryAnalyzer {
     }
 
     fn accepts(&self, file: &FileInput<'_>) -> bool {
+        // Parts of a model container (a PyTorch zip's `data.pkl`, a Keras archive's
+        // weights) belong to the container's asset, not to the inventory on their own.
+        if file.parent.is_some_and(|p| p.kind.is_model()) {
+            return false;
+        }
         file.kind.is_model()
             || file.kind.is_dataset()
             || file.kind == FileKind::Notebook
