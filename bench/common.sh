@@ -1,0 +1,71 @@
+# Shared helpers for the bench scripts; sourced, not run. Expects to be at the repo root.
+
+OUT=bench/out
+AISPM=target/release/aispm
+FIXTURES=target/release/aispm-fixtures
+
+need() {
+    command -v "$1" >/dev/null 2>&1 || {
+        echo "bench: '$1' is required ($2)" >&2
+        exit 1
+    }
+}
+
+build_release() {
+    need /usr/bin/time "install GNU time, e.g. apt-get install time"
+    echo "== building release binaries (aispm, aispm-fixtures)" >&2
+    cargo build --release -p aispm-cli -p aispm-fixtures >&2
+}
+
+# generate_once STAMP_FILE DESCRIPTION COMMAND...: runs COMMAND unless STAMP_FILE already
+# holds DESCRIPTION (same parameters as last time). AISPM_BENCH_REGENERATE=1 forces it.
+generate_once() {
+    local stamp="$1" desc="$2"
+    shift 2
+    if [[ "${AISPM_BENCH_REGENERATE:-0}" != 1 && -f "$stamp" && "$(cat "$stamp")" == "$desc" ]]; then
+        echo "== reusing $desc" >&2
+        return
+    fi
+    rm -f "$stamp"
+    echo "== generating $desc" >&2
+    "$@" >&2
+    printf '%s' "$desc" >"$stamp"
+}
+
+# tree_stats DIR: prints "FILES BYTES" (regular files, apparent sizes).
+tree_stats() {
+    find "$1" -type f -printf '%s\n' | awk '{ n++; s += $1 } END { printf "%d %d\n", n, s }'
+}
+
+now() { date +%s.%N; }
+
+# timed_scan LABEL TARGET REPORT: scans TARGET into REPORT under /usr/bin/time -v and sets
+# WALL (seconds) and RSS_KB (peak resident set size). .gitignore is not honoured
+# because bench/out is itself gitignored in this repository.
+timed_scan() {
+    local label="$1" target="$2" report="$3" log="$OUT/$1.time.log" start end rc
+    echo "== scanning $target" >&2
+    start=$(now)
+    set +e
+    /usr/bin/time -v "$AISPM" scan "$target" --format json --output "$report" --quiet \
+        --no-gitignore --no-config 2>"$log"
+    rc=$?
+    set -e
+    end=$(now)
+    # 0: clean; 1: findings at or above --fail-on (not used here, but not an error).
+    if [[ $rc -gt 1 ]]; then
+        echo "bench: aispm scan exited with $rc; see $log" >&2
+        tail -n 30 "$log" >&2
+        exit "$rc"
+    fi
+    WALL=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+    RSS_KB=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$log")
+}
+
+report_stats() {
+    if command -v jq >/dev/null 2>&1; then
+        echo "report stats: $(jq -c '.stats // empty' "$1")"
+    fi
+}
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
