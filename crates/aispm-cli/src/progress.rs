@@ -39,7 +39,8 @@ impl aispm_engine::Progress for ScanProgress {
         if files.is_multiple_of(64) || bytes > 16 << 20 {
             let secs = self.started.elapsed().as_secs_f64().max(0.001);
             self.bar.set_message(format!(
-                "{files} files, {} ({}/s)",
+                "{files} files ({:.0}/s), {} ({}/s)",
+                files as f64 / secs,
                 indicatif::HumanBytes(total),
                 indicatif::HumanBytes((total as f64 / secs) as u64)
             ));

@@ -308,7 +308,10 @@ mod tests {
         assert_ne!(a, fingerprint("MDL001", "a/b.pkl", "os.system", 1));
         assert_ne!(a, fingerprint("MDL002", "a/b.pkl", "os.system", 0));
         // Fixed value: a change here breaks every user's baseline.
-        assert_eq!(fingerprint("TST001", "x", "y", 0), "d9b766cf2d0f6338c956a036a92564f3");
+        assert_eq!(
+            fingerprint("TST001", "x", "y", 0),
+            "d9b766cf2d0f6338c956a036a92564f3"
+        );
     }
 
     #[test]

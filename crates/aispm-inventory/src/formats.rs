@@ -580,7 +580,10 @@ fn read_varint(r: &mut impl Read) -> Result<(u64, u64), AnalysisError> {
 }
 
 /// A dataset asset: column names and row counts where the format gives them cheaply.
-pub fn dataset_asset(file: &FileInput<'_>) -> Result<Asset, AnalysisError> {
+pub fn dataset_asset(
+    file: &FileInput<'_>,
+    cx: &mut AnalysisContext,
+) -> Result<Asset, AnalysisError> {
     let mut a = file_asset(file, AssetKind::Dataset, file.kind.as_str());
     match file.kind {
         FileKind::Csv | FileKind::Tsv => {
@@ -600,6 +603,12 @@ pub fn dataset_asset(file: &FileInput<'_>) -> Result<Asset, AnalysisError> {
                 let ends_newline = file.size > 0;
                 let lines = d.newlines + u64::from(ends_newline && !ends_with_newline(file));
                 a.set("rows", lines.saturating_sub(1));
+            }
+        }
+        FileKind::Parquet => {
+            if let Err(e) = crate::parquet::read_footer(file, &mut a) {
+                a.set("header_valid", false);
+                cx.error(file.path, e.error_kind(), e.to_string());
             }
         }
         FileKind::Jsonl => {

@@ -8,6 +8,7 @@
 
 mod formats;
 mod hf;
+mod parquet;
 mod text;
 
 use aispm_core::{
@@ -59,7 +60,7 @@ impl Analyzer for InventoryAnalyzer {
         let asset = if file.kind.is_model() {
             Some(formats::model_asset(file, cx)?)
         } else if file.kind.is_dataset() {
-            Some(formats::dataset_asset(file)?)
+            Some(formats::dataset_asset(file, cx)?)
         } else if file.kind == FileKind::Notebook {
             Some(text::notebook_asset(file)?)
         } else {
