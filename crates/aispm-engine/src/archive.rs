@@ -341,7 +341,7 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
     // Static checks over the central directory: declared expansion and overlapping
     // entries, before reading any member.
     let mut declared_total: u64 = 0;
-    let mut ranges: Vec<(u64, u64)> = Vec::with_capacity(count.min(100_000));
+    let mut ranges: Vec<(u64, u64, usize)> = Vec::with_capacity(count.min(100_000));
     let mut worst_ratio: (u64, String) = (0, String::new());
     for i in 0..count {
         if let Ok(f) = archive.by_index_raw(i) {
@@ -358,12 +358,23 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
                 ranges.push((
                     start,
                     start.saturating_add(30).saturating_add(f.compressed_size()),
+                    i,
                 ));
             }
         }
     }
+    // Entries whose bytes overlap an entry that starts earlier share compressed data
+    // (the overlapping-file technique); only the first of each cluster is read.
     ranges.sort_unstable();
-    let overlapping = ranges.windows(2).filter(|w| w[1].0 < w[0].1).count();
+    let mut shared: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut reach = 0u64;
+    for &(start, end, index) in &ranges {
+        if start < reach {
+            shared.insert(index);
+        }
+        reach = reach.max(end);
+    }
+    let overlapping = shared.len();
     let mut bomb_reported = false;
     if overlapping > 0
         || declared_total > limits.max_expanded_bytes
@@ -401,7 +412,6 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
         path: node.display.clone(),
         kind: node.kind,
     };
-    let mut seen_data: std::collections::HashSet<u64> = std::collections::HashSet::new();
     for i in 0..count {
         if i as u64 >= limits.max_archive_members {
             work.error(
@@ -422,25 +432,23 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
             );
             break;
         }
-        let (name, is_dir, encrypted, compressed, declared, data_start) =
-            match archive.by_index_raw(i) {
-                Ok(f) => (
-                    String::from_utf8_lossy(f.name_raw()).into_owned(),
-                    f.is_dir(),
-                    f.encrypted(),
-                    f.compressed_size(),
-                    f.size(),
-                    f.header_start(),
-                ),
-                Err(e) => {
-                    work.error(
-                        &node.display,
-                        ErrorKind::Parse,
-                        format!("cannot read zip entry #{i}: {e}"),
-                    );
-                    continue;
-                }
-            };
+        let (name, is_dir, encrypted, compressed, declared) = match archive.by_index_raw(i) {
+            Ok(f) => (
+                String::from_utf8_lossy(f.name_raw()).into_owned(),
+                f.is_dir(),
+                f.encrypted(),
+                f.compressed_size(),
+                f.size(),
+            ),
+            Err(e) => {
+                work.error(
+                    &node.display,
+                    ErrorKind::Parse,
+                    format!("cannot read zip entry #{i}: {e}"),
+                );
+                continue;
+            }
+        };
         if is_dir {
             continue;
         }
@@ -477,8 +485,7 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
             );
             continue;
         }
-        // Overlapping entries: each shared kernel is read once.
-        if compressed > 0 && !seen_data.insert(data_start) {
+        if shared.contains(&i) {
             work.error(
                 &display,
                 ErrorKind::Limit,

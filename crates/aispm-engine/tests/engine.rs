@@ -206,11 +206,17 @@ fn zip_bomb_is_reported_and_the_scan_finishes() {
         "flat.zip",
         &aispm_fixtures::archive::zip_bomb_flat(200 << 20),
     );
+    // Overlap where every entry has its own matching local header.
+    write(
+        d.path(),
+        "quoted.zip",
+        &aispm_fixtures::archive::zip_bomb_quoted_overlap(500, 20_000_000),
+    );
     write(d.path(), "after.txt", b"BAD");
     let r = scan(d.path());
     let mut bombs = rule_paths(&r, "ART001");
     bombs.sort();
-    assert_eq!(bombs, vec!["flat.zip", "weights.zip"]);
+    assert_eq!(bombs, vec!["flat.zip", "quoted.zip", "weights.zip"]);
     assert_eq!(
         rule_paths(&r, "TST001"),
         vec!["after.txt"],
