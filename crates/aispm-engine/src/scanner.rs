@@ -160,8 +160,9 @@ impl Scanner {
         collected: &Mutex<Collected>,
         progress: Option<&dyn Progress>,
     ) {
+        let root_is_file = root.is_file();
         let display_of = |path: &Path| -> String {
-            let rel = if root.is_file() {
+            let rel = if root_is_file {
                 path.file_name()
                     .map(PathBuf::from)
                     .unwrap_or_else(|| path.to_path_buf())
@@ -173,7 +174,7 @@ impl Scanner {
             let rel = rel.to_string_lossy().replace('\\', "/");
             match prefix {
                 Some(p) if rel.is_empty() => p.to_string(),
-                Some(p) if root.is_file() => p.to_string(),
+                Some(p) if root_is_file => p.to_string(),
                 Some(p) => format!("{p}/{rel}"),
                 None => rel,
             }
@@ -187,7 +188,9 @@ impl Scanner {
             .git_ignore(self.options.respect_gitignore)
             .git_exclude(self.options.respect_gitignore)
             .git_global(false)
-            .parents(true)
+            // Ignore files above the root do not apply: a path the user names is
+            // scanned even when an enclosing repository ignores it.
+            .parents(false)
             .require_git(false)
             .ignore(true)
             .add_custom_ignore_filename(".aispmignore")
@@ -402,6 +405,7 @@ impl Scanner {
     /// Runs the analyzers on one node, then opens it if it is a container.
     pub(crate) fn analyze_node(&self, node: &Node<'_>, work: &mut Work<'_>) {
         let input = self.input_of(node, &work.counters.bytes_read);
+        let first_asset = work.result.assets.len();
         let mut analyzed = false;
         let time_limit = self.options.limits.time_per_file_ms;
         for analyzer in &self.analyzers {
@@ -462,20 +466,17 @@ impl Scanner {
             work.counters.files_analyzed.fetch_add(1, Ordering::Relaxed);
         }
         // Fill in the digest of whole-file assets the analyzers left without one.
-        let needs_digest = work
-            .result
-            .assets
+        let own = |a: &aispm_core::Asset| a.path == node.display && a.line.is_none();
+        let needs_digest = work.result.assets[first_asset..]
             .iter()
-            .any(|a| a.path == node.display && a.sha256.is_empty() && a.line.is_none());
+            .any(|a| own(a) && a.sha256.is_empty());
         if needs_digest {
             match input.digest() {
                 Ok(d) => {
                     let d = d.clone();
-                    for a in work
-                        .result
-                        .assets
+                    for a in work.result.assets[first_asset..]
                         .iter_mut()
-                        .filter(|a| a.path == node.display && a.line.is_none())
+                        .filter(|a| own(a))
                     {
                         if a.sha256.is_empty() {
                             a.sha256 = d.sha256.clone();

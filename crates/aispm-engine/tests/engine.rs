@@ -161,6 +161,9 @@ fn respects_gitignore_and_aispmignore_and_excludes() {
         3,
         "without gitignore only .aispmignore applies"
     );
+    // A root the user names is scanned even when an enclosing .gitignore ignores it.
+    let r = scan(&d.path().join("ignored"));
+    assert_eq!(rule_paths(&r, "TST001"), vec!["a.txt"]);
 }
 
 #[test]
