@@ -188,25 +188,44 @@ impl Seek for CountingReader<'_> {
     }
 }
 
+/// SHA-256 and newline count computed incrementally, for callers that already hold
+/// the bytes as they stream past (archive extraction).
+#[derive(Default)]
+pub struct DigestBuilder {
+    hasher: Sha256,
+    newlines: u64,
+}
+
+impl DigestBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+        self.newlines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+
+    pub fn finish(self) -> Digest256 {
+        Digest256 {
+            sha256: hex::encode(self.hasher.finalize()),
+            newlines: self.newlines,
+        }
+    }
+}
+
 /// Hashes a stream in 64 KiB chunks, counting newlines on the way.
 pub fn digest_stream(mut r: impl Read) -> io::Result<Digest256> {
-    let mut h = Sha256::new();
+    let mut d = DigestBuilder::new();
     let mut buf = vec![0u8; 64 * 1024];
-    let mut newlines = 0u64;
     loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
+        match r.read(&mut buf) {
+            Ok(0) => return Ok(d.finish()),
+            Ok(n) => d.update(&buf[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
-        };
-        h.update(&buf[..n]);
-        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        }
     }
-    Ok(Digest256 {
-        sha256: hex::encode(h.finalize()),
-        newlines,
-    })
 }
 
 /// A finding as an analyzer reports it; the engine adds title, category, frameworks,

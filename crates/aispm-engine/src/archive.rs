@@ -9,8 +9,9 @@
 use crate::rules;
 use crate::scanner::{Node, Scanner, Work};
 use crate::sniff;
-use aispm_core::{Digest256, ErrorKind, FileKind, HEAD_LEN, ParentInfo, RawFinding, Source};
-use sha2::{Digest, Sha256};
+use aispm_core::{
+    Digest256, DigestBuilder, ErrorKind, FileKind, HEAD_LEN, ParentInfo, RawFinding, Source,
+};
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek, Write};
@@ -138,9 +139,8 @@ impl Spool {
 
 /// Copies `head` and the rest of `r` into a spool, hashing on the way.
 fn spool(head: &[u8], r: &mut dyn Read, mem_max: u64) -> io::Result<(Spool, u64, Digest256)> {
-    let mut hasher = Sha256::new();
-    let mut newlines = head.iter().filter(|&&b| b == b'\n').count() as u64;
-    hasher.update(head);
+    let mut digest = DigestBuilder::new();
+    digest.update(head);
     let mut mem = head.to_vec();
     let mut file: Option<(tempfile::NamedTempFile, io::BufWriter<File>)> = None;
     let mut total = head.len() as u64;
@@ -153,8 +153,7 @@ fn spool(head: &[u8], r: &mut dyn Read, mem_max: u64) -> io::Result<(Spool, u64,
             Err(e) => return Err(e),
         };
         let chunk = &buf[..n];
-        hasher.update(chunk);
-        newlines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        digest.update(chunk);
         total += n as u64;
         match &mut file {
             Some((_, w)) => w.write_all(chunk)?,
@@ -169,10 +168,6 @@ fn spool(head: &[u8], r: &mut dyn Read, mem_max: u64) -> io::Result<(Spool, u64,
             None => mem.extend_from_slice(chunk),
         }
     }
-    let digest = Digest256 {
-        sha256: hex::encode(hasher.finalize()),
-        newlines,
-    };
     let spool = match file {
         Some((tmp, mut w)) => {
             w.flush()?;
@@ -180,7 +175,7 @@ fn spool(head: &[u8], r: &mut dyn Read, mem_max: u64) -> io::Result<(Spool, u64,
         }
         None => Spool::Mem(mem),
     };
-    Ok((spool, total, digest))
+    Ok((spool, total, digest.finish()))
 }
 
 fn read_up_to(r: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
@@ -237,6 +232,21 @@ pub(crate) fn escapes(name: &str) -> bool {
 
 fn member_display(parent: &str, name: &str) -> String {
     format!("{parent}!{name}")
+}
+
+/// A finding on a container about one of its members, keyed by the member's name.
+fn member_finding(
+    work: &mut Work<'_>,
+    rule: &'static aispm_core::Rule,
+    container: &str,
+    member: &str,
+    message: String,
+) {
+    work.finding(
+        RawFinding::new(rule, container, message)
+            .evidence(member)
+            .key(member),
+    );
 }
 
 pub(crate) fn report_uninspectable(node: &Node<'_>, work: &mut Work<'_>) {
@@ -458,26 +468,18 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
             .archive_members
             .fetch_add(1, Ordering::Relaxed);
         if escapes(&name) {
-            work.finding(
-                RawFinding::new(
-                    &rules::ARCHIVE_PATH_TRAVERSAL,
-                    &node.display,
-                    format!("zip member `{name}` would be extracted outside the target folder"),
-                )
-                .evidence(name.clone())
-                .key(name.clone()),
+            let msg = format!("zip member `{name}` would be extracted outside the target folder");
+            member_finding(
+                work,
+                &rules::ARCHIVE_PATH_TRAVERSAL,
+                &node.display,
+                &name,
+                msg,
             );
         }
         if encrypted {
-            work.finding(
-                RawFinding::new(
-                    &rules::ENCRYPTED_MEMBER,
-                    &node.display,
-                    format!("zip member `{name}` is encrypted; its content cannot be inspected"),
-                )
-                .evidence(name.clone())
-                .key(name.clone()),
-            );
+            let msg = format!("zip member `{name}` is encrypted; its content cannot be inspected");
+            member_finding(work, &rules::ENCRYPTED_MEMBER, &node.display, &name, msg);
             work.error(
                 &display,
                 ErrorKind::Unsupported,
@@ -498,14 +500,15 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
             Err(e) => {
                 let unsupported = matches!(e, zip::result::ZipError::UnsupportedArchive(_));
                 if unsupported {
-                    work.finding(
-                        RawFinding::new(
-                            &rules::UNINSPECTABLE_ARCHIVE,
-                            &node.display,
-                            format!("zip member `{name}` uses an unsupported feature ({e}); not inspected"),
-                        )
-                        .evidence(name.clone())
-                        .key(name.clone()),
+                    let msg = format!(
+                        "zip member `{name}` uses an unsupported feature ({e}); not inspected"
+                    );
+                    member_finding(
+                        work,
+                        &rules::UNINSPECTABLE_ARCHIVE,
+                        &node.display,
+                        &name,
+                        msg,
                     );
                 }
                 work.error(
@@ -710,15 +713,8 @@ fn walk_tar<R: Read>(
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let etype = entry.header().entry_type();
         if escapes(&name) {
-            work.finding(
-                RawFinding::new(
-                    &rules::ARCHIVE_PATH_TRAVERSAL,
-                    container,
-                    format!("tar member `{name}` would be extracted outside the target folder"),
-                )
-                .evidence(name.clone())
-                .key(name.clone()),
-            );
+            let msg = format!("tar member `{name}` would be extracted outside the target folder");
+            member_finding(work, &rules::ARCHIVE_PATH_TRAVERSAL, container, &name, msg);
         }
         if etype.is_symlink() || etype.is_hard_link() {
             let target = entry
@@ -916,6 +912,7 @@ impl Node<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     #[test]
     fn traversal_names() {
