@@ -129,7 +129,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// The analyzers of this build.
 fn analyzers() -> Vec<Box<dyn Analyzer>> {
-    vec![Box::new(aispm_inventory::InventoryAnalyzer::new())]
+    let mut all: Vec<Box<dyn Analyzer>> = vec![Box::new(aispm_inventory::InventoryAnalyzer::new())];
+    all.extend(aispm_models::analyzers());
+    all
 }
 
 fn main() -> ExitCode {
