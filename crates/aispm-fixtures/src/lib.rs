@@ -15,6 +15,7 @@ pub mod deflate;
 pub mod demo;
 pub mod gguf;
 pub mod keras;
+pub mod model_fixtures;
 pub mod numpy;
 pub mod onnx;
 pub mod pickle;

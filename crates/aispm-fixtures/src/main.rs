@@ -12,6 +12,8 @@ const USAGE: &str = "\
 usage:
   aispm-fixtures demo <OUT_DIR>
       write the demo estate's binary files (models, hub cache) under OUT_DIR
+  aispm-fixtures model-fixtures <OUT_DIR>
+      write the positive and negative fixtures of the model rules under OUT_DIR
   aispm-fixtures bench-tree <OUT_DIR> --files N --bytes B [--profile mixed|small] [--seed S]
       write a benchmark tree of N files totalling about B bytes
   aispm-fixtures large-safetensors <OUT_FILE> --bytes B [--sparse]
@@ -109,6 +111,16 @@ fn main() -> ExitCode {
                 return usage("`demo` takes only an output directory");
             }
             write_demo_estate(&path).map(|written| {
+                for rel in written {
+                    println!("{}", rel.display());
+                }
+            })
+        }
+        "model-fixtures" => {
+            if !rest.is_empty() {
+                return usage("`model-fixtures` takes only an output directory");
+            }
+            aispm_fixtures::model_fixtures::write_all(&path).map(|written| {
                 for rel in written {
                     println!("{}", rel.display());
                 }
