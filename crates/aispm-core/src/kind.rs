@@ -145,6 +145,8 @@ impl FileKind {
             Zip | Tar
                 | Gzip
                 | Bzip2
+                | Xz
+                | Lzma
                 | Zlib
                 | PytorchZip
                 | PytorchTar
@@ -157,7 +159,7 @@ impl FileKind {
     /// Compressed or archived formats the engine recognises but cannot open.
     pub fn is_uninspectable_archive(self) -> bool {
         use FileKind::*;
-        matches!(self, SevenZip | Rar | Xz | Lzma | Zstd)
+        matches!(self, SevenZip | Rar | Zstd)
     }
 
     pub fn is_dataset(self) -> bool {

@@ -312,7 +312,7 @@ pub(crate) fn open_container(scanner: &Scanner, node: &Node<'_>, work: &mut Work
             Ok(r) => walk_tar(scanner, node, &node.display, r, work),
             Err(e) => work.error(&node.display, ErrorKind::Io, format!("cannot open: {e}")),
         },
-        Gzip | Bzip2 | Zlib => open_stream(scanner, node, work),
+        Gzip | Bzip2 | Xz | Lzma | Zlib => open_stream(scanner, node, work),
         _ => {}
     }
 }
@@ -442,13 +442,15 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
             );
             break;
         }
-        let (name, is_dir, encrypted, compressed, declared) = match archive.by_index_raw(i) {
+        let (name, is_dir, encrypted, compressed, declared, method) = match archive.by_index_raw(i)
+        {
             Ok(f) => (
                 String::from_utf8_lossy(f.name_raw()).into_owned(),
                 f.is_dir(),
                 f.encrypted(),
                 f.compressed_size(),
                 f.size(),
+                f.compression(),
             ),
             Err(e) => {
                 work.error(
@@ -477,16 +479,6 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
                 msg,
             );
         }
-        if encrypted {
-            let msg = format!("zip member `{name}` is encrypted; its content cannot be inspected");
-            member_finding(work, &rules::ENCRYPTED_MEMBER, &node.display, &name, msg);
-            work.error(
-                &display,
-                ErrorKind::Unsupported,
-                "encrypted archive member; not analysed",
-            );
-            continue;
-        }
         if shared.contains(&i) {
             work.error(
                 &display,
@@ -495,7 +487,26 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
             );
             continue;
         }
-        let mut file = match archive.by_index(i) {
+        if encrypted {
+            // Loaders that ignore the flag read the bytes as they are: a member whose
+            // data is in the clear is analysed, whatever the flag says.
+            if !flagged_but_plain(&mut archive, i, method, &name) {
+                let msg =
+                    format!("zip member `{name}` is encrypted; its content cannot be inspected");
+                member_finding(work, &rules::ENCRYPTED_MEMBER, &node.display, &name, msg);
+                work.error(
+                    &display,
+                    ErrorKind::Unsupported,
+                    "encrypted archive member; not analysed",
+                );
+                continue;
+            }
+            let msg = format!(
+                "zip member `{name}` is flagged as encrypted but stored in the clear; scanners that honour the flag skip it, loaders that ignore it read it"
+            );
+            member_finding(work, &rules::ENCRYPTED_MEMBER, &node.display, &name, msg);
+        }
+        let mut file = match member_reader(&mut archive, i, method) {
             Ok(f) => f,
             Err(e) => {
                 let unsupported = matches!(e, zip::result::ZipError::UnsupportedArchive(_));
@@ -511,15 +522,12 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
                         msg,
                     );
                 }
-                work.error(
-                    &display,
-                    if unsupported {
-                        ErrorKind::Unsupported
-                    } else {
-                        ErrorKind::Parse
-                    },
-                    format!("cannot read member: {e}"),
-                );
+                let kind = if unsupported {
+                    ErrorKind::Unsupported
+                } else {
+                    ErrorKind::Parse
+                };
+                work.error(&display, kind, format!("cannot read member: {e}"));
                 continue;
             }
         };
@@ -653,6 +661,47 @@ fn read_member(
     Ok(())
 }
 
+/// A reader of a member's content the way model loaders read it: stored and deflated
+/// data are decoded from the raw bytes, ignoring the encryption flag and the CRC
+/// (loaders check neither, so a scanner that does can be steered around). Other
+/// methods go through the zip library.
+fn member_reader<'a, R: Read + Seek>(
+    archive: &'a mut zip::ZipArchive<R>,
+    i: usize,
+    method: zip::CompressionMethod,
+) -> zip::result::ZipResult<Box<dyn Read + 'a>> {
+    Ok(match method {
+        zip::CompressionMethod::Stored => Box::new(archive.by_index_raw(i)?),
+        zip::CompressionMethod::Deflated => {
+            Box::new(flate2::read::DeflateDecoder::new(archive.by_index_raw(i)?))
+        }
+        _ => Box::new(archive.by_index(i)?),
+    })
+}
+
+/// Whether a member flagged as encrypted actually holds plain data: its first bytes
+/// decode and are typed as something other than opaque binary.
+fn flagged_but_plain<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    i: usize,
+    method: zip::CompressionMethod,
+    name: &str,
+) -> bool {
+    if !matches!(
+        method,
+        zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+    ) {
+        return false;
+    }
+    let Ok(mut r) = member_reader(archive, i, method) else {
+        return false;
+    };
+    match read_up_to(&mut r, HEAD_LEN) {
+        Ok(head) if !head.is_empty() => sniff::sniff(&head, name, u64::MAX) != FileKind::Binary,
+        _ => false,
+    }
+}
+
 fn walk_tar<R: Read>(
     scanner: &Scanner,
     node: &Node<'_>,
@@ -780,7 +829,11 @@ fn walk_tar<R: Read>(
     }
 }
 
-/// Single-stream compression (gzip, bzip2, zlib). A compressed tar is walked as a tar
+/// Dictionary memory allowed to an xz or LZMA decoder (KiB): the format lets a
+/// header demand gigabytes, so larger demands are refused and recorded.
+const LZMA_MEM_LIMIT_KB: u32 = 96 * 1024;
+
+/// Single-stream compression (gzip, bzip2, xz, LZMA, zlib). A compressed tar is walked as a tar
 /// (`x.tar.gz!member`); anything else is one member named after the file.
 fn open_stream(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
     let raw = match open_source(node.source) {
@@ -799,6 +852,24 @@ fn open_stream(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
     let decoder: Box<dyn Read> = match node.kind {
         FileKind::Gzip => Box::new(flate2::read::MultiGzDecoder::new(counted)),
         FileKind::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(counted)),
+        FileKind::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(
+            counted,
+            true,
+            LZMA_MEM_LIMIT_KB,
+        )),
+        FileKind::Lzma => {
+            match lzma_rust2::LzmaReader::new_mem_limit(counted, LZMA_MEM_LIMIT_KB, None) {
+                Ok(r) => Box::new(r),
+                Err(e) => {
+                    work.error(
+                        &node.display,
+                        ErrorKind::Limit,
+                        format!("cannot open LZMA stream: {e}"),
+                    );
+                    return;
+                }
+            }
+        }
         _ => Box::new(flate2::read::ZlibDecoder::new(counted)),
     };
     let mut guarded = Guarded::new(decoder, consumed, &limits, &work.budget);
@@ -886,6 +957,8 @@ fn stream_member_name(file_name: &str, kind: FileKind) -> String {
     let exts: &[&str] = match kind {
         FileKind::Gzip => &[".gz", ".gzip"],
         FileKind::Bzip2 => &[".bz2", ".bzip2"],
+        FileKind::Xz => &[".xz", ".txz"],
+        FileKind::Lzma => &[".lzma"],
         _ => &[".z", ".zlib", ".zz"],
     };
     let stem = exts.iter().find_map(|e| {

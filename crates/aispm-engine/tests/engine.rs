@@ -487,3 +487,80 @@ fn a_report_is_deterministic_apart_from_timing() {
     };
     assert_eq!(strip(scan(d.path())), strip(scan(d.path())));
 }
+
+/// Sets bits in the general-purpose flags, or overwrites the CRC, of every local and
+/// central header of a zip.
+fn patch_zip(mut zip: Vec<u8>, flag_bits: u16, crc: Option<u32>) -> Vec<u8> {
+    let mut i = 0;
+    while i + 4 <= zip.len() {
+        let (flag_at, crc_at) = match &zip[i..i + 4] {
+            b"PK\x03\x04" => (i + 6, i + 14),
+            b"PK\x01\x02" => (i + 8, i + 16),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let flags = u16::from_le_bytes([zip[flag_at], zip[flag_at + 1]]) | flag_bits;
+        zip[flag_at..flag_at + 2].copy_from_slice(&flags.to_le_bytes());
+        if let Some(c) = crc {
+            zip[crc_at..crc_at + 4].copy_from_slice(&c.to_le_bytes());
+        }
+        i += 4;
+    }
+    zip
+}
+
+#[test]
+fn zip_members_are_read_the_way_loaders_read_them() {
+    let d = tempfile::tempdir().unwrap();
+    let plain = aispm_fixtures::archive::zip_of(&[("model/data.pkl", PICKLE)]);
+    let deflated = aispm_fixtures::archive::zip_of_deflated(&[("model/data.pkl", PICKLE)]);
+    // Encryption flag set on data stored in the clear: analysed, and reported.
+    write(d.path(), "flagged.zip", &patch_zip(plain.clone(), 1, None));
+    write(
+        d.path(),
+        "flagged_deflated.zip",
+        &patch_zip(deflated, 1, None),
+    );
+    // A wrong CRC does not stop a loader, so it does not stop the scan.
+    write(
+        d.path(),
+        "bad_crc.zip",
+        &patch_zip(plain, 0, Some(0xdead_beef)),
+    );
+    let r = scan(d.path());
+    let mut pickles = rule_paths(&r, "TST002");
+    pickles.sort();
+    assert_eq!(
+        pickles,
+        vec![
+            "bad_crc.zip!model/data.pkl",
+            "flagged.zip!model/data.pkl",
+            "flagged_deflated.zip!model/data.pkl"
+        ]
+    );
+    let mut flagged = rule_paths(&r, "ART003");
+    flagged.sort();
+    assert_eq!(flagged, vec!["flagged.zip", "flagged_deflated.zip"]);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+}
+
+#[test]
+fn xz_and_lzma_streams_are_opened() {
+    let d = tempfile::tempdir().unwrap();
+    // An xz stream written by the same library in its encoder configuration.
+    let xz = lzma_rust2_compress_xz(PICKLE);
+    write(d.path(), "m.pkl.xz", &xz);
+    let r = scan(d.path());
+    assert_eq!(rule_paths(&r, "TST002"), vec!["m.pkl.xz!m.pkl"]);
+}
+
+fn lzma_rust2_compress_xz(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::new();
+    let mut w = lzma_rust2::XzWriter::new(&mut out, lzma_rust2::XzOptions::default()).unwrap();
+    w.write_all(data).unwrap();
+    w.finish().unwrap();
+    out
+}

@@ -7,9 +7,10 @@ pub static RULE: Rule = Rule {
     name: "uninspectable-archive",
     title: "Archive or compressed file in a format that is not inspected",
     category: Category::Model,
-    severity: Severity::Medium,
-    what: "Reports 7z, RAR, xz, LZMA and zstd files, and archives that cannot be opened \
-(corrupt central directory, unsupported compression method).",
+    severity: Severity::High,
+    what: "Reports 7z, RAR and zstd files, and archives that cannot be opened (corrupt \
+central directory, unsupported compression method). The scan fails closed: content it \
+cannot read is never reported as clean.",
     why: "What cannot be read cannot be cleared. Model loaders and data pipelines may still \
 unpack these files; treating them as clean would let a malicious model through.",
     example: "`checkpoint.7z` beside a training script; a `.zip` whose central directory is \
