@@ -11,6 +11,7 @@
 
 pub mod archive;
 pub mod bench;
+pub mod bench_models;
 pub mod deflate;
 pub mod demo;
 pub mod gguf;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aispm_fixtures::bench::{Profile, TreeSpec, write_bench_tree, write_large_safetensors};
+use aispm_fixtures::bench_models::{PickleProtocol, write_big_pickle, write_big_torch_zip};
 use aispm_fixtures::demo::write_demo_estate;
 
 const USAGE: &str = "\
@@ -18,6 +19,10 @@ usage:
       write a benchmark tree of N files totalling about B bytes
   aispm-fixtures large-safetensors <OUT_FILE> --bytes B [--sparse]
       write one safetensors file of about B bytes (streamed, or sparse)
+  aispm-fixtures big-pickle <OUT_FILE> --bytes B [--protocol 4|5] [--seed S]
+      write a pickle of a dict of NumPy arrays holding B bytes of float32 data (streamed)
+  aispm-fixtures big-torch-zip <OUT_FILE> --bytes B [--seed S]
+      write a PyTorch zip checkpoint whose storages hold B bytes (streamed)
 
 Sizes accept the suffixes K, M, G (powers of 1024).";
 
@@ -88,6 +93,15 @@ impl Opts {
             .get(name)
             .ok_or_else(|| format!("`{name}` is required"))?;
         parse_size(v).ok_or_else(|| format!("`{name}`: not a size: `{v}`"))
+    }
+}
+
+fn seed_opt(o: &Opts) -> Result<u64, String> {
+    match o.get("--seed") {
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("`--seed`: not a number: `{s}`")),
+        None => Ok(42),
     }
 }
 
@@ -162,6 +176,35 @@ fn main() -> ExitCode {
             };
             write_large_safetensors(&path, bytes, sparse, 7)
                 .map(|len| println!("{{\"files\": 1, \"bytes\": {len}, \"sparse\": {sparse}}}"))
+        }
+        "big-pickle" => {
+            let (bytes, protocol, seed) = match parse_opts(rest, &[]).and_then(|o| {
+                o.check_known(&["--bytes", "--protocol", "--seed"])?;
+                let protocol = match o.get("--protocol").unwrap_or("5") {
+                    "4" => PickleProtocol::V4,
+                    "5" => PickleProtocol::V5,
+                    p => return Err(format!("`--protocol`: 4 or 5, not `{p}`")),
+                };
+                Ok((o.size("--bytes")?, protocol, seed_opt(&o)?))
+            }) {
+                Ok(v) => v,
+                Err(e) => return usage(&e),
+            };
+            write_big_pickle(&path, bytes, protocol, seed).map(|(arrays, len)| {
+                println!("{{\"files\": 1, \"arrays\": {arrays}, \"bytes\": {len}}}")
+            })
+        }
+        "big-torch-zip" => {
+            let (bytes, seed) = match parse_opts(rest, &[]).and_then(|o| {
+                o.check_known(&["--bytes", "--seed"])?;
+                Ok((o.size("--bytes")?, seed_opt(&o)?))
+            }) {
+                Ok(v) => v,
+                Err(e) => return usage(&e),
+            };
+            write_big_torch_zip(&path, bytes, seed).map(|(storages, len)| {
+                println!("{{\"files\": 1, \"storages\": {storages}, \"bytes\": {len}}}")
+            })
         }
         other => return usage(&format!("unknown command `{other}`")),
     };
