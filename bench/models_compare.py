@@ -13,8 +13,8 @@ What counts as "flagged" for each tool (its own alert threshold, nothing tuned):
               "suspicious" globals are only counted with --strict, not used here)
   fickling    exit status 1 from `fickling --check-safety FILE` (severity above
               LIKELY_SAFE)
-  modelaudit  an issue of severity warning or critical (what makes it exit 1; info
-              issues do not)
+  modelaudit  an issue or a failed check of severity warning or critical (what makes
+              it exit 1; info does not)
 What counts as "errored":
   aispm       an entry in the report's "errors" for the file
   modelscan   an entry in "errors" for the file
@@ -94,6 +94,8 @@ class Verdicts:
         self.errored: set[str] = set()
         # The run stopped before the end (an unhandled exception).
         self.crashed = False
+        # Per-file tools: the files that got a verdict line.
+        self.seen: set[str] = set()
 
 
 def read_json(path: str):
@@ -159,6 +161,7 @@ def parse(tool: str, base: str, resolve) -> Verdicts | None:
             if len(parts) != 3:
                 continue
             rel, rc, wrote_json = parts
+            v.seen.add(rel)
             if rc == "1" and wrote_json == "1":
                 add(v.flagged, rel)
             elif rc != "0":
@@ -168,9 +171,24 @@ def parse(tool: str, base: str, resolve) -> Verdicts | None:
         doc = read_json(base + ".json")
         if not isinstance(doc, dict):
             return None
+        serious = ("warning", "critical")
         for issue in doc.get("issues", []):
-            if str(issue.get("severity", "")).lower() in ("warning", "critical"):
+            if str(issue.get("severity", "")).lower() in serious:
                 add(v.flagged, issue.get("location"))
+        # Failed checks of those severities also make it exit 1. Some (ONNX external
+        # data traversal) carry the traversal target as their location; the checks
+        # list is in scan order, so they go to the file whose checks came before.
+        last = None
+        for check in doc.get("checks", []):
+            here = resolve(check.get("location"))
+            if here is not None:
+                last = here
+            if check.get("status") == "failed" and str(
+                check.get("severity", "")
+            ).lower() in serious:
+                target = here if here is not None else last
+                if target is not None:
+                    v.flagged.add(target)
         for path, meta in (doc.get("file_metadata") or {}).items():
             if isinstance(meta, dict) and meta.get("operational_error"):
                 add(v.errored, path)
@@ -297,6 +315,9 @@ def main() -> int:
             continue
         status = overall_status(tool, run)
         v = parse(tool, run["base"], labels.resolve) or Verdicts()
+        if tool == "fickling":
+            # Files the loop never reached (the run timeout) were not analysed.
+            v.errored |= set(labels.label) - v.seen
         if status != "ok":
             # The run died: whatever it did not flag was not scanned.
             v.errored |= {p for p in labels.label if p not in v.flagged}
