@@ -22,6 +22,8 @@ TOOLS="${AISPM_BENCH_TOOLS:-modelscan,picklescan,fickling,modelaudit}"
 RUN_TIMEOUT="${AISPM_BENCH_TIMEOUT:-900}"           # seconds, one tool over one input
 FILE_TIMEOUT="${AISPM_BENCH_FILE_TIMEOUT:-60}"      # seconds, one file (per-file tools)
 PYTHON="${AISPM_BENCH_PYTHON:-python3}"
+# Extra ModelAudit options, e.g. "--max-size 4GB" to lift its 512 MiB default.
+MODELAUDIT_ARGS="${AISPM_BENCH_MODELAUDIT_ARGS:-}"
 M="$OUT/models"
 PEERS="$OUT/peers"
 TIMINGS="$M/timings.tsv"
@@ -38,12 +40,13 @@ need timeout "coreutils"
 # the formats in the corpus (TensorFlow/HDF5 for modelscan's Keras and SavedModel
 # scanners, ONNX/HDF5/7z for ModelAudit, 7z for picklescan, which also imports NumPy for
 # .npy members). modelscan 0.8.8 calls numpy.lib.format._check_version, which NumPy 2.3
-# removed, hence its NumPy pin.
+# removed, hence its NumPy pin. fickling 0.1.12 imports typing_extensions without
+# declaring it.
 peer_requirements() {
     case "$1" in
     modelscan) echo "modelscan[h5py,tensorflow]==0.8.8 numpy==2.2.6 tensorflow==2.21.0 h5py==3.14.0" ;;
     picklescan) echo "picklescan[7z]==1.0.5 py7zr==1.1.4 numpy==2.4.6" ;;
-    fickling) echo "fickling==0.1.12" ;;
+    fickling) echo "fickling==0.1.12 typing_extensions==4.16.0" ;;
     modelaudit) echo "modelaudit[h5,onnx,sevenzip]==0.2.54 modelaudit-picklescan==0.1.12 onnx==1.23.2 h5py==3.16.0 py7zr==1.1.4" ;;
     *) return 1 ;;
     esac
@@ -53,7 +56,7 @@ peer_packages() {
     case "$1" in
     modelscan) echo "modelscan numpy tensorflow h5py" ;;
     picklescan) echo "picklescan py7zr numpy" ;;
-    fickling) echo "fickling" ;;
+    fickling) echo "fickling typing_extensions" ;;
     modelaudit) echo "modelaudit modelaudit-picklescan numpy onnx h5py" ;;
     esac
 }
@@ -137,8 +140,9 @@ run_tool() {
             -p "$path"
         ;;
     modelaudit)
+        # shellcheck disable=SC2086
         timed modelaudit "$input" "$base" -- "${to[@]}" "$PEERS/modelaudit/bin/modelaudit" \
-            scan "$path" --format json --output "$base.json" --no-cache
+            scan "$path" --format json --output "$base.json" --no-cache $MODELAUDIT_ARGS
         ;;
     fickling)
         # fickling's CLI takes one file: loop over the labelled files (or the one file),

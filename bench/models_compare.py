@@ -269,6 +269,11 @@ def main() -> int:
             return "error"
         if tool == "modelscan" and run["rc"] == 3:
             return "not scanned"
+        if tool == "modelaudit" and run["rc"] == 2:
+            # Typically "File too large" past its 512 MiB default --max-size.
+            return "inconclusive"
+        if run["rc"] == 2 and tool != "aispm":
+            return "error"
         return "clean"
 
     print("== model scanners: wall time and peak memory")
