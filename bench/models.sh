@@ -22,7 +22,7 @@ TOOLS="${AISPM_BENCH_TOOLS:-modelscan,picklescan,fickling,modelaudit}"
 RUN_TIMEOUT="${AISPM_BENCH_TIMEOUT:-900}"           # seconds, one tool over one input
 FILE_TIMEOUT="${AISPM_BENCH_FILE_TIMEOUT:-60}"      # seconds, one file (per-file tools)
 PYTHON="${AISPM_BENCH_PYTHON:-python3}"
-# Extra ModelAudit options, e.g. "--max-size 4GB" to lift its 512 MiB default.
+# Extra ModelAudit options (for example --timeout, --max-size).
 MODELAUDIT_ARGS="${AISPM_BENCH_MODELAUDIT_ARGS:-}"
 M="$OUT/models"
 PEERS="$OUT/peers"

@@ -270,7 +270,7 @@ def main() -> int:
         if tool == "modelscan" and run["rc"] == 3:
             return "not scanned"
         if tool == "modelaudit" and run["rc"] == 2:
-            # Typically "File too large" past its 512 MiB default --max-size.
+            # Typically "File too large": its pickle scanner reads at most 512 MiB.
             return "inconclusive"
         if run["rc"] == 2 and tool != "aispm":
             return "error"
