@@ -39,7 +39,7 @@ impl Default for Limits {
         Limits {
             max_ops: 50_000_000,
             max_stack: 1_000_000,
-            max_marks: 100_000,
+            max_marks: 10_000,
             max_memo: 2_000_000,
             max_nodes: 1_000_000,
             keep_text: 64 * 1024,
