@@ -169,27 +169,63 @@ pub fn fixtures() -> Vec<Fixture> {
     let plain = plain_data_pickle();
     let mut v = vec![
         // MDL001: a dangerous callable is called on load.
-        fx("MDL001", "pos_os_system_p2.pkl", malicious_os_system_pickle(CMD)),
-        fx("MDL001", "pos_os_system_p4.pkl", malicious_os_system_pickle_v4(CMD)),
+        fx(
+            "MDL001",
+            "pos_os_system_p2.pkl",
+            malicious_os_system_pickle(CMD),
+        ),
+        fx(
+            "MDL001",
+            "pos_os_system_p4.pkl",
+            malicious_os_system_pickle_v4(CMD),
+        ),
         fx(
             "MDL001",
             "pos_torch_zip.pt",
-            pytorch_zip("archive", &reduce_call_pickle(2, "builtins", "exec", &["print(1)"]), &[]),
+            pytorch_zip(
+                "archive",
+                &reduce_call_pickle(2, "builtins", "exec", &["print(1)"]),
+                &[],
+            ),
         ),
-        fx("MDL001", "neg_state_dict.pt", pytorch_zip("archive", &state_dict, &storages)),
+        fx(
+            "MDL001",
+            "neg_state_dict.pt",
+            pytorch_zip("archive", &state_dict, &storages),
+        ),
         fx("MDL001", "neg_plain.pkl", plain.clone()),
         // MDL002: referenced only.
-        fx("MDL002", "pos_reference_only.pkl", reference_only("os", "system")),
-        fx("MDL002", "neg_ordered_dict_reference.pkl", reference_only("collections", "OrderedDict")),
+        fx(
+            "MDL002",
+            "pos_reference_only.pkl",
+            reference_only("os", "system"),
+        ),
+        fx(
+            "MDL002",
+            "neg_ordered_dict_reference.pkl",
+            reference_only("collections", "OrderedDict"),
+        ),
         // MDL003: a name built at load time.
         fx("MDL003", "pos_dynamic_name.pkl", dynamic_name()),
-        fx("MDL003", "neg_literal_import.pkl", reference_only("collections", "OrderedDict")),
+        fx(
+            "MDL003",
+            "neg_literal_import.pkl",
+            reference_only("collections", "OrderedDict"),
+        ),
         // MDL004: outside the allow-list.
-        fx("MDL004", "pos_custom_class.pkl", object_with_state("mylab.models", "MyNet", &[("depth", "3")])),
+        fx(
+            "MDL004",
+            "pos_custom_class.pkl",
+            object_with_state("mylab.models", "MyNet", &[("depth", "3")]),
+        ),
         fx(
             "MDL004",
             "neg_sklearn_estimator.pkl",
-            object_with_state("sklearn.linear_model._logistic", "LogisticRegression", &[("penalty", "l2")]),
+            object_with_state(
+                "sklearn.linear_model._logistic",
+                "LogisticRegression",
+                &[("penalty", "l2")],
+            ),
         ),
     ];
     // MDL005: EXT1 42, called.
@@ -199,18 +235,30 @@ pub fn fixtures() -> Vec<Fixture> {
     v.push(fx("MDL005", "neg_plain.pkl", plain.clone()));
     // MDL006: the payload comes first, then the stream breaks off.
     let mal = malicious_os_system_pickle(CMD);
-    v.push(fx("MDL006", "pos_truncated.pkl", mal[..mal.len() - 3].to_vec()));
+    v.push(fx(
+        "MDL006",
+        "pos_truncated.pkl",
+        mal[..mal.len() - 3].to_vec(),
+    ));
     v.push(fx("MDL006", "neg_complete.pkl", mal.clone()));
     // MDL007: bytes after STOP.
     let mut tail = plain.clone();
     tail.extend_from_slice(b"\x00\x01\x02 trailing bytes that are no pickle");
     v.push(fx("MDL007", "pos_trailing.pkl", tail));
-    v.push(fx("MDL007", "neg_torch_legacy.bin", torch_legacy(&state_dict)));
+    v.push(fx(
+        "MDL007",
+        "neg_torch_legacy.bin",
+        torch_legacy(&state_dict),
+    ));
     // MDL008: a harmless stream in front of a second one.
     let mut two = plain.clone();
     two.extend(malicious_os_system_pickle(CMD));
     v.push(fx("MDL008", "pos_two_streams.pkl", two));
-    v.push(fx("MDL008", "neg_torch_legacy.bin", torch_legacy(&state_dict)));
+    v.push(fx(
+        "MDL008",
+        "neg_torch_legacy.bin",
+        torch_legacy(&state_dict),
+    ));
     // MDL009: memo lookup of a slot never stored.
     let mut p = PickleWriter::new(2);
     p.binget(7);
@@ -222,11 +270,20 @@ pub fn fixtures() -> Vec<Fixture> {
         "pos_base64_nested.pkl",
         with_encoded_field(&reduce_call_pickle(4, "builtins", "print", &["nested"])),
     ));
-    v.push(fx("MDL010", "neg_strings_mention_danger.pkl", strings_mention_danger()));
+    v.push(fx(
+        "MDL010",
+        "neg_strings_mention_danger.pkl",
+        strings_mention_danger(),
+    ));
     // MDL011: a code object built from bytecode.
     let mut p = PickleWriter::new(2);
     p.global_ref("types", "CodeType");
-    p.mark().int(0).int(0).bytes(b"\x97\x00d\x00S\x00").tuple().reduce();
+    p.mark()
+        .int(0)
+        .int(0)
+        .bytes(b"\x97\x00d\x00S\x00")
+        .tuple()
+        .reduce();
     v.push(fx("MDL011", "pos_code_type.pkl", p.finish()));
     v.push(fx("MDL011", "neg_plain.pkl", plain.clone()));
     // MDL012: object-dtype npy.
@@ -237,7 +294,11 @@ pub fn fixtures() -> Vec<Fixture> {
     v.push(fx(
         "MDL013",
         "neg_estimator_state.pkl",
-        object_with_state("sklearn.tree._classes", "DecisionTreeClassifier", &[("criterion", "gini")]),
+        object_with_state(
+            "sklearn.tree._classes",
+            "DecisionTreeClassifier",
+            &[("criterion", "gini")],
+        ),
     ));
     // MDL014: a scanner imported from the pickle.
     v.push(fx(

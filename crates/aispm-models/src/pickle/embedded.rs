@@ -34,8 +34,27 @@ fn is_pickle_start(b: &[u8]) -> bool {
     if b.len() >= 4 && b[0] == 0x80 && (2..=5).contains(&b[1]) {
         return matches!(
             b[2],
-            0x95 | b'}' | b']' | b')' | b'(' | b'c' | 0x8c | b'X' | b'K' | b'J' | b'N' | 0x93
-                | 0x88 | 0x89 | b'G' | b'C' | b'B' | 0x8a | b'U' | b'T' | b'q' | b'h'
+            0x95 | b'}'
+                | b']'
+                | b')'
+                | b'('
+                | b'c'
+                | 0x8c
+                | b'X'
+                | b'K'
+                | b'J'
+                | b'N'
+                | 0x93
+                | 0x88
+                | 0x89
+                | b'G'
+                | b'C'
+                | b'B'
+                | 0x8a
+                | b'U'
+                | b'T'
+                | b'q'
+                | b'h'
         );
     }
     if b.first() == Some(&b'c') {
@@ -45,8 +64,7 @@ fn is_pickle_start(b: &[u8]) -> bool {
         let dotted = |s: &[u8]| {
             !s.is_empty()
                 && s.len() < 128
-                && s
-                    .iter()
+                && s.iter()
                     .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
         };
         return lines.next().is_some() && dotted(module) && dotted(name);

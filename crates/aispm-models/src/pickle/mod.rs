@@ -49,7 +49,10 @@ pub fn npy_object_data_offset(head: &[u8]) -> Option<u64> {
         1 => (u64::from(u16::from_le_bytes([head[8], head[9]])), 10u64),
         2 | 3 => {
             let b = head.get(8..12)?;
-            (u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])), 12u64)
+            (
+                u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                12u64,
+            )
         }
         _ => return None,
     };
@@ -59,15 +62,22 @@ pub fn npy_object_data_offset(head: &[u8]) -> Option<u64> {
     let descr_at = text.find("descr")?;
     let descr = &text[descr_at..];
     // The descr value runs to the next top-level key.
-    let stop = ["'fortran_order'", "'shape'", "\"fortran_order\"", "\"shape\""]
-        .iter()
-        .filter_map(|k| descr.find(k))
-        .min()
-        .unwrap_or(descr.len());
+    let stop = [
+        "'fortran_order'",
+        "'shape'",
+        "\"fortran_order\"",
+        "\"shape\"",
+    ]
+    .iter()
+    .filter_map(|k| descr.find(k))
+    .min()
+    .unwrap_or(descr.len());
     let descr = &descr[..stop];
-    let object = ["'|O'", "'O'", "\"|O\"", "\"O\"", "'<O'", "'>O'", "'O8'", "'|O8'"]
-        .iter()
-        .any(|p| descr.contains(p));
+    let object = [
+        "'|O'", "'O'", "\"|O\"", "\"O\"", "'<O'", "'>O'", "'O8'", "'|O8'",
+    ]
+    .iter()
+    .any(|p| descr.contains(p));
     object.then_some(start + hlen)
 }
 
@@ -124,12 +134,15 @@ impl Analyzer for PickleAnalyzer {
         }
         let mut input = reader::Input::new(&mut *r, start, file.size);
         let mut obs = Observations::default();
-        let outcome =
-            machine::scan_streams(&mut input, &mut obs, &self.limits, layout, 0, cx);
+        let outcome = machine::scan_streams(&mut input, &mut obs, &self.limits, layout, 0, cx);
         // Report what was seen even when the time ran out part-way.
         report(file.path, &obs, layout, cx);
         if let Some(msg) = &obs.limit {
-            cx.error(file.path, ErrorKind::Limit, format!("pickle analysis stopped: {msg}"));
+            cx.error(
+                file.path,
+                ErrorKind::Limit,
+                format!("pickle analysis stopped: {msg}"),
+            );
         }
         outcome?;
         Ok(())
@@ -167,11 +180,7 @@ fn report(path: &str, obs: &Observations, layout: Layout, cx: &mut AnalysisConte
                 ),
             ),
         };
-        out.push(
-            f.evidence(evidence)
-                .key(q)
-                .property("offset", imp.offset),
-        );
+        out.push(f.evidence(evidence).key(q).property("offset", imp.offset));
     }
     for s in &obs.dynamic {
         out.push(
@@ -239,7 +248,10 @@ fn report(path: &str, obs: &Observations, layout: Layout, cx: &mut AnalysisConte
             RawFinding::new(
                 &rules::NONSTANDARD_OPCODES,
                 path,
-                format!("Pickle stream uses a construct the standard unpickler rejects: {}", s.evidence),
+                format!(
+                    "Pickle stream uses a construct the standard unpickler rejects: {}",
+                    s.evidence
+                ),
             )
             .evidence(s.evidence.clone())
             .property("offset", s.offset),
@@ -262,9 +274,13 @@ fn report(path: &str, obs: &Observations, layout: Layout, cx: &mut AnalysisConte
     }
     if let Some(s) = &obs.trailing {
         out.push(
-            RawFinding::new(&rules::TRAILING_DATA, path, "Data follows the end of the pickle")
-                .evidence(s.evidence.clone())
-                .property("offset", s.offset),
+            RawFinding::new(
+                &rules::TRAILING_DATA,
+                path,
+                "Data follows the end of the pickle",
+            )
+            .evidence(s.evidence.clone())
+            .property("offset", s.offset),
         );
     }
     if layout == Layout::Plain && obs.streams > 1 {
@@ -272,7 +288,10 @@ fn report(path: &str, obs: &Observations, layout: Layout, cx: &mut AnalysisConte
             RawFinding::new(
                 &rules::MULTIPLE_STREAMS,
                 path,
-                format!("File holds {} pickle streams; every one runs when loaded in turn", obs.streams),
+                format!(
+                    "File holds {} pickle streams; every one runs when loaded in turn",
+                    obs.streams
+                ),
             )
             .evidence(format!("{} streams", obs.streams)),
         );

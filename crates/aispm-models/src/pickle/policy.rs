@@ -332,6 +332,15 @@ const SAFE_BUILTINS: &[&str] = &[
     "NotImplemented",
 ];
 
+const PATH_CLASSES: &[&str] = &[
+    "Path",
+    "PurePath",
+    "PosixPath",
+    "WindowsPath",
+    "PurePosixPath",
+    "PureWindowsPath",
+];
+
 /// Exact `module.name` pairs that ordinary checkpoints and data pickles use.
 const ALLOWED: &[(&str, &[&str])] = &[
     (
@@ -347,11 +356,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "ChainMap",
         ],
     ),
-    ("copyreg", &["_reconstructor", "__newobj__", "__newobj_ex__"]),
+    (
+        "copyreg",
+        &["_reconstructor", "__newobj__", "__newobj_ex__"],
+    ),
     ("_codecs", &["encode"]),
     (
         "datetime",
-        &["datetime", "date", "time", "timedelta", "timezone", "tzinfo"],
+        &[
+            "datetime",
+            "date",
+            "time",
+            "timedelta",
+            "timezone",
+            "tzinfo",
+        ],
     ),
     ("decimal", &["Decimal"]),
     ("fractions", &["Fraction"]),
@@ -361,18 +380,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("argparse", &["Namespace"]),
     ("types", &["SimpleNamespace"]),
     ("zoneinfo", &["ZoneInfo"]),
-    ("ipaddress", &["IPv4Address", "IPv6Address", "IPv4Network", "IPv6Network"]),
     (
-        "pathlib",
-        &[
-            "Path",
-            "PurePath",
-            "PosixPath",
-            "WindowsPath",
-            "PurePosixPath",
-            "PureWindowsPath",
-        ],
+        "ipaddress",
+        &["IPv4Address", "IPv6Address", "IPv4Network", "IPv6Network"],
     ),
+    ("pathlib", PATH_CLASSES),
     (
         "numpy",
         &[
@@ -422,10 +434,31 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "joblib.numpy_pickle",
         &["NumpyArrayWrapper", "NDArrayWrapper", "ZNDArrayWrapper"],
     ),
-    ("torch", &["Size", "device", "dtype", "layout", "memory_format", "Tensor", "finfo", "iinfo"]),
-    ("torch._tensor", &["_rebuild_from_type_v2", "_rebuild_from_type"]),
-    ("torch.nn.parameter", &["Parameter", "UninitializedParameter", "Buffer"]),
-    ("torch.storage", &["TypedStorage", "UntypedStorage", "_StorageBase"]),
+    (
+        "torch",
+        &[
+            "Size",
+            "device",
+            "dtype",
+            "layout",
+            "memory_format",
+            "Tensor",
+            "finfo",
+            "iinfo",
+        ],
+    ),
+    (
+        "torch._tensor",
+        &["_rebuild_from_type_v2", "_rebuild_from_type"],
+    ),
+    (
+        "torch.nn.parameter",
+        &["Parameter", "UninitializedParameter", "Buffer"],
+    ),
+    (
+        "torch.storage",
+        &["TypedStorage", "UntypedStorage", "_StorageBase"],
+    ),
     ("torch.serialization", &["_get_layout"]),
     ("torch.torch_version", &["TorchVersion"]),
 ];
@@ -494,7 +527,8 @@ pub fn classify(module: &str, name: &str) -> Verdict {
     let first = name.split('.').next().unwrap_or(name);
     let chained = name.contains('.');
     if module == "builtins" {
-        if DANGEROUS_BUILTINS.contains(&first) || first.starts_with("__") && first != "__build_class__"
+        if DANGEROUS_BUILTINS.contains(&first)
+            || first.starts_with("__") && first != "__build_class__"
         {
             return Verdict::Dangerous("code evaluation");
         }
@@ -511,6 +545,11 @@ pub fn classify(module: &str, name: &str) -> Verdict {
         .find(|(m, n, _)| (module == *m || py3_private_alias(module) == *m) && first == *n)
     {
         return Verdict::Dangerous(why);
+    }
+    // Path objects are plain data; anything else reached through pathlib (methods such as
+    // `Path.write_text`) touches files.
+    if module == "pathlib" && (chained || !PATH_CLASSES.contains(&name)) {
+        return Verdict::Dangerous("file access");
     }
     if chained {
         return Verdict::Unknown;
@@ -555,9 +594,15 @@ pub fn builds_code(module: &str, name: &str) -> bool {
         (module, name),
         ("types", "CodeType" | "FunctionType" | "LambdaType")
             | ("marshal", "loads" | "load")
-            | ("dill._dill", "_create_code" | "_create_function" | "_load_type")
+            | (
+                "dill._dill",
+                "_create_code" | "_create_function" | "_load_type"
+            )
             | ("dill", "_create_code" | "_create_function")
-            | ("cloudpickle.cloudpickle", "_make_function" | "_builtin_type" | "_make_code")
+            | (
+                "cloudpickle.cloudpickle",
+                "_make_function" | "_builtin_type" | "_make_code"
+            )
             | ("cloudpickle", "_make_function" | "_builtin_type")
     )
 }
@@ -628,6 +673,9 @@ mod tests {
         assert_eq!(classify("mylab.models", "MyNet"), Verdict::Unknown);
         assert_eq!(classify("osmosis", "x"), Verdict::Unknown);
         assert_eq!(classify("builtins", "print"), Verdict::Unknown);
-        assert_eq!(classify("collections", "OrderedDict.fromkeys"), Verdict::Unknown);
+        assert_eq!(
+            classify("collections", "OrderedDict.fromkeys"),
+            Verdict::Unknown
+        );
     }
 }

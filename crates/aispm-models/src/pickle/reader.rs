@@ -13,11 +13,19 @@ pub const MAX_LINE: usize = 64 * 1024;
 #[derive(Debug)]
 pub enum StreamError {
     /// The data ended inside an opcode or its argument.
-    Truncated { offset: u64 },
+    Truncated {
+        offset: u64,
+    },
     /// A byte that is no pickle opcode.
-    BadOpcode { offset: u64, byte: u8 },
+    BadOpcode {
+        offset: u64,
+        byte: u8,
+    },
     /// An argument that is not well formed (a text line that is too long, a bad int).
-    BadArgument { offset: u64, what: &'static str },
+    BadArgument {
+        offset: u64,
+        what: &'static str,
+    },
     Io(io::Error),
 }
 
@@ -192,14 +200,16 @@ impl<'r> Input<'r> {
             let offset = self.pos;
             let rest = self.remaining();
             if rest > 0 {
-                self.r.seek(SeekFrom::Current(rest as i64)).map_err(StreamError::Io)?;
+                self.r
+                    .seek(SeekFrom::Current(rest as i64))
+                    .map_err(StreamError::Io)?;
             }
             self.pos = self.end;
             return Err(StreamError::Truncated { offset });
         }
         if n <= 64 * 1024 {
-            let copied = io::copy(&mut (&mut *self.r).take(n), &mut io::sink())
-                .map_err(StreamError::Io)?;
+            let copied =
+                io::copy(&mut (&mut *self.r).take(n), &mut io::sink()).map_err(StreamError::Io)?;
             if copied != n {
                 let offset = self.pos;
                 self.pos = self.end;
@@ -263,7 +273,11 @@ impl<'r> Input<'r> {
             b'2' => Op::Dup,
             b'F' => {
                 let l = self.line()?;
-                Op::Float(parse_ascii(&l).and_then(|s| s.trim().parse().ok()).ok_or(bad("FLOAT"))?)
+                Op::Float(
+                    parse_ascii(&l)
+                        .and_then(|s| s.trim().parse().ok())
+                        .ok_or(bad("FLOAT"))?,
+                )
             }
             b'I' => {
                 let l = self.line()?;
@@ -560,7 +574,9 @@ mod tests {
     #[test]
     fn protocol_0_text_arguments() {
         let o = ops(b"cos\nsystem\n(S'echo \\'hi\\''\nI01\nI-7\nL12L\nF1.5\nVa\\u00e9\ntR.");
-        assert!(matches!(&o[0], Op::Global { module, name, inst: false } if module == "os" && name == "system"));
+        assert!(
+            matches!(&o[0], Op::Global { module, name, inst: false } if module == "os" && name == "system")
+        );
         assert!(matches!(&o[2], Op::Text(t) if t.data == b"echo 'hi'"));
         assert!(matches!(o[3], Op::Bool(true)));
         assert!(matches!(o[4], Op::Int(-7)));
@@ -598,7 +614,10 @@ mod tests {
         b.extend_from_slice(&u64::MAX.to_le_bytes());
         let mut c = Cursor::new(b.clone());
         let mut input = Input::new(&mut c, 0, b.len() as u64);
-        assert!(matches!(input.op(1 << 20), Err(StreamError::Truncated { .. })));
+        assert!(matches!(
+            input.op(1 << 20),
+            Err(StreamError::Truncated { .. })
+        ));
         assert_eq!(input.remaining(), 0);
     }
 
@@ -609,17 +628,20 @@ mod tests {
         assert!(matches!(o[1], Op::Frame(1)));
         assert!(matches!(o[3], Op::Memoize));
         assert!(matches!(o[4], Op::StackGlobal));
-        assert!(matches!(&o[8], Op::Text(t) if t.kind == TextKind::ByteArray));
-        assert!(matches!(o[11], Op::Ext(1)));
-        assert!(matches!(o[12], Op::Ext(0x201)));
-        assert!(matches!(o[13], Op::Ext(1)));
+        assert!(matches!(&o[9], Op::Text(t) if t.kind == TextKind::ByteArray));
+        assert!(matches!(o[12], Op::Ext(1)));
+        assert!(matches!(o[13], Op::Ext(0x201)));
+        assert!(matches!(o[14], Op::Ext(1)));
     }
 
     #[test]
     fn bad_opcode_and_truncated_line() {
         let mut c = Cursor::new(b"\xff".to_vec());
         let mut input = Input::new(&mut c, 0, 1);
-        assert!(matches!(input.op(8), Err(StreamError::BadOpcode { byte: 0xff, .. })));
+        assert!(matches!(
+            input.op(8),
+            Err(StreamError::BadOpcode { byte: 0xff, .. })
+        ));
         let mut c = Cursor::new(b"cos\nsys".to_vec());
         let mut input = Input::new(&mut c, 0, 7);
         assert!(matches!(input.op(8), Err(StreamError::Truncated { .. })));

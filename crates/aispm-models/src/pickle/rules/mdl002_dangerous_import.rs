@@ -12,5 +12,16 @@ pub static RULE: Rule = Rule {
     why: "A dangerous callable has no business inside model data. Code that later calls a field of the loaded object (a hook, a callback, a `__setstate__` installed elsewhere) runs it; and a reference that the symbolic reader cannot see being called is often a call it failed to follow.",
     example: "`weights.pkl` holding `{'hook': os.system}`: reported with the evidence `os.system`.",
     remediation: "Treat the file as malicious: do not load it, obtain the model from a trusted source, and convert it to safetensors.",
-    controls: &[LLM03, ML06, ML10, ATLAS_T0010_003, ATLAS_T0011_000, ATLAS_T0018_002, ATLAS_M0011, ATLAS_M0014, EU_ART_15, NIST_MEASURE_2_7],
+    controls: &[
+        LLM03,
+        ML06,
+        ML10,
+        ATLAS_T0010_003,
+        ATLAS_T0011_000,
+        ATLAS_T0018_002,
+        ATLAS_M0011,
+        ATLAS_M0014,
+        EU_ART_15,
+        NIST_MEASURE_2_7,
+    ],
 };

@@ -12,5 +12,14 @@ pub static RULE: Rule = Rule {
     why: "Legitimate pickles always import by literal name. Building the name at load time exists only to defeat scanners that read import names from the stream; the standard unpickler imports whatever the expression evaluates to.",
     example: "`STACK_GLOBAL('os', _operator.add('sys', 'tem')) -> os.system` followed by a REDUCE.",
     remediation: "Do not load the file; treat it as malicious and obtain the model from a trusted source.",
-    controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_T0011_000, ATLAS_T0018_002, ATLAS_M0014, EU_ART_15, NIST_MEASURE_2_7],
+    controls: &[
+        LLM03,
+        ML06,
+        ATLAS_T0010_003,
+        ATLAS_T0011_000,
+        ATLAS_T0018_002,
+        ATLAS_M0014,
+        EU_ART_15,
+        NIST_MEASURE_2_7,
+    ],
 };

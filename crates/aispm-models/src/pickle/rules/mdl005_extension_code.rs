@@ -12,5 +12,12 @@ pub static RULE: Rule = Rule {
     why: "The registry is empty in a standard interpreter, so no legitimate model uses these opcodes. What the number resolves to depends on the loading process, which hides the import from any static reader.",
     example: "`EXT1 0x2a` followed by a REDUCE.",
     remediation: "Do not load the file; re-export the model with a standard pickler, or better as safetensors.",
-    controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_T0011_000, ATLAS_M0014, NIST_MEASURE_2_7],
+    controls: &[
+        LLM03,
+        ML06,
+        ATLAS_T0010_003,
+        ATLAS_T0011_000,
+        ATLAS_M0014,
+        NIST_MEASURE_2_7,
+    ],
 };

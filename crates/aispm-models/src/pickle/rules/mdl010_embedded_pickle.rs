@@ -12,5 +12,12 @@ pub static RULE: Rule = Rule {
     why: "Nothing runs the inner pickle on load, but code that later passes the field to `pickle.loads` does, and scanners that read only the outer stream never see it. Staged payloads use exactly this.",
     example: "`{'encoded_weights': 'gASVPwAAAA...'}` whose base64 decodes to a pickle calling `builtins.print`.",
     remediation: "Find out which code reads the field; store tensors and configuration in safe formats instead of nested pickles.",
-    controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_T0018_002, ATLAS_M0014, NIST_MEASURE_2_7],
+    controls: &[
+        LLM03,
+        ML06,
+        ATLAS_T0010_003,
+        ATLAS_T0018_002,
+        ATLAS_M0014,
+        NIST_MEASURE_2_7,
+    ],
 };

@@ -12,5 +12,12 @@ pub static RULE: Rule = Rule {
     why: "Serialised bytecode is arbitrary code. Once built it runs whenever the loaded object's function is called, and bytecode cannot be reviewed like source.",
     example: "A dill pickle whose stream calls `dill._dill._create_code(...)` for a lambda.",
     remediation: "Do not load such files from untrusted sources; ship code as reviewed source and data in safe formats.",
-    controls: &[LLM03, ML06, ATLAS_T0011_000, ATLAS_T0018_002, ATLAS_M0014, NIST_MEASURE_2_7],
+    controls: &[
+        LLM03,
+        ML06,
+        ATLAS_T0011_000,
+        ATLAS_T0018_002,
+        ATLAS_M0014,
+        NIST_MEASURE_2_7,
+    ],
 };

@@ -12,5 +12,12 @@ pub static RULE: Rule = Rule {
     why: "Setting `__setstate__` turns the next BUILD into a call of any callable; patching attributes of an imported object (`numpy.prod.a = 'os'`) rewires what later imports and calls resolve to. Both are published scanner bypasses; ordinary objects never carry such state.",
     example: "`BUILD types.SimpleNamespace().__setstate__ = os.system`, then a second BUILD with the command.",
     remediation: "Do not load the file; treat it as malicious.",
-    controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_T0011_000, ATLAS_M0014, NIST_MEASURE_2_7],
+    controls: &[
+        LLM03,
+        ML06,
+        ATLAS_T0010_003,
+        ATLAS_T0011_000,
+        ATLAS_M0014,
+        NIST_MEASURE_2_7,
+    ],
 };

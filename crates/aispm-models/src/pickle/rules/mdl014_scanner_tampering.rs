@@ -12,5 +12,12 @@ pub static RULE: Rule = Rule {
     why: "Model data has no reason to import a scanner; doing so is how a payload disables or patches the hooks that were meant to stop it.",
     example: "`GLOBAL fickling.hook deactivate_safe_ml_environment` followed by a REDUCE.",
     remediation: "Do not load the file; treat it as malicious.",
-    controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_T0011_000, ATLAS_M0014, NIST_MEASURE_2_7],
+    controls: &[
+        LLM03,
+        ML06,
+        ATLAS_T0010_003,
+        ATLAS_T0011_000,
+        ATLAS_M0014,
+        NIST_MEASURE_2_7,
+    ],
 };

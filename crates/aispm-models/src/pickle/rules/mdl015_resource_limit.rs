@@ -12,5 +12,12 @@ pub static RULE: Rule = Rule {
     why: "Real checkpoints stay far below these limits. Streams that exceed them are either denial-of-service payloads (pickle bombs that exhaust memory of the loader) or attempts to exhaust a scanner before it reaches the payload.",
     example: "A 20 MB pickle made of 10 million nested MARKs.",
     remediation: "Do not load the file until its origin is confirmed; re-export large models as safetensors.",
-    controls: &[LLM10, LLM03, ML06, ATLAS_T0029, ATLAS_M0014, NIST_MEASURE_2_7],
+    controls: &[
+        LLM10,
+        LLM03,
+        ML06,
+        ATLAS_T0029,
+        ATLAS_M0014,
+        NIST_MEASURE_2_7,
+    ],
 };
