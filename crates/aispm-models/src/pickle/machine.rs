@@ -185,8 +185,11 @@ pub enum Layout {
     /// PyTorch legacy: magic number, protocol, sys_info, model, storage keys, then raw
     /// storage bytes.
     TorchLegacy,
-    /// A leading pickle followed by raw data (PyTorch tar `storages`, `tensors`).
+    /// A leading pickle followed by raw data (PyTorch tar `tensors`).
     LeadingOnly,
+    /// PyTorch tar `storages`: a count, then per storage a header pickle
+    /// `(key, location, storage_type)`, the element count and the raw elements.
+    TorchStorages,
 }
 
 /// Reads every stream of the input into `obs`. Only a time limit interrupts it; every
@@ -200,6 +203,7 @@ pub fn scan_streams(
     cx: &AnalysisContext,
 ) -> Result<(), TimeLimitReached> {
     let mut index = 0usize;
+    let mut storages_left = 0u64;
     while input.remaining() > 0 {
         if index > 0 {
             match layout {
@@ -207,7 +211,7 @@ pub fn scan_streams(
                 Layout::TorchLegacy if index >= 5 => break,
                 _ => {}
             }
-            if index >= lim.max_streams {
+            if index >= lim.max_streams && layout != Layout::TorchStorages {
                 obs.limit = Some(format!("more than {} pickle streams", lim.max_streams));
                 break;
             }
@@ -216,9 +220,22 @@ pub fn scan_streams(
         let mut m = Machine::new(obs, lim, depth);
         let end = m.run(input, cx)?;
         let ops = m.stream_ops;
+        let storage_elem = m.storage_element_size();
+        let count = m.result_int();
         match end {
             End::Stop => {
                 obs.streams += 1;
+                if layout == Layout::TorchStorages {
+                    if index == 0 {
+                        storages_left = count.unwrap_or(0);
+                    } else if !skip_storage(input, storage_elem) {
+                        break;
+                    }
+                    if storages_left == 0 {
+                        break;
+                    }
+                    storages_left -= 1;
+                }
             }
             End::Limit(msg) => {
                 obs.limit = Some(msg);
@@ -248,6 +265,35 @@ pub fn scan_streams(
         index += 1;
     }
     Ok(())
+}
+
+/// Skips the element count and elements that follow a storage header; false when the
+/// storage cannot be followed (unknown type, truncated data).
+fn skip_storage(input: &mut Input<'_>, elem: Option<u64>) -> bool {
+    let Some(elem) = elem else { return false };
+    let mut n = [0u8; 8];
+    for b in &mut n {
+        match input.u8() {
+            Ok(x) => *b = x,
+            Err(_) => return false,
+        }
+    }
+    u64::from_le_bytes(n)
+        .checked_mul(elem)
+        .is_some_and(|bytes| input.skip(bytes).is_ok())
+}
+
+/// Element size of a legacy typed storage class (`torch.FloatStorage`).
+fn storage_element_size(name: &str) -> Option<u64> {
+    Some(match name {
+        "DoubleStorage" | "LongStorage" | "ComplexFloatStorage" => 8,
+        "FloatStorage" | "IntStorage" | "QInt32Storage" => 4,
+        "HalfStorage" | "ShortStorage" | "BFloat16Storage" => 2,
+        "ByteStorage" | "CharStorage" | "BoolStorage" | "QUInt8Storage" | "QInt8Storage"
+        | "QUInt4x2Storage" | "QUInt2x4Storage" => 1,
+        "ComplexDoubleStorage" => 16,
+        _ => return None,
+    })
 }
 
 /// Scans a pickle held in memory (an embedded one), with its own observations.
@@ -325,6 +371,8 @@ struct Machine<'o> {
     /// Callables installed on an object with BUILD `{'__setstate__': f}`.
     setstate: HashMap<u32, V>,
     stream_ops: u64,
+    /// What STOP returned.
+    result: V,
 }
 
 impl<'o> Machine<'o> {
@@ -340,7 +388,28 @@ impl<'o> Machine<'o> {
             memo_full: false,
             setstate: HashMap::new(),
             stream_ops: 0,
+            result: V::Opaque,
         }
+    }
+
+    fn result_int(&self) -> Option<u64> {
+        match self.result {
+            V::Int(i) => u64::try_from(i).ok(),
+            _ => None,
+        }
+    }
+
+    /// For a storage header `(key, location, torch.XStorage)`: the element size.
+    fn storage_element_size(&self) -> Option<u64> {
+        let items = self.tuple_items(self.result);
+        let Some(Node::Global(g)) = self.node(*items.get(2)?) else {
+            return None;
+        };
+        let imp = self.obs.imports.get(*g)?;
+        if imp.module != "torch" {
+            return None;
+        }
+        storage_element_size(&imp.name)
     }
 
     fn run(
@@ -377,7 +446,7 @@ impl<'o> Machine<'o> {
             }
             match op {
                 Op::Stop => {
-                    self.pop(at);
+                    self.result = self.pop(at);
                     return Ok(End::Stop);
                 }
                 Op::Mark => {
@@ -1409,6 +1478,25 @@ mod tests {
         let obs = scan_with(&f, &Limits::default(), Layout::TorchLegacy);
         assert_eq!(obs.streams, 5);
         assert!(obs.trailing.is_none() && obs.malformed.is_none());
+    }
+
+    #[test]
+    fn torch_tar_storage_headers_are_all_read() {
+        let header = |key: &str, module: &str, name: &str| {
+            let mut p = PickleWriter::new(2);
+            p.unicode(key).unicode("cpu");
+            p.global(module, name);
+            p.tuple_n(3);
+            p.finish()
+        };
+        let mut f = b"\x80\x02K\x02.".to_vec();
+        f.extend(header("0", "torch", "FloatStorage"));
+        f.extend(2u64.to_le_bytes());
+        f.extend([b'c'; 8]);
+        f.extend(header("1", "os", "system"));
+        let obs = scan_with(&f, &Limits::default(), Layout::TorchStorages);
+        assert!(obs.imports.iter().any(|i| i.qualified() == "os.system"));
+        assert!(obs.malformed.is_none() && obs.trailing.is_none());
     }
 
     #[test]

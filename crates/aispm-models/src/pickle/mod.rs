@@ -121,8 +121,10 @@ impl Analyzer for PickleAnalyzer {
                 None => return Ok(()),
             },
             FileKind::PytorchLegacy => (0, Layout::TorchLegacy),
-            // `pickle` and `sys_info` are single pickles; `storages` and `tensors` start
-            // with a pickle followed by raw tensor data.
+            // Members of the legacy tar format: `pickle` and `sys_info` are single
+            // pickles, `storages` interleaves header pickles and raw storage bytes,
+            // `tensors` starts with a pickle followed by raw tensor metadata.
+            _ if in_torch_tar && file.file_name() == "storages" => (0, Layout::TorchStorages),
             _ if in_torch_tar && !matches!(file.file_name(), "pickle" | "sys_info") => {
                 (0, Layout::LeadingOnly)
             }
