@@ -90,6 +90,11 @@ impl Analyzer for PickleAnalyzer {
         rules::RULES
     }
 
+    /// The analyzer streams and seeks over payloads, so large checkpoints cost little.
+    fn default_max_file_size(&self) -> u64 {
+        64 << 30
+    }
+
     fn accepts(&self, file: &FileInput<'_>) -> bool {
         match file.kind {
             FileKind::Pickle | FileKind::Joblib | FileKind::PytorchLegacy => true,
