@@ -1,0 +1,16 @@
+use aispm_core::framework::*;
+use aispm_core::{Category, Rule, Severity};
+
+/// MDL009: Pickle uses constructs the standard unpickler rejects.
+pub static RULE: Rule = Rule {
+    id: "MDL009",
+    name: "pickle-nonstandard-opcodes",
+    title: "Pickle uses constructs the standard unpickler rejects",
+    category: Category::Model,
+    severity: Severity::Medium,
+    what: "Reports stack underflows, missing MARKs, memo lookups of keys never stored, protocol numbers above 5, PROTO in the middle of a stream and out-of-band buffers in a file.",
+    why: "Pickles written by a real pickler never contain these. Hand-crafted streams use them to make scanners and loaders disagree about what a file does (a parser differential).",
+    example: "`BINGET 7` before any memo slot 7 was stored, feeding a STACK_GLOBAL.",
+    remediation: "Treat the file as crafted: do not load it and obtain the model from a trusted source.",
+    controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_M0014, NIST_MEASURE_2_7],
+};
