@@ -62,8 +62,20 @@ fn carrier(file: &FileInput<'_>) -> Option<Carrier> {
     let template_ext = TEMPLATE_EXTENSIONS.contains(&ext.as_str());
     match file.kind {
         FileKind::Gguf => Some(Carrier::Gguf),
-        // A template starting with `{%` types as JSON by content; its name says what it is.
-        FileKind::Json | FileKind::Text if template_ext => Some(Carrier::Text),
+        // Text typing goes by content (a template whose lines start with `{%` reads as
+        // JSON lines); the template extension says what it is.
+        FileKind::Json
+        | FileKind::Jsonl
+        | FileKind::Text
+        | FileKind::Yaml
+        | FileKind::Csv
+        | FileKind::Tsv
+        | FileKind::Toml
+        | FileKind::Markdown
+            if template_ext =>
+        {
+            Some(Carrier::Text)
+        }
         FileKind::Json => {
             let name = file.file_name().to_ascii_lowercase();
             // tokenizer_config.json keeps `chat_template` after the added tokens, often
