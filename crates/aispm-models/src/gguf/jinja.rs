@@ -219,7 +219,11 @@ impl Lexer<'_> {
                 if self.peek(ws) == Some(close) && self.peek(ws + 1) == Some(b'}') {
                     self.i += ws + 2;
                     let line = self.line;
-                    if !self.push(Token::new(TokKind::Close, format!("{}}}", close as char), line)) {
+                    if !self.push(Token::new(
+                        TokKind::Close,
+                        format!("{}}}", close as char),
+                        line,
+                    )) {
                         return false;
                     }
                     if close == b'%' {
@@ -294,7 +298,9 @@ impl Lexer<'_> {
         let digits: String = text.chars().filter(|c| *c != '_').collect();
         let (kind, int) = match (is_int, digits.parse::<i64>()) {
             (true, Ok(v)) => (TokKind::Int, v),
-            (true, Err(_)) if digits.bytes().all(|b| b.is_ascii_digit()) => (TokKind::Int, i64::MAX),
+            (true, Err(_)) if digits.bytes().all(|b| b.is_ascii_digit()) => {
+                (TokKind::Int, i64::MAX)
+            }
             _ => (TokKind::Num, 0),
         };
         let mut t = Token::new(kind, text, self.line);
@@ -419,12 +425,13 @@ impl Lexer<'_> {
             "for" | "if" | "macro" | "call" | "filter" | "block" | "with" | "autoescape"
             | "trans" => self.open_block(name, line),
             "set" if !has_assign => self.open_block(name, line),
-            "elif" | "else" | "pluralize" => {
-                if !self.blocks.iter().any(|(b, _)| {
-                    matches!(b.as_str(), "if" | "for" | "trans")
-                }) {
-                    self.malformed(line, format!("`{{% {name} %}}` outside of a block"));
-                }
+            "elif" | "else" | "pluralize"
+                if !self
+                    .blocks
+                    .iter()
+                    .any(|(b, _)| matches!(b.as_str(), "if" | "for" | "trans")) =>
+            {
+                self.malformed(line, format!("`{{% {name} %}}` outside of a block"));
             }
             n if n.starts_with("end") => {
                 let opened = &n[3..];
@@ -512,7 +519,9 @@ mod tests {
 
     #[test]
     fn escapes_are_decoded() {
-        let l = lex(r#"{{ x|attr('\x5f\x5fclass\x5f\x5f')|attr("\u005f_mro__")|attr('\137\137base__') }}"#);
+        let l = lex(
+            r#"{{ x|attr('\x5f\x5fclass\x5f\x5f')|attr("\u005f_mro__")|attr('\137\137base__') }}"#,
+        );
         let strs: Vec<(&str, bool)> = l
             .tokens
             .iter()
@@ -548,7 +557,11 @@ mod tests {
         assert!(!lex("{{ 'abc }}").malformed.is_empty());
         assert!(!lex("{# never").malformed.is_empty());
         assert!(!lex("{% endif %}").malformed.is_empty());
-        assert!(lex("{% set ns = namespace(a=1) %}{% set ns.a = 2 %}").malformed.is_empty());
+        assert!(
+            lex("{% set ns = namespace(a=1) %}{% set ns.a = 2 %}")
+                .malformed
+                .is_empty()
+        );
         assert!(lex("{% set x %}a{% endset %}").malformed.is_empty());
     }
 
@@ -562,8 +575,20 @@ mod tests {
     #[test]
     fn hostile_inputs_do_not_panic() {
         for s in [
-            "{{", "{%", "{#", "{{'", "{{'\\", "{{'\\x", "{{'\\u12", "{{ 99999999999999999999999 }}",
-            "{%-", "{{-}}", "{{ 1.5e }}", "{% raw %}", "{{ '\\N{ }}", "\u{fffd}{{ é }}",
+            "{{",
+            "{%",
+            "{#",
+            "{{'",
+            "{{'\\",
+            "{{'\\x",
+            "{{'\\u12",
+            "{{ 99999999999999999999999 }}",
+            "{%-",
+            "{{-}}",
+            "{{ 1.5e }}",
+            "{% raw %}",
+            "{{ '\\N{ }}",
+            "\u{fffd}{{ é }}",
         ] {
             let _ = lex(s);
         }

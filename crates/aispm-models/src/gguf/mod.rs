@@ -8,11 +8,8 @@
 //!
 //! Nothing is rendered: templates are only tokenised.
 
-use aispm_core::{
-    AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule,
-
-};
 use aispm_core::analyzer::TimeLimitReached;
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
 use serde_json::Value;
 
 pub mod jinja;
@@ -84,8 +81,9 @@ fn carrier(file: &FileInput<'_>) -> Option<Carrier> {
             (named || has_tags(file.head) || head_has(file.head, b"chat_template"))
                 .then_some(Carrier::Json)
         }
-        FileKind::Yaml => (has_tags(file.head) || head_has(file.head, b"template"))
-            .then_some(Carrier::Text),
+        FileKind::Yaml => {
+            (has_tags(file.head) || head_has(file.head, b"template")).then_some(Carrier::Text)
+        }
         _ => None,
     }
 }
@@ -153,7 +151,10 @@ fn analyze_gguf(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
     Ok(())
 }
 
-fn read_text(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<Option<String>, AnalysisError> {
+fn read_text(
+    file: &FileInput<'_>,
+    cx: &mut AnalysisContext,
+) -> Result<Option<String>, AnalysisError> {
     match file.read_all(MAX_TEXT_FILE)? {
         Some(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
         None => {

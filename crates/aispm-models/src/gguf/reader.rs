@@ -442,7 +442,7 @@ impl Walk<'_, '_> {
                 return Ok(Err(s));
             }
         }
-        Ok(self.tensor_infos(tensors, alignment)?)
+        self.tensor_infos(tensors, alignment)
     }
 
     fn alignment(&mut self, vtype: u32, at: u64) -> Result<Result<Option<u64>, Stop>, ReadError> {
@@ -511,7 +511,12 @@ impl Walk<'_, '_> {
         self.string("string value", max)
     }
 
-    fn skip_value(&mut self, vtype: u32, at: u64, depth: u32) -> Result<Result<(), Stop>, ReadError> {
+    fn skip_value(
+        &mut self,
+        vtype: u32,
+        at: u64,
+        depth: u32,
+    ) -> Result<Result<(), Stop>, ReadError> {
         if let Some(n) = scalar_size(vtype) {
             if n > self.src.left() {
                 return Ok(Err(self.truncated("metadata")));
@@ -726,10 +731,14 @@ impl Walk<'_, '_> {
         if let Some(first) = first_past {
             // Offsets far past any file this size are crafted; a short tail is a
             // truncated download.
-            let absurd = spans
-                .iter()
-                .any(|(o, b, _)| o.saturating_add(b.unwrap_or(0)) > self.src.size.saturating_mul(2).max(1 << 20));
-            let sev = if absurd { Severity::High } else { Severity::Medium };
+            let absurd = spans.iter().any(|(o, b, _)| {
+                o.saturating_add(b.unwrap_or(0)) > self.src.size.saturating_mul(2).max(1 << 20)
+            });
+            let sev = if absurd {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
             let more = if past_end > 1 {
                 format!(" ({past_end} tensors in all)")
             } else {
@@ -799,7 +808,10 @@ mod tests {
         assert!(info.issues.is_empty(), "{:?}", info.issues);
         assert_eq!(
             info.templates,
-            [("tokenizer.chat_template.tool_use".to_string(), "{{ x }}".to_string())]
+            [(
+                "tokenizer.chat_template.tool_use".to_string(),
+                "{{ x }}".to_string()
+            )]
         );
     }
 
@@ -826,7 +838,11 @@ mod tests {
         v.extend_from_slice(&77u32.to_le_bytes());
         v.extend_from_slice(&[0u8; 16]);
         let info = read(&v);
-        assert!(info.issues[0].message.contains("unknown metadata value type"));
+        assert!(
+            info.issues[0]
+                .message
+                .contains("unknown metadata value type")
+        );
     }
 
     #[test]
@@ -858,7 +874,7 @@ mod tests {
             v.extend_from_slice(&0u32.to_le_bytes());
             v.extend_from_slice(&off.to_le_bytes());
         }
-        while v.len() % 32 != 0 {
+        while !v.len().is_multiple_of(32) {
             v.push(0);
         }
         v.extend_from_slice(&[0u8; 32]);
@@ -870,6 +886,10 @@ mod tests {
         );
         v.truncate(v.len() - 32);
         let info = read(&v);
-        assert!(info.issues.iter().any(|i| i.message.contains("past the end")));
+        assert!(
+            info.issues
+                .iter()
+                .any(|i| i.message.contains("past the end"))
+        );
     }
 }

@@ -11,6 +11,7 @@
 use super::jinja::{Lexed, TokKind, Token, lex};
 use aispm_core::Severity;
 use aispm_core::analyzer::TimeLimitReached;
+use std::collections::BTreeSet;
 
 /// What a template finding is about; each maps to one rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -124,8 +125,17 @@ const EXEC_CALLS: &[&str] = &[
 
 /// Callables that are no part of a chat template but not code execution by themselves.
 const OTHER_CALLS: &[&str] = &[
-    "open", "getattr", "setattr", "delattr", "globals", "locals", "vars", "compile", "input",
-    "breakpoint", "file",
+    "open",
+    "getattr",
+    "setattr",
+    "delattr",
+    "globals",
+    "locals",
+    "vars",
+    "compile",
+    "input",
+    "breakpoint",
+    "file",
 ];
 
 /// Globals of a Jinja (and Flask) environment through which `__globals__` is reached.
@@ -160,7 +170,10 @@ pub fn is_dunder(s: &str) -> bool {
 
 /// Sensitive dunders contained in `s`.
 fn dunders_in(s: &str) -> impl Iterator<Item = &'static str> + '_ {
-    SENSITIVE_DUNDERS.iter().copied().filter(move |d| s.contains(d))
+    SENSITIVE_DUNDERS
+        .iter()
+        .copied()
+        .filter(move |d| s.contains(d))
 }
 
 struct Hits {
@@ -231,7 +244,7 @@ pub fn analyze_lexed(
     check: &mut dyn FnMut() -> Result<(), TimeLimitReached>,
 ) -> Result<Vec<TemplateFinding>, TimeLimitReached> {
     let mut hits = Hits { hits: Vec::new() };
-    let mut direct: Vec<String> = Vec::new();
+    let mut direct: BTreeSet<String> = BTreeSet::new();
     let mut soup = String::new();
     let defined = defined_names(lexed);
     for (n, tag) in lexed.tags().enumerate() {
@@ -247,12 +260,13 @@ pub fn analyze_lexed(
     if soup.len() < 64 << 20 {
         let reversed: String = soup.chars().rev().collect();
         for d in dunders_in(&soup).chain(dunders_in(&reversed)) {
-            if !direct.iter().any(|x| x == d) {
-                direct.push(d.to_string());
+            if direct.insert(d.to_string()) {
                 let line = lexed
                     .tokens
                     .iter()
-                    .find(|t| t.kind == TokKind::Str && !t.text.is_empty() && d.contains(t.text.as_str()))
+                    .find(|t| {
+                        t.kind == TokKind::Str && !t.text.is_empty() && d.contains(t.text.as_str())
+                    })
                     .map_or(1, |t| t.line);
                 let tag = tag_at_line(lexed, line);
                 hits.add(
@@ -279,15 +293,18 @@ pub fn analyze_lexed(
 
 /// Names the template defines itself (macros, `set` targets, loop variables): calling
 /// a macro named `system` is not calling `os.system`.
-fn defined_names(lexed: &Lexed) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+fn defined_names(lexed: &Lexed) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
     for tag in lexed.tags() {
         if let [first, rest @ ..] = tag
             && (first.is_ident("macro") || first.is_ident("set") || first.is_ident("for"))
         {
-            for t in rest.iter().take_while(|t| !t.is_ident("in") && !t.is_op("=") && !t.is_op("(")) {
-                if t.kind == TokKind::Ident && out.len() < 4096 && !out.contains(&t.text) {
-                    out.push(t.text.clone());
+            for t in rest
+                .iter()
+                .take_while(|t| !t.is_ident("in") && !t.is_op("=") && !t.is_op("("))
+            {
+                if t.kind == TokKind::Ident && out.len() < 4096 {
+                    out.insert(t.text.clone());
                 }
             }
         }
@@ -328,7 +345,12 @@ fn aggregate(mut hits: Vec<(Signal, Severity, u32, String, String)>) -> Vec<Temp
     out
 }
 
-fn scan_tag(tag: &[Token], hits: &mut Hits, direct: &mut Vec<String>, defined: &[String]) {
+fn scan_tag(
+    tag: &[Token],
+    hits: &mut Hits,
+    direct: &mut BTreeSet<String>,
+    defined: &BTreeSet<String>,
+) {
     let is_statement_start = |j: usize| j == 0;
     for (j, tok) in tag.iter().enumerate() {
         let prev = j.checked_sub(1).and_then(|p| tag.get(p));
@@ -342,7 +364,7 @@ fn scan_tag(tag: &[Token], hits: &mut Hits, direct: &mut Vec<String>, defined: &
             TokKind::Ident => {
                 let name = tok.text.as_str();
                 if is_dunder(name) {
-                    direct.push(name.to_string());
+                    direct.insert(name.to_string());
                     let how = if after_dot { "attribute" } else { "name" };
                     hits.add(
                         Signal::Injection,
@@ -370,7 +392,7 @@ fn scan_tag(tag: &[Token], hits: &mut Hits, direct: &mut Vec<String>, defined: &
                     );
                 }
                 let defined_here = prev.is_some_and(|p| p.is_ident("macro") || p.is_ident("set"))
-                    || (!after_dot && defined.iter().any(|d| d == name));
+                    || (!after_dot && defined.contains(name));
                 if after_dot && MODULES.contains(&name) {
                     hits.add(
                         Signal::Injection,
@@ -404,7 +426,10 @@ fn scan_tag(tag: &[Token], hits: &mut Hits, direct: &mut Vec<String>, defined: &
                         Some(n) if n.is_op(".") || n.is_op("[") => true,
                         Some(n) if n.is_op("|") => !tag.get(j + 2).is_some_and(|f| {
                             f.kind == TokKind::Ident
-                                && matches!(f.text.as_str(), "length" | "count" | "list" | "first" | "last")
+                                && matches!(
+                                    f.text.as_str(),
+                                    "length" | "count" | "list" | "first" | "last"
+                                )
                                 && name == "range"
                         }),
                         _ => false,
@@ -458,7 +483,7 @@ fn scan_tag(tag: &[Token], hits: &mut Hits, direct: &mut Vec<String>, defined: &
                     };
                     direct.extend(found.iter().map(|x| x.to_string()));
                     if exact_dunder {
-                        direct.push(s.trim().to_string());
+                        direct.insert(s.trim().to_string());
                     }
                     if tok.escaped {
                         hits.add(
@@ -482,7 +507,11 @@ fn scan_tag(tag: &[Token], hits: &mut Hits, direct: &mut Vec<String>, defined: &
                     || prev2.is_some_and(|p| p.is_ident("attr") || p.is_ident("getattr"))
                         && prev.is_some_and(|p| p.is_op("("));
                 if as_name && (MODULES.contains(&s) || EXEC_CALLS.contains(&s)) {
-                    let sig = if tok.escaped { Signal::Obfuscation } else { Signal::Injection };
+                    let sig = if tok.escaped {
+                        Signal::Obfuscation
+                    } else {
+                        Signal::Injection
+                    };
                     hits.add(
                         sig,
                         Severity::Critical,
@@ -493,7 +522,8 @@ fn scan_tag(tag: &[Token], hits: &mut Hits, direct: &mut Vec<String>, defined: &
                 }
                 // Import of a module by name: `__import__('os')`, `import_module('os')`.
                 if prev.is_some_and(|p| p.is_op("("))
-                    && prev2.is_some_and(|p| p.is_ident("__import__") || p.is_ident("import_module"))
+                    && prev2
+                        .is_some_and(|p| p.is_ident("__import__") || p.is_ident("import_module"))
                 {
                     hits.add(
                         Signal::Injection,
@@ -735,7 +765,10 @@ mod tests {
         assert_eq!(worst("{{ x|attr(name) }}"), Some(Severity::High));
         assert_eq!(worst("{{ c()._module }}"), Some(Severity::High));
         assert_eq!(worst("{% set c = cycler('a', 'b') %}{{ c.next() }}"), None);
-        assert_eq!(worst("{% macro system(m) %}{% endmacro %}{{ system(x) }}"), None);
+        assert_eq!(
+            worst("{% macro system(m) %}{% endmacro %}{{ system(x) }}"),
+            None
+        );
     }
 
     #[test]
@@ -748,7 +781,10 @@ mod tests {
 
     #[test]
     fn text_is_not_code() {
-        assert_eq!(worst("Explain __class__ and os.system('x') in Python."), None);
+        assert_eq!(
+            worst("Explain __class__ and os.system('x') in Python."),
+            None
+        );
         assert_eq!(worst("{# x.__class__ #}hello"), None);
     }
 

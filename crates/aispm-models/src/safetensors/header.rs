@@ -63,7 +63,9 @@ pub fn check_length(n: u64, file_size: u64) -> Option<Issue> {
     let message = if n >= 1 << 62 {
         format!("header length {n} is near 2^64 (a crafted length meant to overflow loaders)")
     } else if n > MAX_HEADER {
-        format!("header length {n} exceeds the format's 100 MB limit (file holds {room} bytes after the length)")
+        format!(
+            "header length {n} exceeds the format's 100 MB limit (file holds {room} bytes after the length)"
+        )
     } else if n > room {
         format!("header length {n} runs past the end of the file ({room} bytes follow the length)")
     } else {
@@ -232,13 +234,13 @@ pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
                 format!("tensor `{n}` has no shape of non-negative integers"),
             );
         }
-        let offsets: Option<(u64, u64)> = e
-            .get("data_offsets")
-            .and_then(Value::as_array)
-            .and_then(|a| match a.as_slice() {
-                [b, e] => Some((b.as_u64()?, e.as_u64()?)),
-                _ => None,
-            });
+        let offsets: Option<(u64, u64)> =
+            e.get("data_offsets")
+                .and_then(Value::as_array)
+                .and_then(|a| match a.as_slice() {
+                    [b, e] => Some((b.as_u64()?, e.as_u64()?)),
+                    _ => None,
+                });
         let Some((begin, end)) = offsets else {
             rep.add(
                 IssueKind::Header,
@@ -374,8 +376,20 @@ mod tests {
         assert!(r.issues.is_empty(), "{:?}", r.issues);
         assert_eq!(r.metadata, [("format".to_string(), "pt".to_string())]);
         assert!(kinds("{}", 0).is_empty());
-        assert!(kinds(r#"{"e":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}"#, 0).is_empty());
-        assert!(kinds(r#"{"e":{"dtype":"F4","shape":[3,2],"data_offsets":[0,3]}}"#, 3).is_empty());
+        assert!(
+            kinds(
+                r#"{"e":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}"#,
+                0
+            )
+            .is_empty()
+        );
+        assert!(
+            kinds(
+                r#"{"e":{"dtype":"F4","shape":[3,2],"data_offsets":[0,3]}}"#,
+                3
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -398,7 +412,8 @@ mod tests {
         assert_eq!(kinds(gap, 8), [(IssueKind::Size, Severity::Medium)]);
         let trailing = r#"{"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}"#;
         assert_eq!(kinds(trailing, 8), [(IssueKind::Size, Severity::Medium)]);
-        let overflow = r#"{"a":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#;
+        let overflow =
+            r#"{"a":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#;
         assert!(kinds(overflow, 8).contains(&(IssueKind::Size, Severity::High)));
     }
 
@@ -407,14 +422,26 @@ mod tests {
         for (h, n) in [
             ("[1,2]", 0),
             ("{\"a\":1}", 0),
-            ("{\"a\":{\"dtype\":\"Q9\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1),
-            ("{\"a\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,1]}}", 1),
-            ("{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0]}}", 1),
+            (
+                "{\"a\":{\"dtype\":\"Q9\",\"shape\":[1],\"data_offsets\":[0,1]}}",
+                1,
+            ),
+            (
+                "{\"a\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,1]}}",
+                1,
+            ),
+            (
+                "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0]}}",
+                1,
+            ),
             ("{\"__metadata__\":{\"k\":1}}", 0),
             ("{\"__metadata__\":[]}", 0),
             ("{not json", 0),
         ] {
-            assert!(kinds(h, n).contains(&(IssueKind::Header, Severity::Medium)), "{h}");
+            assert!(
+                kinds(h, n).contains(&(IssueKind::Header, Severity::Medium)),
+                "{h}"
+            );
         }
         assert!(!validate_header(b"{\"\xff\":1}", 0).issues.is_empty());
     }

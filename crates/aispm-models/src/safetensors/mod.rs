@@ -3,11 +3,8 @@
 //! payloads ([`metadata`]). Only the 8-byte length and the JSON header are read; the
 //! tensor data never is.
 
-use aispm_core::{
-    AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule,
-
-};
 use aispm_core::analyzer::TimeLimitReached;
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
 use std::io::Read;
 
 pub mod header;
