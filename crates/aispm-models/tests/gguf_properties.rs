@@ -104,3 +104,23 @@ fn huge_template_is_linear() {
     assert!(f.is_empty());
     assert!(start.elapsed().as_secs() < 20);
 }
+
+#[test]
+fn large_vocabularies_are_read_quickly() {
+    use aispm_fixtures::gguf::{GgufBuilder, GgufValue, ggml_type};
+    let tokens: Vec<String> = (0..150_000).map(|i| format!("tok{i}")).collect();
+    let refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let bytes = GgufBuilder::new()
+        .architecture("llama")
+        .kv("tokenizer.ggml.tokens", GgufValue::strings(&refs))
+        .kv("tokenizer.ggml.merges", GgufValue::strings(&refs))
+        .chat_template("{% for m in messages %}{{ m.content }}{% endfor %}")
+        .tensor("t", &[4], ggml_type::F32, &[0u8; 16])
+        .build();
+    let start = std::time::Instant::now();
+    let mut c = Cursor::new(bytes.clone());
+    let info = read_gguf(&mut c, bytes.len() as u64, &mut || Ok(())).expect("in-memory reads");
+    assert!(info.issues.is_empty(), "{:?}", info.issues);
+    assert_eq!(info.templates.len(), 1);
+    assert!(start.elapsed().as_secs() < 10);
+}

@@ -20,7 +20,7 @@ pub mod template;
 use template::{Signal, TemplateFinding, analyze_template};
 
 /// Largest JSON, YAML or text file read whole for its templates.
-const MAX_TEXT_FILE: u64 = 32 << 20;
+const MAX_TEXT_FILE: u64 = 16 << 20;
 /// Most template strings analysed in one JSON file.
 const MAX_JSON_TEMPLATES: usize = 256;
 /// Extensions of standalone template files.
@@ -77,7 +77,10 @@ fn carrier(file: &FileInput<'_>) -> Option<Carrier> {
             let name = file.file_name().to_ascii_lowercase();
             // tokenizer_config.json keeps `chat_template` after the added tokens, often
             // past the head.
-            let named = name.contains("tokenizer") || name.contains("template");
+            // (not tokenizer.json, the vocabulary, which holds no template).
+            let named = name.contains("tokenizer_config")
+                || name.contains("template")
+                || name.contains("chat");
             (named || has_tags(file.head) || head_has(file.head, b"chat_template"))
                 .then_some(Carrier::Json)
         }
@@ -99,6 +102,12 @@ impl Analyzer for GgufAnalyzer {
 
     fn accepts(&self, file: &FileInput<'_>) -> bool {
         carrier(file).is_some()
+    }
+
+    /// GGUF files are read up to the end of their tensor infos and text files are
+    /// capped on their own, so size is no reason to skip a file.
+    fn default_max_file_size(&self) -> u64 {
+        u64::MAX
     }
 
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
@@ -182,6 +191,10 @@ fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
     let Some(text) = read_text(file, cx)? else {
         return Ok(());
     };
+    // Only parse JSON that holds tags somewhere.
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(());
+    }
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         // Not JSON after all (or broken): analyse the text as a template if it has tags.

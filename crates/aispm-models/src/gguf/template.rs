@@ -75,6 +75,22 @@ const SENSITIVE_DUNDERS: &[&str] = &[
     "__name__",
 ];
 
+/// Dunders that only ever appear in a string as part of a payload (`'__import__("os")'`);
+/// others (`__name__`, `__init__`, `__main__`) also turn up in prose and code samples of
+/// system prompts, so inside longer strings only these count.
+const PAYLOAD_DUNDERS: &[&str] = &[
+    "__class__",
+    "__mro__",
+    "__base__",
+    "__bases__",
+    "__subclasses__",
+    "__globals__",
+    "__builtins__",
+    "__import__",
+    "__getattribute__",
+    "__code__",
+];
+
 /// Modules whose reach from a template means host access.
 const MODULES: &[&str] = &[
     "os",
@@ -260,7 +276,12 @@ pub fn analyze_lexed(
     if soup.len() < 64 << 20 {
         let reversed: String = soup.chars().rev().collect();
         for d in dunders_in(&soup).chain(dunders_in(&reversed)) {
-            if direct.insert(d.to_string()) {
+            // Spelled out inside one string (prose, a code sample): not assembled.
+            let in_one_string = lexed
+                .tokens
+                .iter()
+                .any(|t| t.kind == TokKind::Str && t.text.contains(d));
+            if !in_one_string && direct.insert(d.to_string()) {
                 let line = lexed
                     .tokens
                     .iter()
@@ -385,7 +406,7 @@ fn scan_tag(
                 } else if after_dot && name.starts_with('_') {
                     hits.add(
                         Signal::Reach,
-                        Severity::High,
+                        Severity::Medium,
                         line,
                         format!("private attribute `{name}`"),
                         tag,
@@ -473,7 +494,11 @@ fn scan_tag(
             }
             TokKind::Str => {
                 let s = tok.text.as_str();
-                let found: Vec<&str> = dunders_in(s).collect();
+                let found: Vec<&str> = PAYLOAD_DUNDERS
+                    .iter()
+                    .copied()
+                    .filter(|d| s.contains(d))
+                    .collect();
                 let exact_dunder = is_dunder(s.trim());
                 if !found.is_empty() || exact_dunder {
                     let name = if exact_dunder {
@@ -709,7 +734,82 @@ mod tests {
         "{%- macro render(m) -%}{{ m['content'] }}{%- endmacro -%}{% for i in range(messages|length) %}{{ render(messages[i]) }}{% endfor %}{{ '%s: %s' | format('a', 'b') }}",
         "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}{% endfor %}",
         "{% set sys = messages[0]['content'] if messages[0]['role'] == 'system' else '' %}{{ sys }}{{ '__' }}{{ 'init' }}",
+        "{% set default_system = 'You write Python. Guard scripts with if __name__ == \"__main__\": and define __init__ methods.' %}{{ default_system }}{% for m in messages %}{{ m.content }}{% endfor %}",
+        "{%- for message in messages %}{%- if message.role == 'assistant' and message.tool_calls is defined %}{%- for tool_call in message.tool_calls %}{{- '<tool_call>\n' ~ {'name': tool_call.function.name, 'arguments': tool_call.function.arguments} | tojson ~ '\n</tool_call>' }}{%- endfor %}{%- elif message.content is string %}{{- message.content.split('</think>')[-1].lstrip('\n') }}{%- endif %}{%- endfor %}{%- if not date_string is defined %}{%- set date_string = strftime_now('%d %b %Y') %}{%- endif %}{{ date_string }}",
+        "{% for tool in tools %}{% for key, value in tool.items() %}{{ key }}={{ value | tojson }}{% endfor %}{% endfor %}{{ messages | selectattr('role', 'equalto', 'user') | map(attribute='content') | join('\n') }}",
     ];
+
+    /// Tool-calling template in the style of current instruction models: defaults for
+    /// undefined variables, `strftime_now`, tests (`is defined`, `is mapping`), JSON in
+    /// strings, comments, `tojson(indent=4)`, loop look-behind.
+    const TOOL_TEMPLATE: &str = r#"{%- if custom_tools is defined %}
+    {%- set tools = custom_tools %}
+{%- endif %}
+{%- if not date_string is defined %}
+    {%- if strftime_now is defined %}
+        {%- set date_string = strftime_now("%d %b %Y") %}
+    {%- else %}
+        {%- set date_string = "26 Jul 2024" %}
+    {%- endif %}
+{%- endif %}
+{#- This block extracts the system message. #}
+{%- if messages[0]['role'] == 'system' %}
+    {%- set system_message = messages[0]['content']|trim %}
+    {%- set messages = messages[1:] %}
+{%- else %}
+    {%- set system_message = "" %}
+{%- endif %}
+{{- "<|start_header_id|>system<|end_header_id|>
+
+" }}
+{%- if tools is not none %}
+    {{- "Environment: ipython
+" }}
+    {{- 'Respond in the format {"name": function name, "parameters": dictionary of argument name and its value}.' }}
+    {%- for t in tools %}
+        {{- t | tojson(indent=4) }}
+        {{- "
+
+" }}
+    {%- endfor %}
+{%- endif %}
+{%- for message in messages %}
+    {%- if not (message.role == 'ipython' or message.role == 'tool' or 'tool_calls' in message) %}
+        {{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>
+
+'+ message['content'] + '<|eot_id|>' }}
+    {%- elif 'tool_calls' in message %}
+        {%- if not message.tool_calls|length == 1 %}
+            {{- raise_exception("This model only supports single tool-calls at once!") }}
+        {%- endif %}
+        {%- set tool_call = message.tool_calls[0].function %}
+        {{- '{"name": "' + tool_call.name + '", ' }}
+        {{- tool_call.arguments | tojson }}
+        {{- "}" }}
+    {%- elif message.role == "tool" or message.role == "ipython" %}
+        {%- if (loop.index0 == 0) or (messages[loop.index0 - 1].role != "tool") %}
+            {{- '<|im_start|>user' }}
+        {%- endif %}
+        {%- if message.content is mapping or message.content is iterable %}
+            {{- message.content | tojson }}
+        {%- else %}
+            {{- message.content }}
+        {%- endif %}
+        {{- raise_exception("Cannot put tools in the first user message when there's no first user message!") if false }}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|start_header_id|>assistant<|end_header_id|>
+
+' }}
+{%- endif %}
+"#;
+
+    #[test]
+    fn tool_calling_template_stays_clean() {
+        let f = run(TOOL_TEMPLATE);
+        assert!(f.is_empty(), "{f:#?}");
+    }
 
     #[test]
     fn real_world_templates_stay_clean() {
@@ -763,7 +863,7 @@ mod tests {
         assert_eq!(worst("{{ x.os.listdir('/') }}"), Some(Severity::Critical));
         assert_eq!(worst("{{ x.popen('id') }}"), Some(Severity::Critical));
         assert_eq!(worst("{{ x|attr(name) }}"), Some(Severity::High));
-        assert_eq!(worst("{{ c()._module }}"), Some(Severity::High));
+        assert_eq!(worst("{{ c()._module }}"), Some(Severity::Medium));
         assert_eq!(worst("{% set c = cycler('a', 'b') %}{{ c.next() }}"), None);
         assert_eq!(
             worst("{% macro system(m) %}{% endmacro %}{{ system(x) }}"),
