@@ -14,7 +14,10 @@ fn gguf_with_template(template: Option<&str>) -> Vec<u8> {
     b.architecture("llama")
         .name("fixture")
         .kv("llama.context_length", GgufValue::U32(256))
-        .kv("tokenizer.ggml.tokens", GgufValue::strings(&["<s>", "</s>", "a"]));
+        .kv(
+            "tokenizer.ggml.tokens",
+            GgufValue::strings(&["<s>", "</s>", "a"]),
+        );
     if let Some(t) = template {
         b.chat_template(t);
     }
@@ -84,7 +87,10 @@ fn raw_safetensors(header: &str, data_len: usize) -> Vec<u8> {
 fn valid_safetensors() -> Vec<u8> {
     let meta = pt_metadata();
     safetensors(
-        &[("w", "F32", &[2, 2], &[0u8; 16]), ("b", "F16", &[2], &[0u8; 4])],
+        &[
+            ("w", "F32", &[2, 2], &[0u8; 16]),
+            ("b", "F16", &[2], &[0u8; 4]),
+        ],
         Some(&meta),
     )
 }
@@ -115,8 +121,14 @@ pub fn fixtures() -> Vec<Fixture> {
         "gguf/MDL040/pos_standalone.jinja",
         b"{% for message in messages %}\n{{ message.role }}: {{ message.content }}\n{% endfor %}\n{{ self.__init__.__globals__['os'].system('id') }}\n".to_vec(),
     );
-    add("gguf/MDL040/neg_chatml.gguf", gguf_with_template(Some(CHATML_TEMPLATE)));
-    add("gguf/MDL040/neg_llama3.json", tokenizer_config(LLAMA3_TEMPLATE));
+    add(
+        "gguf/MDL040/neg_chatml.gguf",
+        gguf_with_template(Some(CHATML_TEMPLATE)),
+    );
+    add(
+        "gguf/MDL040/neg_llama3.json",
+        tokenizer_config(LLAMA3_TEMPLATE),
+    );
 
     // MDL041: obfuscated names.
     add(
@@ -142,7 +154,9 @@ pub fn fixtures() -> Vec<Fixture> {
     );
     add(
         "gguf/MDL042/pos_include.json",
-        tokenizer_config("{% include '/etc/hostname' %}{% for m in messages %}{{ m.content }}{% endfor %}"),
+        tokenizer_config(
+            "{% include '/etc/hostname' %}{% for m in messages %}{{ m.content }}{% endfor %}",
+        ),
     );
     add(
         "gguf/MDL042/neg_namespace.gguf",
@@ -206,11 +220,20 @@ pub fn fixtures() -> Vec<Fixture> {
     // MDL050: header length.
     let mut overflow = u64::MAX.to_le_bytes().to_vec();
     overflow.extend_from_slice(b"{\"a\":1}");
-    add("safetensors/MDL050/pos_length_near_2_64.safetensors", overflow);
+    add(
+        "safetensors/MDL050/pos_length_near_2_64.safetensors",
+        overflow,
+    );
     let mut beyond = 100_000_000u64.to_le_bytes().to_vec();
     beyond.extend_from_slice(b"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}");
-    add("safetensors/MDL050/pos_length_beyond_file.safetensors", beyond);
-    add("safetensors/MDL050/neg_valid.safetensors", valid_safetensors());
+    add(
+        "safetensors/MDL050/pos_length_beyond_file.safetensors",
+        beyond,
+    );
+    add(
+        "safetensors/MDL050/neg_valid.safetensors",
+        valid_safetensors(),
+    );
 
     // MDL051: offsets.
     add(
@@ -227,7 +250,10 @@ pub fn fixtures() -> Vec<Fixture> {
             64,
         ),
     );
-    add("safetensors/MDL051/neg_valid.safetensors", valid_safetensors());
+    add(
+        "safetensors/MDL051/neg_valid.safetensors",
+        valid_safetensors(),
+    );
 
     // MDL052: invalid header.
     add(
@@ -244,18 +270,30 @@ pub fn fixtures() -> Vec<Fixture> {
             4,
         ),
     );
-    add("safetensors/MDL052/neg_valid.safetensors", valid_safetensors());
+    add(
+        "safetensors/MDL052/neg_valid.safetensors",
+        valid_safetensors(),
+    );
 
     // MDL053: sizes.
     add(
         "safetensors/MDL053/pos_shape_mismatch.safetensors",
-        raw_safetensors(r#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,8]}}"#, 8),
+        raw_safetensors(
+            r#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,8]}}"#,
+            8,
+        ),
     );
     add(
         "safetensors/MDL053/pos_trailing_bytes.safetensors",
-        raw_safetensors(r#"{"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}"#, 12),
+        raw_safetensors(
+            r#"{"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}"#,
+            12,
+        ),
     );
-    add("safetensors/MDL053/neg_valid.safetensors", valid_safetensors());
+    add(
+        "safetensors/MDL053/neg_valid.safetensors",
+        valid_safetensors(),
+    );
 
     // MDL054: suspicious metadata.
     let shell = BTreeMap::from([

@@ -109,7 +109,18 @@ const MODULES: &[&str] = &[
     "urllib",
     "requests",
     "modules",
+    "runpy",
+    "commands",
+    "codecs",
+    "base64",
+    "binascii",
 ];
+
+/// Attributes that expose the template engine itself.
+const ENGINE_ATTRIBUTES: &[&str] = &["environment", "globals", "_TemplateReference__context"];
+
+/// Integers this large in `range()` or a repetition only exhaust the renderer.
+const HUGE: i64 = 1_000_000;
 
 /// Callables that execute code, spawn processes or open connections.
 const EXEC_CALLS: &[&str] = &[
@@ -403,6 +414,14 @@ fn scan_tag(
                             tag,
                         );
                     }
+                } else if after_dot && ENGINE_ATTRIBUTES.contains(&name) {
+                    hits.add(
+                        Signal::Reach,
+                        Severity::High,
+                        line,
+                        format!("template engine internals `.{name}`"),
+                        tag,
+                    );
                 } else if after_dot && name.starts_with('_') {
                     hits.add(
                         Signal::Reach,
@@ -414,7 +433,11 @@ fn scan_tag(
                 }
                 let defined_here = prev.is_some_and(|p| p.is_ident("macro") || p.is_ident("set"))
                     || (!after_dot && defined.contains(name));
-                if after_dot && MODULES.contains(&name) {
+                let module_head = !after_dot
+                    && !defined_here
+                    && next.is_some_and(|n| n.is_op("."))
+                    && name != "modules";
+                if (after_dot || module_head) && MODULES.contains(&name) {
                     hits.add(
                         Signal::Injection,
                         Severity::Critical,
@@ -490,6 +513,20 @@ fn scan_tag(
                             tag,
                         );
                     }
+                }
+            }
+            TokKind::Int if tok.int >= HUGE => {
+                let repeat = prev.is_some_and(|p| p.is_op("*") || p.is_op("**"));
+                let ranged = prev.is_some_and(|p| p.is_op("(") || p.is_op(","))
+                    && tag[..j].iter().rev().take(4).any(|t| t.is_ident("range"));
+                if repeat || ranged {
+                    hits.add(
+                        Signal::Reach,
+                        Severity::High,
+                        line,
+                        format!("render-time resource exhaustion ({})", tok.text),
+                        tag,
+                    );
                 }
             }
             TokKind::Str => {
@@ -864,6 +901,24 @@ mod tests {
         assert_eq!(worst("{{ x.popen('id') }}"), Some(Severity::Critical));
         assert_eq!(worst("{{ x|attr(name) }}"), Some(Severity::High));
         assert_eq!(worst("{{ c()._module }}"), Some(Severity::Medium));
+        assert_eq!(worst("{{ os.environ }}"), Some(Severity::Critical));
+        assert_eq!(
+            worst("{% for os in systems %}{{ os.name }}{% endfor %}"),
+            None
+        );
+        assert_eq!(
+            worst("{{ self._TemplateReference__context }}"),
+            Some(Severity::High)
+        );
+        assert_eq!(
+            worst("{% for i in range(999999999) %}x{% endfor %}"),
+            Some(Severity::High)
+        );
+        assert_eq!(worst("{{ 'a' * 100000000 }}"), Some(Severity::High));
+        assert_eq!(
+            worst("{% for i in range(messages|length) %}{{ i * 2 }}{% endfor %}"),
+            None
+        );
         assert_eq!(worst("{% set c = cycler('a', 'b') %}{{ c.next() }}"), None);
         assert_eq!(
             worst("{% macro system(m) %}{% endmacro %}{{ system(x) }}"),
