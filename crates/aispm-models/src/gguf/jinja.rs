@@ -378,10 +378,16 @@ impl Lexer<'_> {
                 None => out.extend_from_slice(b"\\U"),
             },
             b'N' if self.peek(0) == Some(b'{') => {
-                // Named characters: keep the name; the analysis matches words.
-                let end = memchr::memchr(b'}', &self.b[self.i..]).map(|e| self.i + e + 1);
-                if let Some(end) = end {
-                    self.i = end;
+                // Named characters: the punctuation names can hide; others are dropped.
+                if let Some(e) = memchr::memchr(b'}', &self.b[self.i..]) {
+                    let name = &self.b[self.i + 1..self.i + e];
+                    match name.to_ascii_uppercase().as_slice() {
+                        b"LOW LINE" => out.push(b'_'),
+                        b"FULL STOP" => out.push(b'.'),
+                        b"SPACE" => out.push(b' '),
+                        _ => {}
+                    }
+                    self.i += e + 1;
                 }
             }
             b'0'..=b'7' => {
@@ -520,7 +526,7 @@ mod tests {
     #[test]
     fn escapes_are_decoded() {
         let l = lex(
-            r#"{{ x|attr('\x5f\x5fclass\x5f\x5f')|attr("\u005f_mro__")|attr('\137\137base__') }}"#,
+            r#"{{ x|attr('\x5f\x5fclass\x5f\x5f')|attr("\u005f_mro__")|attr('\137\137base__')|attr('\N{LOW LINE}_dict__') }}"#,
         );
         let strs: Vec<(&str, bool)> = l
             .tokens
@@ -530,7 +536,12 @@ mod tests {
             .collect();
         assert_eq!(
             strs,
-            [("__class__", true), ("__mro__", true), ("__base__", true)]
+            [
+                ("__class__", true),
+                ("__mro__", true),
+                ("__base__", true),
+                ("__dict__", true)
+            ]
         );
     }
 

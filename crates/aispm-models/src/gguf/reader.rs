@@ -15,6 +15,8 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 /// Largest template string read into memory; larger ones are reported, not read.
 pub const MAX_TEMPLATE: u64 = 4 << 20;
+/// Largest other string value read to look for template payloads.
+const MAX_OTHER_STRING: u64 = 64 << 10;
 /// Longest key the format allows (llama.cpp refuses longer ones).
 const MAX_KEY: u64 = 65_535;
 /// Deepest array nesting accepted (llama.cpp itself supports none).
@@ -422,6 +424,18 @@ impl Walk<'_, '_> {
                         let _ = at;
                         self.info.unreadable_templates.push(key);
                     }
+                    Err(s) => return Ok(Err(s)),
+                }
+                continue;
+            }
+            if vtype == 8 {
+                // Other strings: Jinja payloads planted outside the template keys are
+                // analysed too (a loader may render any of them).
+                match self.string_value(MAX_OTHER_STRING)? {
+                    Ok(Some(t)) if t.contains("{{") || t.contains("{%") => {
+                        self.info.templates.push((key, t));
+                    }
+                    Ok(_) => {}
                     Err(s) => return Ok(Err(s)),
                 }
                 continue;

@@ -285,13 +285,14 @@ pub fn analyze_lexed(
     // in order (forwards and reversed), hold a sensitive dunder that no single token
     // spelled out.
     if soup.len() < 64 << 20 {
+        let soup = soup.to_lowercase();
         let reversed: String = soup.chars().rev().collect();
         for d in dunders_in(&soup).chain(dunders_in(&reversed)) {
             // Spelled out inside one string (prose, a code sample): not assembled.
             let in_one_string = lexed
                 .tokens
                 .iter()
-                .any(|t| t.kind == TokKind::Str && t.text.contains(d));
+                .any(|t| t.kind == TokKind::Str && t.text.to_lowercase().contains(d));
             if !in_one_string && direct.insert(d.to_string()) {
                 let line = lexed
                     .tokens
@@ -619,6 +620,21 @@ fn fold_strings(tag: &[Token], soup: &mut String) {
                     j += 3;
                     continue;
                 }
+                // `'s'|replace('a', 'b')`, `'s'.replace('a', 'b')`
+                let replace_call = tag.get(j + 1).is_some_and(|o| o.is_op("|") || o.is_op("."))
+                    && tag.get(j + 2).is_some_and(|f| f.is_ident("replace"))
+                    && tag.get(j + 3).is_some_and(|p| p.is_op("("));
+                if replace_call {
+                    let (args, end) = literal_args(tag, j + 4, false);
+                    match args.as_slice() {
+                        [Arg::Str(from), Arg::Str(to), ..] if !from.is_empty() => {
+                            soup.push_str(&t.text.replace(from.as_str(), to));
+                        }
+                        _ => soup.push_str(&t.text),
+                    }
+                    j = end;
+                    continue;
+                }
                 // `'fmt'|format(args)`, `'fmt'.format(args)`, `'fmt' % (args)`
                 let fmt_call = tag.get(j + 1).is_some_and(|o| o.is_op("|") || o.is_op("."))
                     && tag.get(j + 2).is_some_and(|f| f.is_ident("format"))
@@ -716,19 +732,25 @@ fn substitute(fmt: &str, args: &[Arg]) -> String {
         } else if c == '{' {
             let close = chars[i + 1..].iter().position(|&x| x == '}');
             match close {
-                Some(k) if k <= 3 && chars[i + 1..i + 1 + k].iter().all(char::is_ascii_digit) => {
-                    let idx = if k == 0 {
+                Some(k) if k <= 6 => {
+                    // `{}`, `{0}`, `{:c}`, `{0:c}`, `{:s}`.
+                    let field: String = chars[i + 1..i + 1 + k].iter().collect();
+                    let (index, spec) = field.split_once(':').unwrap_or((field.as_str(), ""));
+                    if !index.bytes().all(|b| b.is_ascii_digit())
+                        || !matches!(spec, "" | "c" | "s" | "d")
+                    {
+                        out.push(c);
+                        i += 1;
+                        continue;
+                    }
+                    let idx = if index.is_empty() {
                         next += 1;
                         next - 1
                     } else {
-                        chars[i + 1..i + 1 + k]
-                            .iter()
-                            .collect::<String>()
-                            .parse()
-                            .unwrap_or(usize::MAX)
+                        index.parse().unwrap_or(usize::MAX)
                     };
                     if let Some(a) = args.get(idx) {
-                        out.push_str(&text(a, false));
+                        out.push_str(&text(a, spec == "c"));
                     }
                     i += k + 2;
                 }
@@ -884,6 +906,9 @@ mod tests {
             "{{ x|attr('{0}{0}init{0}{0}'.format('_')) }}",
             "{{ x|attr('_' * 2 ~ 'class' ~ '_' * 2) }}",
             "{{ x|attr('__ssalc__'|reverse) }}",
+            "{{ x|attr('XXclassXX'|replace('X', '_')) }}",
+            "{{ x|attr('{:c}{:c}class{:c}{:c}'.format(95, 95, 95, 95)) }}",
+            "{{ x|attr('__CL' ~ 'ASS__'|lower) }}",
         ] {
             let s = signals(t);
             assert!(s.contains(&Signal::Obfuscation), "{t}: {s:?}");
