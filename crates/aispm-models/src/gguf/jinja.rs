@@ -85,9 +85,15 @@ pub struct Lexed {
 impl Lexed {
     /// The tokens of each tag (between an `Open` and its `Close`, markers excluded).
     pub fn tags(&self) -> impl Iterator<Item = &[Token]> + '_ {
+        self.tags_with_kind().map(|(_, t)| t)
+    }
+
+    /// Like [`tags`](Self::tags), with whether the tag is a statement (`{% %}`).
+    pub fn tags_with_kind(&self) -> impl Iterator<Item = (bool, &[Token])> + '_ {
         let mut rest = &self.tokens[..];
         std::iter::from_fn(move || {
             let start = rest.iter().position(|t| t.kind == TokKind::Open)?;
+            let statement = rest[start].text == "{%";
             let after = &rest[start + 1..];
             let end = after
                 .iter()
@@ -95,7 +101,15 @@ impl Lexed {
                 .unwrap_or(after.len());
             let tag = &after[..end];
             rest = &after[end..];
-            Some(tag)
+            Some((statement, tag))
+        })
+    }
+
+    /// Whether the text is a Go template (Helm, Hugo) rather than Jinja: an expression
+    /// starts with `.` or `$`, which Jinja refuses to parse.
+    pub fn is_go_template(&self) -> bool {
+        self.tags_with_kind().any(|(statement, t)| {
+            !statement && t.first().is_some_and(|f| f.is_op(".") || f.is_op("$"))
         })
     }
 }
@@ -574,6 +588,13 @@ mod tests {
                 .is_empty()
         );
         assert!(lex("{% set x %}a{% endset %}").malformed.is_empty());
+    }
+
+    #[test]
+    fn go_templates_are_recognised() {
+        assert!(lex("image: {{ .Values.image }}\n{{- include \"x\" . }}").is_go_template());
+        assert!(lex("{{ $name := .Chart.Name }}").is_go_template());
+        assert!(!lex("{{ message.content }}{% if x %}{% endif %}").is_go_template());
     }
 
     #[test]

@@ -184,6 +184,10 @@ fn analyze_text(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
     if !text.contains("{{") && !text.contains("{%") {
         return Ok(());
     }
+    // Helm charts and other Go templates share the braces but not the language.
+    if jinja::lex(&text).is_go_template() {
+        return Ok(());
+    }
     report_template(file, cx, "", &text, true)
 }
 

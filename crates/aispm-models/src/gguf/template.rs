@@ -116,6 +116,58 @@ const MODULES: &[&str] = &[
     "binascii",
 ];
 
+/// What a module is reached for: running, spawning, importing, reading, connecting.
+const MODULE_ATTRIBUTES: &[&str] = &[
+    "system",
+    "popen",
+    "environ",
+    "spawnl",
+    "spawnv",
+    "spawnlp",
+    "spawnvp",
+    "execv",
+    "execve",
+    "execl",
+    "execlp",
+    "call",
+    "run",
+    "check_output",
+    "check_call",
+    "getoutput",
+    "Popen",
+    "modules",
+    "import_module",
+    "urlopen",
+    "request",
+    "get",
+    "post",
+    "loads",
+    "load",
+    "rmtree",
+    "remove",
+    "unlink",
+    "listdir",
+    "getcwd",
+    "socket",
+    "create_connection",
+    "connect",
+    "__import__",
+    "eval",
+    "exec",
+    "open",
+    "run_path",
+    "run_module",
+    "spawn",
+    "decode",
+    "b64decode",
+    "path",
+    "argv",
+    "getenv",
+    "putenv",
+    "kill",
+    "fork",
+];
+
 /// Attributes that expose the template engine itself.
 const ENGINE_ATTRIBUTES: &[&str] = &["environment", "globals", "_TemplateReference__context"];
 
@@ -274,11 +326,11 @@ pub fn analyze_lexed(
     let mut direct: BTreeSet<String> = BTreeSet::new();
     let mut soup = String::new();
     let defined = defined_names(lexed);
-    for (n, tag) in lexed.tags().enumerate() {
+    for (n, (statement, tag)) in lexed.tags_with_kind().enumerate() {
         if n % 1024 == 0 {
             check()?;
         }
-        scan_tag(tag, &mut hits, &mut direct, &defined);
+        scan_tag(statement, tag, &mut hits, &mut direct, &defined);
         fold_strings(tag, &mut soup);
     }
     // Names assembled from pieces: the decoded strings of the whole template, joined
@@ -379,12 +431,13 @@ fn aggregate(mut hits: Vec<(Signal, Severity, u32, String, String)>) -> Vec<Temp
 }
 
 fn scan_tag(
+    statement: bool,
     tag: &[Token],
     hits: &mut Hits,
     direct: &mut BTreeSet<String>,
     defined: &BTreeSet<String>,
 ) {
-    let is_statement_start = |j: usize| j == 0;
+    let is_statement_start = |j: usize| statement && j == 0;
     for (j, tok) in tag.iter().enumerate() {
         let prev = j.checked_sub(1).and_then(|p| tag.get(p));
         let prev2 = j.checked_sub(2).and_then(|p| tag.get(p));
@@ -438,7 +491,16 @@ fn scan_tag(
                     && !defined_here
                     && next.is_some_and(|n| n.is_op("."))
                     && name != "modules";
-                if (after_dot || module_head) && MODULES.contains(&name) {
+                // A module counts when something dangerous follows it: `.os.popen`,
+                // `os.environ`, `.modules['os']` (not `.resources.requests.cpu`).
+                let dangerous_follow = match (next, tag.get(j + 2)) {
+                    (Some(d), Some(a)) if d.is_op(".") => {
+                        a.kind == TokKind::Ident && MODULE_ATTRIBUTES.contains(&a.text.as_str())
+                    }
+                    (Some(b), Some(a)) if b.is_op("[") => a.kind == TokKind::Str,
+                    _ => false,
+                };
+                if (after_dot || module_head) && dangerous_follow && MODULES.contains(&name) {
                     hits.add(
                         Signal::Injection,
                         Severity::Critical,
@@ -923,10 +985,20 @@ mod tests {
         assert_eq!(worst("{{ request.application }}"), Some(Severity::High));
         assert_eq!(worst("{% include '/etc/passwd' %}"), Some(Severity::High));
         assert_eq!(worst("{{ x.os.listdir('/') }}"), Some(Severity::Critical));
+        assert_eq!(
+            worst("{{ x.requests.get('http://h.invalid') }}"),
+            Some(Severity::Critical)
+        );
         assert_eq!(worst("{{ x.popen('id') }}"), Some(Severity::Critical));
         assert_eq!(worst("{{ x|attr(name) }}"), Some(Severity::High));
         assert_eq!(worst("{{ c()._module }}"), Some(Severity::Medium));
         assert_eq!(worst("{{ os.environ }}"), Some(Severity::Critical));
+        assert_eq!(worst("{{ x.sys.modules['os'] }}"), Some(Severity::Critical));
+        assert_eq!(
+            worst("cpu: {{ item.resources.requests.cpu }} {{ item.os.type }}"),
+            None
+        );
+        assert_eq!(worst("{{ include('x') }}"), None);
         assert_eq!(
             worst("{% for os in systems %}{{ os.name }}{% endfor %}"),
             None
