@@ -129,6 +129,10 @@ pub fn fixtures() -> Vec<Fixture> {
         "gguf/MDL040/neg_llama3.json",
         tokenizer_config(LLAMA3_TEMPLATE),
     );
+    add(
+        "gguf/MDL040/neg_helm_template.yaml",
+        b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"chart.fullname\" . }}\nspec:\n  template:\n    spec:\n      nodeSelector:\n        os: {{ .Values.os.type }}\n      containers:\n        - resources:\n            requests:\n              cpu: {{ .Values.resources.requests.cpu }}\n".to_vec(),
+    );
 
     // MDL041: obfuscated names.
     add(
