@@ -124,3 +124,15 @@ fn large_vocabularies_are_read_quickly() {
     assert_eq!(info.templates.len(), 1);
     assert!(start.elapsed().as_secs() < 10);
 }
+
+#[test]
+fn many_strings_and_dunders_stay_fast() {
+    let mut src = String::new();
+    for i in 0..50_000 {
+        src.push_str(&format!("{{{{ x|attr('__gl' ~ 'obals__') ~ 'a{i}' ~ '__init__' }}}}"));
+    }
+    let start = std::time::Instant::now();
+    let f = analyze_template(&src, &mut || Ok(())).expect("no time limit");
+    assert!(!f.is_empty());
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}

@@ -443,7 +443,7 @@ impl Lexer<'_> {
                 self.advance_to(self.i + end);
             }
             "for" | "if" | "macro" | "call" | "filter" | "block" | "with" | "autoescape"
-            | "trans" => self.open_block(name, line),
+            | "trans" | "generation" => self.open_block(name, line),
             "set" if !has_assign => self.open_block(name, line),
             "elif" | "else" | "pluralize"
                 if !self

@@ -339,12 +339,18 @@ pub fn analyze_lexed(
     if soup.len() < 64 << 20 {
         let soup = soup.to_lowercase();
         let reversed: String = soup.chars().rev().collect();
+        // Every string on its own, separated so that no name spans two of them.
+        let mut singles = String::new();
+        for t in lexed.tokens.iter().filter(|t| t.kind == TokKind::Str) {
+            if singles.len() > 64 << 20 {
+                break;
+            }
+            singles.push_str(&t.text.to_lowercase());
+            singles.push('\0');
+        }
         for d in dunders_in(&soup).chain(dunders_in(&reversed)) {
             // Spelled out inside one string (prose, a code sample): not assembled.
-            let in_one_string = lexed
-                .tokens
-                .iter()
-                .any(|t| t.kind == TokKind::Str && t.text.to_lowercase().contains(d));
+            let in_one_string = singles.contains(d);
             if !in_one_string && direct.insert(d.to_string()) {
                 let line = lexed
                     .tokens
