@@ -129,7 +129,9 @@ fn large_vocabularies_are_read_quickly() {
 fn many_strings_and_dunders_stay_fast() {
     let mut src = String::new();
     for i in 0..50_000 {
-        src.push_str(&format!("{{{{ x|attr('__gl' ~ 'obals__') ~ 'a{i}' ~ '__init__' }}}}"));
+        src.push_str(&format!(
+            "{{{{ x|attr('__gl' ~ 'obals__') ~ 'a{i}' ~ '__init__' }}}}"
+        ));
     }
     let start = std::time::Instant::now();
     let f = analyze_template(&src, &mut || Ok(())).expect("no time limit");

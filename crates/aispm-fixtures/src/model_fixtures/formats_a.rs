@@ -274,6 +274,9 @@ pub fn fixtures() -> Vec<Fixture> {
             4,
         ),
     );
+    let mut leading = 16u64.to_le_bytes().to_vec();
+    leading.extend_from_slice(b"  {}            ");
+    add("safetensors/MDL052/pos_leading_space.safetensors", leading);
     add(
         "safetensors/MDL052/neg_valid.safetensors",
         valid_safetensors(),

@@ -59,6 +59,8 @@ fn carrier(file: &FileInput<'_>) -> Option<Carrier> {
     let template_ext = TEMPLATE_EXTENSIONS.contains(&ext.as_str());
     match file.kind {
         FileKind::Gguf => Some(Carrier::Gguf),
+        // Named GGUF but matching no format: the reader reports the missing magic.
+        FileKind::Binary if ext == "gguf" => Some(Carrier::Gguf),
         // Text typing goes by content (a template whose lines start with `{%` reads as
         // JSON lines); the template extension says what it is.
         FileKind::Json

@@ -321,7 +321,7 @@ impl Walk<'_, '_> {
         if !self.src.read(&mut magic)? || &magic != b"GGUF" {
             return Ok(Err(self.issue(
                 IssueKind::Header,
-                Severity::High,
+                Severity::Medium,
                 0,
                 "file does not start with the GGUF magic".into(),
             )));

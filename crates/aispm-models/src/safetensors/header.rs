@@ -133,8 +133,15 @@ pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
             return rep;
         }
     };
-    // The format pads the header with spaces; anything else after the object is not
-    // part of it.
+    // The reference loader requires the object to start at the first byte (it pads
+    // the end with spaces only); a parser that skips leading bytes sees another header.
+    if !header.starts_with(b"{") {
+        rep.add(
+            IssueKind::Header,
+            Severity::Medium,
+            "header does not start with `{`".into(),
+        );
+    }
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -444,5 +451,6 @@ mod tests {
             );
         }
         assert!(!validate_header(b"{\"\xff\":1}", 0).issues.is_empty());
+        assert!(kinds("  {}", 0).contains(&(IssueKind::Header, Severity::Medium)));
     }
 }

@@ -30,8 +30,11 @@ impl Analyzer for SafetensorsAnalyzer {
         rules::RULES
     }
 
+    /// By content; a `.safetensors` file whose content matches no format is still
+    /// validated, since that is where a broken or disguised header ends up.
     fn accepts(&self, file: &FileInput<'_>) -> bool {
         file.kind == FileKind::Safetensors
+            || (file.kind == FileKind::Binary && file.extension() == "safetensors")
     }
 
     /// Only the header is read, so file size is no reason to skip a file.
