@@ -157,7 +157,7 @@ fn analyze_gguf(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
         );
     }
     for (key, t) in &info.templates {
-        report_template(file, cx, key, t, false)?;
+        report_template(file, cx, key, t, Lines::None)?;
     }
     Ok(())
 }
@@ -190,7 +190,7 @@ fn analyze_text(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
     if jinja::lex(&text).is_go_template() {
         return Ok(());
     }
-    report_template(file, cx, "", &text, true)
+    report_template(file, cx, "", &text, Lines::Template)
 }
 
 fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
@@ -206,7 +206,7 @@ fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
         // Not JSON after all (or broken): analyse the text as a template if it has tags.
         Err(_) => {
             if text.contains("{{") || text.contains("{%") {
-                return report_template(file, cx, "", &text, true);
+                return report_template(file, cx, "", &text, Lines::Template);
             }
             return Ok(());
         }
@@ -214,7 +214,13 @@ fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
     let mut found: Vec<(String, String)> = Vec::new();
     collect_json_templates(&value, String::new(), &mut found, 0);
     for (key, t) in &found {
-        report_template(file, cx, key, t, false)?;
+        // Top-level keys are located in the text so the finding points at them.
+        let line = (!key.contains(['.', '[']))
+            .then(|| text.find(&format!("\"{key}\"")))
+            .flatten()
+            .map(|at| 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() as u32);
+        let lines = line.map_or(Lines::None, Lines::At);
+        report_template(file, cx, key, t, lines)?;
     }
     Ok(())
 }
@@ -248,14 +254,24 @@ fn collect_json_templates(v: &Value, path: String, out: &mut Vec<(String, String
     }
 }
 
-/// Analyses one template and reports its findings. `lines_are_file_lines` when the
-/// template is the whole file (its lines are the file's).
+/// Where a template's findings point in the file.
+#[derive(Debug, Clone, Copy)]
+enum Lines {
+    /// The template is the whole file: its lines are the file's.
+    Template,
+    /// The template is a value on this line.
+    At(u32),
+    /// No line (binary files, nested values).
+    None,
+}
+
+/// Analyses one template and reports its findings.
 fn report_template(
     file: &FileInput<'_>,
     cx: &mut AnalysisContext,
     key: &str,
     src: &str,
-    lines_are_file_lines: bool,
+    lines: Lines,
 ) -> Result<(), AnalysisError> {
     let findings: Vec<TemplateFinding> = {
         let mut check = || -> Result<(), TimeLimitReached> { cx.check_time() };
@@ -286,9 +302,12 @@ fn report_template(
         if !f.evidence.is_empty() {
             rf = rf.evidence(f.evidence.clone());
         }
-        if lines_are_file_lines {
-            rf = rf.line(f.line);
-        } else if !key.is_empty() {
+        match lines {
+            Lines::Template => rf = rf.line(f.line),
+            Lines::At(l) => rf = rf.line(l),
+            Lines::None => {}
+        }
+        if !key.is_empty() {
             rf = rf.property("template_key", key.to_string());
         }
         cx.report(rf);
