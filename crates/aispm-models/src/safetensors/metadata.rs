@@ -87,8 +87,10 @@ const RISKY_LINK_SUFFIXES: &[&str] = &[
 fn risky_link(lower: &str) -> Option<String> {
     let mut rest = lower;
     while let Some(i) = rest.find("://") {
-        let start = rest[..i]
-            .rfind(|c: char| !c.is_ascii_alphanumeric())
+        // Bytes after the last non-alphanumeric byte are ASCII: a char boundary.
+        let start = rest.as_bytes()[..i]
+            .iter()
+            .rposition(|b| !b.is_ascii_alphanumeric())
             .map_or(0, |p| p + 1);
         let scheme = &rest[start..i];
         let tail = &rest[i + 3..];
@@ -192,6 +194,11 @@ mod tests {
             "{{ cycler.__init__.__globals__.os.popen('id') }}",
         )]);
         assert_eq!(t[0].severity, Severity::Critical);
+    }
+
+    #[test]
+    fn multibyte_text_around_links() {
+        assert_eq!(hits(&[("u", "ꥥ://x ꥥhttp://x.invalid/a.sh")]).len(), 1);
     }
 
     #[test]
