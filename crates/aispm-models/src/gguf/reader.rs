@@ -451,12 +451,91 @@ impl Walk<'_, '_> {
                         type_name(vtype)
                     ),
                 );
+                if vtype == 9 {
+                    // Still analysed: a loader that joins or picks items renders them.
+                    match self.string_array(&key)? {
+                        Ok(true) => continue,
+                        Ok(false) => {}
+                        Err(s) => return Ok(Err(s)),
+                    }
+                }
             }
             if let Err(s) = self.skip_value(vtype, type_at, 0)? {
                 return Ok(Err(s));
             }
         }
         self.tensor_infos(tensors, alignment)
+    }
+
+    /// An array under a template key: when its items are strings (the item type is
+    /// peeked, not consumed), reads them as templates `key[i]` and returns `true`;
+    /// otherwise returns `false` with nothing consumed.
+    fn string_array(&mut self, key: &str) -> Result<Result<bool, Stop>, ReadError> {
+        let mut ty = [0u8; 4];
+        // Peek the item type without consuming it.
+        if self.src.len - self.src.at < 4 && !self.refill_keep()? {
+            return Ok(Ok(false));
+        }
+        if self.src.len - self.src.at < 4 {
+            return Ok(Ok(false));
+        }
+        ty.copy_from_slice(&self.src.buf[self.src.at..self.src.at + 4]);
+        let et = if self.src.be {
+            u32::from_be_bytes(ty)
+        } else {
+            u32::from_le_bytes(ty)
+        };
+        if et != 8 {
+            return Ok(Ok(false));
+        }
+        self.src.at += 4;
+        let count_at = self.src.pos();
+        let count = match self.len("array length")? {
+            Ok(v) => v,
+            Err(s) => return Ok(Err(s)),
+        };
+        let word = if self.info.version == 1 { 4 } else { 8 };
+        let left = self.src.left();
+        if count.checked_mul(word).is_none_or(|n| n > left) {
+            return Ok(Err(self.issue(
+                IssueKind::Header,
+                Severity::High,
+                count_at,
+                format!(
+                    "array of {count} string items cannot fit in the {left} bytes left in the file"
+                ),
+            )));
+        }
+        for i in 0..count {
+            self.tick()?;
+            match self.string_value(MAX_TEMPLATE)? {
+                Ok(Some(t)) if self.info.templates.len() < 256 => {
+                    self.info.templates.push((format!("{key}[{i}]"), t));
+                }
+                Ok(_) => {}
+                Err(s) => return Ok(Err(s)),
+            }
+        }
+        Ok(Ok(true))
+    }
+
+    /// Moves the unread bytes to the front of the buffer and reads more after them.
+    fn refill_keep(&mut self) -> io::Result<bool> {
+        let rest = self.src.len - self.src.at;
+        self.src.buf.copy_within(self.src.at..self.src.len, 0);
+        self.src.base += self.src.at as u64;
+        self.src.at = 0;
+        self.src.len = rest;
+        loop {
+            match self.src.inner.read(&mut self.src.buf[rest..]) {
+                Ok(n) => {
+                    self.src.len += n;
+                    return Ok(n > 0);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     fn alignment(&mut self, vtype: u32, at: u64) -> Result<Result<Option<u64>, Stop>, ReadError> {
@@ -827,6 +906,24 @@ mod tests {
                 "{{ x }}".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn template_arrays_are_read() {
+        let mut v = header(3, 0, 1);
+        v.extend_from_slice(&23u64.to_le_bytes());
+        v.extend_from_slice(b"tokenizer.chat_template");
+        v.extend_from_slice(&9u32.to_le_bytes());
+        v.extend_from_slice(&8u32.to_le_bytes());
+        v.extend_from_slice(&2u64.to_le_bytes());
+        for s in ["{{ a }}", "{{ b }}"] {
+            v.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            v.extend_from_slice(s.as_bytes());
+        }
+        let info = read(&v);
+        assert_eq!(info.templates.len(), 2);
+        assert_eq!(info.issues.len(), 1);
+        assert_eq!(info.issues[0].severity, Severity::Medium);
     }
 
     #[test]
