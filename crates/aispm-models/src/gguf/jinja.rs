@@ -80,6 +80,8 @@ pub struct Lexed {
     pub has_code: bool,
     /// Whether tokenising stopped at [`MAX_TOKENS`].
     pub truncated: bool,
+    /// Byte offset where lexing gave up on an unterminated construct, if it did.
+    pub stopped_at: Option<usize>,
 }
 
 impl Lexed {
@@ -188,6 +190,7 @@ impl Lexer<'_> {
                         Some(end) => self.advance_to(self.i + 2 + end + 2),
                         None => {
                             self.malformed(line, "comment `{#` is never closed");
+                            self.out.stopped_at.get_or_insert(self.i);
                             self.advance_to(self.b.len());
                         }
                     }
@@ -211,6 +214,7 @@ impl Lexer<'_> {
     /// marker. Returns false when lexing must stop.
     fn tag(&mut self, close: u8) -> bool {
         let open_line = self.line;
+        let open_at = self.i;
         let open = if close == b'}' { "{{" } else { "{%" };
         self.i += 2;
         if matches!(self.peek(0), Some(b'-' | b'+')) {
@@ -225,6 +229,7 @@ impl Lexer<'_> {
         loop {
             let Some(c) = self.peek(0) else {
                 self.malformed(open_line, format!("tag `{open}` is never closed"));
+                self.out.stopped_at.get_or_insert(open_at);
                 return false;
             };
             // End of tag (with optional whitespace control before it).
@@ -332,7 +337,7 @@ impl Lexer<'_> {
         loop {
             let Some(c) = self.peek(0) else {
                 self.malformed(line, "string literal is never closed");
-                let _ = start;
+                self.out.stopped_at.get_or_insert(start);
                 return false;
             };
             self.i += 1;
@@ -437,6 +442,7 @@ impl Lexer<'_> {
             "raw" => {
                 let Some(end) = find_endraw(&self.b[self.i..]) else {
                     self.malformed(line, "`{% raw %}` is never closed");
+                    self.out.stopped_at.get_or_insert(self.i);
                     self.advance_to(self.b.len());
                     return false;
                 };

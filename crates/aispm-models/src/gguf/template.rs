@@ -315,7 +315,32 @@ pub fn analyze_template(
     check: &mut dyn FnMut() -> Result<(), TimeLimitReached>,
 ) -> Result<Vec<TemplateFinding>, TimeLimitReached> {
     let lexed = lex(src);
-    analyze_lexed(&lexed, check)
+    let mut found = analyze_lexed(&lexed, check)?;
+    // Safety net: what follows an unterminated construct is not tokenised; payload
+    // names there still count (a renderer that recovers differently may run them).
+    if let Some(at) = lexed.stopped_at
+        && !found.iter().any(|f| f.signal == Signal::Injection)
+    {
+        let rest = src.get(at..).unwrap_or_default();
+        let names: Vec<String> = PAYLOAD_DUNDERS
+            .iter()
+            .filter(|d| rest.contains(*d))
+            .map(|d| format!("`{d}` after a construct that is never closed"))
+            .collect();
+        if !names.is_empty() {
+            let line =
+                1 + memchr::memchr_iter(b'\n', &src.as_bytes()[..at.min(src.len())]).count() as u32;
+            found.push(TemplateFinding {
+                signal: Signal::Injection,
+                severity: Severity::High,
+                line,
+                items: names.into_iter().take(MAX_ITEMS).collect(),
+                evidence: truncate(rest, MAX_EVIDENCE),
+            });
+            found.sort_by_key(|f| f.signal);
+        }
+    }
+    Ok(found)
 }
 
 pub fn analyze_lexed(
@@ -1035,6 +1060,17 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].signal, Signal::Malformed);
         assert_eq!(f[0].severity, Severity::Low);
+    }
+
+    #[test]
+    fn payloads_after_an_unterminated_construct_still_count() {
+        let f = run("{{ 'abc }}{{ x.__class__.__mro__ }}");
+        assert!(
+            f.iter()
+                .any(|f| f.signal == Signal::Injection && f.severity == Severity::High)
+        );
+        assert_eq!(worst("{# {{ ''.__class__ }}"), Some(Severity::High));
+        assert_eq!(worst("{{ unclosed"), Some(Severity::Low));
     }
 
     #[test]
