@@ -1,16 +1,95 @@
-//! Gguf analysis (to be implemented).
+//! GGUF models and chat templates. A GGUF file is read with a bounded reader of our
+//! own ([`reader`]): header, metadata and tensor infos are checked against the file
+//! size, and its chat templates are analysed for server-side template injection
+//! ([`template`], on the tokens of [`jinja`]). The same template analysis covers
+//! templates outside GGUF: `tokenizer_config.json` (`chat_template` as a string or a
+//! list of `{name, template}`, and any other string value holding Jinja tags),
+//! standalone `.jinja` / `.j2` / `.template` files, and YAML configs.
+//!
+//! Nothing is rendered: templates are only tokenised.
 
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, Rule};
+use aispm_core::analyzer::TimeLimitReached;
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
+use serde_json::Value;
 
+pub mod jinja;
+pub mod reader;
 pub mod rules;
+pub mod template;
 
-/// Analyzer for gguf model files.
+use template::{Signal, TemplateFinding, analyze_template};
+
+/// Largest JSON, YAML or text file read whole for its templates.
+const MAX_TEXT_FILE: u64 = 16 << 20;
+/// Most template strings analysed in one JSON file.
+const MAX_JSON_TEMPLATES: usize = 256;
+/// Extensions of standalone template files.
+const TEMPLATE_EXTENSIONS: &[&str] = &["jinja", "jinja2", "j2", "template", "tmpl", "tpl"];
+
+/// Analyzer for GGUF model files and chat templates wherever they are stored.
 #[derive(Debug, Default)]
 pub struct GgufAnalyzer;
 
 impl GgufAnalyzer {
     pub fn new() -> Self {
         GgufAnalyzer
+    }
+}
+
+fn head_has(head: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(head, needle).is_some()
+}
+
+fn has_tags(head: &[u8]) -> bool {
+    head_has(head, b"{{") || head_has(head, b"{%")
+}
+
+/// How a file carries templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carrier {
+    Gguf,
+    /// JSON: every string value holding Jinja tags.
+    Json,
+    /// The whole file is template text (standalone templates, YAML).
+    Text,
+}
+
+fn carrier(file: &FileInput<'_>) -> Option<Carrier> {
+    let ext = file.extension();
+    let template_ext = TEMPLATE_EXTENSIONS.contains(&ext.as_str());
+    match file.kind {
+        FileKind::Gguf => Some(Carrier::Gguf),
+        // Named GGUF but matching no format: the reader reports the missing magic.
+        FileKind::Binary if ext == "gguf" => Some(Carrier::Gguf),
+        // Text typing goes by content (a template whose lines start with `{%` reads as
+        // JSON lines); the template extension says what it is.
+        FileKind::Json
+        | FileKind::Jsonl
+        | FileKind::Text
+        | FileKind::Yaml
+        | FileKind::Csv
+        | FileKind::Tsv
+        | FileKind::Toml
+        | FileKind::Markdown
+            if template_ext =>
+        {
+            Some(Carrier::Text)
+        }
+        FileKind::Json => {
+            let name = file.file_name().to_ascii_lowercase();
+            // tokenizer_config.json keeps `chat_template` after the added tokens, often
+            // past the head.
+            // (not tokenizer.json, the vocabulary, which holds no template).
+            let named = name.contains("tokenizer_config")
+                || name.contains("template")
+                || name.contains("chat");
+            (named || has_tags(file.head) || head_has(file.head, b"chat_template"))
+                .then_some(Carrier::Json)
+        }
+        FileKind::Yaml => {
+            (has_tags(file.head) || head_has(file.head, b"template")).then_some(Carrier::Text)
+        }
+        _ => None,
     }
 }
 
@@ -23,15 +102,215 @@ impl Analyzer for GgufAnalyzer {
         rules::RULES
     }
 
-    fn accepts(&self, _file: &FileInput<'_>) -> bool {
-        false
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        carrier(file).is_some()
     }
 
-    fn analyze(
-        &self,
-        _file: &FileInput<'_>,
-        _cx: &mut AnalysisContext,
-    ) -> Result<(), AnalysisError> {
-        Ok(())
+    /// GGUF files are read up to the end of their tensor infos and text files are
+    /// capped on their own, so size is no reason to skip a file.
+    fn default_max_file_size(&self) -> u64 {
+        u64::MAX
     }
+
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        match carrier(file) {
+            Some(Carrier::Gguf) => analyze_gguf(file, cx),
+            Some(Carrier::Json) => analyze_json(file, cx),
+            Some(Carrier::Text) => analyze_text(file, cx),
+            None => Ok(()),
+        }
+    }
+}
+
+fn analyze_gguf(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+    let mut r = file.open()?;
+    let info = {
+        let check = |cx: &AnalysisContext| cx.check_time();
+        let mut f = || check(cx);
+        match reader::read_gguf(&mut r, file.size, &mut f) {
+            Ok(info) => info,
+            Err(reader::ReadError::Io(e)) => return Err(e.into()),
+            Err(reader::ReadError::Time(t)) => return Err(t.into()),
+        }
+    };
+    for issue in &info.issues {
+        let rule = match issue.kind {
+            reader::IssueKind::Header => &rules::GGUF_MALFORMED_HEADER,
+            reader::IssueKind::Tensors => &rules::GGUF_TENSOR_LAYOUT,
+        };
+        cx.report(
+            RawFinding::new(rule, file.path, issue.message.clone())
+                .severity(issue.severity)
+                .evidence(format!("byte offset {}", issue.offset))
+                .key(issue.message.clone())
+                .property("gguf_version", info.version),
+        );
+    }
+    for key in &info.unreadable_templates {
+        cx.error(
+            file.path,
+            aispm_core::ErrorKind::Limit,
+            format!(
+                "chat template `{key}` is larger than {} bytes and was not analysed",
+                reader::MAX_TEMPLATE
+            ),
+        );
+    }
+    for (key, t) in &info.templates {
+        report_template(file, cx, key, t, Lines::None)?;
+    }
+    Ok(())
+}
+
+fn read_text(
+    file: &FileInput<'_>,
+    cx: &mut AnalysisContext,
+) -> Result<Option<String>, AnalysisError> {
+    match file.read_all(MAX_TEXT_FILE)? {
+        Some(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+        None => {
+            cx.error(
+                file.path,
+                aispm_core::ErrorKind::Limit,
+                format!("larger than {MAX_TEXT_FILE} bytes; templates not analysed"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn analyze_text(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+    let Some(text) = read_text(file, cx)? else {
+        return Ok(());
+    };
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(());
+    }
+    // Helm charts and other Go templates share the braces but not the language.
+    if jinja::lex(&text).is_go_template() {
+        return Ok(());
+    }
+    report_template(file, cx, "", &text, Lines::Template)
+}
+
+fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+    let Some(text) = read_text(file, cx)? else {
+        return Ok(());
+    };
+    // Only parse JSON that holds tags somewhere.
+    if !text.contains("{{") && !text.contains("{%") {
+        return Ok(());
+    }
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        // Not JSON after all (or broken): analyse the text as a template if it has tags.
+        Err(_) => {
+            if text.contains("{{") || text.contains("{%") {
+                return report_template(file, cx, "", &text, Lines::Template);
+            }
+            return Ok(());
+        }
+    };
+    let mut found: Vec<(String, String)> = Vec::new();
+    collect_json_templates(&value, String::new(), &mut found, 0);
+    for (key, t) in &found {
+        // Top-level keys are located in the text so the finding points at them.
+        let line = (!key.contains(['.', '[']))
+            .then(|| text.find(&format!("\"{key}\"")))
+            .flatten()
+            .map(|at| 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() as u32);
+        let lines = line.map_or(Lines::None, Lines::At);
+        report_template(file, cx, key, t, lines)?;
+    }
+    Ok(())
+}
+
+/// String values holding Jinja tags, with a dotted key path (`chat_template`,
+/// `chat_template[1].template`).
+fn collect_json_templates(v: &Value, path: String, out: &mut Vec<(String, String)>, depth: u32) {
+    if out.len() >= MAX_JSON_TEMPLATES || depth > 64 {
+        return;
+    }
+    match v {
+        Value::String(s) if s.contains("{{") || s.contains("{%") => {
+            out.push((path, s.clone()));
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                collect_json_templates(x, format!("{path}[{i}]"), out, depth + 1);
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                collect_json_templates(x, p, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where a template's findings point in the file.
+#[derive(Debug, Clone, Copy)]
+enum Lines {
+    /// The template is the whole file: its lines are the file's.
+    Template,
+    /// The template is a value on this line.
+    At(u32),
+    /// No line (binary files, nested values).
+    None,
+}
+
+/// Analyses one template and reports its findings.
+fn report_template(
+    file: &FileInput<'_>,
+    cx: &mut AnalysisContext,
+    key: &str,
+    src: &str,
+    lines: Lines,
+) -> Result<(), AnalysisError> {
+    let findings: Vec<TemplateFinding> = {
+        let mut check = || -> Result<(), TimeLimitReached> { cx.check_time() };
+        analyze_template(src, &mut check)?
+    };
+    for f in findings {
+        let rule = match f.signal {
+            Signal::Injection => &rules::TEMPLATE_INJECTION,
+            Signal::Obfuscation => &rules::TEMPLATE_OBFUSCATION,
+            Signal::Reach => &rules::TEMPLATE_SENSITIVE_REACH,
+            Signal::Malformed => &rules::TEMPLATE_MALFORMED,
+        };
+        let place = if key.is_empty() {
+            "template".to_string()
+        } else {
+            format!("template `{key}`")
+        };
+        let what = match f.signal {
+            Signal::Injection => "reaches Python internals",
+            Signal::Obfuscation => "hides sensitive names",
+            Signal::Reach => "touches environment internals",
+            Signal::Malformed => "is malformed",
+        };
+        let msg = format!("Chat {place} {what}: {}", f.items.join("; "));
+        let mut rf = RawFinding::new(rule, file.path, msg)
+            .severity(f.severity)
+            .key(format!("{key}:{}", f.items.join(";")));
+        if !f.evidence.is_empty() {
+            rf = rf.evidence(f.evidence.clone());
+        }
+        match lines {
+            Lines::Template => rf = rf.line(f.line),
+            Lines::At(l) => rf = rf.line(l),
+            Lines::None => {}
+        }
+        if !key.is_empty() {
+            rf = rf.property("template_key", key.to_string());
+        }
+        cx.report(rf);
+    }
+    Ok(())
 }

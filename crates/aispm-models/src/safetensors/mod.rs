@@ -1,7 +1,14 @@
-//! Safetensors analysis (to be implemented).
+//! safetensors: the header is validated strictly against the file size ([`header`])
+//! and `__metadata__` strings are checked for code, commands, risky links and template
+//! payloads ([`metadata`]). Only the 8-byte length and the JSON header are read; the
+//! tensor data never is.
 
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, Rule};
+use aispm_core::analyzer::TimeLimitReached;
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
+use std::io::Read;
 
+pub mod header;
+pub mod metadata;
 pub mod rules;
 
 /// Analyzer for safetensors model files.
@@ -23,15 +30,82 @@ impl Analyzer for SafetensorsAnalyzer {
         rules::RULES
     }
 
-    fn accepts(&self, _file: &FileInput<'_>) -> bool {
-        false
+    /// By content; a `.safetensors` file whose content matches no format is still
+    /// validated, since that is where a broken or disguised header ends up.
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        file.kind == FileKind::Safetensors
+            || (file.kind == FileKind::Binary && file.extension() == "safetensors")
     }
 
-    fn analyze(
-        &self,
-        _file: &FileInput<'_>,
-        _cx: &mut AnalysisContext,
-    ) -> Result<(), AnalysisError> {
+    /// Only the header is read, so file size is no reason to skip a file.
+    fn default_max_file_size(&self) -> u64 {
+        u64::MAX
+    }
+
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        let mut r = file.open()?;
+        let mut len = [0u8; 8];
+        if r.read_exact(&mut len).is_err() {
+            cx.report(RawFinding::new(
+                &rules::HEADER_LENGTH,
+                file.path,
+                "file is shorter than the 8-byte header length",
+            ));
+            return Ok(());
+        }
+        let n = u64::from_le_bytes(len);
+        if let Some(issue) = header::check_length(n, file.size) {
+            cx.report(
+                RawFinding::new(&rules::HEADER_LENGTH, file.path, issue.message)
+                    .severity(issue.severity)
+                    .evidence(format!("header length field = {n}")),
+            );
+            return Ok(());
+        }
+        // Bounded by check_length: at most 100 MB and inside the file.
+        let mut buf = vec![0u8; n as usize];
+        r.read_exact(&mut buf)?;
+        let data_len = file.size - 8 - n;
+        let rep = header::validate_header(&buf, data_len);
+        for issue in &rep.issues {
+            let rule = match issue.kind {
+                header::IssueKind::HeaderLength => &rules::HEADER_LENGTH,
+                header::IssueKind::Offsets => &rules::OFFSETS,
+                header::IssueKind::Header => &rules::INVALID_HEADER,
+                header::IssueKind::Size => &rules::SIZE_MISMATCH,
+            };
+            cx.report(
+                RawFinding::new(rule, file.path, issue.message.clone())
+                    .severity(issue.severity)
+                    .key(issue.message.clone()),
+            );
+        }
+        let hits = {
+            let mut check = || -> Result<(), TimeLimitReached> { cx.check_time() };
+            metadata::check_metadata(&rep.metadata, &mut check)?
+        };
+        for h in hits {
+            let value = rep
+                .metadata
+                .iter()
+                .find(|(k, _)| *k == h.key)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default();
+            cx.report(
+                RawFinding::new(
+                    &rules::SUSPICIOUS_METADATA,
+                    file.path,
+                    format!("`__metadata__` value `{}` holds {}", h.key, h.what),
+                )
+                .severity(h.severity)
+                .evidence(format!(
+                    "{}: {}",
+                    h.key,
+                    crate::gguf::template::truncate(value, 200)
+                ))
+                .key(h.key.clone()),
+            );
+        }
         Ok(())
     }
 }
