@@ -150,14 +150,18 @@ impl Walker {
                 }
             }
             Value::Object(map) => {
-                let layer_name = map
+                let own = map
                     .get("config")
                     .and_then(|c| c.get("name"))
                     .and_then(Value::as_str)
-                    .or_else(|| map.get("name").and_then(Value::as_str))
-                    .unwrap_or(layer);
+                    .or_else(|| map.get("name").and_then(Value::as_str));
+                let layer_name = own.unwrap_or(layer);
                 if let Some(class) = map.get("class_name").and_then(Value::as_str) {
-                    self.object(map, class, layer_name);
+                    let at = match own {
+                        Some(n) => format!("layer `{n}`"),
+                        None => format!("an object inside `{layer}`"),
+                    };
+                    self.object(map, class, layer_name, &at);
                 }
                 for (_, child) in map {
                     self.walk(child, layer_name);
@@ -167,7 +171,7 @@ impl Walker {
         }
     }
 
-    fn object(&mut self, map: &serde_json::Map<String, Value>, class: &str, layer: &str) {
+    fn object(&mut self, map: &serde_json::Map<String, Value>, class: &str, layer: &str, at: &str) {
         let module = map.get("module").and_then(Value::as_str).unwrap_or("");
         let registered = map
             .get("registered_name")
@@ -177,7 +181,7 @@ impl Walker {
 
         if class == "__lambda__" {
             let code = config.and_then(|c| c.get("code")).and_then(Value::as_str);
-            self.lambda(code.unwrap_or(""), layer, "__lambda__ object");
+            self.lambda(code.unwrap_or(""), layer, "A serialised lambda in layer");
             return;
         }
         if class == "Lambda" {
@@ -207,9 +211,7 @@ impl Walker {
             if is_dangerous_reference(m, n) {
                 self.push(
                     &rules::DANGEROUS_MODULE_REFERENCE,
-                    format!(
-                        "layer {layer} makes Keras import `{m}` and call `{n}` while loading the model"
-                    ),
+                    format!("{at} makes Keras import `{m}` and call `{n}` while loading the model"),
                     format!("module: {m}, class_name: {n}"),
                 );
                 return;
@@ -222,7 +224,9 @@ impl Walker {
         {
             self.push(
                 &rules::UNSAFE_GADGET,
-                format!("layer {layer} uses the Keras object {name}, which loads code or files when deserialised"),
+                format!(
+                    "{at} uses the Keras object {name}, which loads code or files when deserialised"
+                ),
                 format!("class_name: {name}"),
             );
             return;
@@ -233,7 +237,7 @@ impl Walker {
         {
             self.push(
                 &rules::CUSTOM_OBJECT,
-                format!("layer {layer} needs `{module}.{name}`, code from outside Keras, to load"),
+                format!("{at} needs `{module}.{name}`, code from outside Keras, to load"),
                 format!("module: {module}, class_name: {name}"),
             );
         }
@@ -261,13 +265,13 @@ impl Walker {
                     if is_dangerous_reference(module, s) || is_dangerous_reference(s, "") {
                         self.push(
                             &rules::DANGEROUS_MODULE_REFERENCE,
-                            format!("Lambda layer {layer} calls `{module}.{s}`"),
+                            format!("Lambda layer `{layer}` calls `{module}.{s}`"),
                             format!("module: {module}, function: {s}"),
                         );
                     } else if !module.is_empty() && !in_modules(module, TRUSTED_MODULES) {
                         self.push(
                             &rules::CUSTOM_OBJECT,
-                            format!("Lambda layer {layer} calls the function `{module}.{s}` from outside Keras"),
+                            format!("Lambda layer `{layer}` calls the function `{module}.{s}` from outside Keras"),
                             format!("module: {module}, function: {s}"),
                         );
                     }
@@ -302,7 +306,7 @@ impl Walker {
             self.push(
                 &rules::LAMBDA_LAYER,
                 format!(
-                    "{what} in layer {layer} carries {size} bytes of Python {form} that runs when the model is loaded or called"
+                    "{what} `{layer}` carries {size} bytes of Python {form} that runs when the model is loaded or called"
                 ),
                 format!("layer: {layer}, {form}: {size} bytes"),
             );
@@ -311,7 +315,7 @@ impl Walker {
             self.push(
                 &rules::LAMBDA_DANGEROUS_CODE,
                 format!(
-                    "{what} in layer {layer} carries Python {form} naming {list}: loading or calling the model runs it"
+                    "{what} `{layer}` carries Python {form} naming {list}: loading or calling the model runs it"
                 ),
                 format!("layer: {layer}, names: {list}"),
             );

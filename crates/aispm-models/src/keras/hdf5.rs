@@ -428,79 +428,13 @@ fn check_sizes(o: usize, l: usize) -> Result<(), H5Error> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::io::Cursor;
 
-    /// A version 0 file whose root group has the given attributes as variable-length
-    /// strings in one global heap collection, laid out the way h5py writes them.
-    pub fn h5_with_string_attrs(attrs: &[(&str, &str)]) -> Vec<u8> {
-        let mut f = vec![0u8; 0x60];
-        f[..8].copy_from_slice(SIGNATURE);
-        f[13] = 8;
-        f[14] = 8;
-        f[16] = 4;
-        f[18] = 16;
-        // base 0 (24..32), free space undefined, eof set later, driver undefined.
-        f[32..40].copy_from_slice(&u64::MAX.to_le_bytes());
-        f[48..56].copy_from_slice(&u64::MAX.to_le_bytes());
-        // root symbol table entry: link name offset 0, header at 0x60.
-        f[64..72].copy_from_slice(&0x60u64.to_le_bytes());
-        f.resize(0x60, 0);
-        // Object header v1.
-        let mut msgs = Vec::new();
-        let heap_at = 0x1000u64;
-        for (i, (name, _)) in attrs.iter().enumerate() {
-            let mut a = vec![1u8, 0];
-            let name_z = format!("{name}\0");
-            a.extend_from_slice(&(name_z.len() as u16).to_le_bytes());
-            a.extend_from_slice(&20u16.to_le_bytes());
-            a.extend_from_slice(&8u16.to_le_bytes());
-            let mut nb = name_z.into_bytes();
-            nb.resize(nb.len().div_ceil(8) * 8, 0);
-            a.extend_from_slice(&nb);
-            let mut dt = vec![0x19u8, 1, 0, 0];
-            dt.extend_from_slice(&16u32.to_le_bytes());
-            dt.extend_from_slice(&[0x10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 8, 0]);
-            dt.resize(24, 0);
-            a.extend_from_slice(&dt);
-            a.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0]);
-            let value_len = attrs[i].1.len() as u32;
-            a.extend_from_slice(&value_len.to_le_bytes());
-            a.extend_from_slice(&heap_at.to_le_bytes());
-            a.extend_from_slice(&(i as u32 + 1).to_le_bytes());
-            a.resize(a.len().div_ceil(8) * 8, 0);
-            msgs.extend_from_slice(&0x0Cu16.to_le_bytes());
-            msgs.extend_from_slice(&(a.len() as u16).to_le_bytes());
-            msgs.extend_from_slice(&[0, 0, 0, 0]);
-            msgs.extend_from_slice(&a);
-        }
-        let mut oh = vec![1u8, 0];
-        oh.extend_from_slice(&(attrs.len() as u16).to_le_bytes());
-        oh.extend_from_slice(&1u32.to_le_bytes());
-        oh.extend_from_slice(&(msgs.len() as u32).to_le_bytes());
-        oh.extend_from_slice(&[0, 0, 0, 0]);
-        oh.extend_from_slice(&msgs);
-        f.extend_from_slice(&oh);
-        f.resize(heap_at as usize, 0);
-        let mut objs = Vec::new();
-        for (i, (_, v)) in attrs.iter().enumerate() {
-            objs.extend_from_slice(&(i as u16 + 1).to_le_bytes());
-            objs.extend_from_slice(&[1, 0, 0, 0, 0, 0]);
-            objs.extend_from_slice(&(v.len() as u64).to_le_bytes());
-            let mut b = v.as_bytes().to_vec();
-            b.resize(b.len().div_ceil(8) * 8, 0);
-            objs.extend_from_slice(&b);
-        }
-        let coll_size = (16 + objs.len() + 16).max(4096) as u64;
-        f.extend_from_slice(b"GCOL\x01\0\0\0");
-        f.extend_from_slice(&coll_size.to_le_bytes());
-        f.extend_from_slice(&objs);
-        f.resize(heap_at as usize + coll_size as usize, 0);
-        let eof = f.len() as u64;
-        f[40..48].copy_from_slice(&eof.to_le_bytes());
-        f
+    fn h5_with_string_attrs(attrs: &[(&str, &str)]) -> Vec<u8> {
+        aispm_fixtures::model_fixtures::formats_b::keras2_h5(attrs)
     }
 
     #[test]
