@@ -184,10 +184,10 @@ impl Walker {
             self.lambda(code.unwrap_or(""), layer, "A serialised lambda in layer");
             return;
         }
-        if class == "Lambda" {
-            if let Some(cfg) = config {
-                self.keras2_lambda(cfg, layer);
-            }
+        if class == "Lambda"
+            && let Some(cfg) = config
+        {
+            self.keras2_lambda(cfg, layer);
         }
 
         // Keras 3 functions: `{"module": "os", "class_name": "function", "config": "system"}`.

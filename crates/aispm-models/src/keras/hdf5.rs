@@ -64,6 +64,10 @@ impl RootAttributes {
     }
 }
 
+/// Attribute messages `(type, data)` of an object header, and whether it keeps
+/// attributes in dense storage.
+type HeaderMessages = (Vec<(u16, Vec<u8>)>, bool);
+
 struct Reader<R> {
     r: R,
     size: u64,
@@ -121,7 +125,7 @@ impl<R: Read + Seek> Reader<R> {
     }
 
     /// The messages of an object header, continuation blocks included: `(type, data)`.
-    fn header_messages(&mut self, addr: u64) -> Result<(Vec<(u16, Vec<u8>)>, bool), H5Error> {
+    fn header_messages(&mut self, addr: u64) -> Result<HeaderMessages, H5Error> {
         let start = self.abs(addr)?;
         let prefix = self.read_at(start, 16.min(self.size - start))?;
         let mut out = Vec::new();
@@ -327,8 +331,12 @@ impl<R: Read + Seek> Reader<R> {
             }
             let data_at = at + obj_head;
             if idx == index {
-                let take = size.min(len.max(size)).min(self.string_cap as u64);
-                let take = take.min(end.saturating_sub(data_at));
+                // The heap object holds the string; `len` (the element's own count)
+                // is not trusted for the allocation.
+                let _ = len;
+                let take = size
+                    .min(self.string_cap as u64)
+                    .min(end.saturating_sub(data_at));
                 let b = self.read_at(data_at, take)?;
                 return Ok(String::from_utf8_lossy(&b).into_owned());
             }
@@ -381,7 +389,11 @@ pub fn root_attributes<R: Read + Seek>(
                 c.skip(4)?;
             }
             check_sizes(offset_size, length_size)?;
-            base = c.uint(offset_size)?;
+            // Addresses are relative to the superblock: the HDF5 library itself
+            // rebases files whose stored base address disagrees (a user block
+            // prepended after writing).
+            let _stored_base = c.uint(offset_size)?;
+            base = sb;
             c.skip(3 * offset_size)?; // free space, end of file, driver info
             let _link_name = c.uint(offset_size)?;
             root = c.uint(offset_size)?;
@@ -391,7 +403,8 @@ pub fn root_attributes<R: Read + Seek>(
             length_size = c.uint(1)? as usize;
             check_sizes(offset_size, length_size)?;
             c.skip(1)?;
-            base = c.uint(offset_size)?;
+            let _stored_base = c.uint(offset_size)?;
+            base = sb;
             c.skip(2 * offset_size)?; // superblock extension, end of file
             root = c.uint(offset_size)?;
         }

@@ -18,6 +18,9 @@ pub mod rules;
 
 /// Largest config read (Keras configs of very large models are a few MiB).
 const MAX_CONFIG: u64 = 32 << 20;
+/// JSON objects and arrays parsed per config (a 10,000-layer model has a few
+/// hundred thousand).
+const MAX_CONTAINERS: usize = 1_000_000;
 /// How much of an HDF5 file the fallback search for a JSON config reads.
 const FALLBACK_SCAN: u64 = 16 << 20;
 
@@ -70,6 +73,23 @@ struct Source<'a> {
 }
 
 fn check_document(file: &FileInput<'_>, src: &Source<'_>, cx: &mut AnalysisContext) {
+    // A parsed JSON value costs tens of bytes per container; counting the opening
+    // brackets first bounds that memory whatever the text's shape.
+    let containers = memchr::memchr2_iter(b'{', b'[', src.text).count();
+    if containers > MAX_CONTAINERS {
+        cx.report(
+            RawFinding::new(
+                &rules::UNINSPECTABLE_CONFIG,
+                file.path,
+                format!(
+                    "{} holds {containers} JSON objects and arrays, more than the {MAX_CONTAINERS} the scanner parses",
+                    src.origin
+                ),
+            )
+            .evidence(format!("{}: {containers} containers", src.origin)),
+        );
+        return;
+    }
     let v: Value = match serde_json::from_slice(src.text) {
         Ok(v) => v,
         Err(e) => {
@@ -193,14 +213,15 @@ fn read_member<R: Read + Seek>(
 
 fn hdf5_file(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
     let parsed = hdf5::root_attributes(file.open()?, file.size, MAX_CONFIG as usize);
-    let (config, version, fallback) = match parsed {
+    let (config, training, version, fallback) = match parsed {
         Ok(a) => (
             a.get("model_config").map(str::to_string),
+            a.get("training_config").map(str::to_string),
             a.get("keras_version").map(str::to_string),
             a.dense && a.get("model_config").is_none(),
         ),
         Err(hdf5::H5Error::Io(e)) => return Err(e.into()),
-        Err(hdf5::H5Error::Malformed(_)) => (None, None, true),
+        Err(hdf5::H5Error::Malformed(_)) => (None, None, None, true),
     };
     cx.check_time()?;
     if let Some(cfg) = config {
@@ -213,6 +234,18 @@ fn hdf5_file(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), Analy
             },
             cx,
         );
+        // Losses and metrics of the training config are deserialised too.
+        if let Some(t) = training {
+            check_document(
+                file,
+                &Source {
+                    text: t.as_bytes(),
+                    origin: "HDF5 attribute training_config",
+                    keras_version: version.as_deref(),
+                },
+                cx,
+            );
+        }
         return Ok(());
     }
     if fallback && let Some(cfg) = scan_for_config(file)? {

@@ -203,6 +203,7 @@ impl<R: Read + Seek> Walker<'_, R> {
                     let (vals, count) = self.r.packed_varints(n, MAX_RANK as usize + 1)?;
                     t.rank += count;
                     t.dims.extend(vals);
+                    t.dims.truncate(MAX_RANK as usize + 1);
                 }
                 (2, Value::Varint(v)) => t.data_type = v,
                 (8, Value::Len(n)) => t.name = self.r.string(n, 256)?,
@@ -355,7 +356,7 @@ fn resolves_outside(model: &Path, location: &str) -> Option<String> {
     let canon_dir = std::fs::canonicalize(dir).ok()?;
     let canon_target = std::fs::canonicalize(&target).ok()?;
     (!canon_target.starts_with(&canon_dir))
-        .then(|| format!("a symbolic link whose target lies outside the model folder"))
+        .then(|| "a symbolic link whose target lies outside the model folder".to_string())
 }
 
 /// Analyzer for ONNX models.

@@ -276,14 +276,11 @@ impl<R: Read + Seek> Walker<'_, R> {
 
     fn keras_metadata(&mut self, n: u64) -> WireResult<()> {
         let room = MAX_KERAS_METADATA.saturating_sub(self.facts.keras_bytes);
-        match self.r.bytes(n, room)? {
-            Some(b) => {
-                self.facts.keras_bytes += b.len();
-                self.facts
-                    .keras_metadata
-                    .push(String::from_utf8_lossy(&b).into_owned());
-            }
-            None => {}
+        if let Some(b) = self.r.bytes(n, room)? {
+            self.facts.keras_bytes += b.len();
+            self.facts
+                .keras_metadata
+                .push(String::from_utf8_lossy(&b).into_owned());
         }
         Ok(())
     }
