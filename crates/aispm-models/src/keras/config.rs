@@ -410,6 +410,18 @@ mod tests {
 
     proptest! {
         #[test]
+        fn walker_never_panics_on_bytes(b in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            if let Ok(v) = serde_json::from_slice::<Value>(&b) {
+                let _ = check_config(&v);
+            }
+            let s = String::from_utf8_lossy(&b);
+            let v = json!({"class_name": "Lambda", "config": {"function": [s.clone(), null, null]}});
+            prop_assert!(check_config(&v).issues.len() == 1);
+            let v = json!({"class_name": "__lambda__", "config": {"code": s}});
+            prop_assert!(check_config(&v).issues.len() == 1);
+        }
+
+        #[test]
         fn walker_never_panics(v in arb_json()) {
             let w = check_config(&v);
             prop_assert!(w.issues.len() <= 1000);

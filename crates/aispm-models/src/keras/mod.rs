@@ -44,10 +44,13 @@ impl Analyzer for KerasAnalyzer {
     }
 
     fn accepts(&self, file: &FileInput<'_>) -> bool {
-        matches!(
-            file.kind,
-            FileKind::KerasZip | FileKind::Hdf5 | FileKind::TfKerasMetadata
-        )
+        match file.kind {
+            FileKind::KerasZip | FileKind::TfKerasMetadata => true,
+            // The weights file of a Keras 3 archive holds no config Keras reads;
+            // declining it spares the engine extracting a large member.
+            FileKind::Hdf5 => file.parent.is_none_or(|p| p.kind != FileKind::KerasZip),
+            _ => false,
+        }
     }
 
     fn default_max_file_size(&self) -> u64 {
