@@ -118,6 +118,7 @@ pub struct Walker {
     objects: usize,
     /// The walk stopped at [`MAX_OBJECTS`].
     pub truncated: bool,
+    /// Lambdas seen (bytecode or source).
     pub lambdas: usize,
 }
 
@@ -136,7 +137,7 @@ impl Walker {
         }
     }
 
-    /// Walks a parsed config. `where_` names the path of objects for messages.
+    /// Walks a parsed config; `layer` names the enclosing layer for messages.
     pub fn walk(&mut self, v: &Value, layer: &str) {
         if self.objects >= MAX_OBJECTS {
             self.truncated = true;

@@ -350,7 +350,10 @@ pub fn lexical_escape(location: &str) -> Option<&'static str> {
 /// For a model on disk: whether `location` resolves (through symbolic links) outside
 /// the model's folder. Only file metadata is read.
 fn resolves_outside(model: &Path, location: &str) -> Option<String> {
-    let dir = model.parent()?;
+    let dir = match model.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     let target = dir.join(location);
     std::fs::symlink_metadata(&target).ok()?;
     let canon_dir = std::fs::canonicalize(dir).ok()?;
