@@ -197,8 +197,18 @@ fn graph_def(top: &[(&str, &str)], function: &[(&str, &str)]) -> Message {
 }
 
 fn saved_model_zip(graph: &Message) -> Vec<u8> {
+    saved_model_zip_with_asset(graph, None)
+}
+
+/// A zipped SavedModel; with `asset`, its meta graph lists that asset file name.
+fn saved_model_zip_with_asset(graph: &Message, asset: Option<&str>) -> Vec<u8> {
     let mut meta = Message::new();
     meta.message(2, graph);
+    if let Some(name) = asset {
+        let mut a = Message::new();
+        a.string(2, name);
+        meta.message(6, &a);
+    }
     let mut sm = Message::new();
     sm.int(1, 1).message(2, &meta);
     zip_of(&[("model/saved_model.pb", &sm.encode())])
@@ -330,7 +340,15 @@ pub fn fixtures() -> Vec<Fixture> {
             "tensorflow/MDL031/pos_matching_files.pb",
             graph_def(&[("ls", "MatchingFiles")], &[]).encode(),
         ),
+        f(
+            "tensorflow/MDL031/pos_asset_traversal.zip",
+            saved_model_zip_with_asset(&graph_def(SAVER, &[]), Some("../../../../etc/passwd")),
+        ),
         f("tensorflow/MDL031/neg_saver.zip", saved_model_zip(&graph_def(SAVER, &[]))),
+        f(
+            "tensorflow/MDL031/neg_vocab_asset.zip",
+            saved_model_zip_with_asset(&graph_def(SAVER, &[]), Some("vocab.txt")),
+        ),
         // MDL032: file writes.
         f(
             "tensorflow/MDL032/pos_writefile.pb",

@@ -127,6 +127,8 @@ pub struct OpUse {
 pub struct GraphFacts {
     /// Every operator name, with its uses.
     pub ops: BTreeMap<String, OpUse>,
+    /// File names of the meta graphs' assets.
+    pub assets: Vec<String>,
     /// Keras layer metadata (JSON) from `SavedUserObject.metadata`.
     pub keras_metadata: Vec<String>,
     keras_bytes: usize,
@@ -172,7 +174,24 @@ impl<R: Read + Seek> Walker<'_, R> {
             self.cx.check_time()?;
             match (f.number, self.end_of(f)) {
                 (2, Some(e)) => self.graph(e)?,
+                (6, Some(e)) => self.asset(e)?,
                 (7, Some(e)) => self.object_graph(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// `AssetFileDef.filename` (field 2): a path under the SavedModel's `assets/`.
+    fn asset(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            match (f.number, f.value) {
+                (2, Value::Len(n)) => {
+                    let name = self.r.string(n, MAX_STRING)?;
+                    if self.facts.assets.len() < 10_000 {
+                        self.facts.assets.push(name);
+                    }
+                }
                 _ => self.r.skip_value(f)?,
             }
         }
@@ -360,6 +379,21 @@ impl Analyzer for TensorflowAnalyzer {
                 .key(op.clone()),
             );
         }
+        for asset in &facts.assets {
+            if let Some(why) = crate::onnx::lexical_escape(asset) {
+                cx.report(
+                    RawFinding::new(
+                        &rules::FILE_READ_OP,
+                        file.path,
+                        format!(
+                            "asset `{asset}` is {why}: loading the SavedModel reads a file outside its assets folder"
+                        ),
+                    )
+                    .evidence(format!("asset filename: {asset}"))
+                    .key(asset.clone()),
+                );
+            }
+        }
         for meta in &facts.keras_metadata {
             cx.check_time()?;
             keras::check_metadata_json(file, meta, cx);
@@ -432,6 +466,19 @@ mod tests {
         assert!(op_risk("SaveV2").is_none());
         assert!(op_risk("RestoreV2").is_none());
         assert_eq!(op_risk("PyFunc").map(|x| x.0), Some(OpRisk::Python));
+    }
+
+    #[test]
+    fn collects_asset_file_names() {
+        let mut asset = Message::new();
+        asset.string(2, "../../../etc/passwd");
+        let mut mg = Message::new();
+        mg.message(6, &asset);
+        let mut sm = Message::new();
+        sm.int(1, 1).message(2, &mg);
+        let (f, err) = walk(&sm.encode());
+        assert!(err.is_none());
+        assert_eq!(f.assets, ["../../../etc/passwd"]);
     }
 
     #[test]

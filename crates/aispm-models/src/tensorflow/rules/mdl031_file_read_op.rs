@@ -11,8 +11,9 @@ pub static RULE: Rule = Rule {
     what: "Reports operators that read or list files of the machine that runs the graph: \
 `ReadFile`, `MatchingFiles`, the file readers (`WholeFileReader`, `TextLineReader`, \
 `TFRecordReader`, ...), file-backed datasets, `ImmutableConst` (maps a file into memory) \
-and table initialisers fed from text files. The standard checkpoint ops (`SaveV2`, \
-`RestoreV2`, `MergeV2Checkpoints`, ...) are not reported.",
+and table initialisers fed from text files. Also reports asset files (`AssetFileDef`) \
+whose name climbs out of the SavedModel's `assets/` folder or is absolute. The standard \
+checkpoint ops (`SaveV2`, `RestoreV2`, `MergeV2Checkpoints`, ...) are not reported.",
     why: "A served model that reads `/etc/passwd`, credentials or other models into a \
 tensor can return their content through its outputs: the graph itself is the \
 exfiltration path.",
