@@ -91,3 +91,25 @@ fn hostile_hdf5_bytes_do_not_break_the_scan() {
     std::fs::write(dir.path().join("b.h5"), &c).unwrap();
     let _ = findings(dir.path());
 }
+
+#[test]
+fn config_with_a_bad_checksum_is_still_checked() {
+    let cfg = format!(
+        r#"{{"module": "keras", "class_name": "Sequential", "config": {{"name": "s", "layers": [{}]}}}}"#,
+        lambda(&["os", "system"])
+    );
+    let mut z = aispm_fixtures::keras_zip(&cfg);
+    // Flip the CRC-32 of config.json in its local header and central directory entry.
+    for i in 0..z.len().saturating_sub(64) {
+        if z[i..].starts_with(b"PK\x03\x04") && z[i + 30..].starts_with(b"config.json") {
+            z[i + 14] ^= 0xff;
+        }
+        if z[i..].starts_with(b"PK\x01\x02") && z[i + 46..].starts_with(b"config.json") {
+            z[i + 16] ^= 0xff;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("crc.keras"), &z).unwrap();
+    let f = findings(dir.path());
+    assert!(f.contains(&("MDL020".into(), "crc.keras".into())), "{f:?}");
+}
