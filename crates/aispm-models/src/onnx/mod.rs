@@ -1,10 +1,368 @@
-//! Onnx analysis (to be implemented).
+//! ONNX analysis: walks a `ModelProto` in the protobuf wire format (streaming and
+//! bounded, tensor payloads skipped by seeking) and collects what a loader would act
+//! on: the operators of every node (main graph, control-flow subgraphs, training
+//! graphs and model-local functions), the external-data locations of initializers and
+//! the shapes tensors declare. Nothing is handed to an ONNX runtime.
 
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, Rule};
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
+use std::collections::BTreeSet;
+use std::io::{Read, Seek};
+use std::path::Path;
 
 pub mod rules;
+pub mod wire;
 
-/// Analyzer for onnx model files.
+use wire::{Field, Value, WireError, WireReader, WireResult};
+
+/// Domains whose operators standard runtimes ship. `""` is `ai.onnx`.
+pub const KNOWN_DOMAINS: &[&str] = &[
+    "",
+    "ai.onnx",
+    "ai.onnx.ml",
+    "ai.onnx.training",
+    "ai.onnx.preview.training",
+    "com.microsoft",
+    "com.microsoft.nchwc",
+    "com.microsoft.experimental",
+    "org.pytorch.aten",
+];
+
+/// Operator names that run a Python callback registered by the host.
+const PYTHON_OPS: &[&str] = &[
+    "PyOp",
+    "PythonOp",
+    "PythonOpGrad",
+    "PyFunc",
+    "PyFuncStateless",
+];
+
+/// Subgraph nesting deeper than this is refused (real models nest a few levels).
+const MAX_DEPTH: u32 = 64;
+/// Strings longer than this (op names, domains, locations) are truncated.
+const MAX_STRING: usize = 4096;
+/// Distinct operators and external locations remembered per model.
+const MAX_DISTINCT: usize = 10_000;
+/// A tensor rank above this is not a real tensor.
+const MAX_RANK: u64 = 64;
+
+/// What the walk found in one model.
+#[derive(Debug, Default)]
+pub struct OnnxFacts {
+    /// `(domain, op_type)` of every node, deduplicated.
+    pub ops: BTreeSet<(String, String)>,
+    /// Domains of the functions the model defines.
+    pub function_domains: BTreeSet<String>,
+    /// `(tensor name, location)` of externally stored tensors.
+    pub external: Vec<(String, String)>,
+    /// Human-readable descriptions of impossible tensor declarations.
+    pub oversized: Vec<String>,
+    pub nodes: u64,
+}
+
+struct Walker<'c, R> {
+    r: WireReader<R>,
+    cx: &'c AnalysisContext,
+    facts: OnnxFacts,
+}
+
+#[derive(Default)]
+struct Tensor {
+    name: String,
+    dims: Vec<u64>,
+    rank: u64,
+    data_type: u64,
+    external: bool,
+    location: Option<String>,
+}
+
+impl<R: Read + Seek> Walker<'_, R> {
+    fn len_end(&self, f: Field) -> Option<u64> {
+        match f.value {
+            Value::Len(n) => Some(self.r.pos() + n),
+            _ => None,
+        }
+    }
+
+    fn model(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, self.len_end(f)) {
+                (7, Some(e)) => self.graph(e, 0)?,
+                (20, Some(e)) => self.training_info(e)?,
+                (25, Some(e)) => self.function(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn training_info(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            match (f.number, self.len_end(f)) {
+                (1 | 3, Some(e)) => self.graph(e, 1)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn function(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, f.value) {
+                (7, Value::Len(n)) => {
+                    let e = self.r.pos() + n;
+                    self.node(e, 1)?;
+                }
+                (10, Value::Len(n)) => {
+                    let d = self.r.string(n, MAX_STRING)?;
+                    if self.facts.function_domains.len() < MAX_DISTINCT {
+                        self.facts.function_domains.insert(d);
+                    }
+                }
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn graph(&mut self, end: u64, depth: u32) -> WireResult<()> {
+        if depth > MAX_DEPTH {
+            return Err(WireError::Limit(format!(
+                "subgraphs nested deeper than {MAX_DEPTH}"
+            )));
+        }
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, self.len_end(f)) {
+                (1, Some(e)) => self.node(e, depth)?,
+                (5, Some(e)) => self.tensor(e)?,
+                (15, Some(e)) => self.sparse_tensor(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, end: u64, depth: u32) -> WireResult<()> {
+        self.facts.nodes += 1;
+        let mut op = String::new();
+        let mut domain = String::new();
+        while let Some(f) = self.r.next_field(end)? {
+            match (f.number, f.value) {
+                (4, Value::Len(n)) => op = self.r.string(n, MAX_STRING)?,
+                (7, Value::Len(n)) => domain = self.r.string(n, MAX_STRING)?,
+                (5, Value::Len(n)) => {
+                    let e = self.r.pos() + n;
+                    self.attribute(e, depth)?;
+                }
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        if self.facts.ops.len() < MAX_DISTINCT {
+            self.facts.ops.insert((domain, op));
+        }
+        Ok(())
+    }
+
+    fn attribute(&mut self, end: u64, depth: u32) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, self.len_end(f)) {
+                (5 | 10, Some(e)) => self.tensor(e)?,
+                (6 | 11, Some(e)) => self.graph(e, depth + 1)?,
+                (22 | 23, Some(e)) => self.sparse_tensor(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn sparse_tensor(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            match (f.number, self.len_end(f)) {
+                (1 | 2, Some(e)) => self.tensor(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn tensor(&mut self, end: u64) -> WireResult<()> {
+        let mut t = Tensor::default();
+        let mut data_bytes = 0u64;
+        while let Some(f) = self.r.next_field(end)? {
+            match (f.number, f.value) {
+                (1, Value::Varint(v)) => {
+                    t.rank += 1;
+                    if t.dims.len() < MAX_RANK as usize + 1 {
+                        t.dims.push(v);
+                    }
+                }
+                (1, Value::Len(n)) => {
+                    let (vals, count) = self.r.packed_varints(n, MAX_RANK as usize + 1)?;
+                    t.rank += count;
+                    t.dims.extend(vals);
+                    t.dims.truncate(MAX_RANK as usize + 1);
+                }
+                (2, Value::Varint(v)) => t.data_type = v,
+                (8, Value::Len(n)) => t.name = self.r.string(n, 256)?,
+                (13, Value::Len(n)) => {
+                    let e = self.r.pos() + n;
+                    if let Some((k, v)) = self.entry(e)?
+                        && k == "location"
+                    {
+                        t.location = Some(v);
+                    }
+                }
+                (14, Value::Varint(v)) => t.external = v == 1,
+                (4 | 5 | 6 | 7 | 9 | 10 | 11, Value::Len(n)) => {
+                    data_bytes = data_bytes.saturating_add(n);
+                    self.r.skip(n)?;
+                }
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        self.check_tensor(&t, data_bytes);
+        if let Some(loc) = t.location
+            && self.facts.external.len() < MAX_DISTINCT
+        {
+            self.facts.external.push((t.name, loc));
+        }
+        Ok(())
+    }
+
+    fn check_tensor(&mut self, t: &Tensor, data_bytes: u64) {
+        if self.facts.oversized.len() >= 100 {
+            return;
+        }
+        let name = if t.name.is_empty() {
+            "(unnamed)"
+        } else {
+            &t.name
+        };
+        if t.rank > MAX_RANK {
+            self.facts
+                .oversized
+                .push(format!("tensor {name} declares {} dimensions", t.rank));
+            return;
+        }
+        if let Some(d) = t.dims.iter().find(|&&d| (d as i64) < 0) {
+            self.facts.oversized.push(format!(
+                "tensor {name} declares a negative dimension {}",
+                *d as i64
+            ));
+            return;
+        }
+        let elems = t.dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
+        let bytes = elems.and_then(|e| e.checked_mul(element_size(t.data_type)));
+        match bytes {
+            None => self.facts.oversized.push(format!(
+                "tensor {name} of shape {:?} has more elements than 64 bits can count",
+                t.dims
+            )),
+            Some(b) if !t.external && t.location.is_none() && data_bytes > 0 => {
+                // Inline data: a declaration that the file could not hold many times
+                // over is not a model that was ever saved.
+                let limit = self.r.size().saturating_mul(16).max(1 << 20);
+                if b > limit {
+                    self.facts.oversized.push(format!(
+                        "tensor {name} of shape {:?} declares {b} bytes in a {}-byte file",
+                        t.dims,
+                        self.r.size()
+                    ));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn entry(&mut self, end: u64) -> WireResult<Option<(String, String)>> {
+        let mut k = String::new();
+        let mut v = String::new();
+        while let Some(f) = self.r.next_field(end)? {
+            match (f.number, f.value) {
+                (1, Value::Len(n)) => k = self.r.string(n, 256)?,
+                (2, Value::Len(n)) => v = self.r.string(n, MAX_STRING)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(Some((k, v)))
+    }
+}
+
+/// Bytes per element of a `TensorProto.DataType` (1 for unknown and packed 4-bit types,
+/// so sizes are never overstated).
+fn element_size(data_type: u64) -> u64 {
+    match data_type {
+        1 | 6 | 12 => 4,       // float, int32, uint32
+        7 | 11 | 13 | 14 => 8, // int64, double, uint64, complex64
+        15 => 16,              // complex128
+        5 | 4 | 10 | 16 => 2,  // int16, uint16, float16, bfloat16
+        _ => 1,
+    }
+}
+
+/// Walks a model from a stream of `size` bytes. On a wire-format error the facts
+/// gathered so far are returned with the error.
+pub fn walk_model<R: Read + Seek>(
+    r: R,
+    size: u64,
+    cx: &AnalysisContext,
+) -> (OnnxFacts, Option<WireError>) {
+    let mut w = Walker {
+        r: WireReader::new(r, size),
+        cx,
+        facts: OnnxFacts::default(),
+    };
+    let err = w.model(size).err();
+    (w.facts, err)
+}
+
+/// Why a location leaves the model's folder, judged from the text alone.
+pub fn lexical_escape(location: &str) -> Option<&'static str> {
+    let b = location.as_bytes();
+    if location.starts_with('/') || location.starts_with('\\') {
+        return Some("an absolute path");
+    }
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        return Some("an absolute Windows path");
+    }
+    if location.contains("://") {
+        return Some("a URL");
+    }
+    let mut depth = 0i64;
+    for comp in location.split(['/', '\\']) {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return Some("a path that climbs out of the model folder");
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    None
+}
+
+/// For a model on disk: whether `location` resolves (through symbolic links) outside
+/// the model's folder. Only file metadata is read.
+fn resolves_outside(model: &Path, location: &str) -> Option<String> {
+    let dir = match model.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let target = dir.join(location);
+    std::fs::symlink_metadata(&target).ok()?;
+    let canon_dir = std::fs::canonicalize(dir).ok()?;
+    let canon_target = std::fs::canonicalize(&target).ok()?;
+    (!canon_target.starts_with(&canon_dir))
+        .then(|| "a symbolic link whose target lies outside the model folder".to_string())
+}
+
+/// Analyzer for ONNX models.
 #[derive(Debug, Default)]
 pub struct OnnxAnalyzer;
 
@@ -23,15 +381,153 @@ impl Analyzer for OnnxAnalyzer {
         rules::RULES
     }
 
-    fn accepts(&self, _file: &FileInput<'_>) -> bool {
-        false
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        file.kind == FileKind::Onnx
     }
 
-    fn analyze(
-        &self,
-        _file: &FileInput<'_>,
-        _cx: &mut AnalysisContext,
-    ) -> Result<(), AnalysisError> {
-        Ok(())
+    fn default_max_file_size(&self) -> u64 {
+        // Models with inline weights reach the protobuf limit of 2 GiB; payloads are
+        // skipped by seeking, so size costs little.
+        4 << 30
+    }
+
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        let (facts, err) = walk_model(file.open()?, file.size, cx);
+        report(file, &facts, cx);
+        match err {
+            None => Ok(()),
+            Some(WireError::Malformed(m)) => {
+                cx.report(
+                    RawFinding::new(
+                        &rules::MALFORMED_MODEL,
+                        file.path,
+                        format!("the model's protobuf encoding is broken: {m}"),
+                    )
+                    .evidence(m),
+                );
+                Ok(())
+            }
+            Some(WireError::Limit(m)) => {
+                cx.report(
+                    RawFinding::new(
+                        &rules::MALFORMED_MODEL,
+                        file.path,
+                        format!("the model was not fully inspected: {m}"),
+                    )
+                    .evidence(m),
+                );
+                Ok(())
+            }
+            Some(e) => Err(e.into()),
+        }
+    }
+}
+
+fn report(file: &FileInput<'_>, facts: &OnnxFacts, cx: &mut AnalysisContext) {
+    for (tensor, loc) in &facts.external {
+        let why = lexical_escape(loc).map(str::to_string).or_else(|| {
+            if file.parent.is_none() {
+                resolves_outside(file.disk_path, loc)
+            } else {
+                None
+            }
+        });
+        if let Some(why) = why {
+            cx.report(
+                RawFinding::new(
+                    &rules::EXTERNAL_DATA_ESCAPE,
+                    file.path,
+                    format!(
+                        "tensor {tensor} reads its data from `{loc}`, {why}: loading the model reads that file"
+                    ),
+                )
+                .evidence(format!("external_data location: {loc}"))
+                .key(loc.clone()),
+            );
+        }
+    }
+    for (domain, op) in &facts.ops {
+        let known =
+            KNOWN_DOMAINS.contains(&domain.as_str()) || facts.function_domains.contains(domain);
+        if known {
+            continue;
+        }
+        let shown = format!("{domain}::{op}");
+        if PYTHON_OPS.contains(&op.as_str()) {
+            cx.report(
+                RawFinding::new(
+                    &rules::PYTHON_CALLBACK_OP,
+                    file.path,
+                    format!("operator {op} of domain `{domain}` runs a Python callback registered by the host"),
+                )
+                .evidence(shown),
+            );
+        } else {
+            cx.report(
+                RawFinding::new(
+                    &rules::CUSTOM_DOMAIN_OP,
+                    file.path,
+                    format!("operator {op} comes from the custom domain `{domain}`, which needs a native op library to run"),
+                )
+                .evidence(shown),
+            );
+        }
+    }
+    for o in &facts.oversized {
+        cx.report(
+            RawFinding::new(&rules::OVERSIZED_DECLARATION, file.path, o.clone())
+                .evidence(o.clone()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    fn walk(b: &[u8]) -> (OnnxFacts, Option<WireError>) {
+        let cx = AnalysisContext::new(None, 0);
+        walk_model(Cursor::new(b), b.len() as u64, &cx)
+    }
+
+    #[test]
+    fn lexical_escapes() {
+        assert!(lexical_escape("/etc/shadow").is_some());
+        assert!(lexical_escape("../../etc/passwd").is_some());
+        assert!(lexical_escape("a/../../b").is_some());
+        assert!(lexical_escape("C:\\Windows\\x").is_some());
+        assert!(lexical_escape("weights.bin").is_none());
+        assert!(lexical_escape("sub/../weights.bin").is_none());
+        assert!(lexical_escape("./data/w.bin").is_none());
+    }
+
+    #[test]
+    fn collects_ops_and_locations() {
+        let m = aispm_fixtures::onnx_model(
+            "t",
+            17,
+            &[("MatMul", ""), ("Foo", "com.example")],
+            Some("../w.bin"),
+        );
+        let (f, err) = walk(&m);
+        assert!(err.is_none());
+        assert!(f.ops.contains(&("com.example".into(), "Foo".into())));
+        assert_eq!(f.external, [("W".to_string(), "../w.bin".to_string())]);
+        assert!(f.oversized.is_empty());
+    }
+
+    #[test]
+    fn truncated_model_keeps_partial_facts() {
+        let m = aispm_fixtures::onnx_model("t", 17, &[("Relu", "")], None);
+        let (_, err) = walk(&m[..m.len() - 3]);
+        assert!(matches!(err, Some(WireError::Malformed(_))));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1024)) {
+            let _ = walk(&b);
+        }
     }
 }

@@ -1,10 +1,327 @@
-//! Tensorflow analysis (to be implemented).
+//! TensorFlow analysis: walks `saved_model.pb` (SavedModel → MetaGraphDef → GraphDef)
+//! and bare GraphDef files in the protobuf wire format, collecting the operator of
+//! every node of the main graph and of every function in the function library, and
+//! judges them against a table drawn from TensorFlow's op registry: operators that
+//! run Python, touch the file system outside the checkpoint mechanism, or reach the
+//! network. Keras layer metadata embedded in the object graph is handed to the Keras
+//! config walker. Nothing is loaded with TensorFlow.
 
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, Rule};
+use crate::keras;
+use crate::onnx::wire::{Field, Value, WireError, WireReader, WireResult};
+use aispm_core::{
+    AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule, Severity,
+};
+use std::collections::BTreeMap;
+use std::io::{Read, Seek};
 
 pub mod rules;
 
-/// Analyzer for tensorflow model files.
+const MAX_STRING: usize = 1024;
+/// Keras metadata strings kept from the object graph, in total.
+const MAX_KERAS_METADATA: usize = 16 << 20;
+
+/// What a dangerous operator does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpRisk {
+    Python,
+    FileRead,
+    FileWrite,
+    Network,
+}
+
+/// Operators of TensorFlow's registry that act outside the tensor computation, with
+/// the severity their presence in a model warrants. Checkpoint ops (`Save`, `SaveV2`,
+/// `SaveSlices`, `Restore`, `RestoreV2`, `RestoreSlice`, `MergeV2Checkpoints`) are
+/// part of every SavedModel and deliberately absent.
+pub const DANGEROUS_OPS: &[(&str, OpRisk, Severity)] = {
+    use OpRisk::*;
+    use Severity::*;
+    &[
+        ("PyFunc", Python, Critical),
+        ("PyFuncStateless", Python, Critical),
+        ("EagerPyFunc", Python, Critical),
+        ("ReadFile", FileRead, High),
+        ("MatchingFiles", FileRead, High),
+        ("MatchingFilesDataset", FileRead, High),
+        ("ExperimentalMatchingFilesDataset", FileRead, High),
+        ("WholeFileReader", FileRead, High),
+        ("WholeFileReaderV2", FileRead, High),
+        ("TextLineReader", FileRead, High),
+        ("TextLineReaderV2", FileRead, High),
+        ("FixedLengthRecordReader", FileRead, High),
+        ("FixedLengthRecordReaderV2", FileRead, High),
+        ("TFRecordReader", FileRead, High),
+        ("TFRecordReaderV2", FileRead, High),
+        ("LMDBReader", FileRead, High),
+        ("SqlDataset", FileRead, High),
+        ("ExperimentalSqlDataset", FileRead, High),
+        ("TextLineDataset", FileRead, Medium),
+        ("TFRecordDataset", FileRead, Medium),
+        ("TFRecordDatasetV2", FileRead, Medium),
+        ("FixedLengthRecordDataset", FileRead, Medium),
+        ("FixedLengthRecordDatasetV2", FileRead, Medium),
+        ("CSVDataset", FileRead, Medium),
+        ("CSVDatasetV2", FileRead, Medium),
+        ("ExperimentalCSVDataset", FileRead, Medium),
+        ("LMDBDataset", FileRead, Medium),
+        ("ExperimentalLMDBDataset", FileRead, Medium),
+        ("LoadDataset", FileRead, Medium),
+        ("ExperimentalLoadDataset", FileRead, Medium),
+        ("ImmutableConst", FileRead, Medium),
+        ("LoadAndRemapMatrix", FileRead, Medium),
+        // Vocabulary tables read their asset files; common in exported models.
+        ("InitializeTableFromTextFile", FileRead, Low),
+        ("InitializeTableFromTextFileV2", FileRead, Low),
+        ("WriteFile", FileWrite, Critical),
+        ("DatasetToTFRecord", FileWrite, High),
+        ("ExperimentalDatasetToTFRecord", FileWrite, High),
+        ("SaveDataset", FileWrite, High),
+        ("SaveDatasetV2", FileWrite, High),
+        ("FileSystemSetConfiguration", FileWrite, High),
+        ("SnapshotDataset", FileWrite, Medium),
+        ("SnapshotDatasetV2", FileWrite, Medium),
+        ("CreateSummaryFileWriter", FileWrite, Medium),
+        ("CreateSummaryDbWriter", FileWrite, Medium),
+        ("Rpc", Network, High),
+        ("TryRpc", Network, High),
+        ("RpcCall", Network, High),
+        ("RpcClient", Network, High),
+        ("RpcServer", Network, High),
+        ("RpcServerStart", Network, High),
+        ("RpcServerRegister", Network, High),
+        ("BigQueryReader", Network, High),
+        ("GenerateBigQueryReaderPartitions", Network, High),
+        ("GcsConfigureCredentials", Network, High),
+        ("GcsConfigureBlockCache", Network, Medium),
+        ("DebugIdentity", Network, Medium),
+        ("DebugIdentityV2", Network, Medium),
+        ("DebugIdentityV3", Network, Medium),
+        ("DebugNanCount", Network, Medium),
+        ("DebugNumericSummary", Network, Medium),
+        ("DebugNumericSummaryV2", Network, Medium),
+        ("DataServiceDataset", Network, Medium),
+        ("DataServiceDatasetV2", Network, Medium),
+        ("DataServiceDatasetV3", Network, Medium),
+        ("DataServiceDatasetV4", Network, Medium),
+    ]
+};
+
+/// The risk of an operator name, if it is one of [`DANGEROUS_OPS`].
+pub fn op_risk(op: &str) -> Option<(OpRisk, Severity)> {
+    DANGEROUS_OPS
+        .iter()
+        .find(|(name, _, _)| *name == op)
+        .map(|&(_, r, s)| (r, s))
+}
+
+/// Where an operator was seen, and how often.
+#[derive(Debug, Clone, Default)]
+pub struct OpUse {
+    pub count: u64,
+    /// The first place: `node NAME` or `function F, node NAME`.
+    pub first: String,
+}
+
+/// What the walk found in one file.
+#[derive(Debug, Default)]
+pub struct GraphFacts {
+    /// Every operator name, with its uses.
+    pub ops: BTreeMap<String, OpUse>,
+    /// File names of the meta graphs' assets.
+    pub assets: Vec<String>,
+    /// Keras layer metadata (JSON) from `SavedUserObject.metadata`.
+    pub keras_metadata: Vec<String>,
+    keras_bytes: usize,
+    pub nodes: u64,
+}
+
+struct Walker<'c, R> {
+    r: WireReader<R>,
+    cx: &'c AnalysisContext,
+    facts: GraphFacts,
+}
+
+impl<R: Read + Seek> Walker<'_, R> {
+    fn end_of(&self, f: Field) -> Option<u64> {
+        match f.value {
+            Value::Len(n) => Some(self.r.pos() + n),
+            _ => None,
+        }
+    }
+
+    /// A file is a SavedModel unless its first field is a GraphDef node.
+    fn top(&mut self, end: u64) -> WireResult<()> {
+        let mut first = true;
+        let mut graph_def = false;
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            if first {
+                graph_def = f.number == 1 && matches!(f.value, Value::Len(_));
+                first = false;
+            }
+            match (graph_def, f.number, self.end_of(f)) {
+                (true, 1, Some(e)) => self.node(e, None)?,
+                (true, 2, Some(e)) => self.library(e)?,
+                (false, 2, Some(e)) => self.meta_graph(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn meta_graph(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, self.end_of(f)) {
+                (2, Some(e)) => self.graph(e)?,
+                (6, Some(e)) => self.asset(e)?,
+                (7, Some(e)) => self.object_graph(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// `AssetFileDef.filename` (field 2): a path under the SavedModel's `assets/`.
+    fn asset(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            match (f.number, f.value) {
+                (2, Value::Len(n)) => {
+                    let name = self.r.string(n, MAX_STRING)?;
+                    if self.facts.assets.len() < 10_000 {
+                        self.facts.assets.push(name);
+                    }
+                }
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn graph(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, self.end_of(f)) {
+                (1, Some(e)) => self.node(e, None)?,
+                (2, Some(e)) => self.library(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn library(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, self.end_of(f)) {
+                (1, Some(e)) => self.function(e)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn function(&mut self, end: u64) -> WireResult<()> {
+        // The signature (field 1) precedes the nodes (field 3) in serialised order;
+        // a function without one is named by position.
+        let mut name = String::from("(unnamed function)");
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, self.end_of(f)) {
+                (1, Some(e)) => {
+                    while let Some(g) = self.r.next_field(e)? {
+                        match (g.number, g.value) {
+                            (1, Value::Len(n)) => name = self.r.string(n, MAX_STRING)?,
+                            _ => self.r.skip_value(g)?,
+                        }
+                    }
+                }
+                (3, Some(e)) => self.node(e, Some(&name.clone()))?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, end: u64, function: Option<&str>) -> WireResult<()> {
+        self.facts.nodes += 1;
+        let mut name = String::new();
+        let mut op = String::new();
+        while let Some(f) = self.r.next_field(end)? {
+            match (f.number, f.value) {
+                (1, Value::Len(n)) => name = self.r.string(n, MAX_STRING)?,
+                (2, Value::Len(n)) => op = self.r.string(n, MAX_STRING)?,
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        if self.facts.ops.len() < 100_000 || self.facts.ops.contains_key(&op) {
+            let u = self.facts.ops.entry(op).or_default();
+            if u.count == 0 {
+                u.first = match function {
+                    Some(func) => format!("function {func}, node {name}"),
+                    None => format!("node {name}"),
+                };
+            }
+            u.count += 1;
+        }
+        Ok(())
+    }
+
+    fn object_graph(&mut self, end: u64) -> WireResult<()> {
+        while let Some(f) = self.r.next_field(end)? {
+            self.cx.check_time()?;
+            match (f.number, self.end_of(f)) {
+                (1, Some(e)) => {
+                    // SavedObject.user_object (4) → SavedUserObject.metadata (3).
+                    while let Some(g) = self.r.next_field(e)? {
+                        match (g.number, self.end_of(g)) {
+                            (4, Some(ue)) => {
+                                while let Some(h) = self.r.next_field(ue)? {
+                                    match (h.number, h.value) {
+                                        (3, Value::Len(n)) => self.keras_metadata(n)?,
+                                        _ => self.r.skip_value(h)?,
+                                    }
+                                }
+                            }
+                            _ => self.r.skip_value(g)?,
+                        }
+                    }
+                }
+                _ => self.r.skip_value(f)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn keras_metadata(&mut self, n: u64) -> WireResult<()> {
+        let room = MAX_KERAS_METADATA.saturating_sub(self.facts.keras_bytes);
+        if let Some(b) = self.r.bytes(n, room)? {
+            self.facts.keras_bytes += b.len();
+            self.facts
+                .keras_metadata
+                .push(String::from_utf8_lossy(&b).into_owned());
+        }
+        Ok(())
+    }
+}
+
+/// Walks a SavedModel or GraphDef of `size` bytes; on an error the facts gathered so
+/// far come back with it.
+pub fn walk_graph<R: Read + Seek>(
+    r: R,
+    size: u64,
+    cx: &AnalysisContext,
+) -> (GraphFacts, Option<WireError>) {
+    let mut w = Walker {
+        r: WireReader::new(r, size),
+        cx,
+        facts: GraphFacts::default(),
+    };
+    let err = w.top(size).err();
+    (w.facts, err)
+}
+
+/// Analyzer for TensorFlow SavedModels and GraphDefs.
 #[derive(Debug, Default)]
 pub struct TensorflowAnalyzer;
 
@@ -23,15 +340,159 @@ impl Analyzer for TensorflowAnalyzer {
         rules::RULES
     }
 
-    fn accepts(&self, _file: &FileInput<'_>) -> bool {
-        false
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        file.kind == FileKind::TfSavedModel
     }
 
-    fn analyze(
-        &self,
-        _file: &FileInput<'_>,
-        _cx: &mut AnalysisContext,
-    ) -> Result<(), AnalysisError> {
-        Ok(())
+    fn default_max_file_size(&self) -> u64 {
+        4 << 30
+    }
+
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        let (facts, err) = walk_graph(file.open()?, file.size, cx);
+        for (op, u) in &facts.ops {
+            let Some((risk, severity)) = op_risk(op) else {
+                continue;
+            };
+            let (rule, what) = match risk {
+                OpRisk::Python => (&rules::PYTHON_OP, "runs Python code of the serving process"),
+                OpRisk::FileRead => (&rules::FILE_READ_OP, "reads files of the host"),
+                OpRisk::FileWrite => (&rules::FILE_WRITE_OP, "writes files on the host"),
+                OpRisk::Network => (&rules::NETWORK_OP, "connects to other hosts"),
+            };
+            let times = if u.count > 1 {
+                format!(" ({} uses)", u.count)
+            } else {
+                String::new()
+            };
+            cx.report(
+                RawFinding::new(
+                    rule,
+                    file.path,
+                    format!(
+                        "operator {op} ({}){times} {what} when the graph runs",
+                        u.first
+                    ),
+                )
+                .severity(severity)
+                .evidence(format!("op: {op} at {}", u.first))
+                .key(op.clone()),
+            );
+        }
+        for asset in &facts.assets {
+            if let Some(why) = crate::onnx::lexical_escape(asset) {
+                cx.report(
+                    RawFinding::new(
+                        &rules::FILE_READ_OP,
+                        file.path,
+                        format!(
+                            "asset `{asset}` is {why}: loading the SavedModel reads a file outside its assets folder"
+                        ),
+                    )
+                    .evidence(format!("asset filename: {asset}"))
+                    .key(asset.clone()),
+                );
+            }
+        }
+        for meta in &facts.keras_metadata {
+            cx.check_time()?;
+            keras::check_metadata_json(file, meta, cx);
+        }
+        match err {
+            None => Ok(()),
+            Some(WireError::Malformed(m) | WireError::Limit(m)) => {
+                cx.report(
+                    RawFinding::new(
+                        &rules::MALFORMED_GRAPH,
+                        file.path,
+                        format!("the graph was not fully inspected: {m}"),
+                    )
+                    .evidence(m),
+                );
+                Ok(())
+            }
+            Some(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aispm_fixtures::protobuf::Message;
+    use std::io::Cursor;
+
+    fn node(name: &str, op: &str) -> Message {
+        let mut n = Message::new();
+        n.string(1, name).string(2, op);
+        n
+    }
+
+    fn saved_model(top: &[(&str, &str)], func: &[(&str, &str)]) -> Vec<u8> {
+        let mut graph = Message::new();
+        for (n, o) in top {
+            graph.message(1, &node(n, o));
+        }
+        if !func.is_empty() {
+            let mut sig = Message::new();
+            sig.string(1, "f");
+            let mut fd = Message::new();
+            fd.message(1, &sig);
+            for (n, o) in func {
+                fd.message(3, &node(n, o));
+            }
+            let mut lib = Message::new();
+            lib.message(1, &fd);
+            graph.message(2, &lib);
+        }
+        let mut mg = Message::new();
+        mg.message(2, &graph);
+        let mut sm = Message::new();
+        sm.int(1, 1).message(2, &mg);
+        sm.encode()
+    }
+
+    fn walk(b: &[u8]) -> (GraphFacts, Option<WireError>) {
+        let cx = AnalysisContext::new(None, 0);
+        walk_graph(Cursor::new(b), b.len() as u64, &cx)
+    }
+
+    #[test]
+    fn finds_ops_in_graph_and_functions() {
+        let b = saved_model(&[("x", "Const"), ("s", "SaveV2")], &[("r", "ReadFile")]);
+        let (f, err) = walk(&b);
+        assert!(err.is_none());
+        assert_eq!(f.ops["ReadFile"].first, "function f, node r");
+        assert!(op_risk("SaveV2").is_none());
+        assert!(op_risk("RestoreV2").is_none());
+        assert_eq!(op_risk("PyFunc").map(|x| x.0), Some(OpRisk::Python));
+    }
+
+    #[test]
+    fn collects_asset_file_names() {
+        let mut asset = Message::new();
+        asset.string(2, "../../../etc/passwd");
+        let mut mg = Message::new();
+        mg.message(6, &asset);
+        let mut sm = Message::new();
+        sm.int(1, 1).message(2, &mg);
+        let (f, err) = walk(&sm.encode());
+        assert!(err.is_none());
+        assert_eq!(f.assets, ["../../../etc/passwd"]);
+    }
+
+    #[test]
+    fn reads_bare_graph_defs() {
+        let mut g = Message::new();
+        g.message(1, &node("w", "WriteFile"));
+        let (f, _) = walk(&g.encode());
+        assert!(f.ops.contains_key("WriteFile"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1024)) {
+            let _ = walk(&b);
+        }
     }
 }

@@ -1,0 +1,486 @@
+//! A minimal, bounded HDF5 reader: superblock (versions 0–3) → root group object
+//! header (versions 1 and 2, with continuation blocks) → attribute messages, with
+//! string values read inline (fixed-length) or from the global heap (variable-length).
+//! That is all Keras 2 needs: it stores the model's JSON config as the root attribute
+//! `model_config` and the saving version as `keras_version`.
+//!
+//! Every address is checked against the file size, every block and string has a cap,
+//! and the number of blocks and messages visited is bounded, so a hostile file costs
+//! at most a few megabytes and a few thousand reads. Datasets are never read.
+
+use std::io::{self, Read, Seek, SeekFrom};
+
+/// The eight signature bytes.
+pub const SIGNATURE: &[u8; 8] = b"\x89HDF\r\n\x1a\n";
+
+const MAX_HEADER_BLOCK: u64 = 4 << 20;
+const MAX_BLOCKS: usize = 64;
+const MAX_MESSAGES: usize = 4096;
+const MAX_ELEMENTS: u64 = 16;
+
+/// Why the structure could not be followed.
+#[derive(Debug)]
+pub enum H5Error {
+    Io(io::Error),
+    Malformed(String),
+}
+
+impl From<io::Error> for H5Error {
+    fn from(e: io::Error) -> Self {
+        H5Error::Io(e)
+    }
+}
+
+impl std::fmt::Display for H5Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            H5Error::Io(e) => write!(f, "read error: {e}"),
+            H5Error::Malformed(m) => write!(f, "malformed HDF5: {m}"),
+        }
+    }
+}
+
+fn bad<T>(m: impl Into<String>) -> Result<T, H5Error> {
+    Err(H5Error::Malformed(m.into()))
+}
+
+/// The root group's attributes that were readable.
+#[derive(Debug, Default)]
+pub struct RootAttributes {
+    /// `(name, string values)`; attributes of other types have no values.
+    pub attrs: Vec<(String, Vec<String>)>,
+    /// The root group keeps (some) attributes in dense storage, which this reader
+    /// does not follow.
+    pub dense: bool,
+}
+
+impl RootAttributes {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.first())
+            .map(String::as_str)
+    }
+}
+
+/// Attribute messages `(type, data)` of an object header, and whether it keeps
+/// attributes in dense storage.
+type HeaderMessages = (Vec<(u16, Vec<u8>)>, bool);
+
+struct Reader<R> {
+    r: R,
+    size: u64,
+    base: u64,
+    offset_size: usize,
+    length_size: usize,
+    string_cap: usize,
+}
+
+fn le(b: &[u8]) -> u64 {
+    b.iter()
+        .rev()
+        .fold(0u64, |acc, &x| (acc << 8) | u64::from(x))
+}
+
+/// A bounds-checked cursor over a block already in memory.
+struct Cur<'a> {
+    b: &'a [u8],
+    p: usize,
+}
+
+impl<'a> Cur<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], H5Error> {
+        let s = self
+            .b
+            .get(self.p..self.p.saturating_add(n))
+            .ok_or_else(|| H5Error::Malformed("field runs past its block".into()))?;
+        self.p += n;
+        Ok(s)
+    }
+    fn uint(&mut self, n: usize) -> Result<u64, H5Error> {
+        Ok(le(self.take(n)?))
+    }
+    fn skip(&mut self, n: usize) -> Result<(), H5Error> {
+        self.take(n).map(|_| ())
+    }
+}
+
+impl<R: Read + Seek> Reader<R> {
+    fn read_at(&mut self, addr: u64, len: u64) -> Result<Vec<u8>, H5Error> {
+        if addr > self.size || len > self.size - addr {
+            return bad(format!(
+                "block of {len} bytes at {addr} lies past the end of the file"
+            ));
+        }
+        self.r.seek(SeekFrom::Start(addr))?;
+        let mut v = vec![0u8; len as usize];
+        self.r.read_exact(&mut v)?;
+        Ok(v)
+    }
+
+    fn abs(&self, addr: u64) -> Result<u64, H5Error> {
+        let a = self.base.checked_add(addr).filter(|&a| a < self.size);
+        a.ok_or_else(|| H5Error::Malformed(format!("address {addr} lies outside the file")))
+    }
+
+    /// The messages of an object header, continuation blocks included: `(type, data)`.
+    fn header_messages(&mut self, addr: u64) -> Result<HeaderMessages, H5Error> {
+        let start = self.abs(addr)?;
+        let prefix = self.read_at(start, 16.min(self.size - start))?;
+        let mut out = Vec::new();
+        let mut blocks: Vec<(u64, u64, u8, bool)> = Vec::new(); // (address, length, version, continuation)
+        let v2 = prefix.starts_with(b"OHDR");
+        let mut flags = 0u8;
+        if v2 {
+            let mut c = Cur { b: &prefix, p: 4 };
+            if c.uint(1)? != 2 {
+                return bad("object header version is not 2");
+            }
+            flags = c.uint(1)? as u8;
+            let mut head_len = 6usize;
+            if flags & 0x20 != 0 {
+                head_len += 16;
+            }
+            if flags & 0x10 != 0 {
+                head_len += 4;
+            }
+            let size_len = 1usize << (flags & 3);
+            let hdr = self.read_at(start, (head_len + size_len) as u64)?;
+            let chunk = le(&hdr[head_len..]);
+            blocks.push((start + (head_len + size_len) as u64, chunk, 2, false));
+        } else {
+            let mut c = Cur { b: &prefix, p: 0 };
+            if c.uint(1)? != 1 {
+                return bad("object header version is neither 1 nor 2");
+            }
+            c.skip(1)?;
+            let _messages = c.uint(2)?;
+            let _refs = c.uint(4)?;
+            let size = c.uint(4)?;
+            blocks.push((start + 16, size, 1, false));
+        }
+        let mut seen = 0usize;
+        let mut dense = false;
+        while let Some((at, len, ver, cont)) = blocks.pop() {
+            if seen >= MAX_BLOCKS {
+                return bad("too many object header continuation blocks");
+            }
+            seen += 1;
+            if len > MAX_HEADER_BLOCK {
+                return bad(format!("object header block of {len} bytes"));
+            }
+            let block = self.read_at(at, len)?;
+            let mut c = Cur { b: &block, p: 0 };
+            let end = if ver == 2 {
+                // Continuation chunks carry a signature and end with a checksum that
+                // their length includes; the first chunk's length excludes it.
+                if cont {
+                    if !block.starts_with(b"OCHK") {
+                        return bad("object header continuation without its signature");
+                    }
+                    c.p = 4;
+                    block.len().saturating_sub(4)
+                } else {
+                    block.len()
+                }
+            } else {
+                block.len()
+            };
+            let msg_head = if ver == 2 {
+                4 + if flags & 0x04 != 0 { 2 } else { 0 }
+            } else {
+                8
+            };
+            while c.p + msg_head <= end {
+                if out.len() >= MAX_MESSAGES {
+                    return bad("too many object header messages");
+                }
+                let (ty, size) = if ver == 2 {
+                    let ty = c.uint(1)? as u16;
+                    let size = c.uint(2)? as usize;
+                    c.skip(msg_head - 3)?;
+                    (ty, size)
+                } else {
+                    let ty = c.uint(2)? as u16;
+                    let size = c.uint(2)? as usize;
+                    c.skip(4)?;
+                    (ty, size)
+                };
+                let data = c.take(size)?.to_vec();
+                match ty {
+                    0x10 => {
+                        let mut d = Cur { b: &data, p: 0 };
+                        let a = d.uint(self.offset_size)?;
+                        let l = d.uint(self.length_size)?;
+                        let a = self.abs(a)?;
+                        blocks.push((a, l, ver, true));
+                    }
+                    0x15 => dense = true,
+                    0x0C => out.push((ty, data)),
+                    _ => {}
+                }
+            }
+        }
+        Ok((out, dense))
+    }
+
+    fn attribute(&mut self, data: &[u8]) -> Result<(String, Vec<String>), H5Error> {
+        let mut c = Cur { b: data, p: 0 };
+        let version = c.uint(1)?;
+        let flags = c.uint(1)?;
+        let name_len = c.uint(2)? as usize;
+        let dt_len = c.uint(2)? as usize;
+        let ds_len = c.uint(2)? as usize;
+        if version == 3 {
+            c.skip(1)?;
+        }
+        let pad = |n: usize| if version == 1 { n.div_ceil(8) * 8 } else { n };
+        let name_raw = c.take(pad(name_len))?;
+        let name_raw = &name_raw[..name_len.min(name_raw.len())];
+        let name =
+            String::from_utf8_lossy(name_raw.split(|&b| b == 0).next().unwrap_or(&[])).into_owned();
+        let dt = c.take(pad(dt_len))?;
+        let ds = c.take(pad(ds_len))?;
+        if flags & 0x3 != 0 || !(1..=3).contains(&version) {
+            // Shared datatype or dataspace: not needed for Keras attributes.
+            return Ok((name, Vec::new()));
+        }
+        let elems = self.elements(ds)?;
+        let data = &data[c.p..];
+        Ok((name, self.strings(dt, elems, data)?))
+    }
+
+    fn elements(&self, ds: &[u8]) -> Result<u64, H5Error> {
+        let mut c = Cur { b: ds, p: 0 };
+        let version = c.uint(1)?;
+        let rank = c.uint(1)? as usize;
+        let _flags = c.uint(1)?;
+        if version == 1 {
+            c.skip(5)?;
+        } else {
+            let ty = c.uint(1)?;
+            if ty == 2 {
+                return Ok(0);
+            }
+        }
+        let mut n = 1u64;
+        for _ in 0..rank.min(32) {
+            n = n.saturating_mul(c.uint(self.length_size)?);
+        }
+        Ok(n)
+    }
+
+    fn strings(&mut self, dt: &[u8], elems: u64, data: &[u8]) -> Result<Vec<String>, H5Error> {
+        let mut c = Cur { b: dt, p: 0 };
+        let class = c.uint(1)? & 0x0f;
+        let bits = c.uint(3)?;
+        let size = c.uint(4)? as usize;
+        let mut out = Vec::new();
+        let n = elems.min(MAX_ELEMENTS) as usize;
+        match class {
+            3 => {
+                for i in 0..n {
+                    let Some(s) = data.get(i.saturating_mul(size)..(i + 1).saturating_mul(size))
+                    else {
+                        break;
+                    };
+                    let s = s.split(|&b| b == 0).next().unwrap_or(&[]);
+                    let s = &s[..s.len().min(self.string_cap)];
+                    out.push(String::from_utf8_lossy(s).into_owned());
+                }
+            }
+            9 if bits & 0x0f == 1 => {
+                let item = 4 + self.offset_size + 4;
+                for i in 0..n {
+                    let Some(rec) = data.get(i * item..(i + 1) * item) else {
+                        break;
+                    };
+                    let mut r = Cur { b: rec, p: 0 };
+                    let len = r.uint(4)?;
+                    let coll = r.uint(self.offset_size)?;
+                    let idx = r.uint(4)?;
+                    out.push(self.heap_object(coll, idx, len)?);
+                }
+            }
+            _ => {}
+        }
+        Ok(out)
+    }
+
+    /// Object `index` of the global heap collection at `addr`, as a string.
+    fn heap_object(&mut self, addr: u64, index: u64, len: u64) -> Result<String, H5Error> {
+        let start = self.abs(addr)?;
+        let head = self.read_at(start, (8 + self.length_size) as u64)?;
+        if !head.starts_with(b"GCOL") {
+            return bad("global heap collection without its signature");
+        }
+        let coll_size = le(&head[8..]);
+        let end = start.saturating_add(coll_size).min(self.size);
+        let mut at = start + 8 + self.length_size as u64;
+        let obj_head = (8 + self.length_size) as u64;
+        for _ in 0..1_000_000 {
+            if at + obj_head > end {
+                break;
+            }
+            let h = self.read_at(at, obj_head)?;
+            let idx = le(&h[0..2]);
+            let size = le(&h[8..]);
+            if idx == 0 {
+                break;
+            }
+            let data_at = at + obj_head;
+            if idx == index {
+                // The heap object holds the string; `len` (the element's own count)
+                // is not trusted for the allocation.
+                let _ = len;
+                let take = size
+                    .min(self.string_cap as u64)
+                    .min(end.saturating_sub(data_at));
+                let b = self.read_at(data_at, take)?;
+                return Ok(String::from_utf8_lossy(&b).into_owned());
+            }
+            at = data_at.saturating_add(size.div_ceil(8).saturating_mul(8));
+        }
+        bad(format!("global heap object {index} not found"))
+    }
+}
+
+/// Finds the superblock (at 0 or at a power of two from 512 when a user block
+/// precedes it) and reads the root group's attributes. String values are capped at
+/// `string_cap` bytes.
+pub fn root_attributes<R: Read + Seek>(
+    mut r: R,
+    size: u64,
+    string_cap: usize,
+) -> Result<RootAttributes, H5Error> {
+    let mut at = 0u64;
+    let mut sb = None;
+    for _ in 0..24 {
+        if at + 8 > size {
+            break;
+        }
+        r.seek(SeekFrom::Start(at))?;
+        let mut sig = [0u8; 8];
+        r.read_exact(&mut sig)?;
+        if &sig == SIGNATURE {
+            sb = Some(at);
+            break;
+        }
+        at = if at == 0 { 512 } else { at * 2 };
+    }
+    let Some(sb) = sb else {
+        return bad("no HDF5 signature");
+    };
+    let head_len = 96.min(size - sb);
+    r.seek(SeekFrom::Start(sb))?;
+    let mut head = vec![0u8; head_len as usize];
+    r.read_exact(&mut head)?;
+    let mut c = Cur { b: &head, p: 8 };
+    let version = c.uint(1)?;
+    let (offset_size, length_size, base, root);
+    match version {
+        0 | 1 => {
+            c.skip(4)?;
+            offset_size = c.uint(1)? as usize;
+            length_size = c.uint(1)? as usize;
+            c.skip(1 + 2 + 2 + 4)?;
+            if version == 1 {
+                c.skip(4)?;
+            }
+            check_sizes(offset_size, length_size)?;
+            // Addresses are relative to the superblock: the HDF5 library itself
+            // rebases files whose stored base address disagrees (a user block
+            // prepended after writing).
+            let _stored_base = c.uint(offset_size)?;
+            base = sb;
+            c.skip(3 * offset_size)?; // free space, end of file, driver info
+            let _link_name = c.uint(offset_size)?;
+            root = c.uint(offset_size)?;
+        }
+        2 | 3 => {
+            offset_size = c.uint(1)? as usize;
+            length_size = c.uint(1)? as usize;
+            check_sizes(offset_size, length_size)?;
+            c.skip(1)?;
+            let _stored_base = c.uint(offset_size)?;
+            base = sb;
+            c.skip(2 * offset_size)?; // superblock extension, end of file
+            root = c.uint(offset_size)?;
+        }
+        v => return bad(format!("superblock version {v}")),
+    }
+    let mut reader = Reader {
+        r,
+        size,
+        base,
+        offset_size,
+        length_size,
+        string_cap,
+    };
+    let (messages, dense) = reader.header_messages(root)?;
+    let mut out = RootAttributes {
+        attrs: Vec::new(),
+        dense,
+    };
+    for (_, data) in messages {
+        // One unreadable attribute does not hide the others.
+        if let Ok(a) = reader.attribute(&data) {
+            out.attrs.push(a);
+        }
+    }
+    Ok(out)
+}
+
+fn check_sizes(o: usize, l: usize) -> Result<(), H5Error> {
+    if [2, 4, 8].contains(&o) && [2, 4, 8].contains(&l) {
+        Ok(())
+    } else {
+        bad(format!("offset size {o} / length size {l}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Cursor;
+
+    fn h5_with_string_attrs(attrs: &[(&str, &str)]) -> Vec<u8> {
+        aispm_fixtures::model_fixtures::formats_b::keras2_h5(attrs)
+    }
+
+    #[test]
+    fn reads_variable_length_string_attributes() {
+        let f =
+            h5_with_string_attrs(&[("keras_version", "2.13.1"), ("model_config", "{\"a\": 1}")]);
+        let a = root_attributes(Cursor::new(&f), f.len() as u64, 1 << 20).unwrap();
+        assert_eq!(a.get("keras_version"), Some("2.13.1"));
+        assert_eq!(a.get("model_config"), Some("{\"a\": 1}"));
+    }
+
+    #[test]
+    fn refuses_garbage() {
+        assert!(root_attributes(Cursor::new(b"nope"), 4, 64).is_err());
+        let mut f = h5_with_string_attrs(&[("k", "v")]);
+        f[64..72].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(root_attributes(Cursor::new(&f), f.len() as u64, 64).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_mutations(idx in proptest::collection::vec((0usize..4200, any::<u8>()), 1..16)) {
+            let mut f = h5_with_string_attrs(&[("model_config", "{\"class_name\": \"X\"}")]);
+            for (i, b) in idx {
+                if i < f.len() { f[i] = b; }
+            }
+            let _ = root_attributes(Cursor::new(&f), f.len() as u64, 4096);
+        }
+
+        #[test]
+        fn never_panics_on_bytes(mut b in proptest::collection::vec(any::<u8>(), 0..512)) {
+            if b.len() >= 8 { b[..8].copy_from_slice(SIGNATURE); }
+            let _ = root_attributes(Cursor::new(&b), b.len() as u64, 4096);
+        }
+    }
+}

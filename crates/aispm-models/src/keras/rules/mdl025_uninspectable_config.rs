@@ -1,0 +1,20 @@
+use aispm_core::framework::*;
+use aispm_core::{Category, Rule, Severity};
+
+/// MDL025: a Keras model's config could not be inspected.
+pub static RULE: Rule = Rule {
+    id: "MDL025",
+    name: "keras-uninspectable-config",
+    title: "Keras model config is malformed or too large to inspect",
+    category: Category::Model,
+    severity: Severity::Medium,
+    what: "Reports Keras models whose `config.json` or HDF5 `model_config` is not valid \
+JSON, nests deeper than any real model, or exceeds the size the scanner reads, so its \
+layers were not checked for Lambda bytecode or dangerous module references.",
+    why: "The config is where Keras models carry code. A config that a scanner cannot \
+read but a lenient loader might is a way to hide a payload.",
+    example: "A `config.json` of 200 MiB, or one truncated in the middle of a layer.",
+    remediation: "Obtain the model again from a trusted source and verify its checksum; \
+do not load models whose config fails to parse.",
+    controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_M0014, NIST_MEASURE_2_7],
+};

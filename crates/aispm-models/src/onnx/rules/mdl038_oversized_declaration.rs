@@ -1,0 +1,21 @@
+use aispm_core::framework::*;
+use aispm_core::{Category, Rule, Severity};
+
+/// MDL038: an ONNX tensor declares a size the file cannot hold.
+pub static RULE: Rule = Rule {
+    id: "MDL038",
+    name: "onnx-oversized-declaration",
+    title: "ONNX tensor declares an impossible size",
+    category: Category::Model,
+    severity: Severity::Medium,
+    what: "Reports ONNX tensors whose dimensions are negative, whose element count overflows \
+64 bits, whose rank is absurd, or whose inline data would be far larger than the whole \
+file.",
+    why: "Runtimes allocate from declared shapes before they read data. An impossible \
+declaration is a denial-of-service or memory-corruption attempt against the loader, or a \
+sign of a tampered file.",
+    example: "An initializer with `dims: [4294967296, 4294967296, 16]` in a 200-byte model.",
+    remediation: "Do not load the file; obtain the model again from a trusted source and \
+verify its checksum.",
+    controls: &[LLM10, ML06, ATLAS_T0029, NIST_MEASURE_2_7, EU_ART_15],
+};
