@@ -11,6 +11,7 @@ pub mod keras;
 pub mod onnx;
 pub mod pickle;
 pub mod safetensors;
+pub mod skops;
 pub mod tensorflow;
 
 use aispm_core::Analyzer;
@@ -24,5 +25,6 @@ pub fn analyzers() -> Vec<Box<dyn Analyzer>> {
         Box::new(keras::KerasAnalyzer::new()),
         Box::new(tensorflow::TensorflowAnalyzer::new()),
         Box::new(onnx::OnnxAnalyzer::new()),
+        Box::new(skops::SkopsAnalyzer::new()),
     ]
 }

@@ -19,6 +19,7 @@ pub type Fixture = (String, Vec<u8>);
 pub fn all() -> Vec<Fixture> {
     let mut v = Vec::new();
     v.extend(pickle::fixtures());
+    v.extend(pickle::skops_fixtures());
     v.extend(formats_a::fixtures());
     v.extend(formats_b::fixtures());
     v.sort_by(|a, b| a.0.cmp(&b.0));

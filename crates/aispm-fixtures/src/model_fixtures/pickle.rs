@@ -315,3 +315,54 @@ pub fn fixtures() -> Vec<Fixture> {
     v.push(fx("MDL015", "neg_state_dict.pkl", state_dict));
     v
 }
+
+/// A skops archive whose `schema.json` names one object of `module.class` inside a
+/// scikit-learn pipeline, as `skops.io.dump` writes it.
+fn skops_archive(module: &str, class: &str) -> Vec<u8> {
+    let schema = format!(
+        r#"{{
+  "__class__": "Pipeline",
+  "__module__": "sklearn.pipeline",
+  "__loader__": "ObjectNode",
+  "content": {{
+    "__class__": "dict",
+    "__module__": "builtins",
+    "__loader__": "DictNode",
+    "content": {{
+      "step": {{"__class__": "{class}", "__module__": "{module}", "__loader__": "ObjectNode", "content": {{}}}}
+    }}
+  }},
+  "protocol": 2,
+  "_skops_version": "0.10.0"
+}}
+"#
+    );
+    crate::zip_of(&[("schema.json", schema.as_bytes())])
+}
+
+/// Fixtures of the skops analyzer (it shares the pickle import policy).
+pub fn skops_fixtures() -> Vec<Fixture> {
+    let f = |rule: &str, name: &str, bytes: Vec<u8>| (format!("skops/{rule}/{name}"), bytes);
+    vec![
+        f(
+            "MDL016",
+            "pos_os_system.skops",
+            skops_archive("os", "system"),
+        ),
+        f(
+            "MDL016",
+            "neg_scaler.skops",
+            skops_archive("sklearn.preprocessing._data", "StandardScaler"),
+        ),
+        f(
+            "MDL017",
+            "pos_custom_class.skops",
+            skops_archive("__main__", "DivideColumns"),
+        ),
+        f(
+            "MDL017",
+            "neg_logistic.skops",
+            skops_archive("sklearn.linear_model._logistic", "LogisticRegression"),
+        ),
+    ]
+}
