@@ -242,14 +242,28 @@ fn sniff_protobuf(h: &[u8], name: &str) -> Option<FileKind> {
         "keras_metadata.pb" => return Some(FileKind::TfKerasMetadata),
         _ => {}
     }
-    let (first_field, first_wire, first_val) = fields[0];
+    let (first_field, first_wire, first_val, _) = fields[0];
     let model_fields = [1u64, 2, 3, 4, 5, 6, 7, 8, 14, 20, 25];
-    let all_model_fields = fields.iter().all(|(f, _, _)| model_fields.contains(f));
+    let all_model_fields = fields.iter().all(|(f, _, _, _)| model_fields.contains(f));
+    // A SavedModel also opens with a small varint (its schema version) followed by
+    // field 2, but there field 2 is a message; in ONNX it is the producer's name.
+    let text_field = |f: &(u64, u8, u64, usize)| {
+        let (_, _, len, at) = *f;
+        let end = at.saturating_add(len as usize).min(h.len());
+        at < end
+            && h[at..end]
+                .iter()
+                .all(|b| b.is_ascii_graphic() || *b == b' ')
+    };
+    let onnx_shaped = fields
+        .iter()
+        .skip(1)
+        .any(|f| matches!(f.0, 7 | 8) || (matches!(f.0, 2..=4) && f.1 == 2 && text_field(f)));
     if first_field == 1
         && first_wire == 0
         && (1..=20).contains(&first_val)
         && all_model_fields
-        && fields.len() >= 2
+        && onnx_shaped
     {
         return Some(FileKind::Onnx);
     }
@@ -259,7 +273,7 @@ fn sniff_protobuf(h: &[u8], name: &str) -> Option<FileKind> {
     if ext_of(name) == "pb" && fields.len() >= 2 && h.iter().take(256).any(|&b| b == 0 || b >= 0x80)
     {
         // A GraphDef or other TensorFlow protobuf under another name.
-        let graph_like = fields.iter().all(|(f, _, _)| (1..=10).contains(f));
+        let graph_like = fields.iter().all(|(f, _, _, _)| (1..=10).contains(f));
         if graph_like {
             return Some(FileKind::TfSavedModel);
         }
@@ -269,7 +283,7 @@ fn sniff_protobuf(h: &[u8], name: &str) -> Option<FileKind> {
 
 /// Reads up to `max` top-level protobuf fields `(field, wire type, varint value or
 /// length)`; empty if the bytes are not a well-formed protobuf prefix.
-fn protobuf_fields(h: &[u8], max: usize) -> Vec<(u64, u8, u64)> {
+fn protobuf_fields(h: &[u8], max: usize) -> Vec<(u64, u8, u64, usize)> {
     let mut out = Vec::new();
     let mut i = 0usize;
     while i < h.len() && out.len() < max {
@@ -286,23 +300,23 @@ fn protobuf_fields(h: &[u8], max: usize) -> Vec<(u64, u8, u64)> {
             0 => {
                 let Some((v, n)) = varint(&h[i..]) else { break };
                 i += n;
-                out.push((field, wire, v));
+                out.push((field, wire, v, i));
             }
             1 => {
+                out.push((field, wire, 8, i));
                 i += 8;
-                out.push((field, wire, 8));
             }
             2 => {
                 let Some((len, n)) = varint(&h[i..]) else {
                     break;
                 };
                 i += n;
-                out.push((field, wire, len));
+                out.push((field, wire, len, i));
                 i = i.saturating_add(len as usize);
             }
             5 => {
+                out.push((field, wire, 4, i));
                 i += 4;
-                out.push((field, wire, 4));
             }
             _ => return Vec::new(),
         }
@@ -766,6 +780,9 @@ mod tests {
 
     #[test]
     fn onnx_by_structure() {
+        // A SavedModel under another name: schema version 1, then a MetaGraphDef message.
+        let saved = b"\x08\x01\x12\x10\x0a\x0e\x0a\x05serve\x12\x05\x0a\x03x";
+        assert_ne!(k(saved, "model.bin"), FileKind::Onnx);
         // ir_version 8, producer_name "pytorch", graph {...}
         let onnx = b"\x08\x08\x12\x07pytorch\x1a\x032.1:\x02\x0a\x00";
         assert_eq!(k(onnx, "model.bin"), FileKind::Onnx);
