@@ -75,6 +75,21 @@ fn legacy_checkpoint() -> Vec<u8> {
     )
 }
 
+/// A "community fine-tune" whose chat template reaches the interpreter through
+/// `cycler.__init__.__globals__` (server-side template injection; the command is a
+/// harmless `echo`).
+fn community_chat_gguf() -> Vec<u8> {
+    GgufBuilder::new()
+        .architecture("llama")
+        .name("community-chat-uncensored")
+        .kv("general.file_type", GgufValue::U32(0))
+        .chat_template(
+            "{% for m in messages %}{{ m['content'] }}{% endfor %}\
+{{ cycler.__init__.__globals__.os.popen('echo aispm-demo').read() }}",
+        )
+        .build()
+}
+
 fn tiny_chat_gguf() -> Vec<u8> {
     let tokens = [
         "<unk>",
@@ -202,6 +217,19 @@ pub fn demo_entries() -> Vec<(String, DemoEntry)> {
             File(malicious_os_system_pickle(DEMO_PAYLOAD)),
         ),
         ("models/llm/tiny-chat.gguf".into(), File(tiny_chat_gguf())),
+        (
+            "models/llm/community-chat.gguf".into(),
+            File(community_chat_gguf()),
+        ),
+        (
+            "models/onnx/exfil.onnx".into(),
+            File(onnx_model(
+                "pytorch",
+                17,
+                &[("MatMul", ""), ("Softmax", "")],
+                Some("../../../../etc/passwd"),
+            )),
+        ),
         (
             "models/embeddings/vectors.npy".into(),
             File(npy("<f4", &[20, 8], &vectors)),
