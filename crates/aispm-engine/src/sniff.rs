@@ -148,9 +148,17 @@ fn is_safetensors(h: &[u8], size: u64) -> bool {
     let n = u64::from_le_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
     // A header that claims more than the file holds is still a safetensors file (a
     // malformed one); the validator reports it. Require a plausible JSON start.
+    // The JSON text itself must look like text: raw tensor bytes (a storage member of
+    // a checkpoint, say) can hold `{"` at byte 8 by chance, but not 32 printable bytes.
+    let window = &h[8..h.len().min(8 + 32)];
+    let json_like = window
+        .iter()
+        .take(usize::try_from(n).unwrap_or(usize::MAX))
+        .all(|&b| b.is_ascii_graphic() || b.is_ascii_whitespace() || b >= 0x80);
     n >= 2
         && h[8] == b'{'
         && (h[9] == b'"' || h[9] == b'}' || h[9].is_ascii_whitespace())
+        && json_like
         && (n < (1 << 40) || n.saturating_add(8) > size)
 }
 
@@ -704,6 +712,14 @@ mod tests {
         assert_eq!(k(b"7z\xbc\xaf\x27\x1c\0\x04", "a.zip"), FileKind::SevenZip);
         assert_eq!(k(b"PAR1\x15\x04", "t"), FileKind::Parquet);
         assert_eq!(k(b"\x7fELF\x02\x01", "model.pkl"), FileKind::Binary);
+    }
+
+    #[test]
+    fn raw_tensor_bytes_are_not_safetensors() {
+        // Random storage bytes that happen to hold `{"` at offset 8.
+        let mut raw = vec![0x1f, 0x8a, 0x33, 0x3c, 0x91, 0xee, 0x52, 0x3c, b'{', b'"'];
+        raw.extend_from_slice(&[0x01, 0x9c, 0xfe, 0x3b, 0x00, 0x17, 0x80, 0xbf, 0x44, 0x02]);
+        assert_ne!(k(&raw, "archive/data/111"), FileKind::Safetensors);
     }
 
     #[test]
