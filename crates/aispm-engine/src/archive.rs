@@ -184,15 +184,12 @@ fn read_up_to(r: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
-fn open_source<'a>(source: Source<'a>) -> io::Result<Box<dyn ReadSeekSend + 'a>> {
+fn open_source<'a>(source: Source<'a>) -> io::Result<Box<dyn ReadSeek + 'a>> {
     Ok(match source {
         Source::Path(p) => Box::new(BufReader::with_capacity(64 * 1024, File::open(p)?)),
         Source::Bytes(b) => Box::new(Cursor::new(b)),
     })
 }
-
-trait ReadSeekSend: Read + Seek {}
-impl<T: Read + Seek> ReadSeekSend for T {}
 
 /// Names in a zip's central directory (for typing zip-based formats).
 pub(crate) fn zip_member_names(source: Source<'_>) -> zip::result::ZipResult<Vec<String>> {
