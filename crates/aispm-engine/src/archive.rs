@@ -9,6 +9,7 @@
 use crate::rules;
 use crate::scanner::{Node, Scanner, Work};
 use crate::sniff;
+use aispm_core::analyzer::ReadSeek;
 use aispm_core::{
     Digest256, DigestBuilder, ErrorKind, FileKind, HEAD_LEN, ParentInfo, RawFinding, Source,
 };
