@@ -389,6 +389,17 @@ pub trait Analyzer: Send + Sync {
     }
 
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError>;
+
+    /// Called once after every file has been analysed, before the report is finalised,
+    /// with the assets of all analyzers in report order (path, kind, ID), whatever the
+    /// thread schedule was. For facts that span files (a model and the config or model
+    /// card beside it): an analyzer may change the properties of these assets and
+    /// report new findings, assets and errors through `cx`, which are finalised like
+    /// any others. It reads no file. The default does nothing.
+    fn finish(&self, assets: &mut [Asset], cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        let _ = (assets, cx);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -209,6 +209,12 @@ fn selected(rule_id: &str, sels: &[String]) -> bool {
     })
 }
 
+/// Report order of assets (path, kind, ID), without repeats of an ID.
+pub(crate) fn order_assets(assets: &mut Vec<Asset>) {
+    assets.sort_by(|a, b| (&a.path, a.kind, &a.id).cmp(&(&b.path, b.kind, &b.id)));
+    assets.dedup_by(|a, b| a.id == b.id);
+}
+
 /// Assembles the report from everything collected.
 pub(crate) fn build_report(
     scanner: &Scanner,
@@ -240,10 +246,7 @@ pub(crate) fn build_report(
                 &b.message,
             ))
     });
-    collected
-        .assets
-        .sort_by(|a, b| (&a.path, a.kind, &a.id).cmp(&(&b.path, b.kind, &b.id)));
-    collected.assets.dedup_by(|a, b| a.id == b.id);
+    order_assets(&mut collected.assets);
 
     // Whole-file assets by path, for linking findings that name none.
     let mut asset_by_path: HashMap<&str, &str> = HashMap::new();

@@ -148,8 +148,41 @@ impl Scanner {
             };
             self.walk_root(root, prefix.as_deref(), &counters, &collected, progress);
         }
-        let collected = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut collected = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.finish_analyzers(&mut collected);
         finalize::build_report(self, collected, &counters, roots, started, clock.elapsed())
+    }
+
+    /// Runs each analyzer's post-walk hook once, on the assets in report order so that
+    /// the outcome does not depend on the thread schedule; isolated like `analyze`.
+    fn finish_analyzers(&self, collected: &mut Collected) {
+        finalize::order_assets(&mut collected.assets);
+        for analyzer in &self.analyzers {
+            let mut cx = AnalysisContext::new(None, 0);
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                analyzer.finish(&mut collected.assets, &mut cx)
+            }));
+            collected.findings.append(&mut cx.findings);
+            collected.assets.append(&mut cx.assets);
+            let stage = analyzer.name();
+            collected
+                .errors
+                .extend(cx.errors.drain(..).map(|e| e.at_stage(stage)));
+            let failure = match outcome {
+                Ok(Ok(())) => None,
+                Ok(Err(err)) => Some((err.error_kind(), err.to_string())),
+                Err(_) => Some((
+                    ErrorKind::Parse,
+                    "internal error in the post-scan step; the scan went on (please report it)"
+                        .to_string(),
+                )),
+            };
+            if let Some((kind, message)) = failure {
+                collected
+                    .errors
+                    .push(ErrorRecord::new("", kind, message).at_stage(stage));
+            }
+        }
     }
 
     fn walk_root(

@@ -3,9 +3,11 @@
 //! with the metadata that is cheap to read (header fields, never whole tensors).
 //!
 //! Every reader here is bounded: header lengths, counts and strings are checked
-//! against explicit caps before anything is allocated.
+//! against explicit caps before anything is allocated. After the walk, `enrich` ties
+//! each model to the config, model card, tokenizer and shard index that describe it.
 #![forbid(unsafe_code)]
 
+mod enrich;
 mod formats;
 mod hf;
 mod parquet;
@@ -14,6 +16,8 @@ mod text;
 use aispm_core::{
     AnalysisContext, AnalysisError, Analyzer, Asset, AssetKind, FileInput, FileKind, Rule,
 };
+
+pub use enrich::enrich;
 
 /// The inventory analyzer. It reports no findings, only assets.
 #[derive(Debug, Default)]
@@ -76,6 +80,11 @@ impl Analyzer for InventoryAnalyzer {
             asset.size = file.size;
             cx.asset(asset);
         }
+        Ok(())
+    }
+
+    fn finish(&self, assets: &mut [Asset], _cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        enrich::enrich(assets);
         Ok(())
     }
 }

@@ -22,11 +22,18 @@ const CARD_KEYS: &[&str] = &[
     "inference",
 ];
 
-/// Names worth opening: model cards, HF model configs, tokenizer files.
+/// Longest string copied from a config into an asset.
+const MAX_CONFIG_STRING: usize = 200;
+/// Most shard names kept from a shard index.
+const MAX_SHARDS: usize = 1000;
+
+/// Names worth opening: model cards, HF model configs, shard indexes, tokenizer files.
 pub fn is_candidate(file: &FileInput<'_>) -> bool {
     let name = file.file_name();
     match file.kind {
         FileKind::Markdown => file.head.starts_with(b"---"),
+        // A cache blob has no extension to make a model card Markdown.
+        FileKind::Text => file.head.starts_with(b"---") && is_cache_blob(file.path),
         FileKind::Json => {
             matches!(
                 name,
@@ -35,7 +42,8 @@ pub fn is_candidate(file: &FileInput<'_>) -> bool {
                     | "tokenizer.json"
                     | "generation_config.json"
                     | "adapter_config.json"
-            ) || is_cache_blob(file.path)
+            ) || name.ends_with(".index.json")
+                || is_cache_blob(file.path)
         }
         _ => false,
     }
@@ -100,6 +108,7 @@ pub fn notebook_asset(file: &FileInput<'_>) -> Result<Asset, AnalysisError> {
 pub fn text_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
     match file.kind {
         FileKind::Markdown => Ok(model_card(file)),
+        FileKind::Text if is_cache_blob(file.path) => Ok(model_card(file)),
         FileKind::Json => json_asset(file),
         _ => Ok(None),
     }
@@ -167,6 +176,66 @@ fn model_card(file: &FileInput<'_>) -> Option<Asset> {
     found.then_some(a)
 }
 
+/// What a JSON blob of the cache is, by its keys, as the file name it would have.
+fn blob_json_role(obj: &serde_json::Map<String, Value>) -> &'static str {
+    let has = |k: &str| obj.contains_key(k);
+    if obj.get("weight_map").is_some_and(Value::is_object) {
+        "model.index.json"
+    } else if has("architectures") || has("model_type") || has("peft_type") {
+        "config.json"
+    } else if has("tokenizer_class")
+        || has("added_tokens_decoder")
+        || (has("added_tokens") && has("model"))
+    {
+        "tokenizer.json"
+    } else {
+        "config.json"
+    }
+}
+
+/// `model.safetensors.index.json` and its kin: which shard holds which tensor. Kept
+/// as a model configuration with the shard names, so that the post-scan step can tie
+/// the shards of one checkpoint together.
+fn shard_index(file: &FileInput<'_>, obj: &serde_json::Map<String, Value>) -> Option<Asset> {
+    let map = obj.get("weight_map")?.as_object()?;
+    let shards: std::collections::BTreeSet<&str> = map
+        .values()
+        .filter_map(Value::as_str)
+        .map(|s| s.rsplit('/').next().unwrap_or(s))
+        .collect();
+    let mut a = file_asset(file, AssetKind::ModelConfig, "hf-shard-index");
+    a.set("tensor_count", map.len());
+    a.set("shard_count", shards.len());
+    a.set(
+        "shards",
+        shards
+            .into_iter()
+            .take(MAX_SHARDS)
+            .map(truncate)
+            .collect::<Vec<_>>(),
+    );
+    if let Some(meta) = obj.get("metadata").and_then(Value::as_object) {
+        if let Some(n) = meta.get("total_size").and_then(Value::as_u64) {
+            a.set("total_size", n);
+        }
+        if let Some(n) = meta.get("total_parameters").and_then(Value::as_u64) {
+            a.set("parameter_count", n);
+        }
+    }
+    Some(a)
+}
+
+fn truncate(s: &str) -> String {
+    if s.len() <= MAX_CONFIG_STRING {
+        return s.to_string();
+    }
+    let mut end = MAX_CONFIG_STRING;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
 fn unquote(s: &str) -> String {
     s.trim().trim_matches(['"', '\'']).to_string()
 }
@@ -179,8 +248,11 @@ fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
     let Some(obj) = v.as_object() else {
         return Ok(None);
     };
+    // A cache blob is named by its hash: what it is shows in its keys.
     let name = if is_cache_blob(file.path) {
-        "config.json"
+        blob_json_role(obj)
+    } else if name.ends_with(".index.json") {
+        "model.index.json"
     } else {
         name
     };
@@ -189,7 +261,8 @@ fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
             let is_model_config = obj.contains_key("architectures")
                 || obj.contains_key("model_type")
                 || obj.contains_key("peft_type")
-                || obj.contains_key("_name_or_path");
+                || obj.contains_key("_name_or_path")
+                || obj.contains_key("_diffusers_version");
             if !is_model_config {
                 return Ok(None);
             }
@@ -197,13 +270,19 @@ fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
             if let Some(arch) = obj.get("architectures").and_then(Value::as_array) {
                 let names: Vec<&str> = arch.iter().filter_map(Value::as_str).take(10).collect();
                 if let Some(first) = names.first() {
-                    a.set("architecture", *first);
+                    a.set("architecture", truncate(first));
                 }
+            } else if obj.contains_key("_diffusers_version")
+                && let Some(class) = obj.get("_class_name").and_then(Value::as_str)
+            {
+                a.set("architecture", truncate(class));
             }
             for key in [
                 "model_type",
                 "torch_dtype",
+                "dtype",
                 "transformers_version",
+                "_diffusers_version",
                 "vocab_size",
                 "hidden_size",
                 "num_hidden_layers",
@@ -211,10 +290,10 @@ fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
                 "base_model_name_or_path",
                 "_name_or_path",
             ] {
-                if let Some(val) = obj.get(key)
-                    && (val.is_string() || val.is_number())
-                {
-                    a.set(key.trim_start_matches('_'), val.clone());
+                match obj.get(key) {
+                    Some(Value::String(v)) => a.set(key.trim_start_matches('_'), truncate(v)),
+                    Some(v @ Value::Number(_)) => a.set(key.trim_start_matches('_'), v.clone()),
+                    _ => {}
                 }
             }
             if obj.get("auto_map").is_some() {
@@ -222,6 +301,7 @@ fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
             }
             Ok(Some(a))
         }
+        "model.index.json" => Ok(shard_index(file, obj)),
         "tokenizer_config.json" | "tokenizer.json" => {
             let mut a = file_asset(file, AssetKind::Tokenizer, "hf-tokenizer");
             if let Some(c) = obj.get("tokenizer_class").and_then(Value::as_str) {
