@@ -121,6 +121,13 @@ struct ScanArgs {
     /// Time budget per file, in milliseconds.
     #[arg(long, value_name = "MS")]
     time_per_file_ms: Option<u64>,
+    /// Largest file given a SHA-256 in the inventory (default 256MiB; larger files are
+    /// analysed in full but not hashed, and their assets say so).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_hash_size: Option<u64>,
+    /// Hash every file whatever its size (for a complete AI-BOM or integrity baseline).
+    #[arg(long, conflicts_with = "max_hash_size")]
+    hash_all: bool,
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -218,6 +225,12 @@ fn scan(args: ScanArgs) -> Result<u8> {
     }
     if let Some(v) = args.time_per_file_ms {
         limits.time_per_file_ms = v;
+    }
+    if let Some(v) = args.max_hash_size {
+        limits.max_hash_size = v;
+    }
+    if args.hash_all {
+        limits.max_hash_size = u64::MAX;
     }
 
     let select = if args.select.is_empty() {

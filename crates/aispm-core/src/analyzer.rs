@@ -66,6 +66,8 @@ pub struct FileInput<'a> {
     pub members: Option<&'a [String]>,
     digest: OnceLock<Result<Digest256, String>>,
     read_counter: Option<&'a AtomicU64>,
+    /// Files larger than this are not hashed unless the engine seeded a digest.
+    max_hash_size: u64,
 }
 
 impl<'a> FileInput<'a> {
@@ -88,7 +90,21 @@ impl<'a> FileInput<'a> {
             members: None,
             digest: OnceLock::new(),
             read_counter: None,
+            max_hash_size: u64::MAX,
         }
+    }
+
+    /// Files larger than `max` are not hashed: [`digest`](Self::digest) returns an
+    /// error instead of reading the whole file (the limit is the engine's
+    /// `max_hash_size`; security analysis never needs a whole-file hash).
+    pub fn with_max_hash_size(mut self, max: u64) -> Self {
+        self.max_hash_size = max;
+        self
+    }
+
+    /// Whether [`digest`](Self::digest) will compute (or already has) a digest.
+    pub fn hashable(&self) -> bool {
+        self.size <= self.max_hash_size || self.digest.get().is_some_and(Result::is_ok)
     }
 
     /// Counts every byte read through [`open`](Self::open) into `counter`.
@@ -157,6 +173,12 @@ impl<'a> FileInput<'a> {
     pub fn digest(&self) -> Result<&Digest256, String> {
         self.digest
             .get_or_init(|| {
+                if self.size > self.max_hash_size {
+                    return Err(format!(
+                        "not hashed: {} bytes is over the hash limit of {} bytes (max_hash_size)",
+                        self.size, self.max_hash_size
+                    ));
+                }
                 digest_stream(self.open().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
             })
             .as_ref()

@@ -70,6 +70,9 @@ pub struct Stats {
     pub archive_members: u64,
     #[serde(default)]
     pub limits_hit: u64,
+    /// Files whose assets carry no SHA-256 because they are over `max_hash_size`.
+    #[serde(default)]
+    pub files_not_hashed: u64,
 }
 
 /// Kinds of AI asset in the inventory.
@@ -137,7 +140,8 @@ pub struct Asset {
     /// Content format (`safetensors`, `pytorch-zip`, `csv`, ...).
     pub format: String,
     pub size: u64,
-    /// Hex SHA-256 of the content; empty only when it could not be computed.
+    /// Hex SHA-256 of the content; empty when it could not be computed or the file is
+    /// over the hash limit (the property `sha256_skipped` then says why).
     pub sha256: String,
     /// 1-based line for assets that live inside a file (an SDK import, an MCP server).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -37,6 +37,11 @@ pub struct Limits {
     pub max_member_in_memory: u64,
     /// Time budget per file (analyzers check it cooperatively).
     pub time_per_file_ms: u64,
+    /// Files larger than this get no whole-file SHA-256 in the inventory (the asset
+    /// says so and `stats.files_not_hashed` counts them). Security analysis never
+    /// needs the hash; hashing a multi-gigabyte checkpoint costs more than analysing it.
+    #[serde(with = "byte_size")]
+    pub max_hash_size: u64,
 }
 
 impl Default for Limits {
@@ -51,6 +56,7 @@ impl Default for Limits {
             max_archive_members: 100_000,
             max_member_in_memory: 64 << 20,
             time_per_file_ms: 120_000,
+            max_hash_size: 256 << 20,
         }
     }
 }
@@ -75,6 +81,7 @@ impl Limits {
             self.max_member_in_memory.into(),
         );
         m.insert("time_per_file_ms".into(), self.time_per_file_ms.into());
+        m.insert("max_hash_size".into(), self.max_hash_size.into());
         if !self.analyzer_max_file_size.is_empty() {
             m.insert(
                 "analyzer_max_file_size".into(),

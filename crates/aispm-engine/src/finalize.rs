@@ -357,6 +357,7 @@ pub(crate) fn build_report(
         assets: collected.assets.len() as u64,
         archive_members: counters.archive_members.load(Ordering::Relaxed),
         limits_hit: counters.limits_hit.load(Ordering::Relaxed),
+        files_not_hashed: counters.files_not_hashed.load(Ordering::Relaxed),
     };
     let started_at = started
         .replace_nanosecond(0)

@@ -53,6 +53,7 @@ pub(crate) struct Counters {
     pub bytes_read: AtomicU64,
     pub archive_members: AtomicU64,
     pub limits_hit: AtomicU64,
+    pub files_not_hashed: AtomicU64,
 }
 
 /// A file or archive member ready for analysis.
@@ -503,7 +504,25 @@ impl Scanner {
         let needs_digest = work.result.assets[first_asset..]
             .iter()
             .any(|a| own(a) && a.sha256.is_empty());
-        if needs_digest {
+        if needs_digest && !input.hashable() {
+            work.counters
+                .files_not_hashed
+                .fetch_add(1, Ordering::Relaxed);
+            let why = format!(
+                "over max_hash_size ({} bytes); raise it (--max-hash-size) to hash this file",
+                self.options.limits.max_hash_size
+            );
+            for a in work.result.assets[first_asset..]
+                .iter_mut()
+                .filter(|a| own(a) && a.sha256.is_empty())
+            {
+                a.properties
+                    .insert("sha256_skipped".into(), why.clone().into());
+                if a.size == 0 {
+                    a.size = node.size;
+                }
+            }
+        } else if needs_digest {
             match input.digest() {
                 Ok(d) => {
                     let d = d.clone();
@@ -547,7 +566,8 @@ impl Scanner {
         )
         .with_parent(node.parent.as_ref())
         .with_members(node.members.as_deref())
-        .with_read_counter(counter);
+        .with_read_counter(counter)
+        .with_max_hash_size(self.options.limits.max_hash_size);
         if let Some(d) = &node.digest {
             input.set_digest(d.clone());
         }

@@ -389,6 +389,37 @@ fn files_over_the_size_limit_are_listed() {
 }
 
 #[test]
+fn files_over_the_hash_limit_are_analysed_but_not_hashed() {
+    let d = tempfile::tempdir().unwrap();
+    // A pickle padded past the hash limit with bytes after STOP: still analysed.
+    let mut big = PICKLE.to_vec();
+    big.resize(4096, 0);
+    write(d.path(), "big.pkl", &big);
+    write(d.path(), "small.pkl", PICKLE);
+    let r = scan_with(
+        d.path(),
+        ScanOptions {
+            limits: Limits {
+                max_hash_size: 1024,
+                ..Limits::default()
+            },
+            ..ScanOptions::default()
+        },
+    );
+    assert_eq!(rule_paths(&r, "TST002"), ["big.pkl", "small.pkl"]);
+    let big = r.assets.iter().find(|a| a.path == "big.pkl").unwrap();
+    assert_eq!(big.sha256, "");
+    assert_eq!(big.size, 4096);
+    assert!(big.properties.contains_key("sha256_skipped"));
+    let small = r.assets.iter().find(|a| a.path == "small.pkl").unwrap();
+    assert_eq!(small.sha256.len(), 64);
+    assert!(!small.properties.contains_key("sha256_skipped"));
+    assert_eq!(r.stats.files_not_hashed, 1);
+    assert_eq!(r.scan.limits["max_hash_size"], 1024);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+}
+
+#[test]
 fn inline_comments_selection_path_ignores_and_baseline_suppress_but_keep() {
     let d = tempfile::tempdir().unwrap();
     write(

@@ -156,6 +156,7 @@ pub fn report() -> ScanReport {
             assets: 2,
             archive_members: 1,
             limits_hit: 0,
+            files_not_hashed: 0,
         },
         assets: vec![model, sdk],
         findings: vec![unpinned, pickle, token],
