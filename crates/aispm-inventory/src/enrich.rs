@@ -285,7 +285,7 @@ fn lists_shard(index: &Asset, name: &str) -> bool {
 
 /// `(index, count)` of a shard named like `model-00001-of-00003.safetensors` (also
 /// `_00001-of-00003`, GGUF splits): both numbers, 1 ≤ index ≤ count.
-pub(crate) fn shard_position(name: &str) -> Option<(u64, u64)> {
+fn shard_position(name: &str) -> Option<(u64, u64)> {
     let b = name.as_bytes();
     for (i, _) in name.match_indices("-of-") {
         let digits_before = b[..i]
@@ -320,8 +320,8 @@ pub(crate) fn shard_position(name: &str) -> Option<(u64, u64)> {
 pub fn enrich(assets: &mut [Asset]) {
     let blobs = blob_names(assets);
     let folders = folders(assets, &blobs);
-    let mut updates: Vec<(usize, Vec<(String, Value)>)> = Vec::new();
-    for (i, a) in assets.iter().enumerate() {
+    for i in 0..assets.len() {
+        let a = &assets[i];
         let inventoried = matches!(
             a.kind,
             AssetKind::Model
@@ -339,7 +339,9 @@ pub fn enrich(assets: &mut [Asset]) {
         if a.kind != AssetKind::Model {
             // The inventory's other files in a cache get their snapshot name too.
             if let Some(loc) = locs.first().filter(|l| l.snapshot_file.is_some()) {
-                updates.push((i, snapshot_facts(a, loc)));
+                let mut props = std::mem::take(&mut assets[i].properties);
+                snapshot_facts(&mut props, &assets[i].path, loc);
+                assets[i].properties = props;
             }
             continue;
         }
@@ -351,41 +353,41 @@ pub fn enrich(assets: &mut [Asset]) {
             Some((l, d)) => (Some(l), d),
             None => (locs.first(), Described::default()),
         };
-        let mut facts = loc.map(|l| snapshot_facts(a, l)).unwrap_or_default();
-        let mut model = a.clone();
-        apply(&mut model, loc, &described, assets);
-        for (k, v) in model.properties {
-            if a.properties.get(&k) != Some(&v) {
-                facts.push((k, v));
-            }
+        // Describing assets are never models, so the model's own properties can be
+        // taken out while the others are read.
+        let mut props = std::mem::take(&mut assets[i].properties);
+        if let Some(l) = loc {
+            snapshot_facts(&mut props, &assets[i].path, l);
         }
-        updates.push((i, facts));
-    }
-    for (i, facts) in updates {
-        for (k, v) in facts {
-            assets[i].properties.insert(k, v);
-        }
+        apply(&mut props, &assets[i].format, loc, &described, assets);
+        assets[i].properties = props;
     }
 }
+
+type Properties = BTreeMap<String, Value>;
 
 /// `revision` and `snapshot_file` of a file in a cache snapshot.
-fn snapshot_facts(a: &Asset, loc: &Location) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    if let Some((_, revision)) = &loc.snapshot
-        && !a.properties.contains_key("revision")
-    {
-        out.push(("revision".into(), Value::from(revision.as_str())));
+fn snapshot_facts(props: &mut Properties, path: &str, loc: &Location) {
+    if let Some((_, revision)) = &loc.snapshot {
+        props
+            .entry("revision".to_string())
+            .or_insert_with(|| Value::from(revision.as_str()));
     }
     if let Some(file) = &loc.snapshot_file
-        && cache_place(&a.path).is_some_and(|p| matches!(p, CachePlace::Blob { .. }))
+        && matches!(cache_place(path), Some(CachePlace::Blob { .. }))
     {
-        out.push(("snapshot_file".into(), Value::from(file.as_str())));
+        props.insert("snapshot_file".into(), Value::from(file.as_str()));
     }
-    out
 }
 
-/// Copies the description onto the model asset.
-fn apply(model: &mut Asset, loc: Option<&Location>, d: &Described, assets: &[Asset]) {
+/// Copies the description onto the properties of a model asset of `format`.
+fn apply(
+    model: &mut Properties,
+    format: &str,
+    loc: Option<&Location>,
+    d: &Described,
+    assets: &[Asset],
+) {
     let prop = |i: Option<usize>, key: &str| -> Option<&Value> {
         i.and_then(|i| assets[i].properties.get(key))
     };
@@ -397,14 +399,18 @@ fn apply(model: &mut Asset, loc: Option<&Location>, d: &Described, assets: &[Ass
             .map(clip)
     };
 
-    model.set("has_model_card", d.card.is_some());
+    set(model, "has_model_card", d.card.is_some());
     let mut described_by: BTreeSet<&str> = BTreeSet::new();
     described_by.extend(d.config.map(|i| assets[i].id.as_str()));
     described_by.extend(d.card.map(|i| assets[i].id.as_str()));
     described_by.extend(d.tokenizers.iter().map(|&i| assets[i].id.as_str()));
     described_by.extend(d.index.map(|i| assets[i].id.as_str()));
     if !described_by.is_empty() {
-        model.set("described_by", described_by.into_iter().collect::<Vec<_>>());
+        set(
+            model,
+            "described_by",
+            described_by.into_iter().collect::<Vec<_>>(),
+        );
     }
 
     // Framework: a container format's placeholder gives way to the library the card
@@ -427,14 +433,13 @@ fn apply(model: &mut Asset, loc: Option<&Location>, d: &Described, assets: &[Ass
         .map(str::to_ascii_lowercase)
         .or(config_framework.map(str::to_string));
     let neutral = model
-        .properties
         .get("framework")
         .and_then(Value::as_str)
         .is_none_or(|f| NEUTRAL_FRAMEWORKS.contains(&f));
     if let Some(f) = framework
         && neutral
     {
-        model.set("framework", f);
+        set(model, "framework", f);
     }
     if let Some(l) = library {
         merge(model, "library_name", Value::from(l), same_text);
@@ -450,14 +455,14 @@ fn apply(model: &mut Asset, loc: Option<&Location>, d: &Described, assets: &[Ass
         .and_then(|i| assets[i].properties.get("custom_code"))
         == Some(&Value::Bool(true))
     {
-        model.set("custom_code", true);
+        set(model, "custom_code", true);
     }
     if let Some(t) = text(d.config, "peft_type") {
         merge(model, "peft_type", Value::from(t), same_text);
     }
     let dtype = text(d.config, "torch_dtype").or_else(|| text(d.config, "dtype"));
     if let Some(dt) = dtype
-        && CONFIG_DTYPE_FORMATS.contains(&model.format.as_str())
+        && CONFIG_DTYPE_FORMATS.contains(&format)
     {
         merge(
             model,
@@ -499,22 +504,26 @@ fn apply(model: &mut Asset, loc: Option<&Location>, d: &Described, assets: &[Ass
         && !loc.name.is_empty()
         && let Some((index, count)) = shard_position(&loc.name)
     {
-        model.set("shard_index", index);
-        model.set("shard_count", count);
+        set(model, "shard_index", index);
+        set(model, "shard_count", count);
         if let Some(i) = d.index {
-            model.set("shard_of", assets[i].id.clone());
+            set(model, "shard_of", assets[i].id.clone());
         }
     }
 }
 
 /// Sets `key` when the model lacks it; when it has another value, keeps its own and
 /// records the description's as `<key>_conflict`.
-fn merge(model: &mut Asset, key: &str, value: Value, same: fn(&Value, &Value) -> bool) {
-    match model.properties.get(key) {
-        None => model.set(key, value),
+fn merge(model: &mut Properties, key: &str, value: Value, same: fn(&Value, &Value) -> bool) {
+    match model.get(key) {
+        None => set(model, key, value),
         Some(own) if same(own, &value) => {}
-        Some(_) => model.set(&format!("{key}_conflict"), value),
+        Some(_) => set(model, &format!("{key}_conflict"), value),
     }
+}
+
+fn set(model: &mut Properties, key: &str, value: impl Into<Value>) {
+    model.insert(key.to_string(), value.into());
 }
 
 fn clip(s: &str) -> String {
