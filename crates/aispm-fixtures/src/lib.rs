@@ -24,6 +24,7 @@ pub mod protobuf;
 pub mod pytorch;
 pub mod rng;
 pub mod safetensors;
+pub mod secrets_bench;
 pub mod zipfile;
 
 pub use archive::{

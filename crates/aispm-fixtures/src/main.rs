@@ -23,6 +23,10 @@ usage:
       write a pickle of a dict of NumPy arrays holding B bytes of float32 data (streamed)
   aispm-fixtures big-torch-zip <OUT_FILE> --bytes B [--seed S]
       write a PyTorch zip checkpoint whose storages hold B bytes (streamed)
+  aispm-fixtures source-tree <OUT_DIR> --bytes B --labels FILE [--secrets N] [--decoys-per-secret N] [--seed S]
+      write about B bytes of source with N seeded fake credentials and decoys, labelled in FILE
+  aispm-fixtures git-history <OUT_STREAM> --commits N --labels FILE [--seed S]
+      write a git fast-import stream of N commits, some adding credentials later removed
 
 Sizes accept the suffixes K, M, G (powers of 1024).";
 
@@ -204,6 +208,61 @@ fn main() -> ExitCode {
             };
             write_big_torch_zip(&path, bytes, seed).map(|(storages, len)| {
                 println!("{{\"files\": 1, \"storages\": {storages}, \"bytes\": {len}}}")
+            })
+        }
+        "source-tree" => {
+            let (spec, labels) = match parse_opts(rest, &[]).and_then(|o| {
+                o.check_known(&[
+                    "--bytes",
+                    "--labels",
+                    "--secrets",
+                    "--decoys-per-secret",
+                    "--seed",
+                ])?;
+                let labels = o
+                    .get("--labels")
+                    .ok_or("`--labels` is required")?
+                    .to_string();
+                let num = |name: &str, default: u64| match o.get(name) {
+                    Some(v) => {
+                        parse_size(v).ok_or_else(|| format!("`{name}`: not a number: `{v}`"))
+                    }
+                    None => Ok(default),
+                };
+                let spec = aispm_fixtures::secrets_bench::SourceTreeSpec {
+                    bytes: o.size("--bytes")?,
+                    secrets: num("--secrets", 400)?,
+                    decoys_per_secret: num("--decoys-per-secret", 8)?,
+                    seed: seed_opt(&o)?,
+                };
+                Ok((spec, labels))
+            }) {
+                Ok(v) => v,
+                Err(e) => return usage(&e),
+            };
+            aispm_fixtures::secrets_bench::write_source_tree(&path, labels.as_ref(), &spec)
+                .map(|stats| println!("{}", stats.to_json()))
+        }
+        "git-history" => {
+            let (spec, labels) = match parse_opts(rest, &[]).and_then(|o| {
+                o.check_known(&["--commits", "--labels", "--seed"])?;
+                let labels = o
+                    .get("--labels")
+                    .ok_or("`--labels` is required")?
+                    .to_string();
+                let commits = o.size("--commits")?;
+                let spec = aispm_fixtures::secrets_bench::HistorySpec {
+                    commits,
+                    seed: seed_opt(&o)?,
+                };
+                Ok((spec, labels))
+            }) {
+                Ok(v) => v,
+                Err(e) => return usage(&e),
+            };
+            std::fs::File::create(&path).and_then(|f| {
+                aispm_fixtures::secrets_bench::write_history_stream(f, labels.as_ref(), &spec)
+                    .map(|stats| println!("{}", stats.to_json()))
             })
         }
         other => return usage(&format!("unknown command `{other}`")),
