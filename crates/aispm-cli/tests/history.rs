@@ -118,19 +118,31 @@ fn history_bundle_names_the_commit_of_each_removed_secret() {
     for l in &history_labels {
         let commit = l.commit.as_deref().unwrap();
         let file = l.file.as_deref().unwrap_or_default();
-        // Rules that report the label's kind; any secret rule while the map is empty.
-        let expected_rules: Vec<String> = kinds
+        // What reports the label's kind (`RULE` or `RULE:property=value` entries);
+        // any secret rule while the map names none.
+        let expected: Vec<String> = kinds
             .kinds()
             .find(|(k, _)| *k == &l.kind)
             .map(|(_, rules)| rules.clone())
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| sec.clone());
+        let reports_kind = |f: &aispm_core::Finding| {
+            expected.iter().any(|e| match e.split_once(':') {
+                None => *e == f.rule_id,
+                Some((rule, cond)) => {
+                    rule == f.rule_id
+                        && cond.split_once('=').is_none_or(|(k, v)| {
+                            f.properties.get(k).and_then(Value::as_str) == Some(v)
+                        })
+                }
+            })
+        };
         let found = report.findings.iter().find(|f| {
             let Some(h) = &f.history else { return false };
             h.commit == commit
                 && h.path == file
                 && !h.in_tip
-                && expected_rules.contains(&f.rule_id)
+                && reports_kind(f)
                 && l.line.is_none_or(|line| {
                     f.line.is_some_and(|fl| {
                         fl <= l.end_line.unwrap_or(line) && f.end_line.unwrap_or(fl) >= line

@@ -278,49 +278,61 @@ impl RootContext<'_> {
                     Start::Other => {}
                 }
                 while let Some((tree_id, dir)) = stack.pop() {
-                    let data = match repo.find_object(tree_id) {
-                        Ok(o) if o.kind == Kind::Tree => o.detach().data,
+                    let obj = match repo.find_object(tree_id) {
+                        Ok(o) if o.kind == Kind::Tree => o,
                         _ => {
                             broken_trees.insert(tree_id);
                             continue;
                         }
                     };
-                    for entry in TreeRefIter::from_bytes(&data, hash_kind) {
+                    let rel_of = |name: &[u8]| {
+                        let name = String::from_utf8_lossy(name);
+                        if dir.is_empty() {
+                            name.into_owned()
+                        } else {
+                            format!("{dir}/{name}")
+                        }
+                    };
+                    for entry in TreeRefIter::from_bytes(&obj.data, hash_kind) {
                         let Ok(entry) = entry else {
                             broken_trees.insert(tree_id);
                             break;
                         };
-                        let name = String::from_utf8_lossy(entry.filename);
-                        let rel = if dir.is_empty() {
-                            name.into_owned()
+                        let mode = entry.mode;
+                        // Most entries of a changed tree were seen before: look the id
+                        // up before building a path.
+                        let seen = if mode.is_tree() {
+                            &mut seen_trees
+                        } else if mode.is_blob() {
+                            &mut seen_blobs
                         } else {
-                            format!("{dir}/{name}")
+                            if mode.is_commit() {
+                                gitlinks.insert(rel_of(entry.filename));
+                            }
+                            // Symbolic links: their blob is the target's name, not content.
+                            continue;
                         };
-                        let is_tree = entry.mode.is_tree();
+                        let id = entry.oid.to_owned();
+                        if seen.contains(&id) {
+                            continue;
+                        }
+                        let rel = rel_of(entry.filename);
                         if let Some(ov) = &excludes
-                            && ov.matched(&rel, is_tree).is_ignore()
+                            && ov.matched(&rel, mode.is_tree()).is_ignore()
                         {
                             continue;
                         }
-                        if is_tree {
-                            let id = entry.oid.to_owned();
-                            if seen_trees.insert(id) {
-                                stack.push((id, rel));
-                            }
-                        } else if entry.mode.is_commit() {
-                            gitlinks.insert(rel);
-                        } else if entry.mode.is_blob() {
-                            let id = entry.oid.to_owned();
-                            if seen_blobs.insert(id) {
-                                items.push(Item {
-                                    id,
-                                    commit: ci,
-                                    order: pos as u32,
-                                    rel,
-                                });
-                            }
+                        seen.insert(id);
+                        if mode.is_tree() {
+                            stack.push((id, rel));
+                        } else {
+                            items.push(Item {
+                                id,
+                                commit: ci,
+                                order: pos as u32,
+                                rel,
+                            });
                         }
-                        // Symbolic links: their blob is the target's name, not content.
                     }
                 }
             }

@@ -15,6 +15,7 @@ pub mod bench_models;
 pub mod deflate;
 pub mod demo;
 pub mod gguf;
+pub mod git_history;
 pub mod keras;
 pub mod model_fixtures;
 pub mod numpy;

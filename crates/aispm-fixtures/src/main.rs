@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use aispm_fixtures::bench::{Profile, TreeSpec, write_bench_tree, write_large_safetensors};
 use aispm_fixtures::bench_models::{PickleProtocol, write_big_pickle, write_big_torch_zip};
 use aispm_fixtures::demo::write_demo_estate;
+use aispm_fixtures::git_history::{HistorySpec, write_fast_import};
 
 const USAGE: &str = "\
 usage:
@@ -23,6 +24,10 @@ usage:
       write a pickle of a dict of NumPy arrays holding B bytes of float32 data (streamed)
   aispm-fixtures big-torch-zip <OUT_FILE> --bytes B [--seed S]
       write a PyTorch zip checkpoint whose storages hold B bytes (streamed)
+  aispm-fixtures git-history <OUT_FILE|-> --commits N [--files F] [--seed S] [--labels FILE]
+      write a `git fast-import` stream of a generated history of N commits on main
+      (feature branches, merges, tags, planted and removed fake credentials);
+      load it with `git -C REPO fast-import < OUT_FILE`
 
 Sizes accept the suffixes K, M, G (powers of 1024).";
 
@@ -206,6 +211,27 @@ fn main() -> ExitCode {
                 println!("{{\"files\": 1, \"storages\": {storages}, \"bytes\": {len}}}")
             })
         }
+        "git-history" => {
+            let (spec, labels) = match parse_opts(rest, &[]).and_then(|o| {
+                o.check_known(&["--commits", "--files", "--seed", "--labels"])?;
+                let files = match o.get("--files") {
+                    Some(_) => o.size("--files")?,
+                    None => 200,
+                };
+                Ok((
+                    HistorySpec {
+                        commits: o.size("--commits")?,
+                        files,
+                        seed: seed_opt(&o)?,
+                    },
+                    o.get("--labels").map(PathBuf::from),
+                ))
+            }) {
+                Ok(v) => v,
+                Err(e) => return usage(&e),
+            };
+            write_git_history(&path, &spec, labels.as_deref())
+        }
         other => return usage(&format!("unknown command `{other}`")),
     };
     match result {
@@ -215,6 +241,35 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes the fast-import stream to `path` (`-`: standard output), the planted
+/// credentials' labels to `labels`, and a JSON summary to stdout (stderr when the
+/// stream goes to stdout).
+fn write_git_history(
+    path: &std::path::Path,
+    spec: &HistorySpec,
+    labels: Option<&std::path::Path>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let stats = if path == std::path::Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut w = std::io::BufWriter::new(stdout.lock());
+        let stats = write_fast_import(&mut w, spec)?;
+        w.flush()?;
+        eprintln!("{}", stats.to_json());
+        stats
+    } else {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+        let stats = write_fast_import(&mut w, spec)?;
+        w.flush()?;
+        println!("{}", stats.to_json());
+        stats
+    };
+    if let Some(l) = labels {
+        std::fs::write(l, stats.labels_jsonl())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
