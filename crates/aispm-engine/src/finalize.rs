@@ -383,7 +383,11 @@ pub(crate) fn build_report(
                 ),
                 evidence: raw.evidence.clone(),
                 fingerprint: history_fingerprint(raw.rule.id, &raw.path, &key),
-                asset_id: raw.asset_id.clone(),
+                // Assets are of the scanned tree; a link to one it no longer has is dropped.
+                asset_id: raw
+                    .asset_id
+                    .clone()
+                    .filter(|id| collected.assets.iter().any(|a| &a.id == id)),
                 frameworks: raw.rule.control_refs(),
                 remediation: raw.rule.remediation.trim().to_string(),
                 properties: raw.properties.clone(),

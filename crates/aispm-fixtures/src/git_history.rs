@@ -430,7 +430,7 @@ pub fn write_fast_import<W: Write>(out: &mut W, spec: &HistorySpec) -> io::Resul
             }
         }
         head = w.commit("main", &message, Some(head), None, &changes)?;
-        if n % 500 == 0 {
+        if n.is_multiple_of(500) {
             w.tag(&format!("v{}", n / 500), head)?;
         }
         n += 1;
