@@ -37,6 +37,8 @@ use std::time::{Duration, Instant};
 
 /// Stage name of the error records this module writes.
 const STAGE: &str = "history";
+/// Damaged trees listed one by one before the rest are counted.
+const MAX_LISTED: usize = 10;
 
 /// What the history scan of all roots produced; finalisation merges it into the report.
 #[derive(Debug, Default)]
@@ -151,6 +153,8 @@ struct BlobOutcome {
     result: FileResult,
     in_tip: bool,
     scanned: bool,
+    /// Not in the object database (a partial clone).
+    missing: bool,
     bytes: u64,
 }
 
@@ -336,13 +340,25 @@ impl RootContext<'_> {
                     }
                 }
             }
-            for t in broken_trees {
+            let broken = broken_trees.len();
+            for t in broken_trees.into_iter().take(MAX_LISTED) {
                 self.error(
                     out,
                     ".",
                     ErrorKind::Parse,
                     format!(
                         "tree {t} is missing or cannot be parsed; what is below it was not scanned"
+                    ),
+                );
+            }
+            if broken > MAX_LISTED {
+                self.error(
+                    out,
+                    ".",
+                    ErrorKind::Parse,
+                    format!(
+                        "{} more trees are missing or cannot be parsed (partial clone or damage); what is below them was not scanned",
+                        broken - MAX_LISTED
                     ),
                 );
             }
@@ -387,7 +403,12 @@ impl RootContext<'_> {
             });
             out.origins.len() - 1
         };
+        let mut missing_blobs = 0u64;
         for (item, outcome) in items.iter().zip(outcomes) {
+            if outcome.missing {
+                missing_blobs += 1;
+                continue;
+            }
             if outcome.in_tip {
                 out.stats.blobs_in_tip += 1;
                 let o = origin_of(item, out);
@@ -429,6 +450,16 @@ impl RootContext<'_> {
                     inline,
                 });
             }
+        }
+        if missing_blobs > 0 {
+            self.error(
+                out,
+                ".",
+                ErrorKind::Unsupported,
+                format!(
+                    "{missing_blobs} blobs named by commits are not in the object database (partial clone); they were not scanned"
+                ),
+            );
         }
         Ok(())
     }
@@ -754,8 +785,14 @@ impl RootContext<'_> {
             deadline: Instant::now() + Duration::from_millis(limits.time_per_file_ms),
             history: true,
         };
-        let size = match repo.find_header(item.id) {
-            Ok(h) => h.size(),
+        let size = match repo.try_find_header(item.id) {
+            Ok(Some(h)) => h.size(),
+            Ok(None) => {
+                return BlobOutcome {
+                    missing: true,
+                    ..BlobOutcome::default()
+                };
+            }
             Err(e) => {
                 work.error(display, ErrorKind::Io, format!("cannot read blob: {e}"));
                 return BlobOutcome {
@@ -823,9 +860,9 @@ impl RootContext<'_> {
         work.result.assets.clear();
         BlobOutcome {
             result: work.result,
-            in_tip: false,
             scanned: true,
             bytes: size,
+            ..BlobOutcome::default()
         }
     }
 

@@ -502,3 +502,61 @@ fn a_sub_folder_root_scans_the_history_of_that_folder() {
     assert_eq!(h.commit, c);
     assert!(markers(&r, "SECRET-elsewhere").is_empty());
 }
+
+#[test]
+fn shallow_and_partial_clones_say_what_they_miss() {
+    if !git_available() {
+        return;
+    }
+    let src = Repo::new();
+    src.write("a.txt", "SECRET-old\n");
+    src.commit("one", ALICE, "2024-06-01T00:00:00Z");
+    src.write("a.txt", "clean\n");
+    src.commit("two", BOB, "2024-06-02T00:00:00Z");
+    src.write("b.txt", "more\n");
+    src.commit("three", BOB, "2024-06-03T00:00:00Z");
+    src.git(&["config", "uploadpack.allowFilter", "true"]);
+    let url = format!("file://{}", src.path().display());
+
+    let dst = tempfile::tempdir().unwrap();
+    let clone = |dir: &str, extra: &[&str]| -> PathBuf {
+        let to = dst.path().join(dir);
+        let out = Command::new("git")
+            .arg("clone")
+            .arg("-q")
+            .args(extra)
+            .arg(&url)
+            .arg(&to)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        to
+    };
+
+    let shallow = clone("shallow", &["--depth", "1"]);
+    let r = scan(&shallow, true);
+    assert_eq!(r.stats.history.as_ref().unwrap().commits, 1);
+    assert!(
+        r.errors.iter().any(|e| e.message.contains("shallow clone")),
+        "{:#?}",
+        r.errors
+    );
+    assert!(markers(&r, "SECRET-old").is_empty());
+
+    let partial = clone("partial", &["--filter=blob:none"]);
+    let r = scan(&partial, true);
+    assert_eq!(r.stats.history.as_ref().unwrap().commits, 3);
+    assert!(
+        r.errors.iter().any(|e| e
+            .message
+            .contains("not in the object database (partial clone)")),
+        "{:#?}",
+        r.errors
+    );
+}
