@@ -19,6 +19,7 @@
 
 use crate::archive::{self, Budget};
 use crate::finalize::{FileResult, InlineSuppression, inline_suppression};
+use crate::rules;
 use crate::scanner::{Counters, Node, Progress, Scanner, Work, root_prefix};
 use crate::sniff;
 use aispm_core::{
@@ -856,8 +857,13 @@ impl RootContext<'_> {
             digest: None,
         };
         self.scanner.analyze_node(&node, &mut work);
-        // The inventory is of the scanned tree, not of its past.
+        // The inventory is of the scanned tree, not of its past, and the engine's own
+        // archive findings (bombs, traversal, nesting) are about files one would open
+        // today: the history reports what its analyzers find.
         work.result.assets.clear();
+        work.result
+            .findings
+            .retain(|f| !rules::RULES.iter().any(|r| r.id == f.rule.id));
         BlobOutcome {
             result: work.result,
             scanned: true,

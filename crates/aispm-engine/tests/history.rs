@@ -560,3 +560,37 @@ fn shallow_and_partial_clones_say_what_they_miss() {
         r.errors
     );
 }
+
+#[test]
+fn archives_in_history_are_opened_for_the_history_analyzers_only() {
+    if !git_available() {
+        return;
+    }
+    let repo = Repo::new();
+    let zip = aispm_fixtures::zip_of(&[
+        ("config/.env", b"TOKEN=SECRET-zipped\n"),
+        ("../../evil.txt", b"NOTE outside\n"),
+    ]);
+    let p = repo.path().join("bundle.zip");
+    std::fs::write(&p, &zip).unwrap();
+    let c = repo.commit("add archive", ALICE, "2024-07-01T00:00:00Z");
+    std::fs::remove_file(&p).unwrap();
+    repo.commit("remove archive", BOB, "2024-07-02T00:00:00Z");
+
+    let r = scan(repo.path(), true);
+    let found = markers(&r, "SECRET-zipped");
+    assert_eq!(found.len(), 1, "{:#?}", r.findings);
+    assert_eq!(found[0].path, "bundle.zip!config/.env");
+    let h = found[0].history.as_ref().unwrap();
+    assert_eq!(
+        (h.commit.as_str(), h.path.as_str()),
+        (c.as_str(), "bundle.zip")
+    );
+    // Neither the engine's archive rules nor analyzers that do not scan history
+    // report on the old archive.
+    assert!(
+        r.findings.iter().all(|f| f.rule_id == "TST101"),
+        "{:#?}",
+        r.findings
+    );
+}
