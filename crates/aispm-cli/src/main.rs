@@ -94,6 +94,10 @@ struct ScanArgs {
     /// Also scan files that .gitignore excludes.
     #[arg(long)]
     no_gitignore: bool,
+    /// Also scan the git history: every blob reachable from any branch, tag or remote
+    /// of the repository the paths are in, once; findings name the commit.
+    #[arg(long)]
+    history: bool,
     /// List suppressed findings in the table output too.
     #[arg(long)]
     show_suppressed: bool,
@@ -262,8 +266,15 @@ fn scan(args: ScanArgs) -> Result<u8> {
         config_path: config_path
             .as_ref()
             .map(|p| p.to_string_lossy().into_owned()),
+        history: args.history,
     };
-    let scanner = Scanner::new(analyzers(), options)?;
+    let analyzers = analyzers();
+    if args.history && !args.quiet && !analyzers.iter().any(|a| a.scans_history()) {
+        eprintln!(
+            "aispm: note: no analyzer of this build scans git history; --history only walks the commits"
+        );
+    }
+    let scanner = Scanner::new(analyzers, options)?;
     for sel in scanner
         .options()
         .selection

@@ -410,6 +410,13 @@ pub trait Analyzer: Send + Sync {
         1 << 30
     }
 
+    /// Whether the engine also hands this analyzer the blobs of the git history
+    /// (`aispm scan --history`). Analyzers of content that stays harmful after it is
+    /// deleted (credentials) say yes; the others see only the scanned tree.
+    fn scans_history(&self) -> bool {
+        false
+    }
+
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError>;
 
     /// Called once after every file has been analysed, before the report is finalised,

@@ -73,6 +73,31 @@ pub struct Stats {
     /// Files whose assets carry no SHA-256 because they are over `max_hash_size`.
     #[serde(default)]
     pub files_not_hashed: u64,
+    /// Git history figures, present only when the history was scanned (`--history`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryStats>,
+}
+
+/// What a scan of the git history covered.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HistoryStats {
+    /// Repositories whose history was read.
+    pub repositories: u64,
+    /// References (branches, tags, remotes, `HEAD`) whose commits were walked.
+    pub refs: u64,
+    /// Commits reachable from those references.
+    pub commits: u64,
+    /// Distinct blobs (by object id) found in those commits.
+    pub unique_blobs: u64,
+    /// Blobs identical to the file at the same path in the scanned tree, not read twice.
+    pub blobs_in_tip: u64,
+    /// Blobs read and offered to the analyzers that scan history.
+    pub blobs_scanned: u64,
+    /// Bytes of those blobs.
+    pub bytes_read: u64,
+    /// Submodule entries (gitlinks) seen and not followed.
+    #[serde(default)]
+    pub submodules: u64,
 }
 
 /// Kinds of AI asset in the inventory.
@@ -209,9 +234,37 @@ pub struct Finding {
     pub asset_id: Option<String>,
     pub frameworks: Vec<ControlRef>,
     pub remediation: String,
-    /// Extra facts for machines (commit of a history finding, resolved call, ...).
+    /// Extra facts for machines (resolved call, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, Value>,
+    /// Where the content came from in the git history, when the history was scanned
+    /// (`--history`) and the finding is in a committed blob.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryProvenance>,
+}
+
+/// The commit that introduced what a finding is about.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HistoryProvenance {
+    /// Full hex object id of the commit.
+    pub commit: String,
+    /// Author name and e-mail as recorded in the commit.
+    pub author: String,
+    pub email: String,
+    /// Author date, RFC 3339 with the author's offset.
+    pub date: String,
+    /// Path of the file in that commit, relative to the repository's top level.
+    pub path: String,
+    /// Whether the scanned tree still produces the same finding (same rule and key).
+    /// `false`: removed from the tip but alive in history.
+    pub in_tip: bool,
+}
+
+impl HistoryProvenance {
+    /// The first 7 hex digits of the commit, as git abbreviates it.
+    pub fn short_commit(&self) -> &str {
+        self.commit.get(..7).unwrap_or(&self.commit)
+    }
 }
 
 /// Why a finding was suppressed.

@@ -550,6 +550,7 @@ mod tests {
             frameworks: vec![],
             remediation: String::new(),
             properties: Default::default(),
+            history: None,
         }
     }
 

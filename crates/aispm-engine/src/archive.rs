@@ -642,7 +642,7 @@ fn read_member(
         depth,
         digest: None,
     };
-    if !scanner.wants(&node) {
+    if !scanner.wants(&node, work.history) {
         return Ok(());
     }
     let (spooled, size, digest) = spool(&node.head, reader, work.limits().max_member_in_memory)?;

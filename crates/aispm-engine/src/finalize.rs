@@ -3,6 +3,7 @@
 //! baseline), ordering and statistics.
 
 use crate::config::PathIgnore;
+use crate::history::HistoryResult;
 use crate::scanner::{Counters, Scanner};
 use aispm_core::report::{SCHEMA_VERSION, ScanInfo, ToolInfo, fingerprint};
 use aispm_core::{
@@ -219,6 +220,7 @@ pub(crate) fn order_assets(assets: &mut Vec<Asset>) {
 pub(crate) fn build_report(
     scanner: &Scanner,
     mut collected: Collected,
+    history: Option<HistoryResult>,
     counters: &Counters,
     roots: &[PathBuf],
     started: time::OffsetDateTime,
@@ -293,15 +295,34 @@ pub(crate) fn build_report(
     }
     let baseline = sel.baseline.as_ref().map(Baseline::set).unwrap_or_default();
 
+    // The history's earliest occurrence of each (rule, key).
+    let mut history = history;
+    let earliest = history
+        .as_ref()
+        .map(earliest_in_history)
+        .unwrap_or_default();
+
     let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
     let mut findings = Vec::new();
     let mut suppressed = Vec::new();
+    let mut in_tip: HashSet<(&str, String)> = HashSet::new();
     for raw in &collected.findings {
-        let key = raw
-            .fingerprint_key
-            .clone()
-            .or_else(|| raw.evidence.clone())
-            .unwrap_or_else(|| raw.message.clone());
+        let key = finding_key(raw);
+        let provenance = history.as_ref().and_then(|h| {
+            let origin = match earliest.get(&(raw.rule.id, key.clone())) {
+                Some(&i) => h.findings[i].origin,
+                None => {
+                    let file = raw.path.split('!').next().unwrap_or(&raw.path);
+                    *h.tip_origins.get(file)?
+                }
+            };
+            let mut p = h.origins[origin].provenance.clone();
+            p.in_tip = true;
+            Some(p)
+        });
+        if history.is_some() {
+            in_tip.insert((raw.rule.id, key.clone()));
+        }
         let n = occurrences
             .entry((raw.rule.id.to_string(), raw.path.clone(), key.clone()))
             .or_insert(0);
@@ -322,6 +343,7 @@ pub(crate) fn build_report(
             frameworks: raw.rule.control_refs(),
             remediation: raw.rule.remediation.trim().to_string(),
             properties: raw.properties.clone(),
+            history: provenance,
         };
         let suppression = suppression_for(&finding, sel, &path_ignores, &inline, &baseline);
         match suppression {
@@ -330,6 +352,61 @@ pub(crate) fn build_report(
                 suppression: s,
             }),
             None => findings.push(finding),
+        }
+    }
+
+    // What only the history still holds.
+    if let Some(h) = &history {
+        let no_inline = HashMap::new();
+        let mut only_history: Vec<usize> = earliest
+            .iter()
+            .filter(|(k, _)| !in_tip.contains(&(k.0, k.1.clone())))
+            .map(|(_, &i)| i)
+            .collect();
+        only_history.sort_unstable();
+        for i in only_history {
+            let hf = &h.findings[i];
+            let raw = &hf.raw;
+            let key = finding_key(raw);
+            let mut provenance = h.origins[hf.origin].provenance.clone();
+            provenance.in_tip = false;
+            let finding = Finding {
+                rule_id: raw.rule.id.to_string(),
+                title: raw.rule.title.to_string(),
+                severity: raw.severity,
+                category: raw.rule.category,
+                path: raw.path.clone(),
+                line: raw.line,
+                end_line: raw.end_line,
+                message: format!(
+                    "{} (removed from the tip but alive in history: commit {}, {})",
+                    raw.message,
+                    provenance.short_commit(),
+                    provenance.path
+                ),
+                evidence: raw.evidence.clone(),
+                fingerprint: history_fingerprint(raw.rule.id, &raw.path, &key),
+                // Assets are of the scanned tree; a link to one it no longer has is dropped.
+                asset_id: raw
+                    .asset_id
+                    .clone()
+                    .filter(|id| collected.assets.iter().any(|a| &a.id == id)),
+                frameworks: raw.rule.control_refs(),
+                remediation: raw.rule.remediation.trim().to_string(),
+                properties: raw.properties.clone(),
+                history: Some(provenance),
+            };
+            let suppression = hf
+                .inline
+                .clone()
+                .or_else(|| suppression_for(&finding, sel, &path_ignores, &no_inline, &baseline));
+            match suppression {
+                Some(s) => suppressed.push(SuppressedFinding {
+                    finding,
+                    suppression: s,
+                }),
+                None => findings.push(finding),
+            }
         }
     }
     let order = |f: &Finding| {
@@ -344,6 +421,10 @@ pub(crate) fn build_report(
     suppressed.sort_by_key(|s| order(&s.finding));
 
     let mut errors = collected.errors;
+    let history_stats = history.as_mut().map(|h| {
+        errors.append(&mut h.errors);
+        h.stats.clone()
+    });
     errors.sort();
     errors.dedup();
 
@@ -358,6 +439,7 @@ pub(crate) fn build_report(
         archive_members: counters.archive_members.load(Ordering::Relaxed),
         limits_hit: counters.limits_hit.load(Ordering::Relaxed),
         files_not_hashed: counters.files_not_hashed.load(Ordering::Relaxed),
+        history: history_stats,
     };
     let started_at = started
         .replace_nanosecond(0)
@@ -411,17 +493,11 @@ fn suppression_for(
             });
         }
     }
-    if let (Some(line), Some(list)) = (f.line, inline.get(f.path.as_str())) {
-        let lines = f.line.unwrap_or(line)..=f.end_line.unwrap_or(line);
-        for s in list {
-            let applies = lines.contains(&s.line) || s.line + 1 == line;
-            if applies && selected(&f.rule_id, &s.selectors) {
-                return Some(Suppression {
-                    kind: SuppressionKind::Inline,
-                    reason: s.reason.clone(),
-                });
-            }
-        }
+    if let Some(s) = inline
+        .get(f.path.as_str())
+        .and_then(|list| inline_suppression(&f.rule_id, f.line, f.end_line, list))
+    {
+        return Some(s);
     }
     if baseline.contains(f.fingerprint.as_str()) {
         return Some(Suppression {
@@ -430,6 +506,69 @@ fn suppression_for(
         });
     }
     None
+}
+
+/// The inline comment among `list` (comments of the finding's file) that covers a
+/// finding on `line..=end_line`: on one of those lines or on the line just above.
+pub(crate) fn inline_suppression(
+    rule_id: &str,
+    line: Option<u32>,
+    end_line: Option<u32>,
+    list: &[&InlineSuppression],
+) -> Option<Suppression> {
+    let line = line?;
+    let lines = line..=end_line.unwrap_or(line);
+    list.iter()
+        .find(|s| {
+            (lines.contains(&s.line) || s.line + 1 == line) && selected(rule_id, &s.selectors)
+        })
+        .map(|s| Suppression {
+            kind: SuppressionKind::Inline,
+            reason: s.reason.clone(),
+        })
+}
+
+/// What identifies a finding within its file: the analyzer's key, else the evidence,
+/// else the message.
+fn finding_key(raw: &RawFinding) -> String {
+    raw.fingerprint_key
+        .clone()
+        .or_else(|| raw.evidence.clone())
+        .unwrap_or_else(|| raw.message.clone())
+}
+
+/// Fingerprint of a finding only the git history holds: distinct from the fingerprint
+/// the same finding has in a file of the scanned tree (deleting a secret from the tip
+/// does not make a baseline entry cover the copy in history), and independent of
+/// commit ids, so rewriting unrelated history keeps it.
+pub fn history_fingerprint(rule_id: &str, path: &str, key: &str) -> String {
+    fingerprint(rule_id, &format!("git-history:{path}"), key, 0)
+}
+
+/// For each (rule, key) found in history blobs, the index of its earliest occurrence:
+/// occurrences an inline comment does not cover first, then the earliest commit, then
+/// path and line.
+fn earliest_in_history(h: &HistoryResult) -> HashMap<(&'static str, String), usize> {
+    let mut best: HashMap<(&'static str, String), usize> = HashMap::new();
+    let rank = |i: usize| {
+        let f = &h.findings[i];
+        (
+            f.inline.is_some(),
+            h.origins[f.origin].order,
+            &f.raw.path,
+            f.raw.line,
+            i,
+        )
+    };
+    for (i, f) in h.findings.iter().enumerate() {
+        let slot = best
+            .entry((f.raw.rule.id, finding_key(&f.raw)))
+            .or_insert(i);
+        if rank(i) < rank(*slot) {
+            *slot = i;
+        }
+    }
+    best
 }
 
 /// Counts of findings at or above each severity, for gating.

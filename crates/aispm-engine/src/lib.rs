@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod config;
 pub mod finalize;
+pub mod history;
 pub mod rules;
 pub mod scanner;
 pub mod sniff;

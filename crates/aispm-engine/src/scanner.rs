@@ -4,6 +4,7 @@
 use crate::archive::{self, Budget};
 use crate::config::Limits;
 use crate::finalize::{self, Collected, FileResult, SelectionOptions};
+use crate::history;
 use crate::rules;
 use crate::sniff;
 use aispm_core::{
@@ -36,6 +37,8 @@ pub struct ScanOptions {
     pub selection: SelectionOptions,
     /// Configuration file used, for the report.
     pub config_path: Option<String>,
+    /// Also scan the git history of the repositories the roots are in (`--history`).
+    pub history: bool,
 }
 
 /// A configured scanner: the analyzers and the rules they can report.
@@ -54,6 +57,9 @@ pub(crate) struct Counters {
     pub archive_members: AtomicU64,
     pub limits_hit: AtomicU64,
     pub files_not_hashed: AtomicU64,
+    /// Display paths of the regular files walked; recorded only when the history is
+    /// scanned, so that blobs identical to them are not read twice.
+    pub tip_files: Mutex<Vec<String>>,
 }
 
 /// A file or archive member ready for analysis.
@@ -78,6 +84,8 @@ pub(crate) struct Work<'s> {
     pub result: FileResult,
     pub budget: Budget,
     pub deadline: Instant,
+    /// A blob of the git history: only analyzers that scan history see it.
+    pub history: bool,
 }
 
 impl Work<'_> {
@@ -138,20 +146,24 @@ impl Scanner {
         let collected = Mutex::new(Collected::default());
         let multi = roots.len() > 1;
         for root in roots {
-            let prefix = if multi {
-                let mut p = root.to_string_lossy().replace('\\', "/");
-                while p.ends_with('/') && p.len() > 1 {
-                    p.pop();
-                }
-                Some(p)
-            } else {
-                None
-            };
+            let prefix = multi.then(|| root_prefix(root));
             self.walk_root(root, prefix.as_deref(), &counters, &collected, progress);
         }
+        let history = self
+            .options
+            .history
+            .then(|| history::scan_history(self, roots, &counters, progress));
         let mut collected = collected.into_inner().unwrap_or_else(|e| e.into_inner());
         self.finish_analyzers(&mut collected);
-        finalize::build_report(self, collected, &counters, roots, started, clock.elapsed())
+        finalize::build_report(
+            self,
+            collected,
+            history,
+            &counters,
+            roots,
+            started,
+            clock.elapsed(),
+        )
     }
 
     /// Runs each analyzer's post-walk hook once, on the assets in report order so that
@@ -297,6 +309,9 @@ impl Scanner {
                     return WalkState::Continue;
                 }
                 let display = display_of(path);
+                if self.options.history {
+                    counters.tip_files.lock().unwrap_or_else(|e| e.into_inner()).push(display.clone());
+                }
                 // Defence in depth: a bug on hostile input costs one file, not the scan.
                 let (result, size) = catch_unwind(AssertUnwindSafe(|| self.process_disk_file(path, display.clone(), counters)))
                     .unwrap_or_else(|_| {
@@ -378,6 +393,7 @@ impl Scanner {
             result: FileResult::default(),
             budget: Budget::new(limits.max_expanded_bytes),
             deadline: Instant::now() + Duration::from_millis(limits.time_per_file_ms),
+            history: false,
         };
         let size = match std::fs::metadata(path) {
             Ok(m) => m.len(),
@@ -443,7 +459,7 @@ impl Scanner {
         let mut analyzed = false;
         let time_limit = self.options.limits.time_per_file_ms;
         for analyzer in &self.analyzers {
-            if !analyzer.accepts(&input) {
+            if (work.history && !analyzer.scans_history()) || !analyzer.accepts(&input) {
                 continue;
             }
             let max = self
@@ -574,16 +590,33 @@ impl Scanner {
         input
     }
 
+    /// Whether any analyzer scans the git history.
+    pub(crate) fn any_history_analyzer(&self) -> bool {
+        self.analyzers.iter().any(|a| a.scans_history())
+    }
+
     /// Whether any analyzer wants a member of this kind, so that it is worth
-    /// decompressing in full. Containers are always wanted.
-    pub(crate) fn wants(&self, node: &Node<'_>) -> bool {
+    /// decompressing in full. Containers are always wanted. In a history blob only the
+    /// analyzers that scan history count.
+    pub(crate) fn wants(&self, node: &Node<'_>, history: bool) -> bool {
         if node.kind.is_container() || node.kind.is_uninspectable_archive() {
             return true;
         }
         let counter = AtomicU64::new(0);
         let probe = self.input_of(node, &counter);
-        self.analyzers.iter().any(|a| a.accepts(&probe))
+        self.analyzers
+            .iter()
+            .any(|a| (!history || a.scans_history()) && a.accepts(&probe))
     }
+}
+
+/// With several roots, display paths start with the root as given.
+pub(crate) fn root_prefix(root: &Path) -> String {
+    let mut p = root.to_string_lossy().replace('\\', "/");
+    while p.ends_with('/') && p.len() > 1 {
+        p.pop();
+    }
+    p
 }
 
 fn special_kind(ft: &std::fs::FileType) -> &'static str {

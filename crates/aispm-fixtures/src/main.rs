@@ -276,6 +276,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes the fast-import stream to `path` (`-`: standard output), the planted
+/// credentials' labels to `labels`, and a JSON summary to stdout (stderr when the
+/// stream goes to stdout).
 #[cfg(test)]
 mod tests {
     use super::*;

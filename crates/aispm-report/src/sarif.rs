@@ -5,7 +5,10 @@
 //! `suppressions` entry, and error records become tool execution notifications of
 //! the one invocation. Archive members point at the outer file on disk, since that
 //! is what a code-scanning UI can open; the full `outer.zip!inner` path is kept in
-//! the message and in `properties.archivePath`.
+//! the message and in `properties.archivePath`. A finding from the git history
+//! (`--history`) carries its commit, author, date, path in that commit and whether the
+//! scanned tree still has it in `properties.history`; the run has no
+//! `versionControlProvenance`, which requires a repository URI the scan does not know.
 
 use crate::text::error_kind_str;
 use aispm_core::report::ARCHIVE_SEPARATOR;
@@ -133,6 +136,21 @@ struct ResultProperties<'a> {
     asset_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     archive_path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<HistoryProperties<'a>>,
+}
+
+/// Where a finding's content came from in the git history.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryProperties<'a> {
+    commit: &'a str,
+    author: &'a str,
+    email: &'a str,
+    date: &'a str,
+    path: &'a str,
+    /// `false`: removed from the tip but alive in history.
+    in_tip: bool,
 }
 
 #[derive(Serialize)]
@@ -436,6 +454,14 @@ fn result<'a>(
             category: f.category,
             asset_id: f.asset_id.as_deref(),
             archive_path: member.then_some(f.path.as_str()),
+            history: f.history.as_ref().map(|h| HistoryProperties {
+                commit: &h.commit,
+                author: &h.author,
+                email: &h.email,
+                date: &h.date,
+                path: &h.path,
+                in_tip: h.in_tip,
+            }),
         },
     }
 }

@@ -10,7 +10,8 @@ use crate::text::{
 };
 use aispm_core::report::SuppressionKind;
 use aispm_core::{
-    Asset, AssetKind, ErrorRecord, Finding, RuleRegistry, ScanReport, Severity, SuppressedFinding,
+    Asset, AssetKind, ErrorRecord, Finding, HistoryStats, RuleRegistry, ScanReport, Severity,
+    SuppressedFinding,
 };
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 use std::collections::BTreeMap;
@@ -37,6 +38,9 @@ pub(crate) fn write_report(
     write_inventory(&report.assets, opts, out)?;
     if !report.errors.is_empty() {
         write_errors(&report.errors, opts, out)?;
+    }
+    if let Some(h) = &report.stats.history {
+        writeln!(out, "{}", history_line(h))?;
     }
     writeln!(
         out,
@@ -96,6 +100,15 @@ fn location(path: &str, line: Option<u32>) -> String {
     }
 }
 
+/// The location of a finding; with `@ commit` when it came from the git history.
+fn finding_location(f: &Finding) -> String {
+    let loc = location(&f.path, f.line);
+    match &f.history {
+        Some(h) => format!("{loc} @ {}", sanitize(h.short_commit())),
+        None => loc,
+    }
+}
+
 fn by_location<'a>(a: &&'a Finding, b: &&'a Finding) -> std::cmp::Ordering {
     (&a.path, a.line, &a.rule_id).cmp(&(&b.path, b.line, &b.rule_id))
 }
@@ -130,7 +143,7 @@ fn write_findings(
         for f in &group[..shown] {
             t.add_row(vec![
                 severity_cell(opts.color, sev, &sanitize(&f.rule_id)),
-                Cell::new(location(&f.path, f.line)),
+                Cell::new(finding_location(f)),
                 Cell::new(finding_text(f)),
             ]);
         }
@@ -225,7 +238,7 @@ fn write_suppressed(
         t.add_row(vec![
             Cell::new(sanitize(&f.rule_id)),
             severity_cell(opts.color, f.severity, f.severity.as_str()),
-            Cell::new(location(&f.path, f.line)),
+            Cell::new(finding_location(f)),
             Cell::new(suppression_text(s)),
         ]);
     }
@@ -308,6 +321,32 @@ fn write_errors(
     writeln!(out, "{t}")?;
     more_line(errors.len(), "errors", out)?;
     writeln!(out)
+}
+
+/// `git history: 1 repository, 3 refs, 1,200 commits, 5,000 unique blobs (800 as in
+/// the scanned tree), 4,100 scanned (12.3 MB), 1 submodule not followed`.
+fn history_line(h: &HistoryStats) -> String {
+    let mut line = format!(
+        "git history: {}, {}, {}, {} ({} as in the scanned tree), {} scanned ({})",
+        if h.repositories == 1 {
+            "1 repository".to_string()
+        } else {
+            format!("{} repositories", thousands(h.repositories))
+        },
+        count(h.refs, "ref"),
+        count(h.commits, "commit"),
+        count(h.unique_blobs, "unique blob"),
+        thousands(h.blobs_in_tip),
+        thousands(h.blobs_scanned),
+        human_bytes(h.bytes_read),
+    );
+    if h.submodules > 0 {
+        line.push_str(&format!(
+            ", {} not followed",
+            count(h.submodules, "submodule")
+        ));
+    }
+    line
 }
 
 /// `aispm: 12 findings (2 critical, ...), 4 suppressed, 35 assets, 2 errors in

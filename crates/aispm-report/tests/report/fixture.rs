@@ -7,8 +7,9 @@ use aispm_core::framework::{
 };
 use aispm_core::report::{ScanInfo, ToolInfo};
 use aispm_core::{
-    Asset, AssetKind, Category, ErrorKind, ErrorRecord, Finding, Rule, RuleRegistry, ScanReport,
-    Severity, Stats, SuppressedFinding, Suppression, SuppressionKind,
+    Asset, AssetKind, Category, ErrorKind, ErrorRecord, Finding, HistoryProvenance, HistoryStats,
+    Rule, RuleRegistry, ScanReport, Severity, Stats, SuppressedFinding, Suppression,
+    SuppressionKind,
 };
 use std::collections::BTreeMap;
 
@@ -80,6 +81,7 @@ fn finding(rule: &Rule, path: &str, line: Option<u32>, message: &str) -> Finding
         frameworks: rule.control_refs(),
         remediation: rule.remediation.to_string(),
         properties: BTreeMap::new(),
+        history: None,
     }
 }
 
@@ -157,6 +159,7 @@ pub fn report() -> ScanReport {
             archive_members: 1,
             limits_hit: 0,
             files_not_hashed: 0,
+            history: None,
         },
         assets: vec![model, sdk],
         findings: vec![unpinned, pickle, token],
@@ -190,5 +193,45 @@ pub fn empty_report() -> ScanReport {
         bytes_read: 10,
         ..Stats::default()
     };
+    r
+}
+
+/// The report of a scan with `--history`: the token in `config/.env` was committed and
+/// is still there; a second token only the history holds.
+pub fn history_report() -> ScanReport {
+    let mut r = report();
+    let provenance = |path: &str, in_tip: bool| HistoryProvenance {
+        commit: "0f58141650ca969a7f4a6cbc855fdc4d915f0f5c".to_string(),
+        author: "Dev Example".to_string(),
+        email: "dev@example.invalid".to_string(),
+        date: "2024-03-02T11:00:00Z".to_string(),
+        path: path.to_string(),
+        in_tip,
+    };
+    for f in &mut r.findings {
+        if f.path == "config/.env" {
+            f.history = Some(provenance("config/.env", true));
+        }
+    }
+    let mut gone = finding(
+        &TOKEN,
+        "app/.env",
+        Some(1),
+        "Hugging Face token assigned to HF_TOKEN (removed from the tip but alive in history: commit 0f58141, app/.env)",
+    );
+    gone.evidence = Some("HF_TOKEN=hf_Cd…[redacted]".to_string());
+    gone.history = Some(provenance("app/.env", false));
+    r.findings.push(gone);
+    r.stats.findings += 1;
+    r.stats.history = Some(HistoryStats {
+        repositories: 1,
+        refs: 3,
+        commits: 4,
+        unique_blobs: 9,
+        blobs_in_tip: 5,
+        blobs_scanned: 4,
+        bytes_read: 1_234,
+        submodules: 0,
+    });
     r
 }

@@ -41,3 +41,27 @@ fn options_do_not_change_json() {
     assert_eq!(rendered(&report, Format::Json, &opts), plain);
     assert!(!plain.contains('\x1b'));
 }
+
+#[test]
+fn history_provenance_round_trips_and_is_absent_without_history() {
+    let report = fixture::history_report();
+    let text = rendered(&report, Format::Json, &RenderOptions::default());
+    let back: ScanReport = serde_json::from_str(&text).expect("parses");
+    assert_eq!(back.findings, report.findings);
+    assert_eq!(back.stats, report.stats);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["stats"]["history"]["commits"], 4);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["history"]["in_tip"] == false)
+    );
+
+    let plain = rendered(&fixture::report(), Format::Json, &RenderOptions::default());
+    assert!(
+        !plain.contains("\"history\""),
+        "no history keys without --history"
+    );
+}

@@ -295,3 +295,38 @@ fn sarif_snapshot() {
     let text = rendered(&fixture::report(), Format::Sarif, &RenderOptions::default());
     insta::assert_snapshot!("sarif", text);
 }
+
+#[test]
+fn history_findings_carry_their_commit() {
+    let log = sarif(&fixture::history_report());
+    let errors = schema_errors(&log);
+    assert!(errors.is_empty(), "schema errors:\n{}", errors.join("\n"));
+    let gone = results(&log)
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/.env")
+        .expect("the history-only finding is a result");
+    let h = &gone["properties"]["history"];
+    assert_eq!(h["commit"], "0f58141650ca969a7f4a6cbc855fdc4d915f0f5c");
+    assert_eq!(h["author"], "Dev Example");
+    assert_eq!(h["date"], "2024-03-02T11:00:00Z");
+    assert_eq!(h["path"], "app/.env");
+    assert_eq!(h["inTip"], false);
+    assert!(
+        gone["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("removed from the tip but alive in history")
+    );
+    let kept = results(&log)
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "config/.env")
+        .expect("the tip finding");
+    assert_eq!(kept["properties"]["history"]["inTip"], true);
+    // Without --history nothing changes.
+    let plain = sarif(&fixture::report());
+    assert!(
+        results(&plain)
+            .iter()
+            .all(|r| r["properties"].get("history").is_none())
+    );
+}

@@ -123,3 +123,25 @@ fn many_assets_and_errors_are_capped() {
         "{text}"
     );
 }
+
+#[test]
+fn history_findings_show_their_commit() {
+    let text = table(&fixture::history_report(), &RenderOptions::default());
+    assert!(text.contains("app/.env:1 @ 0f58141"), "{text}");
+    assert!(text.contains("config/.env:2 @ 0f58141"), "{text}");
+    assert!(text.contains("removed from the tip but alive in"), "{text}");
+    assert!(text.contains(
+        "git history: 1 repository, 3 refs, 4 commits, 9 unique blobs (5 as in the scanned tree), 4 scanned (1.2 kB)"
+    ), "{text}");
+    // The summary stays the last line.
+    assert!(
+        text.trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("aispm: 4 findings")
+    );
+    // Reports without history show no commit.
+    let plain = table(&fixture::report(), &RenderOptions::default());
+    assert!(!plain.contains(" @ ") && !plain.contains("git history"));
+}
