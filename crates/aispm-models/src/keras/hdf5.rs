@@ -17,6 +17,10 @@ const MAX_HEADER_BLOCK: u64 = 4 << 20;
 const MAX_BLOCKS: usize = 64;
 const MAX_MESSAGES: usize = 4096;
 const MAX_ELEMENTS: u64 = 16;
+/// Global heap objects visited per file, over all lookups: every string attribute
+/// walks its collection from the start, so without a shared budget many attributes
+/// pointing into a large collection would cost their product.
+const MAX_HEAP_STEPS: usize = 1 << 18;
 
 /// Why the structure could not be followed.
 #[derive(Debug)]
@@ -75,6 +79,7 @@ struct Reader<R> {
     offset_size: usize,
     length_size: usize,
     string_cap: usize,
+    heap_steps: usize,
 }
 
 fn le(b: &[u8]) -> u64 {
@@ -319,9 +324,16 @@ impl<R: Read + Seek> Reader<R> {
         let end = start.saturating_add(coll_size).min(self.size);
         let mut at = start + 8 + self.length_size as u64;
         let obj_head = (8 + self.length_size) as u64;
-        for _ in 0..1_000_000 {
-            if at + obj_head > end {
+        loop {
+            // `at` saturates on a huge object size: compare without adding to it.
+            if end.saturating_sub(at) < obj_head {
                 break;
+            }
+            self.heap_steps += 1;
+            if self.heap_steps > MAX_HEAP_STEPS {
+                return bad(format!(
+                    "more than {MAX_HEAP_STEPS} global heap objects visited"
+                ));
             }
             let h = self.read_at(at, obj_head)?;
             let idx = le(&h[0..2]);
@@ -417,6 +429,7 @@ pub fn root_attributes<R: Read + Seek>(
         offset_size,
         length_size,
         string_cap,
+        heap_steps: 0,
     };
     let (messages, dense) = reader.header_messages(root)?;
     let mut out = RootAttributes {
@@ -457,6 +470,63 @@ mod tests {
         let a = root_attributes(Cursor::new(&f), f.len() as u64, 1 << 20).unwrap();
         assert_eq!(a.get("keras_version"), Some("2.13.1"));
         assert_eq!(a.get("model_config"), Some("{\"a\": 1}"));
+    }
+
+    /// Rewrites the global heap of a `keras2_h5` file (at 0x1000): `filler` objects
+    /// no attribute asks for, then `(index, text)` objects.
+    fn with_heap(mut f: Vec<u8>, filler: usize, objects: &[(u16, &str)]) -> Vec<u8> {
+        const HEAP_AT: usize = 0x1000;
+        let mut objs = Vec::new();
+        for _ in 0..filler {
+            objs.extend_from_slice(&0x7777u16.to_le_bytes());
+            objs.extend_from_slice(&[1, 0, 0, 0, 0, 0]);
+            objs.extend_from_slice(&0u64.to_le_bytes());
+        }
+        for (idx, text) in objects {
+            objs.extend_from_slice(&idx.to_le_bytes());
+            objs.extend_from_slice(&[1, 0, 0, 0, 0, 0]);
+            objs.extend_from_slice(&(text.len() as u64).to_le_bytes());
+            let mut b = text.as_bytes().to_vec();
+            b.resize(b.len().div_ceil(8) * 8, 0);
+            objs.extend_from_slice(&b);
+        }
+        objs.extend_from_slice(&[0u8; 16]);
+        f.truncate(HEAP_AT);
+        f.extend_from_slice(b"GCOL\x01\0\0\0");
+        f.extend_from_slice(&(16 + objs.len() as u64).to_le_bytes());
+        f.extend_from_slice(&objs);
+        f
+    }
+
+    /// Fuzz finding: a heap object declaring a size near 2^64 saturated the walk's
+    /// position, and the next bounds check added to it and overflowed.
+    #[test]
+    fn heap_object_size_near_u64_max_ends_the_walk() {
+        let mut f = with_heap(
+            h5_with_string_attrs(&[("model_config", "x")]),
+            0,
+            &[(7, "y"), (1, "{}")],
+        );
+        // The first object (index 7, not the one asked for) claims 2^64 - 7 bytes.
+        f[0x1018..0x1020].copy_from_slice(&(u64::MAX - 6).to_le_bytes());
+        let a = root_attributes(Cursor::new(&f), f.len() as u64, 4096).unwrap();
+        assert_eq!(a.get("model_config"), None);
+    }
+
+    /// Every string attribute walks its heap collection from the start; the walks of
+    /// one file share a budget so many attributes over a large collection stay cheap.
+    #[test]
+    fn heap_lookups_share_one_budget() {
+        let names: Vec<String> = (0..48).map(|i| format!("a{i:02}")).collect();
+        let attrs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+        // Only the last attribute (index 48) has an object, after the filler.
+        let small = with_heap(h5_with_string_attrs(&attrs), 16, &[(48, "found")]);
+        let a = root_attributes(Cursor::new(&small), small.len() as u64, 4096).unwrap();
+        assert_eq!(a.get("a47"), Some("found"));
+        // 47 fruitless walks over 8192 objects exceed the budget before the last one.
+        let large = with_heap(h5_with_string_attrs(&attrs), 8192, &[(48, "found")]);
+        let a = root_attributes(Cursor::new(&large), large.len() as u64, 4096).unwrap();
+        assert_eq!(a.get("a47"), None);
     }
 
     #[test]
