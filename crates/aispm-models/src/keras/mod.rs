@@ -221,7 +221,12 @@ fn read_member<R: Read + Seek>(
 }
 
 fn hdf5_file(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
-    let parsed = hdf5::root_attributes(file.open()?, file.size, MAX_CONFIG as usize);
+    let parsed = hdf5::root_attributes(
+        file.open()?,
+        file.size,
+        MAX_CONFIG as usize,
+        &["model_config", "training_config", "keras_version"],
+    );
     let (config, training, version, fallback) = match parsed {
         Ok(a) => (
             a.get("model_config").map(str::to_string),
