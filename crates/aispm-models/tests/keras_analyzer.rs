@@ -113,3 +113,21 @@ fn config_with_a_bad_checksum_is_still_checked() {
     let f = findings(dir.path());
     assert!(f.contains(&("MDL020".into(), "crc.keras".into())), "{f:?}");
 }
+
+/// A config of small objects costs hundreds of bytes per object once parsed: past the
+/// parser's budget (256 MiB, some 380,000 one-entry objects) it is reported, not parsed.
+#[test]
+fn object_dense_config_is_reported_unparsed() {
+    let cfg = format!(
+        r#"{{"class_name": "Sequential", "config": {{"layers": [{}0]}}}}"#,
+        r#"{"a":0},"#.repeat(400_000)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dense.h5"),
+        keras2_h5(&[("model_config", &cfg)]),
+    )
+    .unwrap();
+    let f = findings(dir.path());
+    assert!(f.contains(&("MDL025".into(), "dense.h5".into())), "{f:?}");
+}

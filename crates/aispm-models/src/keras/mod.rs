@@ -93,6 +93,23 @@ fn check_document(file: &FileInput<'_>, src: &Source<'_>, cx: &mut AnalysisConte
         );
         return;
     }
+    // Objects cost far more than brackets: a B-tree node each.
+    if let Some(cost) = crate::json::over_budget(src.text) {
+        cx.report(
+            RawFinding::new(
+                &rules::UNINSPECTABLE_CONFIG,
+                file.path,
+                format!(
+                    "{} would take about {} MiB to parse, more than the {} MiB the scanner allows",
+                    src.origin,
+                    cost >> 20,
+                    crate::json::MAX_PARSED_BYTES >> 20
+                ),
+            )
+            .evidence(format!("{}: {} MiB parsed", src.origin, cost >> 20)),
+        );
+        return;
+    }
     let v: Value = match serde_json::from_slice(src.text) {
         Ok(v) => v,
         Err(e) => {
