@@ -302,7 +302,10 @@ fn scan_for_config(file: &FileInput<'_>) -> Result<Option<Vec<u8>>, AnalysisErro
     let mut buf = Vec::new();
     r.take(FALLBACK_SCAN).read_to_end(&mut buf)?;
     for at in memmem::find_iter(&buf, b"{\"class_name\"").take(16) {
-        let mut de = serde_json::Deserializer::from_slice(&buf[at..]).into_iter::<Value>();
+        // Only the object's end is wanted here: skipping it builds no tree, so the
+        // parse's cost is checked on the text found, as for any other config.
+        let mut de =
+            serde_json::Deserializer::from_slice(&buf[at..]).into_iter::<serde::de::IgnoredAny>();
         if let Some(Ok(_)) = de.next() {
             let end = at + de.byte_offset();
             return Ok(Some(buf[at..end].to_vec()));
