@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod gguf;
+mod json;
 pub mod keras;
 pub mod onnx;
 pub mod pickle;

@@ -113,3 +113,38 @@ fn config_with_a_bad_checksum_is_still_checked() {
     let f = findings(dir.path());
     assert!(f.contains(&("MDL020".into(), "crc.keras".into())), "{f:?}");
 }
+
+/// A config of small objects costs hundreds of bytes per object once parsed: past the
+/// parser's budget (256 MiB, some 380,000 one-entry objects) it is reported, not parsed.
+#[test]
+fn object_dense_config_is_reported_unparsed() {
+    let cfg = format!(
+        r#"{{"class_name": "Sequential", "config": {{"layers": [{}0]}}}}"#,
+        r#"{"a":0},"#.repeat(400_000)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dense.h5"),
+        keras2_h5(&[("model_config", &cfg)]),
+    )
+    .unwrap();
+    let f = findings(dir.path());
+    assert!(f.contains(&("MDL025".into(), "dense.h5".into())), "{f:?}");
+}
+
+/// The fallback search finds a config's end without building its tree: an
+/// object-dense config in unstructured HDF5 bytes is reported, not parsed.
+#[test]
+fn object_dense_config_in_the_fallback_bytes_is_reported_unparsed() {
+    let cfg = format!(
+        r#"{{"class_name": "Sequential", "config": {{"layers": [{}0]}}}}"#,
+        r#"{"a":0},"#.repeat(400_000)
+    );
+    let mut h5 = b"\x89HDF\r\n\x1a\n".to_vec();
+    h5.extend_from_slice(&[0xff; 64]);
+    h5.extend_from_slice(cfg.as_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.h5"), &h5).unwrap();
+    let f = findings(dir.path());
+    assert!(f.contains(&("MDL025".into(), "broken.h5".into())), "{f:?}");
+}

@@ -201,6 +201,11 @@ fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
     if !text.contains("{{") && !text.contains("{%") {
         return Ok(());
     }
+    // JSON too costly to parse into a tree is analysed as template text, as broken
+    // JSON is: the tags are still found.
+    if crate::json::over_budget(text.as_bytes()).is_some() {
+        return report_template(file, cx, "", &text, Lines::Template);
+    }
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         // Not JSON after all (or broken): analyse the text as a template if it has tags.
@@ -313,4 +318,42 @@ fn report_template(
         cx.report(rf);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aispm_core::Source;
+    use std::path::Path;
+
+    /// JSON too costly to parse into a tree is read as template text: a payload in it
+    /// is still found.
+    #[test]
+    fn costly_json_is_analysed_as_template_text() {
+        let n = crate::json::MAX_PARSED_BYTES as usize / 700 + 1;
+        let text = format!(
+            r#"{{"pad":[{}0],"chat_template":"{{{{ cycler.__init__.__globals__.os.popen('id').read() }}}}"}}"#,
+            r#"{"a":0},"#.repeat(n)
+        );
+        assert!(crate::json::over_budget(text.as_bytes()).is_some());
+        let b = text.as_bytes();
+        let input = FileInput::new(
+            "tokenizer_config.json",
+            Path::new("tokenizer_config.json"),
+            FileKind::Json,
+            b.len() as u64,
+            &b[..aispm_core::HEAD_LEN],
+            Source::Bytes(b),
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        GgufAnalyzer::new().analyze(&input, &mut cx).unwrap();
+        // Found in the text (a JSON value would carry its key).
+        assert!(
+            cx.findings
+                .iter()
+                .any(|f| f.rule.id == "MDL040" && !f.properties.contains_key("template_key")),
+            "{:?}",
+            cx.findings
+        );
+    }
 }

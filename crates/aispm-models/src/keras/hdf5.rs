@@ -4,9 +4,11 @@
 //! That is all Keras 2 needs: it stores the model's JSON config as the root attribute
 //! `model_config` and the saving version as `keras_version`.
 //!
-//! Every address is checked against the file size, every block and string has a cap,
-//! and the number of blocks and messages visited is bounded, so a hostile file costs
-//! at most a few megabytes and a few thousand reads. Datasets are never read.
+//! Every address is checked against the file size, every block has a cap, and the
+//! number of blocks, messages and heap objects visited is bounded. Only the attributes
+//! a caller names are decoded, the first of each name, with their string values capped
+//! together, so what is kept is bounded by the names asked for, not by the file.
+//! Datasets are never read.
 
 use std::io::{self, Read, Seek, SeekFrom};
 
@@ -17,6 +19,10 @@ const MAX_HEADER_BLOCK: u64 = 4 << 20;
 const MAX_BLOCKS: usize = 64;
 const MAX_MESSAGES: usize = 4096;
 const MAX_ELEMENTS: u64 = 16;
+/// Global heap objects visited per file, over all lookups: every string attribute
+/// walks its collection from the start, so without a shared budget many attributes
+/// pointing into a large collection would cost their product.
+const MAX_HEAP_STEPS: usize = 1 << 18;
 
 /// Why the structure could not be followed.
 #[derive(Debug)]
@@ -44,7 +50,7 @@ fn bad<T>(m: impl Into<String>) -> Result<T, H5Error> {
     Err(H5Error::Malformed(m.into()))
 }
 
-/// The root group's attributes that were readable.
+/// The root group's attributes that were asked for and readable.
 #[derive(Debug, Default)]
 pub struct RootAttributes {
     /// `(name, string values)`; attributes of other types have no values.
@@ -75,6 +81,7 @@ struct Reader<R> {
     offset_size: usize,
     length_size: usize,
     string_cap: usize,
+    heap_steps: usize,
 }
 
 fn le(b: &[u8]) -> u64 {
@@ -124,11 +131,12 @@ impl<R: Read + Seek> Reader<R> {
         a.ok_or_else(|| H5Error::Malformed(format!("address {addr} lies outside the file")))
     }
 
-    /// The messages of an object header, continuation blocks included: `(type, data)`.
-    fn header_messages(&mut self, addr: u64) -> Result<HeaderMessages, H5Error> {
+    /// The attribute messages named in `names` (the first of each name) of an object
+    /// header, continuation blocks included: `(type, data)`.
+    fn header_messages(&mut self, addr: u64, names: &[&str]) -> Result<HeaderMessages, H5Error> {
         let start = self.abs(addr)?;
         let prefix = self.read_at(start, 16.min(self.size - start))?;
-        let mut out = Vec::new();
+        let mut out: Vec<(u16, Vec<u8>)> = Vec::new();
         let mut blocks: Vec<(u64, u64, u8, bool)> = Vec::new(); // (address, length, version, continuation)
         let v2 = prefix.starts_with(b"OHDR");
         let mut flags = 0u8;
@@ -161,6 +169,7 @@ impl<R: Read + Seek> Reader<R> {
             blocks.push((start + 16, size, 1, false));
         }
         let mut seen = 0usize;
+        let mut attributes = 0usize;
         let mut dense = false;
         while let Some((at, len, ver, cont)) = blocks.pop() {
             if seen >= MAX_BLOCKS {
@@ -193,7 +202,7 @@ impl<R: Read + Seek> Reader<R> {
                 8
             };
             while c.p + msg_head <= end {
-                if out.len() >= MAX_MESSAGES {
+                if attributes >= MAX_MESSAGES {
                     return bad("too many object header messages");
                 }
                 let (ty, size) = if ver == 2 {
@@ -207,17 +216,28 @@ impl<R: Read + Seek> Reader<R> {
                     c.skip(4)?;
                     (ty, size)
                 };
-                let data = c.take(size)?.to_vec();
+                let data = c.take(size)?;
                 match ty {
                     0x10 => {
-                        let mut d = Cur { b: &data, p: 0 };
+                        let mut d = Cur { b: data, p: 0 };
                         let a = d.uint(self.offset_size)?;
                         let l = d.uint(self.length_size)?;
                         let a = self.abs(a)?;
                         blocks.push((a, l, ver, true));
                     }
                     0x15 => dense = true,
-                    0x0C => out.push((ty, data)),
+                    0x0C => {
+                        attributes += 1;
+                        // Attributes nobody asked for, and repeats of a name, are not
+                        // kept: a header of thousands of them costs nothing.
+                        let wanted = attribute_name(data).filter(|n| {
+                            names.iter().any(|w| w.as_bytes() == *n)
+                                && !out.iter().any(|(_, d)| attribute_name(d) == Some(*n))
+                        });
+                        if wanted.is_some() {
+                            out.push((ty, data.to_vec()));
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -271,6 +291,8 @@ impl<R: Read + Seek> Reader<R> {
         Ok(n)
     }
 
+    /// The string values of an attribute, at most `string_cap` bytes of them together
+    /// (variable-length items may all name one large heap object).
     fn strings(&mut self, dt: &[u8], elems: u64, data: &[u8]) -> Result<Vec<String>, H5Error> {
         let mut c = Cur { b: dt, p: 0 };
         let class = c.uint(1)? & 0x0f;
@@ -278,6 +300,7 @@ impl<R: Read + Seek> Reader<R> {
         let size = c.uint(4)? as usize;
         let mut out = Vec::new();
         let n = elems.min(MAX_ELEMENTS) as usize;
+        let mut left = self.string_cap;
         match class {
             3 => {
                 for i in 0..n {
@@ -286,7 +309,8 @@ impl<R: Read + Seek> Reader<R> {
                         break;
                     };
                     let s = s.split(|&b| b == 0).next().unwrap_or(&[]);
-                    let s = &s[..s.len().min(self.string_cap)];
+                    let s = &s[..s.len().min(left)];
+                    left -= s.len();
                     out.push(String::from_utf8_lossy(s).into_owned());
                 }
             }
@@ -300,7 +324,9 @@ impl<R: Read + Seek> Reader<R> {
                     let len = r.uint(4)?;
                     let coll = r.uint(self.offset_size)?;
                     let idx = r.uint(4)?;
-                    out.push(self.heap_object(coll, idx, len)?);
+                    let s = self.heap_object(coll, idx, len, left)?;
+                    left -= s.len().min(left);
+                    out.push(s);
                 }
             }
             _ => {}
@@ -308,8 +334,15 @@ impl<R: Read + Seek> Reader<R> {
         Ok(out)
     }
 
-    /// Object `index` of the global heap collection at `addr`, as a string.
-    fn heap_object(&mut self, addr: u64, index: u64, len: u64) -> Result<String, H5Error> {
+    /// Object `index` of the global heap collection at `addr`, as a string of at most
+    /// `cap` bytes.
+    fn heap_object(
+        &mut self,
+        addr: u64,
+        index: u64,
+        len: u64,
+        cap: usize,
+    ) -> Result<String, H5Error> {
         let start = self.abs(addr)?;
         let head = self.read_at(start, (8 + self.length_size) as u64)?;
         if !head.starts_with(b"GCOL") {
@@ -319,9 +352,16 @@ impl<R: Read + Seek> Reader<R> {
         let end = start.saturating_add(coll_size).min(self.size);
         let mut at = start + 8 + self.length_size as u64;
         let obj_head = (8 + self.length_size) as u64;
-        for _ in 0..1_000_000 {
-            if at + obj_head > end {
+        loop {
+            // `at` saturates on a huge object size: compare without adding to it.
+            if end.saturating_sub(at) < obj_head {
                 break;
+            }
+            self.heap_steps += 1;
+            if self.heap_steps > MAX_HEAP_STEPS {
+                return bad(format!(
+                    "more than {MAX_HEAP_STEPS} global heap objects visited"
+                ));
             }
             let h = self.read_at(at, obj_head)?;
             let idx = le(&h[0..2]);
@@ -334,9 +374,7 @@ impl<R: Read + Seek> Reader<R> {
                 // The heap object holds the string; `len` (the element's own count)
                 // is not trusted for the allocation.
                 let _ = len;
-                let take = size
-                    .min(self.string_cap as u64)
-                    .min(end.saturating_sub(data_at));
+                let take = size.min(cap as u64).min(end.saturating_sub(data_at));
                 let b = self.read_at(data_at, take)?;
                 return Ok(String::from_utf8_lossy(&b).into_owned());
             }
@@ -347,12 +385,14 @@ impl<R: Read + Seek> Reader<R> {
 }
 
 /// Finds the superblock (at 0 or at a power of two from 512 when a user block
-/// precedes it) and reads the root group's attributes. String values are capped at
-/// `string_cap` bytes.
+/// precedes it) and reads the root group's attributes named in `names` (the first of
+/// each name, as HDF5 names are unique). The string values of one attribute are
+/// capped at `string_cap` bytes together.
 pub fn root_attributes<R: Read + Seek>(
     mut r: R,
     size: u64,
     string_cap: usize,
+    names: &[&str],
 ) -> Result<RootAttributes, H5Error> {
     let mut at = 0u64;
     let mut sb = None;
@@ -417,8 +457,9 @@ pub fn root_attributes<R: Read + Seek>(
         offset_size,
         length_size,
         string_cap,
+        heap_steps: 0,
     };
-    let (messages, dense) = reader.header_messages(root)?;
+    let (messages, dense) = reader.header_messages(root, names)?;
     let mut out = RootAttributes {
         attrs: Vec::new(),
         dense,
@@ -430,6 +471,20 @@ pub fn root_attributes<R: Read + Seek>(
         }
     }
     Ok(out)
+}
+
+/// The name of an attribute message, read without decoding the rest.
+fn attribute_name(data: &[u8]) -> Option<&[u8]> {
+    let mut c = Cur { b: data, p: 0 };
+    let version = c.uint(1).ok()?;
+    c.skip(1).ok()?;
+    let name_len = c.uint(2).ok()? as usize;
+    c.skip(4).ok()?;
+    if version == 3 {
+        c.skip(1).ok()?;
+    }
+    let raw = c.take(name_len).ok()?;
+    raw.split(|&b| b == 0).next()
 }
 
 fn check_sizes(o: usize, l: usize) -> Result<(), H5Error> {
@@ -446,6 +501,9 @@ mod tests {
     use proptest::prelude::*;
     use std::io::Cursor;
 
+    /// The attributes the Keras analyzer asks for.
+    const KERAS: &[&str] = &["model_config", "training_config", "keras_version"];
+
     fn h5_with_string_attrs(attrs: &[(&str, &str)]) -> Vec<u8> {
         aispm_fixtures::model_fixtures::formats_b::keras2_h5(attrs)
     }
@@ -454,17 +512,149 @@ mod tests {
     fn reads_variable_length_string_attributes() {
         let f =
             h5_with_string_attrs(&[("keras_version", "2.13.1"), ("model_config", "{\"a\": 1}")]);
-        let a = root_attributes(Cursor::new(&f), f.len() as u64, 1 << 20).unwrap();
+        let a = root_attributes(Cursor::new(&f), f.len() as u64, 1 << 20, KERAS).unwrap();
         assert_eq!(a.get("keras_version"), Some("2.13.1"));
         assert_eq!(a.get("model_config"), Some("{\"a\": 1}"));
     }
 
+    /// Rewrites the global heap of a `keras2_h5` file (at 0x1000): `filler` objects
+    /// no attribute asks for, then `(index, text)` objects.
+    fn with_heap(mut f: Vec<u8>, filler: usize, objects: &[(u16, &str)]) -> Vec<u8> {
+        const HEAP_AT: usize = 0x1000;
+        let mut objs = Vec::new();
+        for _ in 0..filler {
+            objs.extend_from_slice(&0x7777u16.to_le_bytes());
+            objs.extend_from_slice(&[1, 0, 0, 0, 0, 0]);
+            objs.extend_from_slice(&0u64.to_le_bytes());
+        }
+        for (idx, text) in objects {
+            objs.extend_from_slice(&idx.to_le_bytes());
+            objs.extend_from_slice(&[1, 0, 0, 0, 0, 0]);
+            objs.extend_from_slice(&(text.len() as u64).to_le_bytes());
+            let mut b = text.as_bytes().to_vec();
+            b.resize(b.len().div_ceil(8) * 8, 0);
+            objs.extend_from_slice(&b);
+        }
+        objs.extend_from_slice(&[0u8; 16]);
+        f.truncate(HEAP_AT);
+        f.extend_from_slice(b"GCOL\x01\0\0\0");
+        f.extend_from_slice(&(16 + objs.len() as u64).to_le_bytes());
+        f.extend_from_slice(&objs);
+        f
+    }
+
+    /// Fuzz finding: a heap object declaring a size near 2^64 saturated the walk's
+    /// position, and the next bounds check added to it and overflowed.
+    #[test]
+    fn heap_object_size_near_u64_max_ends_the_walk() {
+        let mut f = with_heap(
+            h5_with_string_attrs(&[("model_config", "x")]),
+            0,
+            &[(7, "y"), (1, "{}")],
+        );
+        // The first object (index 7, not the one asked for) claims 2^64 - 7 bytes.
+        f[0x1018..0x1020].copy_from_slice(&(u64::MAX - 6).to_le_bytes());
+        let a = root_attributes(Cursor::new(&f), f.len() as u64, 4096, KERAS).unwrap();
+        assert_eq!(a.get("model_config"), None);
+    }
+
+    /// Every string attribute walks its heap collection from the start; the walks of
+    /// one file share a budget so many attributes over a large collection stay cheap.
+    #[test]
+    fn heap_lookups_share_one_budget() {
+        let names: Vec<String> = (0..48).map(|i| format!("a{i:02}")).collect();
+        let attrs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+        let wanted: Vec<&str> = names.iter().map(String::as_str).collect();
+        // Only the last attribute (index 48) has an object, after the filler.
+        let small = with_heap(h5_with_string_attrs(&attrs), 16, &[(48, "found")]);
+        let a = root_attributes(Cursor::new(&small), small.len() as u64, 4096, &wanted).unwrap();
+        assert_eq!(a.get("a47"), Some("found"));
+        // 47 fruitless walks over 8192 objects exceed the budget before the last one.
+        let large = with_heap(h5_with_string_attrs(&attrs), 8192, &[(48, "found")]);
+        let a = root_attributes(Cursor::new(&large), large.len() as u64, 4096, &wanted).unwrap();
+        assert_eq!(a.get("a47"), None);
+    }
+
+    /// Superblock 0 and a version-1 root object header of attributes `(name, items)`,
+    /// each a variable-length string array whose items all name object 1 of a global
+    /// heap holding `value`.
+    fn h5_repeating_one_heap_object(attrs: &[(&str, usize)], value: &[u8]) -> Vec<u8> {
+        let mut f = h5_with_string_attrs(&[]);
+        f.truncate(0x60);
+        let mut msgs = Vec::new();
+        // Where the heap address of every item goes, once the heap's place is known.
+        let mut refs = Vec::new();
+        for (name, items) in attrs {
+            let name_z = format!("{name}\0");
+            let mut a = vec![1u8, 0];
+            a.extend_from_slice(&(name_z.len() as u16).to_le_bytes());
+            a.extend_from_slice(&20u16.to_le_bytes());
+            a.extend_from_slice(&16u16.to_le_bytes());
+            let mut nb = name_z.into_bytes();
+            nb.resize(nb.len().div_ceil(8) * 8, 0);
+            a.extend_from_slice(&nb);
+            let mut dt = vec![0x19u8, 1, 0, 0];
+            dt.extend_from_slice(&16u32.to_le_bytes());
+            dt.extend_from_slice(&[0x10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 8, 0]);
+            dt.resize(24, 0);
+            a.extend_from_slice(&dt);
+            // Dataspace version 1 of rank 1.
+            a.extend_from_slice(&[1, 1, 0, 0, 0, 0, 0, 0]);
+            a.extend_from_slice(&(*items as u64).to_le_bytes());
+            for _ in 0..*items {
+                a.extend_from_slice(&(value.len() as u32).to_le_bytes());
+                refs.push(msgs.len() + 8 + a.len());
+                a.extend_from_slice(&0u64.to_le_bytes());
+                a.extend_from_slice(&1u32.to_le_bytes());
+            }
+            msgs.extend_from_slice(&0x0Cu16.to_le_bytes());
+            msgs.extend_from_slice(&(a.len() as u16).to_le_bytes());
+            msgs.extend_from_slice(&[0, 0, 0, 0]);
+            msgs.extend_from_slice(&a);
+        }
+        let heap_at = (0x60 + 16 + msgs.len()).div_ceil(8) * 8;
+        for at in refs {
+            msgs[at..at + 8].copy_from_slice(&(heap_at as u64).to_le_bytes());
+        }
+        f.extend_from_slice(&[1, 0]);
+        f.extend_from_slice(&(attrs.len() as u16).to_le_bytes());
+        f.extend_from_slice(&1u32.to_le_bytes());
+        f.extend_from_slice(&(msgs.len() as u32).to_le_bytes());
+        f.extend_from_slice(&[0, 0, 0, 0]);
+        f.extend_from_slice(&msgs);
+        f.resize(heap_at, 0);
+        let mut obj = vec![1u8, 0, 1, 0, 0, 0, 0, 0];
+        obj.extend_from_slice(&(value.len() as u64).to_le_bytes());
+        obj.extend_from_slice(value);
+        obj.resize(obj.len().div_ceil(8) * 8 + 16, 0);
+        f.extend_from_slice(b"GCOL\x01\0\0\0");
+        f.extend_from_slice(&(16 + obj.len() as u64).to_le_bytes());
+        f.extend_from_slice(&obj);
+        f
+    }
+
+    /// Variable-length strings may all name one large heap object: what the reader
+    /// keeps is bounded by the names asked for and the cap, not by how many attributes
+    /// and items point at it.
+    #[test]
+    fn kept_strings_are_bounded_by_the_names_asked_for() {
+        let mut attrs: Vec<(&str, usize)> = vec![("decoy", 16); 8];
+        attrs.extend([("model_config", 16); 40]);
+        let f = h5_repeating_one_heap_object(&attrs, &[b'x'; 4096]);
+        let a = root_attributes(Cursor::new(&f), f.len() as u64, 10_000, KERAS).unwrap();
+        // One attribute (the first of its name), its items capped together.
+        assert_eq!(a.attrs.len(), 1);
+        assert_eq!(a.get("model_config").map(str::len), Some(4096));
+        let kept: usize = a.attrs[0].1.iter().map(String::len).sum();
+        assert_eq!(kept, 10_000);
+    }
+
     #[test]
     fn refuses_garbage() {
-        assert!(root_attributes(Cursor::new(b"nope"), 4, 64).is_err());
+        assert!(root_attributes(Cursor::new(b"nope"), 4, 64, KERAS).is_err());
         let mut f = h5_with_string_attrs(&[("k", "v")]);
         f[64..72].copy_from_slice(&u64::MAX.to_le_bytes());
-        assert!(root_attributes(Cursor::new(&f), f.len() as u64, 64).is_err());
+        assert!(root_attributes(Cursor::new(&f), f.len() as u64, 64, KERAS).is_err());
     }
 
     proptest! {
@@ -474,13 +664,13 @@ mod tests {
             for (i, b) in idx {
                 if i < f.len() { f[i] = b; }
             }
-            let _ = root_attributes(Cursor::new(&f), f.len() as u64, 4096);
+            let _ = root_attributes(Cursor::new(&f), f.len() as u64, 4096, KERAS);
         }
 
         #[test]
         fn never_panics_on_bytes(mut b in proptest::collection::vec(any::<u8>(), 0..512)) {
             if b.len() >= 8 { b[..8].copy_from_slice(SIGNATURE); }
-            let _ = root_attributes(Cursor::new(&b), b.len() as u64, 4096);
+            let _ = root_attributes(Cursor::new(&b), b.len() as u64, 4096, KERAS);
         }
     }
 }

@@ -93,6 +93,23 @@ fn check_document(file: &FileInput<'_>, src: &Source<'_>, cx: &mut AnalysisConte
         );
         return;
     }
+    // Objects cost far more than brackets: a B-tree node each.
+    if let Some(cost) = crate::json::over_budget(src.text) {
+        cx.report(
+            RawFinding::new(
+                &rules::UNINSPECTABLE_CONFIG,
+                file.path,
+                format!(
+                    "{} would take about {} MiB to parse, more than the {} MiB the scanner allows",
+                    src.origin,
+                    cost >> 20,
+                    crate::json::MAX_PARSED_BYTES >> 20
+                ),
+            )
+            .evidence(format!("{}: {} MiB parsed", src.origin, cost >> 20)),
+        );
+        return;
+    }
     let v: Value = match serde_json::from_slice(src.text) {
         Ok(v) => v,
         Err(e) => {
@@ -221,7 +238,12 @@ fn read_member<R: Read + Seek>(
 }
 
 fn hdf5_file(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
-    let parsed = hdf5::root_attributes(file.open()?, file.size, MAX_CONFIG as usize);
+    let parsed = hdf5::root_attributes(
+        file.open()?,
+        file.size,
+        MAX_CONFIG as usize,
+        &["model_config", "training_config", "keras_version"],
+    );
     let (config, training, version, fallback) = match parsed {
         Ok(a) => (
             a.get("model_config").map(str::to_string),
@@ -280,7 +302,10 @@ fn scan_for_config(file: &FileInput<'_>) -> Result<Option<Vec<u8>>, AnalysisErro
     let mut buf = Vec::new();
     r.take(FALLBACK_SCAN).read_to_end(&mut buf)?;
     for at in memmem::find_iter(&buf, b"{\"class_name\"").take(16) {
-        let mut de = serde_json::Deserializer::from_slice(&buf[at..]).into_iter::<Value>();
+        // Only the object's end is wanted here: skipping it builds no tree, so the
+        // parse's cost is checked on the text found, as for any other config.
+        let mut de =
+            serde_json::Deserializer::from_slice(&buf[at..]).into_iter::<serde::de::IgnoredAny>();
         if let Some(Ok(_)) = de.next() {
             let end = at + de.byte_offset();
             return Ok(Some(buf[at..end].to_vec()));

@@ -142,6 +142,19 @@ pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
             "header does not start with `{`".into(),
         );
     }
+    if let Some(cost) = crate::json::over_budget(header) {
+        rep.add(
+            IssueKind::Header,
+            Severity::Medium,
+            format!(
+                "header would take about {} MiB to parse, more than the {} MiB the scanner allows; \
+                 it was not validated",
+                cost >> 20,
+                crate::json::MAX_PARSED_BYTES >> 20
+            ),
+        );
+        return rep;
+    }
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -365,6 +378,22 @@ mod tests {
             .iter()
             .map(|i| (i.kind, i.severity))
             .collect()
+    }
+
+    /// A header of small objects costs some 85 times its length once parsed (a
+    /// 100 MB one over 8 GB); past the budget it is refused unparsed.
+    #[test]
+    fn object_dense_header_is_not_parsed() {
+        let n = crate::json::MAX_PARSED_BYTES as usize / 700 + 1;
+        let h = format!(
+            r#"{{"__metadata__":{{"x":"y"}},"t":[{}0]}}"#,
+            r#"{"a":0},"#.repeat(n)
+        );
+        let r = validate_header(h.as_bytes(), 0);
+        assert_eq!(r.issues.len(), 1, "{:?}", r.issues);
+        assert_eq!(r.issues[0].kind, IssueKind::Header);
+        assert!(r.issues[0].message.contains("MiB to parse"));
+        assert!(r.metadata.is_empty());
     }
 
     #[test]

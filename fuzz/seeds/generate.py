@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Writes the fuzz seed corpora under fuzz/seeds/<target>/ (deterministic).
+
+Most seeds are rule fixtures of crates/aispm-models/fixtures (written by
+`cargo run -p aispm-fixtures -- model-fixtures`); targets that read several layouts
+take a leading mode byte (see the target's source). A few HDF5 layouts the fixtures
+lack (superblock 2 with a version-2 object header, fixed-length strings, dense
+attribute storage) are built here.
+
+Run from the repository root: python3 fuzz/seeds/generate.py
+"""
+
+import pathlib
+import shutil
+import struct
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "crates/aispm-models/fixtures"
+SEEDS = ROOT / "fuzz/seeds"
+
+# (target, mode byte or None, fixture path under FIXTURES)
+FROM_FIXTURES = [
+    # pickle modes: 0 plain, 1 joblib, 2 PyTorch legacy, 3 npy, 4-6 PyTorch tar members
+    ("pickle", 0, "pickle/MDL001/pos_os_system_p2.pkl"),
+    ("pickle", 0, "pickle/MDL001/pos_os_system_p4.pkl"),
+    ("pickle", 0, "pickle/MDL003/pos_dynamic_name.pkl"),
+    ("pickle", 0, "pickle/MDL005/pos_ext1.pkl"),
+    ("pickle", 0, "pickle/MDL008/pos_two_streams.pkl"),
+    ("pickle", 0, "pickle/MDL010/pos_base64_nested.pkl"),
+    ("pickle", 0, "pickle/MDL011/pos_code_type.pkl"),
+    ("pickle", 0, "pickle/MDL013/pos_setstate.pkl"),
+    ("pickle", 1, "pickle/MDL009/neg_state_dict.pkl"),
+    ("pickle", 2, "pickle/MDL007/neg_torch_legacy.bin"),
+    ("pickle", 3, "pickle/MDL012/pos_object.npy"),
+    ("pickle", 4, "pickle/MDL004/pos_custom_class.pkl"),
+    # gguf modes: 0 GGUF file, 1 standalone template, 2 tokenizer_config.json
+    ("gguf", 0, "gguf/MDL040/pos_cycler_globals.gguf"),
+    ("gguf", 0, "gguf/MDL041/pos_hex_attr.gguf"),
+    ("gguf", 0, "gguf/MDL042/neg_namespace.gguf"),
+    ("gguf", 0, "gguf/MDL044/neg_valid.gguf"),
+    ("gguf", 0, "gguf/MDL045/pos_overlap.gguf"),
+    ("gguf", 1, "gguf/MDL040/pos_standalone.jinja"),
+    ("gguf", 1, "gguf/MDL041/pos_joined_name.j2"),
+    ("gguf", 1, "gguf/MDL042/pos_lipsum.jinja"),
+    ("gguf", 2, "gguf/MDL040/pos_subclasses_loop.json"),
+    ("gguf", 2, "gguf/MDL043/pos_unclosed.json"),
+    ("safetensors", None, "safetensors/MDL050/neg_valid.safetensors"),
+    ("safetensors", None, "safetensors/MDL051/pos_overlap.safetensors"),
+    ("safetensors", None, "safetensors/MDL052/pos_metadata_not_strings.safetensors"),
+    ("safetensors", None, "safetensors/MDL053/pos_shape_mismatch.safetensors"),
+    ("safetensors", None, "safetensors/MDL054/pos_shell_command.safetensors"),
+    ("onnx", None, "onnx/MDL035/pos_traversal.onnx"),
+    ("onnx", None, "onnx/MDL036/pos_custom_domain.onnx"),
+    ("onnx", None, "onnx/MDL037/pos_pyop.onnx"),
+    ("onnx", None, "onnx/MDL038/pos_huge_dims.onnx"),
+    ("onnx", None, "onnx/MDL039/neg_plain.onnx"),
+]
+
+# Keras 2 HDF5 fixtures (superblock 0, version-1 object header, variable-length
+# strings in a global heap), trimmed of their zero tail.
+HDF5_FIXTURES = [
+    "keras/MDL020/pos_keras2_lambda_exec.h5",
+    "keras/MDL021/neg_dense.h5",
+]
+
+SIGNATURE = b"\x89HDF\r\n\x1a\n"
+CONFIG = (
+    b'{"class_name": "Sequential", "config": {"layers": [{"class_name": "Lambda", '
+    b'"config": {"name": "l", "function": ["4wEAAAAAAAAAAAAAAAMAAADz", null, null], '
+    b'"function_type": "lambda", "module": "__main__"}}]}}'
+)
+
+
+def trim(data: bytes) -> bytes:
+    end = len(data.rstrip(b"\0"))
+    return data[: (end + 7) // 8 * 8]
+
+
+def attribute_v3(name: bytes, value: bytes) -> bytes:
+    """Attribute message (version 3) holding a fixed-length string scalar."""
+    name_z = name + b"\0"
+    dt = bytes([0x13, 0, 0, 0]) + struct.pack("<I", len(value))  # class 3, version 1
+    ds = bytes([2, 0, 0, 0])  # version 2, rank 0, scalar
+    head = struct.pack("<BBHHHB", 3, 0, len(name_z), len(dt), len(ds), 0)
+    return head + name_z + dt + ds + value
+
+
+def hdf5_v2(messages: list) -> bytes:
+    """Superblock 2 (offsets and lengths of 8 bytes) and a version-2 root object
+    header whose first chunk holds `messages` as (type, body)."""
+    root = 48
+    chunk = b"".join(struct.pack("<BHB", t, len(b), 0) + b for t, b in messages)
+    sb = SIGNATURE + bytes([2, 8, 8, 0])
+    sb += struct.pack("<QQQQ", 0, 0xFFFFFFFFFFFFFFFF, 0, root)
+    sb += b"\0\0\0\0"  # checksum (not verified by the reader)
+    ohdr = b"OHDR" + bytes([2, 0x02]) + struct.pack("<I", len(chunk)) + chunk
+    out = sb + ohdr + b"\0\0\0\0"
+    return out
+
+
+def write(target: str, name: str, data: bytes) -> None:
+    d = SEEDS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data)
+
+
+def main() -> None:
+    for target in ["pickle", "gguf", "safetensors", "onnx", "hdf5"]:
+        shutil.rmtree(SEEDS / target, ignore_errors=True)
+    for target, mode, rel in FROM_FIXTURES:
+        data = (FIXTURES / rel).read_bytes()
+        if mode is not None:
+            data = bytes([mode]) + data
+        write(target, rel.split("/", 1)[1].replace("/", "_"), data)
+    for rel in HDF5_FIXTURES:
+        write("hdf5", rel.split("/", 1)[1].replace("/", "_"), trim((FIXTURES / rel).read_bytes()))
+    # Regression input of the first fuzz finding: a global heap object (not the one
+    # asked for) declaring a size near 2^64.
+    h5 = bytearray(trim((FIXTURES / "keras/MDL021/neg_dense.h5").read_bytes()))
+    h5[0x1010:0x1012] = struct.pack("<H", 7)
+    h5[0x1018:0x1020] = struct.pack("<Q", 2**64 - 7)
+    write("hdf5", "regress_heap_size_near_2_64.h5", bytes(h5))
+    write(
+        "hdf5",
+        "v2_fixed_strings.h5",
+        hdf5_v2(
+            [
+                (0x0C, attribute_v3(b"keras_version", b"2.13.1")),
+                (0x0C, attribute_v3(b"model_config", CONFIG)),
+            ]
+        ),
+    )
+    # Dense attribute storage (Attribute Info message): the reader falls back to
+    # searching the bytes for a config.
+    dense = hdf5_v2([(0x15, bytes([0, 0]) + b"\xff" * 16)])
+    write("hdf5", "v2_dense_fallback.h5", dense + CONFIG)
+
+
+if __name__ == "__main__":
+    main()
