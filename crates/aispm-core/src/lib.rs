@@ -5,6 +5,7 @@
 
 pub mod analyzer;
 pub mod framework;
+pub mod json;
 pub mod kind;
 pub mod report;
 pub mod rule;

@@ -90,8 +90,7 @@ fn safetensors(file: &FileInput<'_>, a: &mut Asset) -> Result<(), AnalysisError>
     }
     let mut header = vec![0u8; n as usize];
     r.read_exact(&mut header)?;
-    let v: Value = serde_json::from_slice(&header)
-        .map_err(|e| parse_err(format!("header is not JSON: {e}")))?;
+    let v: Value = aispm_core::json::from_slice_bounded(&header).map_err(parse_err)?;
     let obj = v
         .as_object()
         .ok_or_else(|| parse_err("header is not a JSON object"))?;
@@ -449,7 +448,7 @@ fn read_member_json<R: Read + Seek>(
     }
     let mut buf = Vec::new();
     f.take(MAX_CONFIG_MEMBER).read_to_end(&mut buf)?;
-    Ok(serde_json::from_slice(&buf).ok())
+    Ok(aispm_core::json::from_slice_bounded(&buf).ok())
 }
 
 /// ONNX `ModelProto` top-level fields, read by skimming the protobuf wire format and

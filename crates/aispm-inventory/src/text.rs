@@ -56,7 +56,7 @@ fn is_cache_blob(path: &str) -> bool {
 
 fn parse_json(file: &FileInput<'_>) -> Result<Option<Value>, AnalysisError> {
     match file.read_all(MAX_JSON)? {
-        Some(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        Some(bytes) => Ok(aispm_core::json::from_slice_bounded(&bytes).ok()),
         None => Err(AnalysisError::Limit(format!(
             "JSON over {MAX_JSON} bytes not parsed for metadata"
         ))),

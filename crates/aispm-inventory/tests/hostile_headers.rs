@@ -176,3 +176,34 @@ proptest! {
         prop_assert_eq!(f, s);
     }
 }
+
+/// A safetensors header of millions of tiny objects would cost gigabytes once parsed
+/// into a tree; the inventory refuses it before parsing (cost estimated from the text).
+#[test]
+fn object_dense_safetensors_header_is_refused_before_parsing() {
+    let n = (aispm_core::json::MAX_PARSED_BYTES / 600) as usize;
+    let mut header = b"{\"x\":[".to_vec();
+    for _ in 0..n {
+        header.extend_from_slice(b"{\"a\":0},");
+    }
+    header.extend_from_slice(b"0]}");
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(&header);
+    let head = &bytes[..aispm_core::HEAD_LEN];
+    let input = FileInput::new(
+        "m.safetensors",
+        Path::new("m.safetensors"),
+        FileKind::Safetensors,
+        bytes.len() as u64,
+        head,
+        Source::Bytes(&bytes),
+    );
+    let mut cx = AnalysisContext::new(None, 0);
+    InventoryAnalyzer::new().analyze(&input, &mut cx).unwrap();
+    assert_eq!(cx.assets.len(), 1);
+    let errors = &cx.errors;
+    assert!(
+        errors.iter().any(|e| e.message.contains("too dense")),
+        "{errors:?}"
+    );
+}

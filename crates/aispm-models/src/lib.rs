@@ -7,7 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod gguf;
-mod json;
+use aispm_core::json;
 pub mod keras;
 pub mod onnx;
 pub mod pickle;

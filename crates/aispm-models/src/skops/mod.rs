@@ -61,7 +61,7 @@ impl Analyzer for SkopsAnalyzer {
                 "schema.json larger than {MAX_SCHEMA} bytes"
             )));
         }
-        let schema: Value = serde_json::from_slice(&buf)
+        let schema: Value = aispm_core::json::from_slice_bounded(&buf)
             .map_err(|e| AnalysisError::Parse(format!("schema.json: {e}")))?;
         let mut names = BTreeSet::new();
         collect(&schema, 0, &mut names);

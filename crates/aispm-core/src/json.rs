@@ -6,7 +6,7 @@
 
 /// Bytes a parsed document may cost: four times the largest tree an honest header or
 /// config needs (a 10,000-layer Keras config has a few hundred thousand objects).
-pub(crate) const MAX_PARSED_BYTES: u64 = 256 << 20;
+pub const MAX_PARSED_BYTES: u64 = 256 << 20;
 
 /// Size of a `serde_json::Value`.
 const VALUE: u64 = 32;
@@ -17,7 +17,7 @@ const OBJECT_NODE: u64 = 640;
 /// An upper bound on the bytes `serde_json` allocates for the value tree of `text`
 /// (strings aside, which are bounded by the text): a value per separator and opening
 /// bracket outside strings, and a node per object.
-pub(crate) fn parsed_cost(text: &[u8]) -> u64 {
+pub fn parsed_cost(text: &[u8]) -> u64 {
     let mut cost = VALUE;
     let mut in_string = false;
     let mut escaped = false;
@@ -43,9 +43,22 @@ pub(crate) fn parsed_cost(text: &[u8]) -> u64 {
 }
 
 /// `Some(cost)` when parsing `text` would cost more than [`MAX_PARSED_BYTES`].
-pub(crate) fn over_budget(text: &[u8]) -> Option<u64> {
+pub fn over_budget(text: &[u8]) -> Option<u64> {
     let cost = parsed_cost(text);
     (cost > MAX_PARSED_BYTES).then_some(cost)
+}
+
+/// Parses `text` as JSON unless the parsed tree would cost more than
+/// [`MAX_PARSED_BYTES`]; the error says which.
+pub fn from_slice_bounded(text: &[u8]) -> Result<serde_json::Value, String> {
+    if let Some(cost) = over_budget(text) {
+        return Err(format!(
+            "JSON too dense to parse: its value tree would need about {} MiB (limit {} MiB)",
+            cost >> 20,
+            MAX_PARSED_BYTES >> 20
+        ));
+    }
+    serde_json::from_slice(text).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
