@@ -215,7 +215,8 @@ impl DepsAnalyzer {
                 candidates.push((a, "aispm curated malicious-package list"));
             }
         }
-        let mut groups: Vec<(HashSet<String>, Vec<(&Advisory, &str)>)> = Vec::new();
+        type Members<'a, 'b> = Vec<(&'a Advisory, &'b str)>;
+        let mut groups: Vec<(HashSet<String>, Members<'_, '_>)> = Vec::new();
         for (a, src) in candidates {
             let keys: HashSet<String> = std::iter::once(a.id.clone())
                 .chain(a.aliases.iter().cloned())

@@ -143,14 +143,14 @@ impl Version {
         let mut release = vec![first];
         loop {
             let save = c.i;
-            if c.eat(b'.') {
-                if let Some(n) = c.number().map_err(|_| err())? {
-                    release.push(n);
-                    if release.len() > MAX_SEGMENTS {
-                        return Err(err());
-                    }
-                    continue;
+            if c.eat(b'.')
+                && let Some(n) = c.number().map_err(|_| err())?
+            {
+                release.push(n);
+                if release.len() > MAX_SEGMENTS {
+                    return Err(err());
                 }
+                continue;
             }
             c.i = save;
             break;
@@ -486,8 +486,11 @@ impl Specifier {
             None => (rest, false),
         };
         let version = Version::parse(vtext).map_err(|_| err())?;
-        if wildcard && (version.pre.is_some() || version.post.is_some() || version.dev.is_some())
-            || wildcard && !version.local.is_empty()
+        if wildcard
+            && (version.pre.is_some()
+                || version.post.is_some()
+                || version.dev.is_some()
+                || !version.local.is_empty())
         {
             return Err(err());
         }

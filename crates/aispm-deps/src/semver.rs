@@ -209,9 +209,7 @@ fn parse_partial(s: &str) -> Option<Partial> {
     }
     let mut ids = Vec::new();
     if let Some(pre) = pre {
-        if patch.is_none() {
-            return None;
-        }
+        patch?;
         for id in pre.split('.') {
             if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 return None;

@@ -302,8 +302,8 @@ pub fn parse_conda(spec: &str) -> Option<(String, Requirement)> {
         (v, it.next().is_some())
     };
     let v = version_part.trim();
-    // A bare version in conda matches that version and its extensions (`1.2` = `1.2.*`)
-    // unless a build pins it.
+    // A bare conda version matches itself and its extensions (`1.2` is `1.2.*`); with
+    // three segments or a build string it is read as a pin of that release.
     let req = if !v.starts_with(['<', '>', '=', '!', '~']) {
         let bare = v.trim_end_matches(".*").trim_end_matches('*');
         match Version::parse(bare) {

@@ -101,10 +101,8 @@ fn requirement_line(line: &str, n: u32, role: Role, out: &mut Parsed) -> Result<
             .split_once([' ', '='])
             .map_or((opt, ""), |(f, a)| (f, a.trim()));
         match flag {
-            "r" | "-requirement" | "c" | "-constraint" => {
-                if out.includes.len() < 64 {
-                    out.includes.push(arg.to_string());
-                }
+            "r" | "-requirement" | "c" | "-constraint" if out.includes.len() < 64 => {
+                out.includes.push(arg.to_string());
             }
             "e" | "-editable" => {
                 // Local paths are the project's own code; VCS URLs are dependencies.
@@ -166,7 +164,7 @@ fn requirement_line(line: &str, n: u32, role: Role, out: &mut Parsed) -> Result<
     }
 }
 
-fn str_array<'a>(v: Option<&'a Value>) -> impl Iterator<Item = &'a str> {
+fn str_array(v: Option<&Value>) -> impl Iterator<Item = &str> {
     v.and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -272,13 +270,12 @@ fn table_deps(
         if name.eq_ignore_ascii_case("python") {
             continue;
         }
-        match table_requirement(v, poetry) {
-            Some(req) => out.push(
+        if let Some(req) = table_requirement(v, poetry) {
+            out.push(
                 Dependency::new(PYPI, name, req, role)
                     .at(key_line(text, name))
                     .group(group),
-            )?,
-            None => {}
+            )?;
         }
     }
     Ok(())
@@ -685,7 +682,7 @@ constraint-dependencies = ["numpy<2"]
         assert_eq!(p.deps.len(), 1);
         assert_eq!(p.deps[0].requirement, Requirement::Exact("0.0.300".into()));
         assert_eq!(p.deps[0].line, Some(2));
-        let uv = "version = 1\n[[package]]\nname = \"demo\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\n[[package]]\nname = \"Torch\"\nversion = \"2.4.1\"\nsource = { registry = \"https://pypi.org/simple\" }\n";
+        let uv = "version = 1\n[[package]]\nname = \"demo\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\n[[package]]\nname = \"Torch\"\nversion = \"2.4.1\"\nsource = { registry = \"https://index.example.invalid/simple\" }\n";
         let p = toml_lock(uv, ManifestKind::UvLock).unwrap();
         assert_eq!(p.deps.len(), 1);
         assert_eq!(p.deps[0].normalized, "torch");

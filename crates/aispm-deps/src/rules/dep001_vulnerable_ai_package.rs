@@ -18,8 +18,8 @@ evidence names the advisory, its aliases and the first fixed version.",
 documents and model files. Known flaws in them (code execution in chain loaders and \
 prompt templates, path traversal in model servers, SSRF in document loaders) are used \
 in practice because exploits are public once the advisory is.",
-    example: "`langchain==0.0.300` in `requirements.txt` (PYSEC-2023-205 and others; fixed in \
-later releases).",
+    example: "`langchain==0.0.305` in `requirements.txt`: PYSEC-2023-162 (CVE-2023-39631, CVSS \
+9.8, fixed in 0.0.308), PYSEC-2023-205 and PYSEC-2024-43.",
     remediation: "Upgrade to a fixed version (the finding names the first one), refresh the \
 lock file, and check whether the vulnerable feature was reachable.",
     controls: &[
