@@ -126,6 +126,10 @@ run_tool() {
     local tool="$1" input="$2" path="$3" base="$M/$2.$1"
     local to=(timeout --kill-after=10 "$RUN_TIMEOUT")
     rm -f "$base".*
+    # Same start for every tool: the input's pages in the page cache. Tools that read a
+    # whole file would otherwise warm it for the next one, and aispm, which reads a few
+    # MB scattered over a multi-GB file, would pay the disk seeks alone.
+    find "$path" -type f -exec cat {} + >/dev/null 2>&1 || true
     case "$tool" in
     aispm)
         timed aispm "$input" "$base" -- "${to[@]}" "$AISPM" scan "$path" --format json \

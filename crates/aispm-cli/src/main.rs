@@ -2,6 +2,7 @@
 //! the report writers together. It holds no detection logic.
 #![forbid(unsafe_code)]
 
+mod db;
 mod progress;
 
 use aispm_core::{Analyzer, Severity};
@@ -46,6 +47,9 @@ enum Command {
         /// Rule ID, e.g. ART001.
         rule: String,
     },
+    /// The offline advisory database for dependency matching.
+    #[command(subcommand)]
+    Db(db::DbCommand),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -142,6 +146,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
 fn analyzers() -> Vec<Box<dyn Analyzer>> {
     let mut all: Vec<Box<dyn Analyzer>> = vec![Box::new(aispm_inventory::InventoryAnalyzer::new())];
     all.extend(aispm_models::analyzers());
+    all.push(Box::new(aispm_deps::DepsAnalyzer::new()));
     all
 }
 
@@ -179,6 +184,7 @@ fn run(cli: Cli) -> Result<u8> {
             aispm_report::render_rules(scanner.registry(), format, color, &mut out)?;
             Ok(0)
         }
+        Command::Db(cmd) => db::run(cmd),
         Command::Explain { rule } => {
             let scanner = Scanner::new(analyzers(), ScanOptions::default())?;
             match scanner.registry().get(rule.trim()) {

@@ -1,0 +1,491 @@
+//! JavaScript manifests: `package.json`, `package-lock.json` /
+//! `npm-shrinkwrap.json` (lockfile versions 1 to 3), `pnpm-lock.yaml` (versions 5
+//! to 9) and `yarn.lock` (classic and Berry).
+
+use super::{Dependency, Parsed, Requirement, Role, line_map};
+use crate::osv::{AnySet, Ecosystem};
+use crate::semver;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+
+const NPM: Ecosystem = Ecosystem::Npm;
+
+/// Byte index of the first `@` that is not the first character (a scope's `@`).
+fn first_at(s: &str) -> Option<usize> {
+    s.char_indices()
+        .skip(1)
+        .find(|(_, c)| *c == '@')
+        .map(|(i, _)| i)
+}
+
+/// Byte index of the last `@` that is not the first character.
+fn last_at(s: &str) -> Option<usize> {
+    s.char_indices()
+        .rev()
+        .find(|(i, c)| *i > 0 && *c == '@')
+        .map(|(i, _)| i)
+}
+
+/// How a `package.json` dependency value reads: the real package name (for
+/// `npm:` aliases) and the requirement; `None` for workspace and local links.
+fn classify(name: &str, spec: &str) -> Option<(String, Requirement)> {
+    let s = spec.trim();
+    if let Some(alias) = s.strip_prefix("npm:") {
+        // `npm:real-name@range`; the `@` of a scope is not the separator.
+        let (real, range) = match first_at(alias) {
+            Some(i) => (&alias[..i], &alias[i + 1..]),
+            None => (alias, ""),
+        };
+        return classify(real, range).map(|(_, r)| (real.to_string(), r));
+    }
+    let local = ["workspace:", "file:", "link:", "portal:", "patch:", "exec:"];
+    if local.iter().any(|p| s.starts_with(p)) {
+        return None;
+    }
+    let is_url = s.contains("://")
+        || s.starts_with("git@")
+        || ["github:", "gitlab:", "bitbucket:", "gist:", "git+"]
+            .iter()
+            .any(|p| s.starts_with(p))
+        // `owner/repo` GitHub shorthand.
+        || (!s.starts_with('@') && s.contains('/') && !s.contains(' ') && !s.starts_with(['<', '>', '=', '~', '^']));
+    if is_url {
+        let pinned = s
+            .rsplit_once('#')
+            .is_some_and(|(_, r)| r.len() >= 40 && r.bytes().all(|b| b.is_ascii_hexdigit()))
+            || s.ends_with(".tgz");
+        return Some((
+            name.to_string(),
+            Requirement::Direct {
+                url: s.to_string(),
+                pinned,
+            },
+        ));
+    }
+    if let Some(v) = semver::exact_version(s) {
+        return Some((name.to_string(), Requirement::Exact(v.to_string())));
+    }
+    let req = match semver::parse_range(s) {
+        Ok(set) if s.is_empty() || s == "*" || s == "x" => {
+            let _ = set;
+            Requirement::Any
+        }
+        Ok(set) => Requirement::Range {
+            spec: s.to_string(),
+            set: AnySet::Semver(set),
+        },
+        // A dist-tag (`latest`, `next`) moves with every publish.
+        Err(_)
+            if s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') =>
+        {
+            Requirement::Any
+        }
+        Err(_) => Requirement::Unparsed(s.to_string()),
+    };
+    Some((name.to_string(), req))
+}
+
+fn json_key_lines(text: &str) -> std::collections::HashMap<String, u32> {
+    line_map(text, |l| {
+        let t = l.trim_start().strip_prefix('"')?;
+        let (k, after) = t.split_once('"')?;
+        after.trim_start().starts_with(':').then(|| k.to_string())
+    })
+}
+
+/// Reads `package.json`.
+pub fn package_json(text: &str) -> Result<Parsed, String> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = Parsed::default();
+    let lines = json_key_lines(text);
+    for (key, group) in [
+        ("dependencies", None),
+        ("devDependencies", Some("dev")),
+        ("optionalDependencies", Some("optional")),
+        ("peerDependencies", Some("peer")),
+    ] {
+        let Some(Value::Object(deps)) = doc.get(key) else {
+            continue;
+        };
+        for (name, spec) in deps {
+            let Some(spec) = spec.as_str() else {
+                out.skip(format!("{name}: not a string"));
+                continue;
+            };
+            if let Some((real, req)) = classify(name, spec) {
+                out.push(
+                    Dependency::new(NPM, &real, req, Role::Declared)
+                        .at(lines.get(name.as_str()).copied())
+                        .group(group),
+                )?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn lock_version(name: &str, v: &str) -> Option<Requirement> {
+    let v = v.trim();
+    if v.is_empty() || v.starts_with("file:") || v.starts_with("link:") {
+        return None;
+    }
+    if semver::Version::parse(v).is_ok() {
+        return Some(Requirement::Exact(v.to_string()));
+    }
+    // A git or tarball URL (lockfile v1 writes them as the version).
+    classify(name, v).map(|(_, r)| r)
+}
+
+/// Reads `package-lock.json` and `npm-shrinkwrap.json`.
+pub fn package_lock(text: &str) -> Result<Parsed, String> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = Parsed::default();
+    if let Some(Value::Object(pkgs)) = doc.get("packages") {
+        let lines = json_key_lines(text);
+        let root = pkgs.get("");
+        let mut direct: HashSet<String> = HashSet::new();
+        for key in [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ] {
+            if let Some(Value::Object(d)) = root.and_then(|r| r.get(key)) {
+                direct.extend(d.keys().cloned());
+            }
+        }
+        for (path, entry) in pkgs {
+            let Some(idx) = path.rfind("node_modules/") else {
+                continue;
+            };
+            if entry.get("link").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            let installed_as = &path[idx + "node_modules/".len()..];
+            let name = entry
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or(installed_as);
+            let Some(req) = entry
+                .get("version")
+                .and_then(Value::as_str)
+                .and_then(|v| lock_version(name, v))
+            else {
+                continue;
+            };
+            let mut d = Dependency::new(NPM, name, req, Role::Locked)
+                .at(lines.get(path.as_str()).copied())
+                .group((entry.get("dev").and_then(Value::as_bool) == Some(true)).then_some("dev"));
+            d.direct = Some(idx == 0 && direct.contains(installed_as));
+            out.push(d)?;
+        }
+        return Ok(out);
+    }
+    // Lockfile v1: nested `dependencies`.
+    fn walk(
+        deps: &serde_json::Map<String, Value>,
+        depth: usize,
+        top: bool,
+        out: &mut Parsed,
+    ) -> Result<(), String> {
+        if depth > 64 {
+            return Err("dependencies nested too deep".into());
+        }
+        for (name, entry) in deps {
+            if let Some(req) = entry
+                .get("version")
+                .and_then(Value::as_str)
+                .and_then(|v| lock_version(name, v))
+            {
+                let mut d = Dependency::new(NPM, name, req, Role::Locked).group(
+                    (entry.get("dev").and_then(Value::as_bool) == Some(true)).then_some("dev"),
+                );
+                d.direct = top.then_some(true);
+                out.push(d)?;
+            }
+            if let Some(Value::Object(inner)) = entry.get("dependencies") {
+                walk(inner, depth + 1, false, out)?;
+            }
+        }
+        Ok(())
+    }
+    if let Some(Value::Object(deps)) = doc.get("dependencies") {
+        walk(deps, 0, true, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// `name` and `version` from a pnpm `packages` key: `/name/1.2.3` (v5),
+/// `/name@1.2.3(peer@1.0.0)` (v6), `name@1.2.3` (v9), scoped names included.
+fn pnpm_key(key: &str) -> Option<(String, String)> {
+    let k = key.trim().trim_start_matches('/');
+    let k = k.split('(').next().unwrap_or(k);
+    let valid_name = |n: &str| {
+        let slashes = n.matches('/').count();
+        !n.is_empty()
+            && if n.starts_with('@') {
+                slashes == 1
+            } else {
+                slashes == 0
+            }
+    };
+    let v6 = last_at(k)
+        .map(|i| (&k[..i], &k[i + 1..]))
+        .filter(|(n, _)| valid_name(n));
+    let (name, version) = match v6 {
+        Some(x) => x,
+        None => {
+            // v5: the version is the last path segment, peers after `_`.
+            let (n, v) = k.rsplit_once('/')?;
+            (n, v.split('_').next().unwrap_or(v))
+        }
+    };
+    (!name.is_empty() && semver::Version::parse(version).is_ok())
+        .then(|| (name.to_string(), version.to_string()))
+}
+
+#[derive(Deserialize)]
+struct PnpmLock {
+    #[serde(default)]
+    packages: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+    #[serde(default)]
+    importers: Option<BTreeMap<String, PnpmImporter>>,
+    #[serde(default)]
+    dependencies: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+    #[serde(default, rename = "devDependencies")]
+    dev_dependencies: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+}
+
+#[derive(Deserialize)]
+struct PnpmImporter {
+    #[serde(default)]
+    dependencies: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+    #[serde(default, rename = "devDependencies")]
+    dev_dependencies: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+}
+
+/// Reads `pnpm-lock.yaml`.
+pub fn pnpm_lock(text: &str) -> Result<Parsed, String> {
+    let lock: Option<PnpmLock> =
+        serde_saphyr::from_str_with_options(text, crate::osv::yaml_options())
+            .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?;
+    let mut out = Parsed::default();
+    let Some(lock) = lock else {
+        return Ok(out);
+    };
+    let mut direct: HashSet<String> = HashSet::new();
+    let mut add = |m: &Option<BTreeMap<String, serde::de::IgnoredAny>>| {
+        if let Some(m) = m {
+            direct.extend(m.keys().cloned());
+        }
+    };
+    add(&lock.dependencies);
+    add(&lock.dev_dependencies);
+    for imp in lock.importers.iter().flat_map(|m| m.values()) {
+        add(&imp.dependencies);
+        add(&imp.dev_dependencies);
+    }
+    let lines = line_map(text, |l| {
+        // Package keys sit at indent 2 under `packages:`.
+        let t = l.strip_prefix("  ")?;
+        if t.starts_with(' ') {
+            return None;
+        }
+        let k = t.trim_end().strip_suffix(':')?;
+        Some(k.trim_matches(['\'', '"']).to_string())
+    });
+    let mut seen = HashSet::new();
+    for key in lock.packages.iter().flat_map(|m| m.keys()) {
+        let Some((name, version)) = pnpm_key(key) else {
+            continue;
+        };
+        if !seen.insert((name.clone(), version.clone())) {
+            continue;
+        }
+        let mut d = Dependency::new(NPM, &name, Requirement::Exact(version), Role::Locked)
+            .at(lines.get(key.as_str()).copied());
+        d.direct = Some(direct.contains(&name));
+        out.push(d)?;
+    }
+    Ok(out)
+}
+
+/// Reads `yarn.lock`, classic (v1) and Berry: entries start at column 0 with the
+/// descriptors they resolve and end with `:`; the `version` line follows indented.
+pub fn yarn_lock(text: &str) -> Result<Parsed, String> {
+    let mut out = Parsed::default();
+    let mut current: Option<(String, u32)> = None;
+    let mut seen = HashSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.len() > 64 * 1024 {
+            out.skip(format!("line {}: too long", i + 1));
+            continue;
+        }
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            current = None;
+            let Some(header) = line.trim_end().strip_suffix(':') else {
+                continue;
+            };
+            let first = header
+                .split(',')
+                .next()
+                .unwrap_or(header)
+                .trim()
+                .trim_matches('"');
+            if first == "__metadata" {
+                continue;
+            }
+            // The name ends at the first `@` after a possible scope `@`.
+            let Some(at) = first_at(first) else {
+                continue;
+            };
+            let descriptor = &first[at + 1..];
+            if ["workspace:", "link:", "portal:", "file:"]
+                .iter()
+                .any(|p| descriptor.starts_with(p))
+            {
+                continue;
+            }
+            current = Some((first[..at].to_string(), i as u32 + 1));
+            continue;
+        }
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix("version") else {
+            continue;
+        };
+        let Some((name, at_line)) = current.take() else {
+            continue;
+        };
+        let v = rest
+            .trim_start_matches(':')
+            .trim()
+            .trim_matches('"')
+            .to_string();
+        if v.ends_with("-use.local") || semver::Version::parse(&v).is_err() {
+            continue;
+        }
+        if !seen.insert((name.clone(), v.clone())) {
+            continue;
+        }
+        out.push(
+            Dependency::new(NPM, &name, Requirement::Exact(v), Role::Locked).at(Some(at_line)),
+        )?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::python::by_name;
+
+    #[test]
+    fn package_json_values() {
+        let text = r#"{
+  "name": "web",
+  "dependencies": {
+    "openai": "^4.20.0",
+    "@anthropic-ai/sdk": "0.24.3",
+    "ai": "latest",
+    "left": "npm:left-pad@1.3.0",
+    "mylib": "github:o/r#0123456789abcdef0123456789abcdef01234567",
+    "shared": "workspace:*",
+    "bad": ">>1"
+  },
+  "devDependencies": {"langchain": "*"}
+}"#;
+        let p = package_json(text).unwrap();
+        let m = by_name(&p);
+        assert!(matches!(m["openai"].requirement, Requirement::Range { .. }));
+        assert_eq!(m["openai"].line, Some(4));
+        assert_eq!(
+            m["@anthropic-ai/sdk"].requirement,
+            Requirement::Exact("0.24.3".into())
+        );
+        assert_eq!(m["ai"].requirement, Requirement::Any);
+        assert_eq!(
+            m["left-pad"].requirement,
+            Requirement::Exact("1.3.0".into())
+        );
+        assert!(m["mylib"].requirement.is_pinned());
+        assert!(!m.contains_key("shared"));
+        assert!(matches!(m["bad"].requirement, Requirement::Unparsed(_)));
+        assert_eq!(m["langchain"].group.as_deref(), Some("dev"));
+        assert_eq!(m["langchain"].requirement, Requirement::Any);
+    }
+
+    #[test]
+    fn package_locks() {
+        let v3 = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "": {"name": "web", "dependencies": {"openai": "^4"}},
+    "node_modules/openai": {"version": "4.20.1"},
+    "node_modules/openai/node_modules/node-fetch": {"version": "2.7.0"},
+    "node_modules/shared": {"link": true},
+    "node_modules/alias": {"name": "real-pkg", "version": "1.0.0", "dev": true}
+  }
+}"#;
+        let p = package_lock(v3).unwrap();
+        let m = by_name(&p);
+        assert_eq!(m["openai"].requirement, Requirement::Exact("4.20.1".into()));
+        assert_eq!(m["openai"].direct, Some(true));
+        assert_eq!(m["openai"].line, Some(5));
+        assert_eq!(m["node-fetch"].direct, Some(false));
+        assert_eq!(m["real-pkg"].group.as_deref(), Some("dev"));
+        assert_eq!(p.deps.len(), 3);
+        let v1 = r#"{"lockfileVersion": 1, "dependencies": {"a": {"version": "1.0.0", "dependencies": {"b": {"version": "git+https://x/b.git#0123456789abcdef0123456789abcdef01234567"}}}}}"#;
+        let p = package_lock(v1).unwrap();
+        let m = by_name(&p);
+        assert_eq!(m["a"].requirement, Requirement::Exact("1.0.0".into()));
+        assert!(m["b"].requirement.is_pinned());
+    }
+
+    #[test]
+    fn pnpm_locks() {
+        assert_eq!(
+            pnpm_key("/openai/4.20.1"),
+            Some(("openai".into(), "4.20.1".into()))
+        );
+        assert_eq!(
+            pnpm_key("/@langchain/core/0.1.2_openai@4.0.0"),
+            Some(("@langchain/core".into(), "0.1.2".into()))
+        );
+        assert_eq!(
+            pnpm_key("/@langchain/core@0.1.2(openai@4.0.0)"),
+            Some(("@langchain/core".into(), "0.1.2".into()))
+        );
+        assert_eq!(pnpm_key("ai@3.0.1"), Some(("ai".into(), "3.0.1".into())));
+        assert_eq!(pnpm_key("link:../x"), None);
+        let v9 = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      openai:\n        specifier: ^4.20.0\n        version: 4.20.1\npackages:\n  openai@4.20.1:\n    resolution: {integrity: sha512-x}\n  node-fetch@2.7.0:\n    resolution: {integrity: sha512-y}\nsnapshots:\n  openai@4.20.1: {}\n";
+        let p = pnpm_lock(v9).unwrap();
+        let m = by_name(&p);
+        assert_eq!(m["openai"].requirement, Requirement::Exact("4.20.1".into()));
+        assert_eq!(m["openai"].direct, Some(true));
+        assert_eq!(m["openai"].line, Some(9));
+        assert_eq!(m["node-fetch"].direct, Some(false));
+        assert!(pnpm_lock("packages: [").is_err());
+    }
+
+    #[test]
+    fn yarn_locks() {
+        let v1 = "# yarn lockfile v1\n\n\"@babel/code-frame@^7.0.0\", \"@babel/code-frame@^7.10.4\":\n  version \"7.12.13\"\n  resolved \"https://x\"\n\nopenai@^4.0.0:\n  version \"4.20.1\"\n";
+        let p = yarn_lock(v1).unwrap();
+        let m = by_name(&p);
+        assert_eq!(
+            m["@babel/code-frame"].requirement,
+            Requirement::Exact("7.12.13".into())
+        );
+        assert_eq!(m["@babel/code-frame"].line, Some(3));
+        assert_eq!(m["openai"].requirement, Requirement::Exact("4.20.1".into()));
+        let berry = "__metadata:\n  version: 6\n\n\"openai@npm:^4.0.0\":\n  version: 4.20.1\n  resolution: \"openai@npm:4.20.1\"\n\n\"web@workspace:.\":\n  version: 0.0.0-use.local\n";
+        let p = yarn_lock(berry).unwrap();
+        assert_eq!(p.deps.len(), 1);
+        assert_eq!(p.deps[0].requirement, Requirement::Exact("4.20.1".into()));
+    }
+}

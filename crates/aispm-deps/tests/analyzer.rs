@@ -1,0 +1,478 @@
+//! The dependency analyzer through the scan engine: per-format manifests in a
+//! temporary folder, lock files winning over manifests, range judgments, malicious
+//! and look-alike names, archives, alias de-duplication and the imported database.
+
+use aispm_core::ScanReport;
+use aispm_deps::DepsAnalyzer;
+use aispm_deps::db::{Advisories, AdvisoryDb, DbMeta};
+use aispm_deps::osv::{Parsed, parse_record};
+use aispm_engine::{ScanOptions, Scanner};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn scan_with(dir: &Path, advisories: Advisories) -> ScanReport {
+    let scanner = Scanner::new(
+        vec![Box::new(DepsAnalyzer::with_advisories(advisories))],
+        ScanOptions::default(),
+    )
+    .unwrap();
+    scanner.scan(&[dir.to_path_buf()], None)
+}
+
+fn scan(dir: &Path) -> ScanReport {
+    scan_with(dir, Advisories::bundled_only())
+}
+
+/// `(rule, path, package)` of every finding.
+fn findings(r: &ScanReport) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule_id.clone(),
+                f.path.clone(),
+                f.properties
+                    .get("package")
+                    .and_then(|p| p.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn count(r: &ScanReport, rule: &str, package: &str) -> usize {
+    findings(r)
+        .iter()
+        .filter(|(id, _, p)| id == rule && p == package)
+        .count()
+}
+
+#[test]
+fn requirements_file_findings() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "requirements.txt",
+        "langchain==0.0.305\nrequests==2.19.0\ngradio>=3.40\ntransformers\n\
+langchainn==0.1.0\nlitellm==1.82.8\ntorchtriton\nultralytics==8.3.40\nlangchain-core<0.0.1\n",
+    );
+    let r = scan(d.path());
+    assert_eq!(r.stats.errors, 0, "{:#?}", r.errors);
+    // Three langchain advisories affect 0.0.305; one is CVSS 9.8.
+    assert_eq!(count(&r, "DEP001", "langchain"), 3);
+    let crit = r
+        .findings
+        .iter()
+        .find(|f| f.properties["advisory_id"] == "PYSEC-2023-162")
+        .unwrap();
+    assert_eq!(crit.severity, aispm_core::Severity::Critical);
+    assert_eq!(crit.line, Some(1));
+    assert_eq!(crit.properties["fixed_in"], "0.0.308");
+    assert_eq!(crit.properties["aliases"][0], "CVE-2023-39631");
+    assert!(
+        crit.properties["advisory_db"]
+            .as_str()
+            .unwrap()
+            .starts_with("bundled snapshot of PyPA advisory-database")
+    );
+    assert!(crit.frameworks.iter().any(|c| c.id == "LLM03:2025"));
+    // A non-AI package: CVE-2018-18074 and CVE-2023-32681.
+    assert_eq!(count(&r, "DEP002", "requests"), 2);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.properties["advisory_id"] == "PYSEC-2018-28")
+    );
+    // A floor that admits vulnerable releases, and unpinned.
+    assert_eq!(count(&r, "DEP003", "gradio"), 1);
+    assert_eq!(count(&r, "DEP004", "gradio"), 1);
+    let dep3 = r.findings.iter().find(|f| f.rule_id == "DEP003").unwrap();
+    assert_eq!(dep3.properties["minimum_safe_version"], "4.14.0");
+    assert_eq!(dep3.severity, aispm_core::Severity::Low);
+    // No constraint: unpinned, but not judged against advisories.
+    assert_eq!(count(&r, "DEP004", "transformers"), 1);
+    assert_eq!(count(&r, "DEP003", "transformers"), 0);
+    assert_eq!(count(&r, "DEP006", "langchainn"), 1);
+    assert_eq!(count(&r, "DEP005", "litellm"), 1);
+    assert_eq!(count(&r, "DEP005", "torchtriton"), 1);
+    assert_eq!(count(&r, "DEP005", "ultralytics"), 0);
+    // Assets for every AI package, with pinned flags.
+    let asset = |name: &str| {
+        r.assets
+            .iter()
+            .find(|a| a.properties["package"] == name)
+            .unwrap_or_else(|| panic!("no asset for {name}"))
+    };
+    assert_eq!(asset("langchain").properties["pinned"], true);
+    assert_eq!(asset("langchain").properties["version"], "0.0.305");
+    assert_eq!(
+        asset("langchain").properties["purl"],
+        "pkg:pypi/langchain@0.0.305"
+    );
+    assert_eq!(asset("gradio").properties["pinned"], false);
+    assert_eq!(asset("transformers").line, Some(4));
+    assert!(
+        r.assets
+            .iter()
+            .all(|a| a.properties["package"] != "requests")
+    );
+    assert!(
+        r.assets
+            .iter()
+            .all(|a| a.kind == aispm_core::AssetKind::AiDependency)
+    );
+}
+
+#[test]
+fn ranges_that_admit_only_affected_versions_are_reported_like_pins() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "requirements.txt", "langchain<0.0.300\n");
+    let r = scan(d.path());
+    let ids: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "DEP001")
+        .map(|f| f.properties["advisory_id"].as_str().unwrap())
+        .collect();
+    // Advisories fixed after 0.0.300 cover every version below it.
+    for id in ["PYSEC-2023-162", "PYSEC-2023-205", "PYSEC-2024-43"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    // Those fixed earlier only partly overlap: one DEP003 lists them.
+    let dep3 = r.findings.iter().find(|f| f.rule_id == "DEP003").unwrap();
+    assert!(
+        dep3.properties["advisory_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v == "PYSEC-2023-138")
+    );
+}
+
+#[test]
+fn lock_files_win_over_manifests_in_the_same_folder() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "svc/pyproject.toml",
+        "[tool.poetry.dependencies]\npython = \"^3.10\"\nlangchain = \">=0.0.200\"\ntransformers = \"*\"\n",
+    );
+    write(
+        d.path(),
+        "svc/poetry.lock",
+        "[[package]]\nname = \"langchain\"\nversion = \"0.1.20\"\n\n[[package]]\nname = \"torch\"\nversion = \"1.12.1\"\n",
+    );
+    // A manifest in another folder is not covered by that lock.
+    write(d.path(), "other/requirements.txt", "langchain>=0.0.200\n");
+    let r = scan(d.path());
+    let f = findings(&r);
+    assert!(
+        !f.iter().any(|(id, p, pkg)| p == "svc/pyproject.toml"
+            && pkg == "langchain"
+            && (id == "DEP003" || id == "DEP004")),
+        "{f:?}"
+    );
+    // transformers is not in the lock: still unpinned.
+    assert_eq!(count(&r, "DEP004", "transformers"), 1);
+    // The lock's own entries are matched: torch 1.12.1 < 1.13.1.
+    assert!(f.contains(&("DEP001".into(), "svc/poetry.lock".into(), "torch".into())));
+    assert!(f.contains(&(
+        "DEP003".into(),
+        "other/requirements.txt".into(),
+        "langchain".into()
+    )));
+    let declared = r
+        .assets
+        .iter()
+        .find(|a| a.path == "svc/pyproject.toml" && a.properties["package"] == "langchain")
+        .unwrap();
+    assert_eq!(declared.properties["locked_version"], "0.1.20");
+    assert_eq!(declared.properties["lock_file"], "svc/poetry.lock");
+    assert_eq!(declared.properties["pinned"], true);
+    let locked = r
+        .assets
+        .iter()
+        .find(|a| a.path == "svc/poetry.lock" && a.properties["package"] == "torch")
+        .unwrap();
+    assert_eq!(locked.properties["role"], "locked");
+    assert_eq!(locked.line, Some(6));
+}
+
+#[test]
+fn constraints_files_pin_too() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "requirements.txt", "-c constraints.txt\nopenai\n");
+    write(d.path(), "constraints.txt", "openai==1.45.0\n");
+    let r = scan(d.path());
+    assert_eq!(count(&r, "DEP004", "openai"), 0, "{:?}", findings(&r));
+    assert_eq!(r.assets.len(), 1, "constraints are not assets");
+}
+
+#[test]
+fn every_format_is_read() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    write(p, "a/requirements-dev.txt", "torch==1.12.0\n");
+    write(
+        p,
+        "b/pyproject.toml",
+        "[project]\nname = \"b\"\ndependencies = [\"torch==1.12.0\"]\n",
+    );
+    write(p, "c/Pipfile", "[packages]\ntorch = \"==1.12.0\"\n");
+    write(
+        p,
+        "d/Pipfile.lock",
+        "{\n  \"default\": {\n    \"torch\": {\"version\": \"==1.12.0\"}\n  }\n}\n",
+    );
+    write(
+        p,
+        "e/uv.lock",
+        "version = 1\n[[package]]\nname = \"torch\"\nversion = \"1.12.0\"\n",
+    );
+    write(
+        p,
+        "f/environment.yml",
+        "dependencies:\n  - pytorch=1.12.0\n",
+    );
+    write(
+        p,
+        "g/pdm.lock",
+        "[[package]]\nname = \"torch\"\nversion = \"1.12.0\"\n",
+    );
+    write(
+        p,
+        "h/pylock.toml",
+        "lock-version = \"1.0\"\n[[packages]]\nname = \"torch\"\nversion = \"1.12.0\"\n",
+    );
+    let r = scan(p);
+    assert_eq!(r.stats.errors, 0, "{:#?}", r.errors);
+    let mut paths: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "DEP001" && f.properties["advisory_id"] == "PYSEC-2022-43015")
+        .map(|f| f.path.clone())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            "a/requirements-dev.txt",
+            "b/pyproject.toml",
+            "c/Pipfile",
+            "d/Pipfile.lock",
+            "e/uv.lock",
+            "f/environment.yml",
+            "g/pdm.lock",
+            "h/pylock.toml"
+        ]
+    );
+    let conda = r
+        .assets
+        .iter()
+        .find(|a| a.path == "f/environment.yml")
+        .unwrap();
+    assert_eq!(conda.properties["conda_package"], "pytorch");
+    assert_eq!(conda.properties["package"], "torch");
+    // JavaScript manifests: inventory and pinning (the bundled data is PyPI only).
+    write(
+        p,
+        "web/package.json",
+        "{\"dependencies\": {\"openai\": \"^4.20.0\", \"@langchain/core\": \"0.2.1\", \"left-pad\": \"1.3.0\"}}\n",
+    );
+    write(
+        p,
+        "web2/package.json",
+        "{\"dependencies\": {\"openai\": \"^4.20.0\"}}\n",
+    );
+    write(
+        p,
+        "web2/package-lock.json",
+        "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/openai\": {\"version\": \"4.20.1\"}}}\n",
+    );
+    write(
+        p,
+        "web3/pnpm-lock.yaml",
+        "lockfileVersion: '9.0'\npackages:\n  ai@3.0.1:\n    resolution: {integrity: x}\n",
+    );
+    write(
+        p,
+        "web4/yarn.lock",
+        "openai@^4.0.0:\n  version \"4.20.1\"\n",
+    );
+    let r = scan(p);
+    assert_eq!(r.stats.errors, 0, "{:#?}", r.errors);
+    let f = findings(&r);
+    assert!(f.contains(&("DEP004".into(), "web/package.json".into(), "openai".into())));
+    assert!(
+        !f.iter().any(|(_, path, _)| path.starts_with("web2/")),
+        "{f:?}"
+    );
+    let npm_assets: Vec<(&str, &str)> = r
+        .assets
+        .iter()
+        .filter(|a| a.properties["ecosystem"] == "npm")
+        .map(|a| (a.path.as_str(), a.properties["package"].as_str().unwrap()))
+        .collect();
+    for want in [
+        ("web/package.json", "openai"),
+        ("web/package.json", "@langchain/core"),
+        ("web2/package-lock.json", "openai"),
+        ("web3/pnpm-lock.yaml", "ai"),
+        ("web4/yarn.lock", "openai"),
+    ] {
+        assert!(npm_assets.contains(&want), "{want:?} not in {npm_assets:?}");
+    }
+    let core = r
+        .assets
+        .iter()
+        .find(|a| a.properties["package"] == "@langchain/core")
+        .unwrap();
+    assert_eq!(core.properties["purl"], "pkg:npm/%40langchain/core@0.2.1");
+}
+
+#[test]
+fn manifests_inside_archives_and_broken_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        z.start_file(
+            "proj/requirements.txt",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut z, b"torch==1.12.0\n").unwrap();
+        z.finish().unwrap();
+    }
+    std::fs::write(d.path().join("bundle.zip"), buf.into_inner()).unwrap();
+    write(
+        d.path(),
+        "bad/pyproject.toml",
+        "[project\ndependencies = [\n",
+    );
+    write(d.path(), "bad/package.json", "{\"dependencies\": ");
+    write(
+        d.path(),
+        "bad/requirements.txt",
+        "torch==1.12.0\n%%% nonsense %%%\n",
+    );
+    let r = scan(d.path());
+    assert!(findings(&r).contains(&(
+        "DEP001".into(),
+        "bundle.zip!proj/requirements.txt".into(),
+        "torch".into()
+    )));
+    let errs: Vec<(&str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect();
+    for p in [
+        "bad/pyproject.toml",
+        "bad/package.json",
+        "bad/requirements.txt",
+    ] {
+        assert!(
+            errs.iter().any(|(path, _)| *path == p),
+            "{p} not in {errs:?}"
+        );
+    }
+    // The readable line of the broken requirements file is still judged.
+    assert!(findings(&r).contains(&(
+        "DEP001".into(),
+        "bad/requirements.txt".into(),
+        "torch".into()
+    )));
+}
+
+fn imported(records: &[&str]) -> AdvisoryDb {
+    let advisories = records
+        .iter()
+        .map(|r| match parse_record(r, false).unwrap() {
+            Parsed::Kept(a) => *a,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    AdvisoryDb::from_advisories(
+        DbMeta {
+            aispm_advisory_db: aispm_deps::db::FORMAT,
+            source: "test export".into(),
+            source_commit: None,
+            date: "2026-01-01".into(),
+            license: None,
+            advisories: 0,
+            ecosystems: BTreeMap::new(),
+        },
+        advisories,
+        false,
+    )
+}
+
+#[test]
+fn imported_database_is_preferred_for_its_ecosystems_and_aliases_count_once() {
+    let db = imported(&[
+        r#"{"id": "GHSA-aaaa-bbbb-cccc", "aliases": ["CVE-2099-0001"], "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.1"}]}]}], "database_specific": {"severity": "HIGH"}}"#,
+        r#"{"id": "OTHER-2099-1", "aliases": ["CVE-2099-0001"], "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.1"}]}]}]}"#,
+        r#"{"id": "MAL-2099-7", "affected": [{"package": {"ecosystem": "npm", "name": "openai-helper-pro"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}"#,
+    ]);
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "web/package-lock.json",
+        "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/left-pad\": {\"version\": \"1.3.0\"}, \"node_modules/openai-helper-pro\": {\"version\": \"0.0.1\"}}}\n",
+    );
+    write(d.path(), "py/requirements.txt", "torch==1.12.0\n");
+    let r = scan_with(d.path(), Advisories::with_imported(db));
+    let npm: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "DEP002")
+        .collect();
+    assert_eq!(npm.len(), 1, "aliases are one finding: {npm:#?}");
+    assert_eq!(npm[0].properties["advisory_id"], "GHSA-aaaa-bbbb-cccc");
+    assert_eq!(npm[0].severity, aispm_core::Severity::High);
+    assert!(
+        npm[0].properties["advisory_db"]
+            .as_str()
+            .unwrap()
+            .starts_with("imported from test export")
+    );
+    let aliases = npm[0].properties["aliases"].as_array().unwrap();
+    assert!(aliases.iter().any(|a| a == "OTHER-2099-1"));
+    assert_eq!(count(&r, "DEP005", "openai-helper-pro"), 1);
+    // PyPI still comes from the bundled snapshot.
+    let torch = r.findings.iter().find(|f| f.rule_id == "DEP001").unwrap();
+    assert!(
+        torch.properties["advisory_db"]
+            .as_str()
+            .unwrap()
+            .starts_with("bundled")
+    );
+}
+
+#[test]
+fn reports_are_deterministic() {
+    let d = tempfile::tempdir().unwrap();
+    for i in 0..12 {
+        write(
+            d.path(),
+            &format!("p{i}/requirements.txt"),
+            "langchain>=0.0.100\ngradio\ntorch==1.12.0\n",
+        );
+    }
+    let a = scan(d.path());
+    let b = scan(d.path());
+    let strip =
+        |r: &ScanReport| serde_json::to_string(&(&r.findings, &r.assets, &r.errors)).unwrap();
+    assert_eq!(strip(&a), strip(&b));
+}
