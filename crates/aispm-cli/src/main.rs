@@ -131,6 +131,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
 fn analyzers() -> Vec<Box<dyn Analyzer>> {
     let mut all: Vec<Box<dyn Analyzer>> = vec![Box::new(aispm_inventory::InventoryAnalyzer::new())];
     all.extend(aispm_models::analyzers());
+    all.push(Box::new(aispm_secrets::SecretsAnalyzer::new()));
     all
 }
 
