@@ -203,15 +203,20 @@ pub fn name_before(buf: &[u8], value_start: usize, floor: usize) -> Option<Name>
             None
         }
         _ => {
-            // A command-line flag: `--api-key VALUE`.
-            let (text, _) = name_ending_at(buf, i, floor)?;
-            if text.starts_with('-') && i < value_start {
+            // A command-line flag (`--api-key VALUE`), or the first word of a
+            // `key value` line (`.netrc`, SSH and INI-like files: `password VALUE`).
+            let (text, start) = name_ending_at(buf, i, floor)?;
+            if i >= value_start {
+                return None;
+            }
+            if text.starts_with('-') {
                 return Some(Name {
                     text: text.trim_start_matches('-').to_string(),
                     call: false,
                 });
             }
-            None
+            let first_on_line = buf[floor..start].iter().all(|b| matches!(b, b' ' | b'\t'));
+            (first_on_line && classify(&text).is_some()).then_some(Name { text, call: false })
         }
     }
 }
@@ -248,8 +253,9 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
         1
     } else if rest[0] == b'>' && name_end > 0 && {
         // <password>value</password>
-        let before = buf[..name_end].iter().rposition(|&b| !is_name_byte(b));
-        before.is_some_and(|p| buf[p] == b'<')
+        let floor = name_end.saturating_sub(256);
+        let before = buf[floor..name_end].iter().rposition(|&b| !is_name_byte(b));
+        before.is_some_and(|p| buf[floor + p] == b'<')
     } {
         let v_start = i + 1;
         let v_end = buf[v_start..ceil]
@@ -264,6 +270,32 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
     } else if rest[0] == b',' && name_quote {
         1
     } else {
+        // `password VALUE` alone on its line (`.netrc`, SSH-style files).
+        let floor = name_end.saturating_sub(crate::text::MAX_LINE_REACH);
+        let line_start = buf[floor..name_end]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(floor, |p| floor + p + 1);
+        let name_start = buf[line_start..name_end]
+            .iter()
+            .rposition(|b| !is_name_byte(*b))
+            .map_or(line_start, |p| line_start + p + 1);
+        let alone = buf[line_start..name_start]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t'))
+            && i > name_end
+            && !name_quote;
+        let end = buf[i..ceil]
+            .iter()
+            .position(|b| b.is_ascii_whitespace())
+            .map_or(ceil, |p| i + p);
+        if alone && buf[end..ceil].iter().all(u8::is_ascii_whitespace) {
+            return Some(Value {
+                start: i,
+                end,
+                quoted: false,
+            });
+        }
         return None;
     };
     let op_is_colon = op_len == 1 && rest[0] == b':';
@@ -801,6 +833,8 @@ mod tests {
         assert_eq!(n("<apiKey>abc</apiKey>", "abc").as_deref(), Some("apiKey"));
         assert_eq!(n("setenv(\"KEY\", \"abc\")", "abc").as_deref(), Some("KEY"));
         assert_eq!(n("run --api-key abc", "abc").as_deref(), Some("api-key"));
+        assert_eq!(n("  password abc", "abc").as_deref(), Some("password"));
+        assert_eq!(n("  login abc", "abc"), None);
         assert_eq!(n("x == \"abc\"", "abc"), None);
         let call = name_of("co = cohere.Client(\"abc\")", "abc").unwrap();
         assert!(call.call);
@@ -835,6 +869,11 @@ mod tests {
         );
         assert_eq!(value_of("if password == x", "password"), None);
         assert_eq!(value_of("pass", "pass"), None);
+        assert_eq!(
+            value_of("  password s3cr3tValue9", "password").as_deref(),
+            Some("s3cr3tValue9")
+        );
+        assert_eq!(value_of("  password is required here", "password"), None);
     }
 
     #[test]

@@ -507,13 +507,15 @@ impl<'a> Scan<'a> {
                     Some(n) => {
                         let info = assign::classify(&n.text);
                         match info {
-                            Some(info) if assign::mentions(&n.text, rule.words) => {
-                                let _ = info;
-                                true
-                            }
+                            Some(_) if assign::mentions(&n.text, rule.words) => true,
                             Some(info) => {
+                                // A bare `key`/`token` needs its provider close by.
+                                let near = || {
+                                    let (a, b) = text::lines_around(buf, s, 3, 3, 1024);
+                                    contains_any(&buf[a..b], rule.words)
+                                };
                                 !mentions_other_provider(&n.text, rule.words)
-                                    && (info.qualified || contains_any(line, rule.words))
+                                    && (info.qualified || contains_any(line, rule.words) || near())
                             }
                             None => false,
                         }

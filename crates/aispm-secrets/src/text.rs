@@ -270,7 +270,7 @@ mod tests {
         assert!(base64_decode(b"a$b=").is_none());
         assert!(entropy(b"aaaa") < 0.01);
         assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
-        assert!(is_uuid(b"3f2c9a4e-7b1d-4c8e-9f0a-12ab34cd56ef"));
+        assert!(is_uuid(b"9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a"));
         assert!(contains_ci(b"AzureOpenAI", b"openai"));
     }
 }

@@ -393,18 +393,20 @@ mod tests {
 
     #[test]
     fn github_checksum() {
-        // Checksum computed independently of this implementation.
-        assert_eq!(crc32_base62(b"TqdEwzfPGofyolkgvWI3R7cO2xJfNt"), "0zZ73K");
+        // A random body and its checksum computed independently of this code.
+        assert_eq!(crc32_base62(b"U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8"), "14Un4I");
         let site = Site {
             buf: b"",
             start: 0,
             end: 0,
         };
-        let ok = concat!("ghp_TqdEwzfPGofyolkgvWI3R7cO2", "xJfNt0zZ73K");
+        let ok = concat!("ghp_", "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8", "14Un4I");
         assert_eq!(
             confidence(&github_classic(ok, &site)),
             Some(Confidence::High)
         );
+        let bad = concat!("ghp_", "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8", "I4nU41");
+        assert_eq!(github_classic(bad, &site), Verdict::Reject);
         assert_eq!(
             github_classic("ghp_000000000000000000000000000000000000", &site),
             Verdict::Reject

@@ -8,9 +8,9 @@ use crate::verify;
 
 const OPENAI_NEG: &[&str] = &[
     "OPENAI_API_KEY=sk-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
-    "1. Create a key in the provider console. It looks like `sk-proj-...`.",
-    "logs redact keys, e.g. `sk-proj-****************************************Zx9Q`",
-    "export const buttonClass = \"sk-button-primary sk-rounded\";",
+    "Project keys look like `sk-proj-...` and are created in the dashboard.",
+    "masked in logs as sk-proj-************************************AbCd",
+    "<div class=\"sk-card sk-shadow-lg sk-rounded-xl\">",
 ];
 
 pub static OPENAI_LEGACY: Detector = Detector {
@@ -205,7 +205,7 @@ pub static ANTHROPIC: Detector = Detector {
     ],
     negatives: &[
         "ANTHROPIC_API_KEY=sk-ant-api03-...",
-        "4. Anthropic keys start with `sk-ant-api03-`; Hugging Face tokens with `hf_`.",
+        "Claude API keys begin with sk-ant-api03- (see the console).",
     ],
     ..BASE
 };
@@ -272,9 +272,9 @@ pub static GOOGLE_API_KEY: Detector = Detector {
     verify: Some(verify::google_api_key),
     positives: &[
         concat!(
-            "const GEMINI_KEY = \"AIzaxTVexuvScujQ",
+            "const geminiKey = \"AIzaxTVexuvScujQ",
             "eM-hhu04UMgP",
-            "JWyRWYomlID\";\nexport const genAI = new GoogleGenerativeAI(GEMINI_KEY);"
+            "JWyRWYomlID\";\nconst model = new GoogleGenerativeAI(geminiKey);"
         ),
         concat!(
             "GOOGLE_API_KEY: AIzaVkd4w97WFJf4",
@@ -315,9 +315,9 @@ pub static AZURE_OPENAI: Detector = Detector {
     priority: 2,
     positives: &[
         concat!(
-            "azure_openai:\n  endpoint: https://contoso-rag.openai.azure.com/\n  deployment: gpt-4o-mini\n  api_key: 3a2d5b79d493",
+            "llm:\n  provider: azure_openai\n  base_url: https://fabrikam-search.openai.azure.com\n  key: \"3a2d5b79d493",
             "0e918aa18ef3",
-            "8d56d69f"
+            "8d56d69f\""
         ),
         concat!(
             "AZURE_OPENAI_API_KEY=\"f64084c99e01",
@@ -327,7 +327,7 @@ pub static AZURE_OPENAI: Detector = Detector {
     ],
     negatives: &[
         concat!(
-            "azure_openai:\n  endpoint: https://contoso-rag.openai.azure.com/\nartifacts:\n  checksum_md5: d9e65a274de6",
+            "provider: azure_openai\nbase_url: https://fabrikam-search.openai.azure.com\nartifact_md5: d9e65a274de6",
             "50525b473a96",
             "770fbe93"
         ),
@@ -432,7 +432,7 @@ pub static COHERE_KEY: Detector = Detector {
     priority: 2,
     positives: &[
         concat!(
-            "const cohereAPIKey = \"78ZNjzGIWcDm",
+            "cohereKey := \"78ZNjzGIWcDm",
             "NXHtba3DVVis",
             "81BmiKVOBkSJ",
             "1If1\""
@@ -452,9 +452,9 @@ pub static COHERE_KEY: Detector = Detector {
     ],
     negatives: &[
         "COHERE_API_KEY=<COHERE_API_KEY>",
-        "token := os.Getenv(\"COHERE_API_KEY\")",
+        "key := os.Getenv(\"CO_API_KEY\")",
         concat!(
-            "// cohere reranker\nvar BuildID = \"7LpX2W1ycQao",
+            "// uses the cohere reranker\nconst GitRevision = \"7LpX2W1ycQao",
             "q95ctAAf1QlP",
             "J8E3cLSEj74b",
             "YKpz\""
@@ -477,11 +477,7 @@ pub static MISTRAL_KEY: Detector = Detector {
     binary: false,
     priority: 2,
     positives: &[
-        concat!(
-            "var mistralApiKey = \"WFWC1ajvLF0m",
-            "VJBb6IKTaHvQ",
-            "lFu68eWT\""
-        ),
+        concat!("mistral_key = \"WFWC1ajvLF0m", "VJBb6IKTaHvQ", "lFu68eWT\""),
         concat!(
             "MISTRAL_API_KEY: \"kIPT0A7o9IDU",
             "iwcTmKQ0Rjqi",
@@ -517,11 +513,11 @@ pub static GROQ: Detector = Detector {
             "ZFkQ"
         ),
         concat!(
-            "  -H \"Authorization: Bearer gsk_qGsMQVEsIW0j",
+            "headers = {\"Authorization\": \"Bearer gsk_qGsMQVEsIW0j",
             "04RWRzKQx7qZ",
             "hM3Wf0lqBLWD",
             "xdY1ybRMdZOK",
-            "aVHJ\" \\"
+            "aVHJ\"}"
         ),
     ],
     negatives: &["GROQ_API_KEY=gsk_your_key_goes_here"],
@@ -676,10 +672,10 @@ pub static REPLICATE: Detector = Detector {
     pattern: r"r8_[A-Za-z0-9]{37}",
     prefix: "r8_",
     positives: &[concat!(
-        "export const replicate = new Replicate({\n  auth: \"r8_bCzs3nTfh6Pb",
+        "const client = new Replicate({ auth: \"r8_bCzs3nTfh6Pb",
         "nFnwGGGRDlIg",
         "mDWyLdQfWxbP",
-        "R\",\n});"
+        "R\" });"
     )],
     negatives: &["REPLICATE_API_TOKEN=r8_<token>"],
     ..BASE

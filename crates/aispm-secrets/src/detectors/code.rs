@@ -17,7 +17,7 @@ pub static GITHUB_CLASSIC: Detector = Detector {
     verify: Some(verify::github_classic),
     positives: &[
         concat!(
-            "git.clone-token=ghp_38aIBnYY",
+            "github.token=ghp_38aIBnYY",
             "URLgfB0eKJkw",
             "reHBIgJLVH4S",
             "Hsvv"
@@ -48,7 +48,7 @@ pub static GITHUB_CLASSIC: Detector = Detector {
         ),
     ],
     negatives: &[
-        "pub const EXAMPLE_TOKEN: &str = \"ghp_000000000000000000000000000000000000\";",
+        "default_token: ghp_000000000000000000000000000000000000",
         concat!(
             "GITHUB_TOKEN=ghp_IJQrd2Gs",
             "o6JdMoeknuft",
@@ -69,12 +69,12 @@ pub static GITHUB_FINE_GRAINED: Detector = Detector {
     prefix: "github_pat_",
     verify: Some(verify::github_fine_grained),
     positives: &[concat!(
-        "pub const GITHUB_TOKEN: &str = \"github_pat_11A6YH5O3XSH88",
+        "gh_pat = \"github_pat_11A6YH5O3XSH88",
         "JBBLD63I_NOUXzJUGNdd5",
         "7nB5SRPs9WG1",
         "qLrrlIIrEJEk",
         "X0GBvc3LRaMs",
-        "j2KM14ikcZI\";"
+        "j2KM14ikcZI\""
     )],
     negatives: &["GITHUB_TOKEN=github_pat_<token>"],
     ..BASE

@@ -36,7 +36,7 @@ pub static GENERIC_SECRET: Detector = Detector {
             "RVAU5KhVrWmZ",
             "ZUvTyKWm\""
         ),
-        concat!("spring.datasource.password=TrjfRcF", "z4u2e#2"),
+        concat!("datasource.password=TrjfRcF", "z4u2e#2"),
         concat!(
             "const signingSecret = \"QKnK6SeR6F4G",
             "uY0bq8deOfOG",
@@ -46,59 +46,59 @@ pub static GENERIC_SECRET: Detector = Detector {
         concat!("<password>T5yDiNGbAvBv", "jb!</password>"),
     ],
     negatives: &[
-        "spring.datasource.password=${DB_PASSWORD}",
+        "datasource.password=${SPRING_DB_PASSWORD}",
         concat!(
-            "REQUEST_ID_SALT=7eb9340051e4",
-            "67ab4a36ee09",
-            "87b3544242b3",
-            "0e58d656ec4f",
-            "3378c19cd584",
-            "0f1a"
+            "HMAC_SALT=467ab4a36ee0",
+            "987b3544242b",
+            "30e58d656ec4",
+            "f3378c19cd58",
+            "40f1aec544ad",
+            "77bf"
         ),
         concat!(
-            "MODEL_SHA256 = \"ec544ad77bf3",
-            "9768915e2ed4",
-            "a22437740af0",
-            "dc481ee214e6",
-            "9886dd9078d3",
-            "fe0a\""
+            "WEIGHTS_SHA256 = \"39768915e2ed",
+            "4a22437740af",
+            "0dc481ee214e",
+            "69886dd9078d",
+            "3fe0a0887bee",
+            "1afb\""
         ),
         concat!(
-            "hex_secret = '0887bee1afbf",
-            "a45289e0082c",
-            "358452358902",
-            "ff31'"
+            "cache_secret = 'fa45289e0082",
+            "c35845235890",
+            "2ff3177e7e8c",
+            "9263'"
         ),
         concat!(
-            "base64_secret = 'dGhlIHF1aWNr",
+            "encoded_secret = 'dGhlIHF1aWNr",
             "IGJyb3duIGZv",
             "eCBqdW1wcyBv",
             "dmVyIHRoZSBs",
             "YXp5IGRvZyBh",
             "Z2Fpbg=='"
         ),
-        "password = 12345678901234",
+        "password = 31415926535897",
         "password = \"changeme\"",
-        "some_value_here: not_secret",
-        "token := os.Getenv(\"COHERE_API_KEY\")",
-        "fallback_client = anthropic.Anthropic(api_key=os.environ[\"ANTHROPIC_API_KEY\"])",
+        "secret_note: not_a_secret",
+        "tok := os.Getenv(\"API_TOKEN\")",
+        "client = Anthropic(api_key=os.environ[\"CLAUDE_KEY\"])",
         "max_tokens = 4096",
         concat!(
-            "\"private_key_id\": \"77e7e8c92637",
-            "e64b6ba0865e",
-            "f5aa370e2e30",
-            "bdb0\","
+            "\"private_key_id\": \"7e64b6ba0865",
+            "ef5aa370e2e3",
+            "0bdb0e7ab8d7",
+            "e349\","
         ),
         "tokenizer.pad_token = tokenizer.eos_token",
         "password = get_password()",
-        concat!("secret_name = \"prod/dOVWQo", "byOdHn/credentials\""),
+        concat!("secret_name = \"prod/defUup", "bdEvSs/credentials\""),
         concat!(
-            "uuid_should_be_ignored: '49effade-292",
-            "5-fd81-b34b-",
-            "f7e8df33809c'"
+            "session_token: '25fd81b3-4bf",
+            "7-e8df-3380-",
+            "9cd89bf6e31c'"
         ),
         concat!(
-            "low_entropy_binary_secret: !!binary dGhlIHF1aWNr",
+            "blob_secret: !!binary dGhlIHF1aWNr",
             "IGJyb3duIGZv",
             "eCBqdW1wcyBv",
             "dmVyIHRoZSBs",
@@ -106,14 +106,14 @@ pub static GENERIC_SECRET: Detector = Detector {
             "Z2Fpbg=="
         ),
         concat!(
-            "test_agent::allowlisted_api_key: 'a9xRtpTX9he0",
-            "Mvicyrv7G0xD",
-            "ZqzAFtmC'  # pragma: allowlist secret"
+            "service_api_key: 'qzAFtmCftN4W",
+            "OKz8bwEP9CKW",
+            "aQ5hUsgF'  # pragma: allowlist secret"
         ),
         concat!(
-            "API_KEY = \"ftN4WOKz8bwE",
-            "P9CKWaQ5hUsg",
-            "FReOgaDs\"  # fake key for unit tests"
+            "API_KEY = \"ReOgaDsGJnWW",
+            "6RRo2HCXLhW7",
+            "aKVwBG7w\"  # fake key for unit tests"
         ),
     ],
     ..BASE
@@ -131,17 +131,17 @@ pub static URL_PASSWORD: Detector = Detector {
     binary: false,
     positives: &[
         concat!(
-            "basic_auth = 'http://username:whywouldyouusemqkN",
-            "yQsbforpasswords@example.com'"
+            "mirror = 'http://deploy:mqkNyQsbfNbW",
+            "PKzbzgAgYoHf@example.com'"
         ),
         concat!(
-            "pip install --index-url https://ci:fN7bWPKz01bz",
-            "gAg7YoH3fz9n@pypi.internal.acme-ml.io/simple torch"
+            "pip install --index-url https://ci:z9nOdXqSHiis",
+            "J3BB5642LDgd@pypi.internal.acme-ml.io/simple torch"
         ),
     ],
     negatives: &[
         "See https://user:pass@example.com for the syntax.",
-        concat!("url = \"https://GJnWW6", "RRo2HC@sentry.io/42\""),
+        concat!("url = \"https://aPvzNr", "6dQFet@sentry.io/42\""),
         "proxy = http://proxy:3128",
     ],
     ..BASE

@@ -20,15 +20,15 @@ pub static HUGGINGFACE: Detector = Detector {
     positives: &[
         concat!("HF_TOKEN=hf_aIBnYYURLgfB", "eKJkwreHBIgJ", "LVHKtPskqo"),
         concat!(
-            "      \"token: hf_OcDRVAUKhVrW",
+            "      \"logged in with hf_OcDRVAUKhVrW",
             "mZZUvTyKWmjf",
             "RcFzueQKnK\\n\""
         ),
     ],
     negatives: &[
         "HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-        "HF_TOKEN: \"{{ .Values.hfToken }}\"",
-        "HF_TOKEN: ${{ secrets.HF_TOKEN }}",
+        "HUGGING_FACE_HUB_TOKEN: \"{{ .Values.hub.token }}\"",
+        "HUGGING_FACE_HUB_TOKEN: ${{ secrets.HUGGINGFACE_TOKEN }}",
     ],
     ..BASE
 };
@@ -43,11 +43,11 @@ pub static HUGGINGFACE_ORG: Detector = Detector {
     pattern: r"api_org_[A-Za-z]{34}",
     prefix: "api_org_",
     positives: &[concat!(
-        "hf_org_token   = \"api_org_SeRFGuYbqdeO",
+        "org_token = \"api_org_SeRFGuYbqdeO",
         "fOGncaiaOPXt",
         "NhYFTyDiNG\""
     )],
-    negatives: &["hf_org_token   = \"api_org_...\""],
+    negatives: &["org_token = \"api_org_...\""],
     ..BASE
 };
 
@@ -117,10 +117,10 @@ pub static WANDB_KEY: Detector = Detector {
             "e1af"
         ),
         concat!(
-            "experiments:\n  wandb_api_key: bfa45289e008",
+            "tracking:\n  wandb_api_key: bfa45289e008",
             "2c3584523589",
             "02ff3177e7e8",
-            "c926\n  entity: ml-platform"
+            "c926\n  project: ranker"
         ),
         concat!(
             "wandb.login(key=\"37e64b6ba086",
@@ -131,13 +131,13 @@ pub static WANDB_KEY: Detector = Detector {
     ],
     negatives: &[
         concat!(
-            "PROMPT_CACHE_VERSION = \"ca76a9e28bec",
+            "CACHE_REVISION = \"ca76a9e28bec",
             "dcb820372c31",
             "0f04040699f0",
             "c60d\""
         ),
         concat!(
-            "experiments:\n  wandb_api_key: ${WANDB_KEY}\nartifacts:\n  dataset_commit: 9df89af707b1",
+            "tracking:\n  wandb_api_key: ${WANDB_KEY}\n  data_revision: 9df89af707b1",
             "de74f1f7144a",
             "6262a9977026",
             "52f2"
@@ -225,13 +225,13 @@ pub static PINECONE: Detector = Detector {
     pattern: r"pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{50,90}",
     prefix: "pcsk_",
     positives: &[concat!(
-        "export const pc = new Pinecone({ apiKey: \"pcsk_tmC",
+        "index = Pinecone(api_key=\"pcsk_tmC",
         "ftN_4WOKz8bwEP9C",
         "KWaQ5hUsgFRe",
         "OgaDsGJnWW6R",
         "Ro2HCXLhW7aK",
         "VwBG7waPvzNr",
-        "6dQ\" });"
+        "6dQ\")"
     )],
     negatives: &["PINECONE_API_KEY=pcsk_..."],
     ..BASE
@@ -256,7 +256,7 @@ pub static PINECONE_LEGACY: Detector = Detector {
     )],
     negatives: &[
         concat!(
-            "import pinecone\nSESSION_NAMESPACE = \"c3e2ecff-461",
+            "import pinecone\nRUN_NAMESPACE = \"c3e2ecff-461",
             "5-4410-50c5-",
             "bf87362df09a\""
         ),

@@ -22,13 +22,13 @@ pub static SLACK_TOKEN: Detector = Detector {
     verify: Some(verify::slack),
     positives: &[
         concat!(
-            "  SLACK_BOT_TOKEN: xoxb-620966",
+            "bot_token: xoxb-620966",
             "542870-722971028225",
             "1-KtP3skqoO6cD",
             "6RVAU5KhVrWm"
         ),
         concat!(
-            "  SLACK_USER_TOKEN: xoxp-665425",
+            "user_token: xoxp-665425",
             "987471-742924",
             "741166-773731976863",
             "3-b6c29163d00d",
@@ -85,7 +85,7 @@ pub static STRIPE: Detector = Detector {
     verify: Some(verify::stripe),
     positives: &[
         concat!(
-            "stripe.secret-key=sk_live_51lerw0cBVAqQR",
+            "stripe_api_key = \"sk_live_51lerw0cBVAqQR",
             "PXccDUfXfV3I",
             "L5qF5orRk0Tc",
             "B27BRlE0vYHL",
@@ -93,10 +93,10 @@ pub static STRIPE: Detector = Detector {
             "hSoAs0Fh5eeG",
             "14tiCPOdO3jd",
             "61RZTpEhMi1G",
-            "6"
+            "6\""
         ),
         concat!(
-            "pub const STRIPE_RESTRICTED_KEY: &str = \"rk_live_51Pd96MJtWNXV9",
+            "restricted = \"rk_live_51Pd96MJtWNXV9",
             "AlQMLcevLV5l",
             "2UG3OiAcFcH9",
             "5AmWbWj5zBdO",
@@ -104,12 +104,12 @@ pub static STRIPE: Detector = Detector {
             "0Hn450ITdef3",
             "0Uu0pbdEvSs5",
             "3Fp2K77r9rfa",
-            "p\";"
+            "p\""
         ),
     ],
     negatives: &[
         concat!(
-            "stripe.publishable-key=pk_live_51kMSFVWKYAA7P",
+            "STRIPE_PUBLISHABLE_KEY=pk_live_51kMSFVWKYAA7P",
             "PcZg96s4vjhc",
             "a7V6E03CGkfR",
             "e06K4G0Kvq4z",
