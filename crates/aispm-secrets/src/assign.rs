@@ -725,8 +725,37 @@ pub struct NameInfo {
     pub words: Vec<String>,
 }
 
+/// The last word of a name (`cohereAPIKey` → `Key`), without allocating.
+fn last_word(name: &str) -> &str {
+    let b = name.as_bytes();
+    let mut end = b.len();
+    while end > 0 && !b[end - 1].is_ascii_alphanumeric() {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && b[start - 1].is_ascii_alphanumeric() {
+        let i = start - 1;
+        // A camelCase boundary: `…yK|ey` stops before `K`; `API|Key` before `K`.
+        if start < end
+            && b[start].is_ascii_uppercase()
+            && (b[i].is_ascii_lowercase()
+                || (b[i].is_ascii_uppercase()
+                    && b.get(start + 1).is_some_and(u8::is_ascii_lowercase)))
+        {
+            break;
+        }
+        start = i;
+    }
+    &name[start..end]
+}
+
 /// Whether a name reads as a credential, and of which kind.
 pub fn classify(name: &str) -> Option<NameInfo> {
+    // Most names fail on their last word; decide that before allocating.
+    let last = last_word(name).to_ascii_lowercase();
+    if class_of_word(&last).is_none() && !SUFFIX_OK.contains(&last.as_str()) {
+        return None;
+    }
     let ws = words(name);
     let pos = ws.iter().rposition(|w| class_of_word(w).is_some())?;
     let class = class_of_word(&ws[pos])?;
@@ -905,6 +934,9 @@ mod tests {
             assert_eq!(c(no), None, "{no}");
         }
         assert!(!classify("key").unwrap().qualified);
+        assert_eq!(last_word("cohereAPIKey"), "Key");
+        assert_eq!(last_word("OPENAI_API_KEY_STAGING"), "STAGING");
+        assert_eq!(last_word("apiKEY"), "KEY");
         assert!(classify("api_key").unwrap().qualified);
         assert!(mentions("cohereAPIKey", &["cohere"]));
         assert!(mentions("AZURE_OPENAI_KEY", &["azure_openai"]));

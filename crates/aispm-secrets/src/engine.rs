@@ -117,6 +117,9 @@ pub struct SecretScanner {
     regexes: Vec<Option<Regex>>,
     ac: AhoCorasick,
     targets: Vec<Vec<Target>>,
+    /// Keywords inside each keyword: `(offset, keyword)`.
+    contained: Vec<Vec<(usize, usize)>>,
+    keyword_len: Vec<usize>,
     prefixes: Vec<&'static [u8]>,
     encoded_keywords: Vec<Vec<u8>>,
 }
@@ -173,15 +176,42 @@ impl SecretScanner {
                 );
             }
         }
+        // Longest keywords first, so that leftmost-first matching (the fastest search)
+        // reports the longest keyword at a position.
+        let mut order: Vec<usize> = (0..keywords.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(keywords[i].len()));
+        let keywords: Vec<String> = order.iter().map(|&i| keywords[i].clone()).collect();
+        let targets: Vec<Vec<Target>> = order.iter().map(|&i| targets[i].clone()).collect();
+        // Leftmost-first matching reports one keyword per position, which is much
+        // cheaper than overlapping matches; a keyword found inside a longer one
+        // (`key` in `dd_api_key`) is restored from this table instead.
+        let contained: Vec<Vec<(usize, usize)>> = keywords
+            .iter()
+            .enumerate()
+            .map(|(i, outer)| {
+                let mut inner = Vec::new();
+                for (j, k) in keywords.iter().enumerate() {
+                    if i == j || k.len() > outer.len() {
+                        continue;
+                    }
+                    let mut from = 0;
+                    while let Some(p) = outer[from..].find(k.as_str()) {
+                        inner.push((from + p, j));
+                        from += p + 1;
+                    }
+                }
+                inner
+            })
+            .collect();
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostFirst)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)
             .or_else(|_| {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
+                    .match_kind(MatchKind::LeftmostFirst)
                     .build(&keywords)
             })
             .expect("keyword automaton");
@@ -201,9 +231,17 @@ impl SecretScanner {
             regexes,
             ac,
             targets,
+            contained,
+            keyword_len: keywords.iter().map(String::len).collect(),
             prefixes,
             encoded_keywords,
         }
+    }
+
+    /// Number of keyword hits in `buf` (diagnostics and benchmarks: the cost of the
+    /// prefilter pass alone).
+    pub fn keyword_hits(&self, buf: &[u8]) -> usize {
+        self.ac.find_iter(buf).count()
     }
 
     pub fn detectors(&self) -> &[&'static Detector] {
@@ -224,33 +262,41 @@ impl SecretScanner {
         // Hits per detector, in order.
         let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.detectors.len()];
         let mut encoded: Vec<usize> = Vec::new();
-        let mut total = 0usize;
-        for m in self.ac.find_overlapping_iter(buf) {
-            total += 1;
-            if total > 4_000_000 {
-                break;
-            }
-            for t in &self.targets[m.pattern().as_usize()] {
+        let mut on_hit = |pattern: usize, start: usize| {
+            for t in &self.targets[pattern] {
                 match *t {
                     Target::Detector(i, exact) => {
                         if binary && !self.detectors[i].binary {
                             continue;
                         }
-                        if exact.is_some_and(|k| &buf[m.start()..m.end()] != k.as_bytes()) {
+                        let end = start + self.keyword_len[pattern];
+                        if exact.is_some_and(|k| buf.get(start..end) != Some(k.as_bytes())) {
                             continue;
                         }
-                        hits[i].push(m.start());
+                        hits[i].push(start);
                     }
                     Target::Encoded(k) => {
+                        let end = start + self.keyword_len[pattern];
                         if opts.decode_depth > 0
                             && !binary
-                            && buf[m.start()..m.end()] == self.encoded_keywords[k][..]
+                            && buf.get(start..end) == Some(&self.encoded_keywords[k][..])
                         {
-                            encoded.push(m.start());
+                            encoded.push(start);
                         }
                     }
                 }
             }
+        };
+        for m in self.ac.find_iter(buf) {
+            let p = m.pattern().as_usize();
+            on_hit(p, m.start());
+            for &(off, inner) in &self.contained[p] {
+                on_hit(inner, m.start() + off);
+            }
+        }
+        for h in hits.iter_mut() {
+            h.sort_unstable();
+            h.dedup();
         }
         let mut scan = Scan {
             scanner: self,
@@ -258,6 +304,7 @@ impl SecretScanner {
             opts,
             out: Vec::new(),
             seen: HashSet::new(),
+            last_ident: None,
         };
         for (i, positions) in hits.iter().enumerate() {
             if positions.is_empty() {
@@ -316,6 +363,9 @@ pub struct Scan<'a> {
     pub out: Vec<Candidate>,
     /// Positions a custom matcher already handled (`(detector id, position)`).
     pub seen: HashSet<(&'static str, usize)>,
+    /// The last identifier a custom matcher looked at (`(detector id, start)`): hits
+    /// inside one name are handled once without touching `seen`.
+    pub last_ident: Option<(&'static str, usize)>,
 }
 
 impl<'a> Scan<'a> {

@@ -4,6 +4,19 @@
 //! to be base64, and lines a developer marked as fake or allow-listed.
 
 use crate::text;
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
+
+/// One case-insensitive automaton per word list, built on first use.
+fn any_of(cell: &'static OnceLock<AhoCorasick>, words: &[&str], hay: &[u8]) -> bool {
+    cell.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .expect("word list automaton")
+    })
+    .is_match(hay)
+}
 
 /// Substrings (lower-case) that mark a placeholder wherever they appear.
 const PLACEHOLDER_PARTS: &[&str] = &[
@@ -157,21 +170,21 @@ pub fn is_placeholder(s: &[u8]) -> bool {
     if s.is_empty() {
         return true;
     }
-    let low = text::lower(s);
-    if PLACEHOLDER_WORDS.iter().any(|w| low == w.as_bytes()) {
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| s.eq_ignore_ascii_case(w.as_bytes()))
+    {
         return true;
     }
-    if PLACEHOLDER_PARTS
-        .iter()
-        .any(|p| memchr::memmem::find(&low, p.as_bytes()).is_some())
-    {
+    static PARTS: OnceLock<AhoCorasick> = OnceLock::new();
+    if any_of(&PARTS, PLACEHOLDER_PARTS, s) {
         return true;
     }
     let run_limit = if text::is_hex(s) { 6 } else { 5 };
     if s.len() >= 8 && longest_run(s) >= run_limit {
         return true;
     }
-    if s.len() >= 8 && longest_sequence(&low) >= 6 {
+    if s.len() >= 8 && longest_sequence(&text::lower(s)) >= 6 {
         return true;
     }
     let mut seen = [false; 256];
@@ -255,10 +268,8 @@ pub fn is_reference(s: &[u8]) -> bool {
         "sha1-",
     ];
     const PARTS: &[&str] = &["${", "{{", "}}", "#{", "%(", "$(", "<%", "%>", "://", "()"];
-    STARTS.iter().any(|p| low.starts_with(p.as_bytes()))
-        || PARTS
-            .iter()
-            .any(|p| memchr::memmem::find(&low, p.as_bytes()).is_some())
+    static REF_PARTS: OnceLock<AhoCorasick> = OnceLock::new();
+    STARTS.iter().any(|p| low.starts_with(p.as_bytes())) || any_of(&REF_PARTS, PARTS, s)
 }
 
 /// A dotted or plain identifier (`settings.API_KEY`, `apiKeyFromVault`) as opposed to a
@@ -267,6 +278,66 @@ pub fn is_identifier_like(s: &[u8]) -> bool {
     s.iter()
         .all(|&b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-'))
         && s.iter().any(u8::is_ascii_alphabetic)
+}
+
+/// A value made of words and numbers (`session_cache-3642`, `ModelConfig.v2`): every
+/// piece between separators is a number or a word in one case (`lower`, `UPPER`,
+/// `Capitalized`). Generated tokens mix letters and digits inside their pieces.
+pub fn is_word_like(s: &[u8]) -> bool {
+    s.split(|b| matches!(b, b'_' | b'-' | b'.' | b':' | b'/' | b' ' | b'@' | b'+'))
+        .filter(|p| !p.is_empty())
+        .all(|p| {
+            p.iter().all(u8::is_ascii_digit)
+                || p.iter().all(u8::is_ascii_lowercase)
+                || p.iter().all(u8::is_ascii_uppercase)
+                || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase))
+        })
+}
+
+/// A value that contains a credential word (`secret123`, `test-token`, `mypassword`):
+/// what people type as an example, not what a generator produces.
+pub fn spells_credential_word(s: &[u8]) -> bool {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    any_of(
+        &WORDS,
+        &[
+            "secret", "passw", "token", "apikey", "api_key", "api-key", "test", "sample", "demo",
+        ],
+        s,
+    )
+}
+
+/// A password that is the word "password" in some spelling (`pass%20word`, `p@ss:word`,
+/// `passwörd`, `Passw0rd`): documentation of a URL syntax, not a credential.
+pub fn is_password_word(s: &[u8]) -> bool {
+    let mut norm = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let mut b = s[i];
+        if b == b'%' && i + 2 < s.len() {
+            let hex = std::str::from_utf8(&s[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                b = v;
+                i += 2;
+            }
+        }
+        let b = match b.to_ascii_lowercase() {
+            b'@' | b'4' => b'a',
+            b'0' => b'o',
+            b'$' | b'5' => b's',
+            b'3' => b'e',
+            b'1' | b'!' => b'i',
+            c => c,
+        };
+        if b.is_ascii_alphanumeric() {
+            norm.push(b);
+        }
+        i += 1;
+    }
+    matches!(
+        norm.as_slice(),
+        b"password" | b"passwd" | b"pass" | b"pwd" | b"secret" | b"passwort" | b"motdepasse"
+    ) || (norm.starts_with(b"pass") && norm.len() <= 12)
 }
 
 /// A hexadecimal digest of a common hash length.
@@ -360,21 +431,15 @@ fn comment_part(line: &[u8]) -> Option<&[u8]> {
 /// marks it as a fake. `line` is the secret's line, `after` the part of it after the
 /// secret, `prev` the line above.
 pub fn is_marked(line: &[u8], after: &[u8], prev: Option<&[u8]>) -> bool {
-    let low = text::lower(line);
-    if ALLOW_MARKERS
-        .iter()
-        .any(|m| memchr::memmem::find(&low, m.as_bytes()).is_some())
-    {
+    static ALLOW: OnceLock<AhoCorasick> = OnceLock::new();
+    static FIXTURE: OnceLock<AhoCorasick> = OnceLock::new();
+    if any_of(&ALLOW, ALLOW_MARKERS, line) {
         return true;
     }
-    if let Some(c) = comment_part(after) {
-        let c = text::lower(c);
-        if FIXTURE_PHRASES
-            .iter()
-            .any(|p| memchr::memmem::find(&c, p.as_bytes()).is_some())
-        {
-            return true;
-        }
+    if let Some(c) = comment_part(after)
+        && any_of(&FIXTURE, FIXTURE_PHRASES, c)
+    {
+        return true;
     }
     if let Some(prev) = prev {
         let p = text::lower(prev.trim_ascii());
@@ -382,11 +447,7 @@ pub fn is_marked(line: &[u8], after: &[u8], prev: Option<&[u8]>) -> bool {
             return true;
         }
         let is_comment = comment_part(&p).is_some_and(|c| c.len() == p.len());
-        if is_comment
-            && FIXTURE_PHRASES
-                .iter()
-                .any(|ph| memchr::memmem::find(&p, ph.as_bytes()).is_some())
-        {
+        if is_comment && any_of(&FIXTURE, FIXTURE_PHRASES, &p) {
             return true;
         }
     }
@@ -427,6 +488,15 @@ mod tests {
         assert!(is_reference(b"os.environ[\"X\"]"));
         assert!(is_reference(b"sha256:abc"));
         assert!(!is_reference(b"e5a22fac180d6b2e6e1b46"));
+        assert!(is_password_word(b"pass%20word"));
+        assert!(is_password_word(b"p%40ss%3Aword"));
+        assert!(is_password_word("passwörd".as_bytes()));
+        assert!(!is_password_word(b"whyuseplainhttpforthis"));
+        assert!(spells_credential_word(b"secret123"));
+        assert!(is_word_like(b"value_batch-15695"));
+        assert!(is_word_like(b"Session.Cache_v"));
+        assert!(!is_word_like(b"Tr8xk2Lm#9"));
+        assert!(!is_word_like(b"8ae31cacf1416"));
         assert!(is_digest(b"c3095179b24d43ad57b5e5150766d7499e7fdd4b"));
         assert!(is_encoded_prose(
             b"YSBub3RlIHRoYXQgbm9ib2R5IHNob3VsZCBldmVyIHJlYWQgdHdpY2U="

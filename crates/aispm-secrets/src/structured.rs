@@ -12,22 +12,62 @@ use serde_json::Value;
 // ---------------------------------------------------------------------------
 // Assignments
 
-/// The identifier around `hit` on its line, and the value assigned to it.
-fn assignment_at(scan: &Scan<'_>, hit: usize) -> Option<(String, usize, assign::Value)> {
-    let buf = scan.buf;
-    let (ls, le) = text::line_bounds(buf, hit);
-    let mut s = hit.min(le);
-    while s > ls && assign::is_name_byte(buf[s - 1]) {
+/// The identifier around `hit` (at most 128 bytes), when something that may be an
+/// assignment follows it: a cheap test that rejects most keyword hits in code
+/// (`.keys()`, `token_count +=`, `monkey`) before any name is read.
+fn ident_at(buf: &[u8], hit: usize) -> Option<(usize, usize)> {
+    let lo = hit.saturating_sub(128);
+    let mut s = hit.min(buf.len());
+    while s > lo && assign::is_name_byte(buf[s - 1]) {
         s -= 1;
     }
-    let mut e = hit.min(le);
-    while e < le && assign::is_name_byte(buf[e]) {
+    let hi = (hit + 128).min(buf.len());
+    let mut e = hit.min(buf.len());
+    while e < hi && assign::is_name_byte(buf[e]) {
         e += 1;
     }
-    if e == s || e - s > 128 {
+    if e == s || e - s >= 128 {
         return None;
     }
-    let name = std::str::from_utf8(&buf[s..e]).ok()?.to_string();
+    let mut i = e;
+    if i < buf.len() && matches!(buf[i], b'"' | b'\'' | b'`') {
+        i += 1;
+    }
+    if i < buf.len() && buf[i] == b']' {
+        i += 1;
+    }
+    let after_name = i;
+    while i < buf.len() && matches!(buf[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let next = *buf.get(i)?;
+    if matches!(next, b'=' | b':' | b'>' | b',' | b'<' | b'?' | b'|') {
+        return Some((s, e));
+    }
+    // `password VALUE` and `--token VALUE`: a name first on its line, then a space.
+    if i > after_name && !matches!(next, b'\n' | b'\r') {
+        let mut k = s;
+        while k > lo && matches!(buf[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        if k == 0 || buf[k - 1] == b'\n' || buf[s] == b'-' {
+            return Some((s, e));
+        }
+    }
+    None
+}
+
+/// The identifier around `hit` and the value assigned to it.
+fn assignment_at(buf: &[u8], hit: usize) -> Option<(&str, usize, assign::Value)> {
+    let (s, e) = ident_at(buf, hit)?;
+    assignment_of(buf, s, e)
+}
+
+/// The value assigned to the identifier `s..e`.
+fn assignment_of(buf: &[u8], s: usize, e: usize) -> Option<(&str, usize, assign::Value)> {
+    let hi = (e + text::MAX_LINE_REACH).min(buf.len());
+    let le = memchr::memchr(b'\n', &buf[e..hi]).map_or(hi, |i| e + i);
+    let name = std::str::from_utf8(&buf[s..e]).ok()?;
     let v = assign::value_after(buf, e, le)?;
     Some((name, s, v))
 }
@@ -46,23 +86,29 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
     if v.len() < min_len || v.len() > 256 || v.iter().any(|b| b.is_ascii_whitespace()) {
         return false;
     }
+    // Cheap shape tests first; the substring scans only for what is left.
+    if noise::is_identifier_like(v)
+        || text::is_uuid(v)
+        || v.starts_with(b"-----")
+        || v.starts_with(b"eyJ")
+        || v.iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b'+'))
+    {
+        return false;
+    }
+    if info.class != CredClass::Password && (noise::is_digest(v) || noise::is_word_like(v)) {
+        return false;
+    }
+    // Escapes and Windows paths (`\\u{1b}`, `SOFTWARE\\Microsoft`), and values that
+    // spell a credential word (`secret123`, `my-token`), are not generated secrets.
+    if v.contains(&b'\\') || noise::spells_credential_word(v) {
+        return false;
+    }
     if scan.scanner.has_known_prefix(v)
         || noise::is_reference(v)
         || noise::is_placeholder(v)
         || noise::is_known_example(v)
-        || text::is_uuid(v)
-        || noise::is_identifier_like(v)
         || noise::is_encoded_prose(v)
-        || v.starts_with(b"-----")
-        || v.starts_with(b"eyJ")
-    {
-        return false;
-    }
-    if noise::is_digest(v) && info.class != CredClass::Password {
-        return false;
-    }
-    if v.iter()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b'+'))
     {
         return false;
     }
@@ -89,15 +135,22 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
 
 /// `NAME = value` where NAME reads as a credential and the value as a literal secret.
 pub fn generic_assignment(scan: &mut Scan<'_>, det: &'static Detector, hit: usize) {
-    let Some((name, name_start, v)) = assignment_at(scan, hit) else {
+    let Some((s, e)) = ident_at(scan.buf, hit) else {
+        return;
+    };
+    if scan.last_ident.replace((det.id, s)) == Some((det.id, s)) {
+        return;
+    }
+    let Some((name, name_start, v)) = assignment_of(scan.buf, s, e) else {
+        return;
+    };
+    let Some(info) = assign::classify(name) else {
         return;
     };
     if !scan.seen.insert((det.id, name_start)) {
         return;
     }
-    let Some(info) = assign::classify(&name) else {
-        return;
-    };
+    let name = name.to_string();
     let value = &scan.buf[v.start..v.end];
     if !generic_value_ok(scan, &info, value, v.quoted) || scan.marked(v.start, v.end) {
         return;
@@ -142,15 +195,16 @@ pub fn context_assignment(scan: &mut Scan<'_>, det: &'static Detector, hit: usiz
     positions.sort_unstable();
     positions.dedup();
     for p in positions {
-        let Some((name, name_start, v)) = assignment_at(scan, p) else {
+        let Some((name, name_start, v)) = assignment_at(buf, p) else {
             continue;
         };
         if !scan.seen.insert((det.id, name_start + 1)) {
             continue;
         }
-        let Some(info) = assign::classify(&name) else {
+        let Some(info) = assign::classify(name) else {
             continue;
         };
+        let name = name.to_string();
         let value = &buf[v.start..v.end];
         if !generic_value_ok(scan, &info, value, v.quoted) || scan.marked(v.start, v.end) {
             continue;
@@ -162,12 +216,13 @@ pub fn context_assignment(scan: &mut Scan<'_>, det: &'static Detector, hit: usiz
 /// A value of 40 base64 characters assigned to an AWS secret-key name, without its
 /// key ID nearby.
 pub fn aws_named_secret(scan: &mut Scan<'_>, det: &'static Detector, hit: usize) {
-    let Some((name, name_start, v)) = assignment_at(scan, hit) else {
+    let Some((name, name_start, v)) = assignment_at(scan.buf, hit) else {
         return;
     };
-    if !scan.seen.insert((det.id, name_start)) || assign::classify(&name).is_none() {
+    if assign::classify(name).is_none() || !scan.seen.insert((det.id, name_start)) {
         return;
     }
+    let name = name.to_string();
     let value = &scan.buf[v.start..v.end];
     if !is_aws_secret(value) || !scan.plausible(det, v.start, v.end) {
         return;
@@ -282,7 +337,7 @@ pub fn aws_pair(scan: &mut Scan<'_>, det: &'static Detector, hit: usize) {
         if let Some(p) = memchr::memmem::find(&window, name) {
             props.push(("session_token", Value::from(true)));
             // The token itself belongs to this credential, not to a finding of its own.
-            if let Some((_, _, v)) = assignment_at(scan, ws + p) {
+            if let Some((_, _, v)) = assignment_at(buf, ws + p) {
                 extra.push((v.start, v.end));
             }
             break;
@@ -734,9 +789,10 @@ pub fn docker_auth(scan: &mut Scan<'_>, det: &'static Detector, hit: usize) {
 /// `_authToken=` in an `.npmrc` (legacy UUID and hex tokens; `npm_` tokens have their
 /// own detector).
 pub fn npmrc_token(scan: &mut Scan<'_>, det: &'static Detector, hit: usize) {
-    let Some((name, name_start, v)) = assignment_at(scan, hit) else {
+    let Some((name, name_start, v)) = assignment_at(scan.buf, hit) else {
         return;
     };
+    let name = name.to_string();
     if !scan.seen.insert((det.id, name_start)) || !name.to_ascii_lowercase().ends_with("_authtoken")
     {
         return;
@@ -856,6 +912,10 @@ fn url_password(scan: &mut Scan<'_>, det: &'static Detector, hit: usize, db: boo
     if pass.len() < 4
         || host.is_empty()
         || pass == user
+        || pass
+            .iter()
+            .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b'<' | b'>'))
+        || noise::is_password_word(pass)
         || noise::is_placeholder(pass)
         || noise::is_reference(pass)
         || pass.iter().all(|&b| b == b'*' || b == b'x' || b == b'X')
