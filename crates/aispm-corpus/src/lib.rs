@@ -168,7 +168,8 @@ fn entry_matches(entry: &str, f: &aispm_core::Finding) -> bool {
                 && cond.split_once('=').is_some_and(|(key, want)| {
                     f.properties.get(key).is_some_and(|v| match v {
                         serde_json::Value::String(s) => s == want,
-                        other => other.to_string() == want,
+                        other => serde_json::from_str::<serde_json::Value>(want)
+                            .is_ok_and(|w| &w == other),
                     })
                 })
         }

@@ -771,18 +771,13 @@ pub fn classify(name: &str) -> Option<NameInfo> {
         return None;
     }
     let prev = pos.checked_sub(1).map(|p| ws[p].as_str());
-    match class {
-        CredClass::Key => {
-            if prev.is_some_and(|p| KEY_QUALIFIER_NO.contains(&p)) {
-                return None;
-            }
-        }
-        CredClass::Token => {
-            if prev.is_some_and(|p| TOKEN_QUALIFIER_NO.contains(&p)) {
-                return None;
-            }
-        }
-        _ => {}
+    let denied = match class {
+        CredClass::Key => prev.is_some_and(|p| KEY_QUALIFIER_NO.contains(&p)),
+        CredClass::Token => prev.is_some_and(|p| TOKEN_QUALIFIER_NO.contains(&p)),
+        _ => false,
+    };
+    if denied {
+        return None;
     }
     let qualified = match ws[pos].as_str() {
         "key" | "token" | "auth" | "pat" => prev.is_some(),

@@ -168,7 +168,7 @@ impl SecretScanner {
                 // The value encoded from its first byte: `c2stcHJvai0` for `sk-proj-`.
                 let enc = text::base64_encode(d.prefix.as_bytes());
                 let full = d.prefix.len() * 4 / 3;
-                encoded_keywords.push(enc[..full].as_bytes().to_vec());
+                encoded_keywords.push(enc.as_bytes()[..full].to_vec());
                 add(
                     enc[..full].to_ascii_lowercase(),
                     Target::Encoded(encoded_keywords.len() - 1),

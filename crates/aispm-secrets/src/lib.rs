@@ -129,10 +129,11 @@ fn is_notebook(path: &str, data: &[u8]) -> bool {
 /// notebooks) and returns every detection with its lines.
 pub fn scan_bytes(path: &str, data: &[u8]) -> Vec<Detection> {
     let binary = memchr::memchr(0, &data[..data.len().min(8192)]).is_some();
-    if !binary && is_notebook(path, data) {
-        if let Some(d) = scan_notebook(data) {
-            return d;
-        }
+    if !binary
+        && is_notebook(path, data)
+        && let Some(d) = scan_notebook(data)
+    {
+        return d;
     }
     let style = if binary {
         Style::Binary
