@@ -134,7 +134,7 @@ impl std::fmt::Debug for SecretScanner {
 }
 
 /// Most detections kept per buffer; a file with more is reported as hitting a limit.
-pub const MAX_CANDIDATES: usize = 2000;
+pub const MAX_CANDIDATES: usize = 5000;
 
 impl SecretScanner {
     /// Compiles a scanner over `detectors`. Panics only on a malformed built-in

@@ -199,7 +199,7 @@ const MAX_BINARY: u64 = 64 << 20;
 /// Notebooks larger than this are scanned as raw text.
 const MAX_NOTEBOOK: u64 = 256 << 20;
 /// Detections kept per file.
-const MAX_PER_FILE: usize = 5000;
+const MAX_PER_FILE: usize = engine::MAX_CANDIDATES;
 
 /// The secrets analyzer.
 #[derive(Debug)]
@@ -262,13 +262,13 @@ impl SecretsAnalyzer {
                     out.push(d);
                 }
             }
-            if out.len() > MAX_PER_FILE {
+            if out.len() >= MAX_PER_FILE {
                 out.truncate(MAX_PER_FILE);
                 cx.error(
                     file.path,
                     ErrorKind::Limit,
                     format!(
-                        "more than {MAX_PER_FILE} secrets; the rest of the file was not reported"
+                        "{MAX_PER_FILE} secrets reported, the most kept per file; the rest of the file was not searched"
                     ),
                 );
                 break;

@@ -252,3 +252,86 @@ fn nothing_in_a_finding_holds_the_secret() {
         }
     }
 }
+
+/// Random bytes mixed with keywords, partial keys, quotes and newlines never make the
+/// scanner panic (every slice is bounds-checked against hostile input).
+#[test]
+fn hostile_input_does_not_panic() {
+    let pieces: Vec<&[u8]> = vec![
+        b"password",
+        b"=",
+        b"\"",
+        b"'",
+        b":",
+        b"\n",
+        b"\\n",
+        b"-----BEGIN ",
+        b"PRIVATE KEY-----",
+        b"-----END ",
+        b"AKIA",
+        b"T3BlbkFJ",
+        b"sk-proj-",
+        b"://",
+        b"@",
+        b"{\"type\": \"service_account\"",
+        b"\"private_key\"",
+        b"PuTTY-User-Key-File-2: x\nPrivate-Lines: 3\n",
+        b"eyJ",
+        b".",
+        b"ghp_",
+        b"\"auths\"",
+        b"\"auth\"",
+        b"_authToken=",
+        b"hooks.slack.com/",
+        b"%",
+        b"\\",
+        b"<",
+        b">",
+        b"\0",
+        b"key",
+        b"token",
+        b"\xff\xfe",
+        b"\"cells\": [",
+        b"nbformat",
+        b"JQQJ9",
+        b"snowflake",
+        b"azure_openai",
+        b"cohere",
+        b" ",
+        b"\t",
+        b"]",
+        b"[",
+        b"(",
+        b")",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..400 {
+        let mut buf = Vec::new();
+        let len = (next() % 300) as usize;
+        for _ in 0..len {
+            if next() % 3 == 0 {
+                buf.push((next() % 256) as u8);
+            } else {
+                buf.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+        }
+        for path in ["x.py", "x.env", "x.ipynb", "x.md"] {
+            let _ = scan_bytes(path, &buf);
+        }
+        if round % 50 == 0 {
+            let _ = analyze("x.yaml", FileKind::Yaml, &buf);
+            let _ = analyze_with(
+                &SecretsAnalyzer::with_steps(64, 16),
+                "x.txt",
+                FileKind::Text,
+                &buf,
+            );
+        }
+    }
+}
