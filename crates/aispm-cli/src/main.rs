@@ -147,6 +147,7 @@ fn analyzers() -> Vec<Box<dyn Analyzer>> {
     let mut all: Vec<Box<dyn Analyzer>> = vec![Box::new(aispm_inventory::InventoryAnalyzer::new())];
     all.extend(aispm_models::analyzers());
     all.push(Box::new(aispm_deps::DepsAnalyzer::new()));
+    all.push(Box::new(aispm_secrets::SecretsAnalyzer::new()));
     all
 }
 

@@ -8,8 +8,10 @@
 //! - the model corpus: one row per file with `label` = malicious / unsafe / benign.
 //!
 //! Kinds map to the rule IDs that report them in one file, `tests/corpus-kinds.json`
-//! at the workspace root (`{"secret/openai": ["SEC001"], ...}`). `inventory/*` kinds map
-//! to asset kinds written `asset:<kind>` (`"inventory/ai-sdk": ["asset:ai-sdk-usage"]`).
+//! at the workspace root (`{"secret/openai": ["SEC001"], ...}`). A rule that reports
+//! several kinds is told apart by a finding property, written `RULE:property=value`
+//! (`"secret/openai": ["SEC001:secret_kind=openai"]`). `inventory/*` kinds map to asset
+//! kinds written `asset:<kind>` (`"inventory/ai-sdk": ["asset:ai-sdk-usage"]`).
 #![forbid(unsafe_code)]
 
 use aispm_core::{ScanReport, Severity};
@@ -127,7 +129,17 @@ impl KindMap {
         self.kinds.contains_key(kind)
     }
 
-    /// Kinds a rule reports.
+    /// Kinds a finding stands for: entries naming its rule, and `RULE:property=value`
+    /// entries whose property the finding carries with that value.
+    pub fn kinds_of_finding(&self, f: &aispm_core::Finding) -> Vec<&str> {
+        self.kinds
+            .iter()
+            .filter(|(_, rules)| rules.iter().any(|r| entry_matches(r, f)))
+            .map(|(k, _)| k.as_str())
+            .collect()
+    }
+
+    /// Kinds a rule reports (plain `RULE` entries only).
     pub fn kinds_of_rule(&self, rule_id: &str) -> Vec<&str> {
         self.kinds
             .iter()
@@ -144,6 +156,23 @@ impl KindMap {
             .filter(|(_, rules)| rules.contains(&key))
             .map(|(k, _)| k.as_str())
             .collect()
+    }
+}
+
+fn entry_matches(entry: &str, f: &aispm_core::Finding) -> bool {
+    match entry.split_once(':') {
+        None => entry == f.rule_id,
+        Some(("asset", _)) => false,
+        Some((rule, cond)) => {
+            rule == f.rule_id
+                && cond.split_once('=').is_some_and(|(key, want)| {
+                    f.properties.get(key).is_some_and(|v| match v {
+                        serde_json::Value::String(s) => s == want,
+                        other => serde_json::from_str::<serde_json::Value>(want)
+                            .is_ok_and(|w| &w == other),
+                    })
+                })
+        }
     }
 }
 
@@ -288,7 +317,7 @@ impl Evaluation {
 pub fn reported(report: &ScanReport, kinds: &KindMap) -> Vec<Reported> {
     let mut out = Vec::new();
     for f in &report.findings {
-        for k in kinds.kinds_of_rule(&f.rule_id) {
+        for k in kinds.kinds_of_finding(f) {
             out.push(Reported {
                 path: f.path.clone(),
                 line: f.line,
@@ -633,6 +662,32 @@ mod tests {
         assert!((ev.recall() - 0.75).abs() < 1e-9);
         assert!((ev.precision() - 0.75).abs() < 1e-9);
         assert!(ev.summary().contains("miss  secret/openai: a.py:2"));
+    }
+
+    #[test]
+    fn property_entries_tell_kinds_of_one_rule_apart() {
+        let kinds = KindMap::from_json(
+            r#"{"secret/openai": ["SEC001:secret_kind=openai"], "secret/groq": ["SEC001:secret_kind=groq"],
+                "secret/generic": ["SEC009"]}"#,
+        )
+        .unwrap();
+        let mut a = finding("SEC001", "a.env", Some(1));
+        a.properties.insert("secret_kind".into(), "openai".into());
+        let mut b = finding("SEC001", "a.env", Some(2));
+        b.properties.insert("secret_kind".into(), "mistral".into());
+        assert_eq!(kinds.kinds_of_finding(&a), vec!["secret/openai"]);
+        assert!(kinds.kinds_of_finding(&b).is_empty());
+        assert_eq!(
+            kinds.kinds_of_finding(&finding("SEC009", "a.env", Some(3))),
+            vec!["secret/generic"]
+        );
+        let labels = vec![
+            label("a.env", 1, "secret/openai", true),
+            label("a.env", 2, "secret/groq", false),
+        ];
+        let ev = evaluate("t", &report(vec![a, b], vec![]), &labels, &kinds);
+        assert_eq!(ev.per_kind["secret/openai"].found, 1);
+        assert_eq!(ev.false_positives(), 0);
     }
 
     #[test]

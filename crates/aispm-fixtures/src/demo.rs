@@ -194,6 +194,35 @@ pub fn tiny_bert_commit() -> String {
     hex::encode(sha1::Sha1::digest(b"aispm demo-org/tiny-bert snapshot"))
 }
 
+/// The experiment-tracking key of the demo's training configuration: 40 hex digits
+/// from a fixed seed, in the Weights & Biases format. Fake, never issued.
+fn demo_wandb_key() -> String {
+    let mut rng = SplitMix64::new(0x5ec2_e7de_3001);
+    (0..40)
+        .map(|_| char::from(b"0123456789abcdef"[rng.below(16) as usize]))
+        .collect()
+}
+
+/// `training/config.yaml`: one leaked AI platform key (the W&B key, inline) and one
+/// placeholder that must not be reported (the Hugging Face token). Generated so that
+/// the key is reproducible and the repository holds it only in this one file.
+pub fn training_config() -> String {
+    format!(
+        "# Fine-tuning run of the ticket router.\n\
+base_model: distilbert-base-uncased\n\
+epochs: 3\n\
+learning_rate: 5.0e-5\n\
+tracking:\n\
+\x20 backend: wandb\n\
+\x20 project: ticket-router\n\
+\x20 wandb_api_key: {}\n\
+hub:\n\
+\x20 push_to_hub: false\n\
+\x20 hf_token: \"<your-hf-token>\"\n",
+        demo_wandb_key()
+    )
+}
+
 /// Every generated entry, relative to the estate root, in a fixed order.
 pub fn demo_entries() -> Vec<(String, DemoEntry)> {
     use DemoEntry::{File, Symlink};
@@ -217,6 +246,10 @@ pub fn demo_entries() -> Vec<(String, DemoEntry)> {
             File(malicious_os_system_pickle(DEMO_PAYLOAD)),
         ),
         ("models/llm/tiny-chat.gguf".into(), File(tiny_chat_gguf())),
+        (
+            "training/config.yaml".into(),
+            File(training_config().into_bytes()),
+        ),
         (
             "models/llm/community-chat.gguf".into(),
             File(community_chat_gguf()),

@@ -1,0 +1,939 @@
+//! Reading assignments on one line without a parser per language: the name a value is
+//! assigned to (`API_KEY = "…"`, `"api_key": "…"`, `api_key: …`, `os.environ["KEY"] =
+//! "…"`, `Client(api_key="…")`, `<password>…</password>`, `--token …`), the value after
+//! a name, and whether a name reads as a credential (`DB_PASSWORD`, `cohereAPIKey`) or
+//! as something else (`token_count`, `private_key_id`, `publishable_key`).
+
+/// Bytes of a name: identifiers, dotted paths, kebab-case keys.
+pub fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// A name found before a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    /// The value is an argument of a call named `text` (`cohere.Client("…")`).
+    pub call: bool,
+}
+
+/// A value found after a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub start: usize,
+    pub end: usize,
+    pub quoted: bool,
+}
+
+fn skip_back_ws(buf: &[u8], mut i: usize, floor: usize) -> usize {
+    while i > floor && matches!(buf[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    i
+}
+
+fn skip_ws(buf: &[u8], mut i: usize, ceil: usize) -> usize {
+    while i < ceil && matches!(buf[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i
+}
+
+fn ends_with_ci(buf: &[u8], end: usize, floor: usize, word: &[u8]) -> bool {
+    end >= floor + word.len() && buf[end - word.len()..end].eq_ignore_ascii_case(word)
+}
+
+/// Reads a name backwards from `end` (exclusive): a quoted string, a subscript
+/// (`["KEY"]`) or an identifier. Returns its text and where it starts.
+fn name_ending_at(buf: &[u8], end: usize, floor: usize) -> Option<(String, usize)> {
+    if end <= floor {
+        return None;
+    }
+    let last = buf[end - 1];
+    if matches!(last, b'"' | b'\'' | b'`') {
+        let open = buf[floor..end - 1].iter().rposition(|&b| b == last)? + floor;
+        let inner = &buf[open + 1..end - 1];
+        if inner.is_empty() || inner.len() > 128 {
+            return None;
+        }
+        return Some((String::from_utf8_lossy(inner).into_owned(), open));
+    }
+    if last == b']' {
+        let open = buf[floor..end - 1].iter().rposition(|&b| b == b'[')? + floor;
+        let inner = buf[open + 1..end - 1].trim_ascii();
+        let inner = inner
+            .strip_prefix(b"\"")
+            .or_else(|| inner.strip_prefix(b"'"))
+            .unwrap_or(inner);
+        let inner = inner
+            .strip_suffix(b"\"")
+            .or_else(|| inner.strip_suffix(b"'"))
+            .unwrap_or(inner);
+        if inner.is_empty() || inner.len() > 128 || !inner.iter().all(|&b| is_name_byte(b)) {
+            return None;
+        }
+        return Some((String::from_utf8_lossy(inner).into_owned(), open));
+    }
+    let mut i = end;
+    while i > floor && is_name_byte(buf[i - 1]) && end - i < 128 {
+        i -= 1;
+    }
+    if i == end {
+        return None;
+    }
+    Some((String::from_utf8_lossy(&buf[i..end]).into_owned(), i))
+}
+
+/// The name a value starting at `value_start` is assigned to, looking no further back
+/// than `floor` (the start of the line).
+pub fn name_before(buf: &[u8], value_start: usize, floor: usize) -> Option<Name> {
+    let mut i = value_start;
+    // Opening quote and string prefixes (r"", b'', f"", @"").
+    if i > floor && matches!(buf[i - 1], b'"' | b'\'' | b'`') {
+        i -= 1;
+        if i > floor
+            && matches!(buf[i - 1], b'r' | b'b' | b'f' | b'u' | b'@' | b'R' | b'B')
+            && (i - 1 == floor || !buf[i - 2].is_ascii_alphanumeric())
+        {
+            i -= 1;
+        }
+    }
+    i = skip_back_ws(buf, i, floor);
+    for scheme in [&b"bearer"[..], b"token", b"basic"] {
+        if ends_with_ci(buf, i, floor, scheme)
+            && (i - scheme.len() == floor || !is_name_byte(buf[i - scheme.len() - 1]))
+            && i < value_start
+        {
+            i = skip_back_ws(buf, i - scheme.len(), floor);
+            break;
+        }
+    }
+    if i == floor {
+        return None;
+    }
+    let op = buf[i - 1];
+    match op {
+        b'=' | b':' => {
+            let mut j = i - 1;
+            // `:=`, `=>`, `?=`, `||=`, `+=` is not an assignment of a literal
+            if op == b'='
+                && j > floor
+                && matches!(buf[j - 1], b':' | b'?' | b'|' | b'!' | b'<' | b'>')
+            {
+                if matches!(buf[j - 1], b'!' | b'<' | b'>') {
+                    return None; // comparison
+                }
+                while j > floor && matches!(buf[j - 1], b':' | b'?' | b'|') {
+                    j -= 1;
+                }
+            }
+            if op == b'=' && j > floor && buf[j - 1] == b'=' {
+                return None; // `==`
+            }
+            if op == b':' && j > floor && buf[j - 1] == b':' {
+                return None; // `::`
+            }
+            let j = skip_back_ws(buf, j, floor);
+            let (text, start) = name_ending_at(buf, j, floor)?;
+            // A type annotation: `KEY: str = "…"`, `const KEY: &str = "…"`.
+            if op == b'=' {
+                let mut k = skip_back_ws(buf, start, floor);
+                while k > floor && matches!(buf[k - 1], b'&' | b'\'' | b' ' | b'<' | b'>')
+                    || (k > floor && buf[k - 1].is_ascii_alphabetic() && {
+                        // a lifetime like 'static
+                        let w = &buf[floor..k];
+                        w.iter().rposition(|&b| b == b'\'').is_some_and(|q| {
+                            w[q + 1..].iter().all(u8::is_ascii_alphabetic) && k - (floor + q) < 12
+                        })
+                    })
+                {
+                    k -= 1;
+                }
+                if k > floor && buf[k - 1] == b':' && !(k > floor + 1 && buf[k - 2] == b':') {
+                    let k = skip_back_ws(buf, k - 1, floor);
+                    if let Some((real, _)) = name_ending_at(buf, k, floor) {
+                        return Some(Name {
+                            text: real,
+                            call: false,
+                        });
+                    }
+                }
+            }
+            Some(Name { text, call: false })
+        }
+        b'>' => {
+            // `=>` or an XML element `<name>value`
+            if i >= floor + 2 && buf[i - 2] == b'=' {
+                let j = skip_back_ws(buf, i - 2, floor);
+                let (text, _) = name_ending_at(buf, j, floor)?;
+                return Some(Name { text, call: false });
+            }
+            let open = buf[floor..i - 1].iter().rposition(|&b| b == b'<')? + floor;
+            let tag = &buf[open + 1..i - 1];
+            let tag_name: Vec<u8> = tag
+                .iter()
+                .copied()
+                .take_while(|&b| is_name_byte(b))
+                .collect();
+            if tag_name.is_empty() {
+                return None;
+            }
+            Some(Name {
+                text: String::from_utf8_lossy(&tag_name).into_owned(),
+                call: false,
+            })
+        }
+        b'-' if i >= floor + 2 && buf[i - 2] == b'<' => {
+            let j = skip_back_ws(buf, i - 2, floor);
+            let (text, _) = name_ending_at(buf, j, floor)?;
+            Some(Name { text, call: false })
+        }
+        b'(' => {
+            let j = skip_back_ws(buf, i - 1, floor);
+            let (text, _) = name_ending_at(buf, j, floor)?;
+            Some(Name { text, call: true })
+        }
+        b',' => {
+            // setenv("KEY", "value") / ("KEY", "value")
+            let j = skip_back_ws(buf, i - 1, floor);
+            if j > floor && matches!(buf[j - 1], b'"' | b'\'') {
+                let (text, _) = name_ending_at(buf, j, floor)?;
+                return Some(Name { text, call: false });
+            }
+            None
+        }
+        _ => {
+            // A command-line flag (`--api-key VALUE`), or the first word of a
+            // `key value` line (`.netrc`, SSH and INI-like files: `password VALUE`).
+            let (text, start) = name_ending_at(buf, i, floor)?;
+            if i >= value_start {
+                return None;
+            }
+            if text.starts_with('-') {
+                return Some(Name {
+                    text: text.trim_start_matches('-').to_string(),
+                    call: false,
+                });
+            }
+            let first_on_line = buf[floor..start].iter().all(|b| matches!(b, b' ' | b'\t'));
+            (first_on_line && classify(&text).is_some()).then_some(Name { text, call: false })
+        }
+    }
+}
+
+/// The value assigned to the name ending at `name_end` on the line ending at `ceil`.
+pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
+    let mut i = name_end;
+    let name_quote = if i < ceil && matches!(buf[i], b'"' | b'\'' | b'`') {
+        i += 1;
+        true
+    } else {
+        false
+    };
+    if i < ceil && buf[i] == b']' {
+        i += 1;
+    }
+    i = skip_ws(buf, i, ceil);
+    if i >= ceil {
+        return None;
+    }
+    // The operator.
+    let rest = &buf[i..ceil];
+    let op_len = if rest.starts_with(b":=")
+        || rest.starts_with(b"=>")
+        || rest.starts_with(b"?=")
+        || rest.starts_with(b"<-")
+    {
+        2
+    } else if rest.starts_with(b"||=") {
+        3
+    } else if rest.starts_with(b"==") || rest.starts_with(b"::") {
+        return None;
+    } else if matches!(rest[0], b'=' | b':') {
+        1
+    } else if rest[0] == b'>' && name_end > 0 && {
+        // <password>value</password>
+        let floor = name_end.saturating_sub(256);
+        let before = buf[floor..name_end].iter().rposition(|&b| !is_name_byte(b));
+        before.is_some_and(|p| buf[floor + p] == b'<')
+    } {
+        let v_start = i + 1;
+        let v_end = buf[v_start..ceil]
+            .iter()
+            .position(|&b| b == b'<')
+            .map_or(ceil, |p| v_start + p);
+        return (v_end > v_start).then_some(Value {
+            start: v_start,
+            end: v_end,
+            quoted: true,
+        });
+    } else if rest[0] == b',' && name_quote {
+        1
+    } else {
+        // `password VALUE` alone on its line (`.netrc`, SSH-style files).
+        let floor = name_end.saturating_sub(crate::text::MAX_LINE_REACH);
+        let line_start = buf[floor..name_end]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(floor, |p| floor + p + 1);
+        let name_start = buf[line_start..name_end]
+            .iter()
+            .rposition(|b| !is_name_byte(*b))
+            .map_or(line_start, |p| line_start + p + 1);
+        let alone = buf[line_start..name_start]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t'))
+            && i > name_end
+            && !name_quote;
+        let end = buf[i..ceil]
+            .iter()
+            .position(|b| b.is_ascii_whitespace())
+            .map_or(ceil, |p| i + p);
+        if alone && buf[end..ceil].iter().all(u8::is_ascii_whitespace) {
+            return Some(Value {
+                start: i,
+                end,
+                quoted: false,
+            });
+        }
+        return None;
+    };
+    let op_is_colon = op_len == 1 && rest[0] == b':';
+    i = skip_ws(buf, i + op_len, ceil);
+    // A type annotation: `API_KEY: str = "…"`.
+    if op_is_colon && i < ceil && buf[i].is_ascii_alphabetic() {
+        let mut k = i;
+        while k < ceil
+            && (buf[k].is_ascii_alphanumeric()
+                || matches!(
+                    buf[k],
+                    b'[' | b']' | b'.' | b'_' | b'<' | b'>' | b'&' | b'|' | b' '
+                ))
+        {
+            k += 1;
+        }
+        if k < ceil && buf[k] == b'=' && !(k + 1 < ceil && buf[k + 1] == b'=') {
+            i = skip_ws(buf, k + 1, ceil);
+        }
+    }
+    if i >= ceil {
+        return None;
+    }
+    // Authorization schemes.
+    for scheme in [&b"bearer "[..], b"token ", b"basic "] {
+        if buf[i..ceil].len() > scheme.len()
+            && buf[i..i + scheme.len()].eq_ignore_ascii_case(scheme)
+        {
+            i = skip_ws(buf, i + scheme.len(), ceil);
+            break;
+        }
+    }
+    if i >= ceil {
+        return None;
+    }
+    // String prefixes.
+    if i + 1 < ceil
+        && matches!(buf[i], b'r' | b'b' | b'f' | b'u' | b'@' | b'R' | b'B')
+        && matches!(buf[i + 1], b'"' | b'\'')
+    {
+        i += 1;
+    }
+    let q = buf[i];
+    if matches!(q, b'"' | b'\'' | b'`') {
+        if buf[i..ceil].starts_with(&[q, q, q]) {
+            return None;
+        }
+        let start = i + 1;
+        let mut j = start;
+        while j < ceil && buf[j] != q {
+            if buf[j] == b'\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        if j >= ceil || j == start {
+            return None;
+        }
+        // An escaped closing quote of a JSON-in-JSON value: `\"value\"`.
+        let end = if buf[j - 1] == b'\\' { j - 1 } else { j };
+        return (end > start).then_some(Value {
+            start,
+            end,
+            quoted: true,
+        });
+    }
+    if q == b'\\' && i + 1 < ceil && matches!(buf[i + 1], b'"' | b'\'') {
+        let start = i + 2;
+        let rel = memchr::memchr(b'\\', &buf[start..ceil])?;
+        return (rel > 0).then_some(Value {
+            start,
+            end: start + rel,
+            quoted: true,
+        });
+    }
+    let start = i;
+    let mut j = i;
+    while j < ceil
+        && !matches!(
+            buf[j],
+            b' ' | b'\t'
+                | b'\r'
+                | b';'
+                | b','
+                | b')'
+                | b'}'
+                | b']'
+                | b'"'
+                | b'\''
+                | b'&'
+                | b'<'
+                | b'>'
+        )
+    {
+        j += 1;
+    }
+    (j > start).then_some(Value {
+        start,
+        end: j,
+        quoted: false,
+    })
+}
+
+/// What a credential name protects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredClass {
+    Password,
+    Secret,
+    Token,
+    Key,
+    Auth,
+}
+
+/// Splits a name into lower-case words at separators and camelCase boundaries
+/// (`cohereAPIKey` → `cohere`, `api`, `key`).
+pub fn words(name: &str) -> Vec<String> {
+    let b = name.as_bytes();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in b.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let boundary = i > 0
+            && c.is_ascii_uppercase()
+            && (b[i - 1].is_ascii_lowercase()
+                || (b[i - 1].is_ascii_uppercase()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+        if boundary && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(c.to_ascii_lowercase() as char);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn class_of_word(w: &str) -> Option<CredClass> {
+    Some(match w {
+        "password" | "passwd" | "pwd" | "pass" | "passphrase" | "passwort" | "pword" => {
+            CredClass::Password
+        }
+        "secret" | "clientsecret" | "appsecret" | "secretkey" | "secretaccesskey" => {
+            CredClass::Secret
+        }
+        "token" | "accesstoken" | "authtoken" | "apitoken" | "bearer" | "pat" => CredClass::Token,
+        "key" | "apikey" | "accesskey" | "privatekey" | "appkey" | "masterkey"
+        | "subscriptionkey" | "licensekey" => CredClass::Key,
+        "auth" | "authorization" | "credential" | "credentials" | "creds" => CredClass::Auth,
+        _ => return None,
+    })
+}
+
+/// Words after the credential word that keep the name a credential.
+const SUFFIX_OK: &[&str] = &[
+    "value",
+    "val",
+    "str",
+    "string",
+    "raw",
+    "b64",
+    "base64",
+    "enc",
+    "encoded",
+    "hex",
+    "plain",
+    "plaintext",
+    "prod",
+    "production",
+    "dev",
+    "development",
+    "stg",
+    "staging",
+    "stage",
+    "test",
+    "testing",
+    "qa",
+    "uat",
+    "live",
+    "local",
+    "old",
+    "new",
+    "primary",
+    "secondary",
+    "backup",
+    "default",
+    "v1",
+    "v2",
+    "v3",
+    "1",
+    "2",
+    "3",
+    "sk",
+    "api",
+];
+
+/// Words right before `key` that make it something else than a credential.
+const KEY_QUALIFIER_NO: &[&str] = &[
+    "public",
+    "pub",
+    "primary",
+    "foreign",
+    "partition",
+    "sort",
+    "hash",
+    "cache",
+    "idempotency",
+    "dedup",
+    "dedupe",
+    "lookup",
+    "map",
+    "row",
+    "object",
+    "s3",
+    "bucket",
+    "file",
+    "publishable",
+    "composite",
+    "unique",
+    "index",
+    "group",
+    "route",
+    "routing",
+    "shard",
+    "hot",
+    "range",
+    "cursor",
+    "i18n",
+    "translation",
+    "message",
+    "label",
+    "locale",
+    "dict",
+    "react",
+    "metric",
+    "event",
+    "column",
+    "table",
+    "field",
+    "prop",
+    "state",
+    "storage_path",
+    "sorting",
+    "join",
+    "lock",
+    "tracking",
+    "site",
+    "recaptcha",
+    "ssh",
+    "gpg",
+    "pgp",
+    "signing_public",
+    "verify",
+    "verification",
+    "encrypted",
+    "kms",
+    "cmk",
+    "customer",
+    "managed",
+    "deploy_public",
+    "next",
+    "prev",
+    "last",
+    "first",
+];
+
+/// Words right before `token` that make it something else than a credential.
+const TOKEN_QUALIFIER_NO: &[&str] = &[
+    "csrf",
+    "xsrf",
+    "page",
+    "next",
+    "continuation",
+    "pagination",
+    "cancellation",
+    "cancel",
+    "max",
+    "min",
+    "num",
+    "total",
+    "bos",
+    "eos",
+    "pad",
+    "unk",
+    "sep",
+    "cls",
+    "mask",
+    "special",
+    "eot",
+    "start",
+    "end",
+    "stop",
+    "count",
+    "prompt",
+    "completion",
+    "input",
+    "output",
+    "sync",
+    "resume",
+    "id",
+    "sample",
+    "new",
+    "added",
+    "image",
+    "decoder",
+    "vision",
+    "audio",
+    "length",
+    "cached",
+    "reasoning",
+    "generated",
+];
+
+/// Words before the credential word that make the name describe something else than
+/// the secret itself (`password_reset_url` is caught by the suffix rule; these catch
+/// `example_api_key`, `hash_secret`, `max_token`).
+const NAME_NO: &[&str] = &[
+    "example",
+    "sample",
+    "dummy",
+    "fake",
+    "mock",
+    "placeholder",
+    "template",
+    "format",
+    "regex",
+    "pattern",
+    "prefix",
+    "suffix",
+    "hint",
+    "label",
+    "description",
+    "desc",
+    "doc",
+    "help",
+    "message",
+    "msg",
+    "error",
+    "title",
+    "header",
+    "param",
+    "field",
+    "column",
+    "type",
+    "kind",
+    "name",
+    "path",
+    "file",
+    "dir",
+    "url",
+    "uri",
+    "endpoint",
+    "host",
+    "region",
+    "length",
+    "len",
+    "size",
+    "count",
+    "policy",
+    "expiry",
+    "expires",
+    "expiration",
+    "ttl",
+    "timeout",
+    "version",
+    "hash",
+    "salt",
+    "digest",
+    "checksum",
+    "sha",
+    "md5",
+    "fingerprint",
+    "rotation",
+    "ref",
+    "arn",
+    "location",
+    "mode",
+    "method",
+    "scheme",
+    "scope",
+    "strategy",
+    "enabled",
+    "enable",
+    "disabled",
+    "required",
+    "validator",
+    "validation",
+    "min",
+    "max",
+    "generator",
+    "cache",
+    "handler",
+    "factory",
+    "class",
+    "reset",
+    "forgot",
+    "confirm",
+    "confirmation",
+    "input",
+    "lookup",
+    "mapping",
+    "level",
+    "status",
+    "state",
+    "index",
+    "flag",
+    "flags",
+    "is",
+    "has",
+    "use",
+    "show",
+    "get",
+    "set",
+];
+
+/// What a name says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameInfo {
+    pub class: CredClass,
+    /// The name had a qualifier that makes a bare `key`/`token` specific (`api_key`).
+    pub qualified: bool,
+    pub words: Vec<String>,
+}
+
+/// The last word of a name (`cohereAPIKey` → `Key`), without allocating.
+fn last_word(name: &str) -> &str {
+    let b = name.as_bytes();
+    let mut end = b.len();
+    while end > 0 && !b[end - 1].is_ascii_alphanumeric() {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && b[start - 1].is_ascii_alphanumeric() {
+        let i = start - 1;
+        // A camelCase boundary: `…yK|ey` stops before `K`; `API|Key` before `K`.
+        if start < end
+            && b[start].is_ascii_uppercase()
+            && (b[i].is_ascii_lowercase()
+                || (b[i].is_ascii_uppercase()
+                    && b.get(start + 1).is_some_and(u8::is_ascii_lowercase)))
+        {
+            break;
+        }
+        start = i;
+    }
+    &name[start..end]
+}
+
+/// Whether a name reads as a credential, and of which kind.
+pub fn classify(name: &str) -> Option<NameInfo> {
+    // Most names fail on their last word; decide that before allocating.
+    let last = last_word(name).to_ascii_lowercase();
+    if class_of_word(&last).is_none() && !SUFFIX_OK.contains(&last.as_str()) {
+        return None;
+    }
+    let ws = words(name);
+    let pos = ws.iter().rposition(|w| class_of_word(w).is_some())?;
+    let class = class_of_word(&ws[pos])?;
+    if !ws[pos + 1..]
+        .iter()
+        .all(|w| SUFFIX_OK.contains(&w.as_str()))
+    {
+        return None;
+    }
+    // `*_sk` style suffixes only after a credential word ending.
+    let before: &[String] = &ws[..pos];
+    if before.iter().any(|w| NAME_NO.contains(&w.as_str())) {
+        return None;
+    }
+    let prev = pos.checked_sub(1).map(|p| ws[p].as_str());
+    let denied = match class {
+        CredClass::Key => prev.is_some_and(|p| KEY_QUALIFIER_NO.contains(&p)),
+        CredClass::Token => prev.is_some_and(|p| TOKEN_QUALIFIER_NO.contains(&p)),
+        _ => false,
+    };
+    if denied {
+        return None;
+    }
+    let qualified = match ws[pos].as_str() {
+        "key" | "token" | "auth" | "pat" => prev.is_some(),
+        _ => true,
+    };
+    Some(NameInfo {
+        class,
+        qualified,
+        words: ws,
+    })
+}
+
+/// Whether a name mentions one of `providers` (lower-case), ignoring separators and
+/// case (`cohereAPIKey` and `COHERE_API_KEY` both mention `cohere`).
+pub fn mentions(name: &str, providers: &[&str]) -> bool {
+    let squashed: Vec<u8> = name
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    providers.iter().any(|p| {
+        let p: Vec<u8> = p
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase())
+            .collect();
+        !p.is_empty() && squashed.windows(p.len()).any(|w| w == p.as_slice())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name_of(line: &str, value: &str) -> Option<Name> {
+        let pos = line.find(value).unwrap();
+        name_before(line.as_bytes(), pos, 0)
+    }
+
+    fn value_of(line: &str, name: &str) -> Option<String> {
+        let pos = line.find(name).unwrap() + name.len();
+        value_after(line.as_bytes(), pos, line.len()).map(|v| line[v.start..v.end].to_string())
+    }
+
+    #[test]
+    fn names_before_values() {
+        let n = |l: &str, v: &str| name_of(l, v).map(|n| n.text);
+        assert_eq!(n("API_KEY=abc", "abc").as_deref(), Some("API_KEY"));
+        assert_eq!(
+            n("  \"api_key\": \"abc\"", "abc").as_deref(),
+            Some("api_key")
+        );
+        assert_eq!(
+            n("const cohereAPIKey = \"abc\"", "abc").as_deref(),
+            Some("cohereAPIKey")
+        );
+        assert_eq!(
+            n("os.environ[\"OPENAI_API_KEY\"] = \"abc\"", "abc").as_deref(),
+            Some("OPENAI_API_KEY")
+        );
+        assert_eq!(
+            n("API_KEY: str = \"abc\"", "abc").as_deref(),
+            Some("API_KEY")
+        );
+        assert_eq!(
+            n("pub const TOKEN: &str = \"abc\";", "abc").as_deref(),
+            Some("TOKEN")
+        );
+        assert_eq!(
+            n("pub const TOKEN: &'static str = \"abc\";", "abc").as_deref(),
+            Some("TOKEN")
+        );
+        assert_eq!(
+            n("-H \"Authorization: Bearer abc\"", "abc").as_deref(),
+            Some("Authorization")
+        );
+        assert_eq!(n("<apiKey>abc</apiKey>", "abc").as_deref(), Some("apiKey"));
+        assert_eq!(n("setenv(\"KEY\", \"abc\")", "abc").as_deref(), Some("KEY"));
+        assert_eq!(n("run --api-key abc", "abc").as_deref(), Some("api-key"));
+        assert_eq!(n("  password abc", "abc").as_deref(), Some("password"));
+        assert_eq!(n("  login abc", "abc"), None);
+        assert_eq!(n("x == \"abc\"", "abc"), None);
+        let call = name_of("co = cohere.Client(\"abc\")", "abc").unwrap();
+        assert!(call.call);
+        assert_eq!(call.text, "cohere.Client");
+    }
+
+    #[test]
+    fn values_after_names() {
+        assert_eq!(
+            value_of("DB_PASSWORD=s3cr3t # x", "DB_PASSWORD").as_deref(),
+            Some("s3cr3t")
+        );
+        assert_eq!(
+            value_of("password: \"a b\"", "password").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(
+            value_of("\"token\": \"abc\",", "token").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            value_of("API_KEY: str = 'abc'", "API_KEY").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            value_of("<password>abc</password>", "password").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            value_of("Authorization: Bearer abc", "Authorization").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(value_of("if password == x", "password"), None);
+        assert_eq!(value_of("pass", "pass"), None);
+        assert_eq!(
+            value_of("  password s3cr3tValue9", "password").as_deref(),
+            Some("s3cr3tValue9")
+        );
+        assert_eq!(value_of("  password is required here", "password"), None);
+    }
+
+    #[test]
+    fn credential_names() {
+        let c = |n: &str| classify(n).map(|i| i.class);
+        assert_eq!(c("DB_PASSWORD"), Some(CredClass::Password));
+        assert_eq!(c("cohereAPIKey"), Some(CredClass::Key));
+        assert_eq!(c("SLACK_BOT_TOKEN"), Some(CredClass::Token));
+        assert_eq!(c("client_secret"), Some(CredClass::Secret));
+        assert_eq!(c("OPENAI_API_KEY_STAGING"), Some(CredClass::Key));
+        for no in [
+            "private_key_id",
+            "token_count",
+            "max_tokens",
+            "publishable_key",
+            "secret_name",
+            "secretKeyRef",
+            "password_hash",
+            "api_key_header",
+            "REQUEST_ID_SALT",
+            "pad_token",
+            "keyboard",
+            "monkey",
+            "primary_key",
+            "PROMPT_CACHE_VERSION",
+            "token_uri",
+            "example_api_key",
+        ] {
+            assert_eq!(c(no), None, "{no}");
+        }
+        assert!(!classify("key").unwrap().qualified);
+        assert_eq!(last_word("cohereAPIKey"), "Key");
+        assert_eq!(last_word("OPENAI_API_KEY_STAGING"), "STAGING");
+        assert_eq!(last_word("apiKEY"), "KEY");
+        assert!(classify("api_key").unwrap().qualified);
+        assert!(mentions("cohereAPIKey", &["cohere"]));
+        assert!(mentions("AZURE_OPENAI_KEY", &["azure_openai"]));
+    }
+}

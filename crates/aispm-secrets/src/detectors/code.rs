@@ -1,0 +1,396 @@
+//! Source control, CI, package registries and infrastructure automation: tokens that
+//! can push code, publish packages (a supply-chain compromise) or read every secret of
+//! a deployment.
+
+use crate::detector::{BASE, Boundary, Confidence, Detector, Family, Matcher};
+use crate::structured;
+use crate::verify;
+
+pub static GITHUB_CLASSIC: Detector = Detector {
+    id: "github-token",
+    kind: "github-token",
+    family: Family::CodeAndRegistry,
+    title: "GitHub token",
+    keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+    pattern: r"gh[pousr]_[A-Za-z0-9]{36}",
+    prefix: "ghp_",
+    verify: Some(verify::github_classic),
+    positives: &[
+        concat!(
+            "github.token=ghp_38aIBnYY",
+            "URLgfB0eKJkw",
+            "reHBIgJLVH4S",
+            "Hsvv"
+        ),
+        concat!(
+            "GH_TOKEN: gho_KtP3skqo",
+            "O6cD6RVAU5Kh",
+            "VrWmZZUvTy19",
+            "QOXJ"
+        ),
+        concat!(
+            "token = \"ghs_KWmjfRcF",
+            "z4u2eQKnK6Se",
+            "R6F4GuY0bq0B",
+            "lRMC\""
+        ),
+        concat!(
+            "refresh_token=ghr_8deOfOGn",
+            "cai3aO3PXtNh",
+            "YF6T5yDiNG11",
+            "PxXI"
+        ),
+        concat!(
+            "GITHUB_TOKEN=ghu_bAvBvjbm",
+            "qkNy8Qs0bfN7",
+            "bWPKz01bzg1I",
+            "nmVx"
+        ),
+    ],
+    negatives: &[
+        "default_token: ghp_000000000000000000000000000000000000",
+        concat!(
+            "GITHUB_TOKEN=ghp_IJQrd2Gs",
+            "o6JdMoeknuft",
+            "Jw1AIbULKI1y",
+            "wnLQ"
+        ),
+    ],
+    ..BASE
+};
+
+pub static GITHUB_FINE_GRAINED: Detector = Detector {
+    id: "github-fine-grained-token",
+    kind: "github-token",
+    family: Family::CodeAndRegistry,
+    title: "GitHub fine-grained personal access token",
+    keywords: &["github_pat_"],
+    pattern: r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+    prefix: "github_pat_",
+    verify: Some(verify::github_fine_grained),
+    positives: &[concat!(
+        "gh_pat = \"github_pat_11A6YH5O3XSH88",
+        "JBBLD63I_NOUXzJUGNdd5",
+        "7nB5SRPs9WG1",
+        "qLrrlIIrEJEk",
+        "X0GBvc3LRaMs",
+        "j2KM14ikcZI\""
+    )],
+    negatives: &["GITHUB_TOKEN=github_pat_<token>"],
+    ..BASE
+};
+
+pub static GITLAB: Detector = Detector {
+    id: "gitlab-token",
+    kind: "gitlab-token",
+    family: Family::CodeAndRegistry,
+    title: "GitLab token",
+    keywords: &[
+        "glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glimt-", "glsoat-", "glcbt-", "gloas-",
+        "glagent-", "glffct-",
+    ],
+    pattern: r"gl(?:pat|dt|rt|ptt|ft|imt|soat|cbt|oas|agent|ffct)-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?",
+    prefix: "glpat-",
+    positives: &[
+        concat!("GITLAB_TOKEN=glpat-9MOehzHnx2Xg", "QC-Fq7zV"),
+        concat!("CI_DEPLOY_TOKEN: gldt-QSp3cct-Nkeb", "jmHW5K62"),
+    ],
+    negatives: &["GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx"],
+    ..BASE
+};
+
+pub static GITLAB_RUNNER: Detector = Detector {
+    id: "gitlab-runner-registration-token",
+    kind: "gitlab-token",
+    family: Family::CodeAndRegistry,
+    title: "GitLab runner registration token",
+    keywords: &["GR1348941"],
+    pattern: r"GR1348941[A-Za-z0-9_-]{20}",
+    prefix: "GR1348941",
+    positives: &[concat!(
+        "registration-token: GR1348941RoJLQNfcRAp-",
+        "C0yShH47"
+    )],
+    negatives: &["registration-token: GR1348941$REGISTRATION"],
+    ..BASE
+};
+
+pub static NPM: Detector = Detector {
+    id: "npm-access-token",
+    kind: "npm-token",
+    family: Family::CodeAndRegistry,
+    title: "npm access token",
+    keywords: &["npm_"],
+    pattern: r"npm_[A-Za-z0-9]{36}",
+    prefix: "npm_",
+    verify: Some(verify::npm),
+    positives: &[concat!(
+        "//registry.npmjs.org/:_authToken=npm_4FC2JdMT",
+        "9QRNrbbTgAPR",
+        "bpHlerw0cB40",
+        "L8UQ"
+    )],
+    negatives: &["//registry.npmjs.org/:_authToken=${NPM_TOKEN}"],
+    ..BASE
+};
+
+pub static NPMRC: Detector = Detector {
+    id: "npmrc-auth-token",
+    kind: "npm-token",
+    family: Family::CodeAndRegistry,
+    title: "npm registry auth token",
+    keywords: &["_authtoken"],
+    matcher: Matcher::Custom(structured::npmrc_token),
+    default_confidence: Confidence::Medium,
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "//registry.npmjs.org/:_authToken=a0887bee-1af",
+        "b-fa45-289e-",
+        "0082c3584523"
+    )],
+    negatives: &["//npm.pkg.github.com/:_authToken=${GITHUB_TOKEN}"],
+    ..BASE
+};
+
+pub static PYPI: Detector = Detector {
+    id: "pypi-upload-token",
+    kind: "pypi-token",
+    family: Family::CodeAndRegistry,
+    title: "PyPI upload token",
+    keywords: &["pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"],
+    pattern: r"pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}",
+    prefix: "pypi-",
+    verify: Some(verify::pypi),
+    positives: &[concat!(
+        "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcWikAK99NEec7",
+        "c6jymIZNf6YT",
+        "tburAhYX49Wq",
+        "oMcB5K5PBs2s",
+        "D6crsh2d6OQm",
+        "79_o36JkKV_0",
+        "gHtNRu-d4j1-",
+        "PMhDnz1inu9Z",
+        "4MGyAKE-bsdV",
+        "2IfEUs0hoKj9"
+    )],
+    negatives: &["password = pypi-AgEIcHlwaS5vcmc..."],
+    ..BASE
+};
+
+pub static DOCKER_AUTH: Detector = Detector {
+    id: "docker-registry-auth",
+    kind: "docker-registry-auth",
+    family: Family::CodeAndRegistry,
+    title: "Docker registry credentials (config.json auths)",
+    keywords: &["\"auth\""],
+    matcher: Matcher::Custom(structured::docker_auth),
+    priority: 3,
+    binary: false,
+    positives: &[concat!(
+        "{\n  \"auths\": {\n    \"ghcr.io\": {\n      \"auth\": \"ZGVwbG95LWJv",
+        "dDpPZ2FEc0dK",
+        "bldXNlJSbzJI",
+        "Q1hMaFc3YUs=\"\n    }\n  }\n}"
+    )],
+    negatives: &[concat!(
+        "{\n  \"auths\": {\n    \"ghcr.io\": {\n      \"auth\": \"dXNlcjpwYXNz",
+        "d29yZA==\"\n    }\n  }\n}"
+    )],
+    ..BASE
+};
+
+pub static VAULT: Detector = Detector {
+    id: "hashicorp-vault-token",
+    kind: "vault-token",
+    family: Family::CodeAndRegistry,
+    title: "HashiCorp Vault token",
+    keywords: &["hvs.", "hvb."],
+    pattern: r"hv[sb]\.[A-Za-z0-9_-]{90,200}",
+    prefix: "hvs.",
+    positives: &[concat!(
+        "VAULT_TOKEN=hvs.rCM0ea6gK8HT",
+        "J_WF0GzPC5ri",
+        "PgUk0q_yE6uA",
+        "MNABFiOgcO16",
+        "WeN4xr2AYvCl",
+        "cRr9qcRFlMNC",
+        "SigV44lGS-GR",
+        "n8gOvXr7Ci6"
+    )],
+    negatives: &["VAULT_TOKEN=hvs.<token>"],
+    ..BASE
+};
+
+pub static TERRAFORM_CLOUD: Detector = Detector {
+    id: "terraform-cloud-token",
+    kind: "terraform-cloud-token",
+    family: Family::CodeAndRegistry,
+    title: "Terraform Cloud / HCP Terraform API token",
+    keywords: &[".atlasv1."],
+    pattern: r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70}",
+    positives: &[concat!(
+        "token = \"1yTqhbeBXGxe",
+        "1j.atlasv1.HOCUItqFNGUI",
+        "X8pLcraot05N",
+        "kFEolVhnH-zo",
+        "cbrk6Iit6y2y",
+        "tiICPdIyMFB9",
+        "ATDSAan\""
+    )],
+    negatives: &[
+        "token = \"xxxxxxxxxxxxxx.atlasv1.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
+    ],
+    ..BASE
+};
+
+pub static DOPPLER: Detector = Detector {
+    id: "doppler-token",
+    kind: "doppler-token",
+    family: Family::CodeAndRegistry,
+    title: "Doppler token",
+    keywords: &[
+        "dp.pt.",
+        "dp.st.",
+        "dp.sa.",
+        "dp.ct.",
+        "dp.scim.",
+        "dp.audit.",
+    ],
+    pattern: r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}",
+    prefix: "dp.",
+    positives: &[concat!(
+        "DOPPLER_TOKEN=dp.st.TfAYMBa5T0bq",
+        "09e4QS3gUfmv",
+        "8iPAPlXCadPn",
+        "JeCtekP"
+    )],
+    negatives: &["DOPPLER_TOKEN=dp.st.prd"],
+    ..BASE
+};
+
+pub static POSTMAN: Detector = Detector {
+    id: "postman-api-key",
+    kind: "postman",
+    family: Family::CodeAndRegistry,
+    title: "Postman API key",
+    keywords: &["PMAK-"],
+    pattern: r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
+    prefix: "PMAK-",
+    positives: &[concat!(
+        "POSTMAN_API_KEY=PMAK-144a6262a997",
+        "702652f2b23a-015da2219027",
+        "c30d5c984b85",
+        "9a94e7bbe9"
+    )],
+    negatives: &["POSTMAN_API_KEY=PMAK-..."],
+    ..BASE
+};
+
+pub static BITBUCKET: Detector = Detector {
+    id: "bitbucket-app-password",
+    kind: "bitbucket",
+    family: Family::CodeAndRegistry,
+    title: "Bitbucket app password / API token",
+    keywords: &["ATBB", "ATCTT3xFfGN0"],
+    pattern: r"(?:ATBB[A-Za-z0-9_=.-]{32}|ATCTT3xFfGN0[A-Za-z0-9_=-]{100,300})",
+    prefix: "ATBB",
+    positives: &[concat!(
+        "BITBUCKET_APP_PASSWORD=ATBBNnqZ0YwGii4m",
+        "dEmy0dxigYpt",
+        "uhneeIo8"
+    )],
+    negatives: &["BITBUCKET_APP_PASSWORD=ATBB"],
+    ..BASE
+};
+
+pub static CRATES_IO: Detector = Detector {
+    id: "crates-io-token",
+    kind: "crates-io-token",
+    family: Family::CodeAndRegistry,
+    title: "crates.io API token",
+    keywords: &["cio"],
+    pattern: r"cio[A-Za-z0-9]{32}",
+    prefix: "cio",
+    min_entropy: 3.5,
+    verify: Some(verify::mixed),
+    default_confidence: Confidence::Medium,
+    positives: &[concat!(
+        "[registry]\ntoken = \"ciorMsvDnL2nkgI",
+        "4IDAyzK2AlZK",
+        "XeQiPpHN\""
+    )],
+    negatives: &["[registry]\ntoken = \"ciotoken\""],
+    ..BASE
+};
+
+pub static RUBYGEMS: Detector = Detector {
+    id: "rubygems-api-key",
+    kind: "rubygems",
+    family: Family::CodeAndRegistry,
+    title: "RubyGems API key",
+    keywords: &["rubygems_"],
+    pattern: r"rubygems_[a-f0-9]{48}",
+    prefix: "rubygems_",
+    positives: &[concat!(
+        ":rubygems_api_key: rubygems_2df09a5d7347",
+        "a5a675c17bab",
+        "6a01898f97ac",
+        "27a8ebfff1c0"
+    )],
+    negatives: &[":rubygems_api_key: rubygems_"],
+    ..BASE
+};
+
+pub static ATLASSIAN: Detector = Detector {
+    id: "atlassian-api-token",
+    reach: 16384,
+    kind: "atlassian",
+    family: Family::CodeAndRegistry,
+    title: "Atlassian (Jira, Confluence) API token",
+    keywords: &["ATATT3xFfGF0"],
+    pattern: r"ATATT3xFfGF0[A-Za-z0-9_=-]{150,300}",
+    prefix: "ATATT3xFfGF0",
+    boundary: Boundary::Token,
+    positives: &[concat!(
+        "JIRA_API_TOKEN=ATATT3xFfGF0",
+        "NsuTg4pPUlqR",
+        "TSXAOi2EgJgh",
+        "p4LKy6fyqyvD",
+        "FNsJJ3U_YMhg",
+        "JYjqyvgXCwhF",
+        "O93UIF23efw3",
+        "z8BJPRcxH_Wm",
+        "98RflCSW3yGx",
+        "rfPH5ST32cBM",
+        "0sMLgD5Wm9cL",
+        "LTnMdRH6Zm5y",
+        "Ww_Q_nYw3zNC",
+        "i4o3nBh0xWxc",
+        "0X0_DaNOnY8I",
+        "N4CaMWbcTFrX",
+        "=6X940N07"
+    )],
+    negatives: &["JIRA_API_TOKEN=ATATT3xFfGF0..."],
+    ..BASE
+};
+
+/// Every source-control, CI, registry and automation detector.
+pub static ALL: &[&Detector] = &[
+    &GITHUB_CLASSIC,
+    &GITHUB_FINE_GRAINED,
+    &GITLAB,
+    &GITLAB_RUNNER,
+    &NPM,
+    &NPMRC,
+    &PYPI,
+    &DOCKER_AUTH,
+    &VAULT,
+    &TERRAFORM_CLOUD,
+    &DOPPLER,
+    &POSTMAN,
+    &BITBUCKET,
+    &CRATES_IO,
+    &RUBYGEMS,
+    &ATLASSIAN,
+];

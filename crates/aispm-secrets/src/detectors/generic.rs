@@ -1,0 +1,151 @@
+//! Credentials without a provider format: a password or a high-entropy value assigned
+//! to a credential name (`DB_PASSWORD=…`, `"client_secret": "…"`), and passwords in
+//! URLs. Kept precise by reading the name (`token_count` and `private_key_id` are not
+//! credentials) and the value (references, placeholders, digests, UUIDs, prose and
+//! low-entropy words are not secrets).
+
+use crate::detector::{BASE, Confidence, Detector, Family, Matcher};
+use crate::structured;
+
+pub static GENERIC_SECRET: Detector = Detector {
+    id: "generic-secret",
+    kind: "generic",
+    family: Family::Generic,
+    title: "Hard-coded credential",
+    keywords: &[
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "pass",
+        "secret",
+        "token",
+        "key",
+        "auth",
+        "credential",
+        "creds",
+    ],
+    matcher: Matcher::Custom(structured::generic_assignment),
+    default_confidence: Confidence::Medium,
+    priority: 1,
+    binary: false,
+    positives: &[
+        concat!("DB_PASSWORD=d40cca85f0f5", "4f30445a35"),
+        concat!(
+            "\"client_secret\": \"tP3skqoO6cD6",
+            "RVAU5KhVrWmZ",
+            "ZUvTyKWm\""
+        ),
+        concat!("datasource.password=TrjfRcF", "z4u2e#2"),
+        concat!(
+            "const signingSecret = \"QKnK6SeR6F4G",
+            "uY0bq8deOfOG",
+            "ncai3aO3PXtN",
+            "hYF6\";"
+        ),
+        concat!("<password>T5yDiNGbAvBv", "jb!</password>"),
+    ],
+    negatives: &[
+        "datasource.password=${SPRING_DB_PASSWORD}",
+        concat!(
+            "HMAC_SALT=467ab4a36ee0",
+            "987b3544242b",
+            "30e58d656ec4",
+            "f3378c19cd58",
+            "40f1aec544ad",
+            "77bf"
+        ),
+        concat!(
+            "WEIGHTS_SHA256 = \"39768915e2ed",
+            "4a22437740af",
+            "0dc481ee214e",
+            "69886dd9078d",
+            "3fe0a0887bee",
+            "1afb\""
+        ),
+        concat!(
+            "cache_secret = 'fa45289e0082",
+            "c35845235890",
+            "2ff3177e7e8c",
+            "9263'"
+        ),
+        concat!(
+            "encoded_secret = 'dGhlIHF1aWNr",
+            "IGJyb3duIGZv",
+            "eCBqdW1wcyBv",
+            "dmVyIHRoZSBs",
+            "YXp5IGRvZyBh",
+            "Z2Fpbg=='"
+        ),
+        "password = 31415926535897",
+        "password = \"changeme\"",
+        "secret_note: not_a_secret",
+        "tok := os.Getenv(\"API_TOKEN\")",
+        "client = Anthropic(api_key=os.environ[\"CLAUDE_KEY\"])",
+        "max_tokens = 4096",
+        concat!(
+            "\"private_key_id\": \"7e64b6ba0865",
+            "ef5aa370e2e3",
+            "0bdb0e7ab8d7",
+            "e349\","
+        ),
+        "tokenizer.pad_token = tokenizer.eos_token",
+        "password = get_password()",
+        concat!("secret_name = \"prod/defUup", "bdEvSs/credentials\""),
+        concat!(
+            "session_token: '25fd81b3-4bf",
+            "7-e8df-3380-",
+            "9cd89bf6e31c'"
+        ),
+        concat!(
+            "blob_secret: !!binary dGhlIHF1aWNr",
+            "IGJyb3duIGZv",
+            "eCBqdW1wcyBv",
+            "dmVyIHRoZSBs",
+            "YXp5IGRvZyBh",
+            "Z2Fpbg=="
+        ),
+        concat!(
+            "service_api_key: 'qzAFtmCftN4W",
+            "OKz8bwEP9CKW",
+            "aQ5hUsgF'  # pragma: allowlist secret"
+        ),
+        concat!(
+            "API_KEY = \"ReOgaDsGJnWW",
+            "6RRo2HCXLhW7",
+            "aKVwBG7w\"  # fake key for unit tests"
+        ),
+    ],
+    ..BASE
+};
+
+pub static URL_PASSWORD: Detector = Detector {
+    id: "url-password",
+    kind: "url-password",
+    family: Family::Generic,
+    title: "Password in a URL",
+    keywords: &["://"],
+    matcher: Matcher::Custom(structured::url_credentials),
+    default_confidence: Confidence::Medium,
+    priority: 2,
+    binary: false,
+    positives: &[
+        concat!(
+            "mirror = 'http://deploy:mqkNyQsbfNbW",
+            "PKzbzgAgYoHf@example.com'"
+        ),
+        concat!(
+            "pip install --index-url https://ci:z9nOdXqSHiis",
+            "J3BB5642LDgd@pypi.internal.acme-ml.io/simple torch"
+        ),
+    ],
+    negatives: &[
+        "See https://user:pass@example.com for the syntax.",
+        concat!("url = \"https://aPvzNr", "6dQFet@sentry.io/42\""),
+        "proxy = http://proxy:3128",
+    ],
+    ..BASE
+};
+
+/// Every generic detector.
+pub static ALL: &[&Detector] = &[&GENERIC_SECRET, &URL_PASSWORD];

@@ -1,0 +1,715 @@
+//! The scan itself: one Aho-Corasick pass over the bytes finds every detector keyword
+//! (and the base64 encodings of the fixed prefixes); only then does each detector run,
+//! on bounded windows around its own hits. Overlapping candidates are resolved in
+//! favour of the most specific detector, so a value is reported once.
+
+use crate::assign;
+use crate::detector::{Boundary, Confidence, Detector, Matcher, Site, Verdict};
+use crate::noise;
+use crate::text::{self, LineIndex};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex::bytes::Regex;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// How a file's text is written, which decides what a bare value means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Source code: a bare value is an expression, only string literals are values.
+    Code,
+    /// `.env`, YAML, INI, properties, shell, Dockerfiles: bare values are literals.
+    Config,
+    /// Documentation: values are often examples, so generic checks are stricter.
+    Prose,
+    /// Bytes that are not text: only prefixed formats are looked for.
+    Binary,
+}
+
+impl Style {
+    /// From a file name (a notebook's code is code).
+    pub fn of_path(path: &str) -> Style {
+        let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
+        let lower = name.to_ascii_lowercase();
+        let ext = match lower.rfind('.') {
+            Some(i) if i > 0 => &lower[i + 1..],
+            _ => "",
+        };
+        match ext {
+            "py" | "pyw" | "pyi" | "js" | "jsx" | "mjs" | "cjs" | "ts" | "tsx" | "mts" | "cts"
+            | "go" | "rs" | "java" | "kt" | "kts" | "scala" | "sc" | "rb" | "php" | "cs" | "c"
+            | "h" | "cc" | "cpp" | "cxx" | "hpp" | "hh" | "swift" | "m" | "mm" | "dart" | "lua"
+            | "r" | "jl" | "ipynb" | "groovy" | "pl" | "pm" | "ex" | "exs" | "erl" | "clj"
+            | "cljs" | "fs" | "fsx" | "vb" | "ps1" | "psm1" | "vue" | "svelte" | "zig" | "nim"
+            | "hs" | "ml" | "elm" | "sol" => Style::Code,
+            "md" | "markdown" | "rst" | "adoc" | "txt" | "html" | "htm" | "tex" | "org" => {
+                Style::Prose
+            }
+            _ => Style::Config,
+        }
+    }
+}
+
+/// Options of one scan.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    pub style: Style,
+    /// Decoding depth left for base64-encoded secrets.
+    pub decode_depth: u8,
+}
+
+impl ScanOptions {
+    pub fn new(style: Style) -> ScanOptions {
+        ScanOptions {
+            style,
+            decode_depth: 1,
+        }
+    }
+}
+
+/// A secret found in a buffer, before line numbers and redaction.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub det: &'static Detector,
+    pub kind: &'static str,
+    /// Byte span of the secret (what overlaps are judged on).
+    pub start: usize,
+    pub end: usize,
+    /// Other spans that belong to the same credential (the secret key and session
+    /// token of an AWS key pair).
+    pub extra: Vec<(usize, usize)>,
+    /// Span of the lines to report.
+    pub span_start: usize,
+    pub span_end: usize,
+    /// The full secret, for hashing and redaction only; never reported.
+    pub secret: String,
+    /// Non-secret text shown before the hash in the redacted form, when not the
+    /// detector's prefix (a PEM header).
+    pub display: Option<String>,
+    /// The name the secret is assigned to, when there is one.
+    pub name: Option<String>,
+    pub confidence: Confidence,
+    pub props: Vec<(&'static str, Value)>,
+}
+
+impl Candidate {
+    fn spans(&self) -> impl Iterator<Item = (usize, usize)> {
+        std::iter::once((self.start, self.end)).chain(self.extra.iter().copied())
+    }
+
+    fn overlaps(&self, other: &Candidate) -> bool {
+        self.spans()
+            .any(|(a, b)| other.spans().any(|(c, d)| a < d && c < b))
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// A detector; with the keyword's exact spelling when the detector's keywords are
+    /// case-sensitive prefixes (the automaton itself ignores case).
+    Detector(usize, Option<&'static str>),
+    /// The base64 encoding of a detector prefix at the start of an encoded value.
+    Encoded(usize),
+}
+
+/// Compiled detectors and the keyword automaton.
+pub struct SecretScanner {
+    detectors: Vec<&'static Detector>,
+    regexes: Vec<Option<Regex>>,
+    ac: AhoCorasick,
+    targets: Vec<Vec<Target>>,
+    /// Keywords inside each keyword: `(offset, keyword)`.
+    contained: Vec<Vec<(usize, usize)>>,
+    keyword_len: Vec<usize>,
+    prefixes: Vec<&'static [u8]>,
+    encoded_keywords: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SecretScanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretScanner")
+            .field("detectors", &self.detectors.len())
+            .field("keywords", &self.targets.len())
+            .finish()
+    }
+}
+
+/// Most detections kept per buffer; a file with more is reported as hitting a limit.
+pub const MAX_CANDIDATES: usize = 5000;
+
+impl SecretScanner {
+    /// Compiles a scanner over `detectors`. Panics only on a malformed built-in
+    /// pattern, which the test suite rules out.
+    pub fn new(detectors: &[&'static Detector]) -> SecretScanner {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut add = |kw: String, t: Target, keywords: &mut Vec<String>| match keywords
+            .iter()
+            .position(|k| *k == kw)
+        {
+            Some(i) => targets[i].push(t),
+            None => {
+                keywords.push(kw);
+                targets.push(vec![t]);
+            }
+        };
+        let mut prefixes: Vec<&'static [u8]> = Vec::new();
+        let mut encoded_keywords: Vec<Vec<u8>> = Vec::new();
+        for (i, d) in detectors.iter().enumerate() {
+            for k in d.keywords {
+                let exact = matches!(d.matcher, Matcher::Pattern).then_some(*k);
+                add(
+                    k.to_ascii_lowercase(),
+                    Target::Detector(i, exact),
+                    &mut keywords,
+                );
+            }
+            if d.prefix.len() >= 3 && matches!(d.matcher, Matcher::Pattern) {
+                prefixes.push(d.prefix.as_bytes());
+                // The value encoded from its first byte: `c2stcHJvai0` for `sk-proj-`.
+                let enc = text::base64_encode(d.prefix.as_bytes());
+                let full = d.prefix.len() * 4 / 3;
+                encoded_keywords.push(enc.as_bytes()[..full].to_vec());
+                add(
+                    enc[..full].to_ascii_lowercase(),
+                    Target::Encoded(encoded_keywords.len() - 1),
+                    &mut keywords,
+                );
+            }
+        }
+        // Longest keywords first, so that leftmost-first matching (the fastest search)
+        // reports the longest keyword at a position.
+        let mut order: Vec<usize> = (0..keywords.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(keywords[i].len()));
+        let keywords: Vec<String> = order.iter().map(|&i| keywords[i].clone()).collect();
+        let targets: Vec<Vec<Target>> = order.iter().map(|&i| targets[i].clone()).collect();
+        // Leftmost-first matching reports one keyword per position, which is much
+        // cheaper than overlapping matches; a keyword found inside a longer one
+        // (`key` in `dd_api_key`) is restored from this table instead.
+        let contained: Vec<Vec<(usize, usize)>> = keywords
+            .iter()
+            .enumerate()
+            .map(|(i, outer)| {
+                let mut inner = Vec::new();
+                for (j, k) in keywords.iter().enumerate() {
+                    if i == j || k.len() > outer.len() {
+                        continue;
+                    }
+                    let mut from = 0;
+                    while let Some(p) = outer[from..].find(k.as_str()) {
+                        inner.push((from + p, j));
+                        from += p + 1;
+                    }
+                }
+                inner
+            })
+            .collect();
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keywords)
+            .or_else(|_| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&keywords)
+            })
+            .expect("keyword automaton");
+        let regexes = detectors
+            .iter()
+            .map(|d| {
+                (!d.pattern.is_empty()).then(|| {
+                    regex::bytes::RegexBuilder::new(d.pattern)
+                        .size_limit(64 << 20)
+                        .build()
+                        .unwrap_or_else(|e| panic!("detector {}: {e}", d.id))
+                })
+            })
+            .collect();
+        SecretScanner {
+            detectors: detectors.to_vec(),
+            regexes,
+            ac,
+            targets,
+            contained,
+            keyword_len: keywords.iter().map(String::len).collect(),
+            prefixes,
+            encoded_keywords,
+        }
+    }
+
+    /// Number of keyword hits in `buf` (diagnostics and benchmarks: the cost of the
+    /// prefilter pass alone).
+    pub fn keyword_hits(&self, buf: &[u8]) -> usize {
+        self.ac.find_iter(buf).count()
+    }
+
+    pub fn detectors(&self) -> &[&'static Detector] {
+        &self.detectors
+    }
+
+    /// Whether a value starts with a prefix that a dedicated detector owns, so that the
+    /// generic detectors leave it to that one (which may have rejected it on purpose).
+    pub fn has_known_prefix(&self, v: &[u8]) -> bool {
+        self.prefixes
+            .iter()
+            .any(|p| v.len() > p.len() && v[..p.len()].eq_ignore_ascii_case(p))
+    }
+
+    /// Every candidate in `buf`, overlaps resolved, ordered by position.
+    pub fn scan(&self, buf: &[u8], opts: ScanOptions) -> Vec<Candidate> {
+        let binary = opts.style == Style::Binary;
+        // Hits per detector, in order.
+        let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.detectors.len()];
+        let mut encoded: Vec<usize> = Vec::new();
+        let mut on_hit = |pattern: usize, start: usize| {
+            for t in &self.targets[pattern] {
+                match *t {
+                    Target::Detector(i, exact) => {
+                        if binary && !self.detectors[i].binary {
+                            continue;
+                        }
+                        let end = start + self.keyword_len[pattern];
+                        if exact.is_some_and(|k| buf.get(start..end) != Some(k.as_bytes())) {
+                            continue;
+                        }
+                        hits[i].push(start);
+                    }
+                    Target::Encoded(k) => {
+                        let end = start + self.keyword_len[pattern];
+                        if opts.decode_depth > 0
+                            && !binary
+                            && buf.get(start..end) == Some(&self.encoded_keywords[k][..])
+                        {
+                            encoded.push(start);
+                        }
+                    }
+                }
+            }
+        };
+        for m in self.ac.find_iter(buf) {
+            let p = m.pattern().as_usize();
+            on_hit(p, m.start());
+            for &(off, inner) in &self.contained[p] {
+                on_hit(inner, m.start() + off);
+            }
+        }
+        for h in hits.iter_mut() {
+            h.sort_unstable();
+            h.dedup();
+        }
+        let mut scan = Scan {
+            scanner: self,
+            buf,
+            opts,
+            out: Vec::new(),
+            seen: HashSet::new(),
+            last_ident: None,
+        };
+        for (i, positions) in hits.iter().enumerate() {
+            if positions.is_empty() {
+                continue;
+            }
+            let det = self.detectors[i];
+            match det.matcher {
+                Matcher::Pattern => scan.run_pattern(i, positions),
+                Matcher::Context(_) => scan.run_context(i, positions),
+                Matcher::Custom(f) => {
+                    for &p in positions {
+                        f(&mut scan, det, p);
+                        if scan.out.len() > MAX_CANDIDATES * 4 {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        for p in encoded {
+            scan.run_encoded(p);
+        }
+        resolve(scan.out)
+    }
+}
+
+/// Keeps the most specific of overlapping candidates (higher priority, then longer,
+/// then earlier), and drops exact repeats.
+fn resolve(mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    cands.sort_by(|a, b| {
+        b.det
+            .priority
+            .cmp(&a.det.priority)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut kept: Vec<Candidate> = Vec::new();
+    for c in cands {
+        if kept.iter().any(|k| k.overlaps(&c)) {
+            continue;
+        }
+        kept.push(c);
+        if kept.len() >= MAX_CANDIDATES {
+            break;
+        }
+    }
+    kept.sort_by_key(|c| (c.span_start, c.start));
+    kept
+}
+
+/// The state of one scan, handed to custom matchers.
+pub struct Scan<'a> {
+    pub scanner: &'a SecretScanner,
+    pub buf: &'a [u8],
+    pub opts: ScanOptions,
+    pub out: Vec<Candidate>,
+    /// Positions a custom matcher already handled (`(detector id, position)`).
+    pub seen: HashSet<(&'static str, usize)>,
+    /// The last identifier a custom matcher looked at (`(detector id, start)`): hits
+    /// inside one name are handled once without touching `seen`.
+    pub last_ident: Option<(&'static str, usize)>,
+}
+
+impl<'a> Scan<'a> {
+    /// The common checks every candidate passes: whole token, no placeholder, enough
+    /// entropy after the prefix, not a documented example, not marked as fake.
+    pub fn plausible(&self, det: &Detector, start: usize, end: usize) -> bool {
+        let buf = self.buf;
+        // `=` is base64 padding only at the end; before a value it is an assignment.
+        if start > 0 && det.boundary.forbids(buf[start - 1]) && buf[start - 1] != b'=' {
+            return false;
+        }
+        if end < buf.len() && det.boundary.forbids(buf[end]) {
+            // A trailing `.` ends a sentence, not a token.
+            let dot_end =
+                buf[end] == b'.' && buf.get(end + 1).is_none_or(|b| !b.is_ascii_alphanumeric());
+            if !(dot_end && det.boundary != Boundary::Base64) {
+                return false;
+            }
+        }
+        let secret = &buf[start..end];
+        let body = if !det.prefix.is_empty()
+            && secret.len() > det.prefix.len()
+            && secret[..det.prefix.len()].eq_ignore_ascii_case(det.prefix.as_bytes())
+        {
+            &secret[det.prefix.len()..]
+        } else {
+            secret
+        };
+        if noise::is_placeholder(body) || noise::is_known_example(secret) {
+            return false;
+        }
+        if text::entropy(body) < det.min_entropy {
+            return false;
+        }
+        !self.marked(start, end)
+    }
+
+    /// Whether the line of `start..end` allow-lists the value or calls it a fake.
+    pub fn marked(&self, start: usize, end: usize) -> bool {
+        let (ls, le) = text::line_bounds(self.buf, start);
+        let line = &self.buf[ls..le];
+        let after = &self.buf[end.min(le)..le];
+        let prev = (ls > 0).then(|| {
+            let (ps, pe) = text::line_bounds(self.buf, ls - 1);
+            &self.buf[ps..pe]
+        });
+        noise::is_marked(line, after, prev)
+    }
+
+    fn verdict(&self, det: &Detector, secret: &str, start: usize, end: usize) -> Verdict {
+        match det.verify {
+            Some(f) => f(
+                secret,
+                &Site {
+                    buf: self.buf,
+                    start,
+                    end,
+                },
+            ),
+            None => Verdict::Accept {
+                confidence: det.default_confidence,
+                props: Vec::new(),
+                kind: None,
+            },
+        }
+    }
+
+    /// Adds a candidate for the single span `start..end`.
+    pub fn push_simple(
+        &mut self,
+        det: &'static Detector,
+        start: usize,
+        end: usize,
+        name: Option<String>,
+        verdict: Verdict,
+    ) {
+        let Verdict::Accept {
+            confidence,
+            props,
+            kind,
+        } = verdict
+        else {
+            return;
+        };
+        let Ok(secret) = std::str::from_utf8(&self.buf[start..end]) else {
+            return;
+        };
+        self.out.push(Candidate {
+            det,
+            kind: kind.unwrap_or(det.kind),
+            start,
+            end,
+            extra: Vec::new(),
+            span_start: start,
+            span_end: end,
+            secret: secret.to_string(),
+            display: None,
+            name,
+            confidence,
+            props,
+        });
+    }
+
+    fn windows(
+        &self,
+        positions: &[usize],
+        back: usize,
+        fwd: usize,
+        lines: usize,
+    ) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for &p in positions {
+            let (ls, le) = if lines == 0 {
+                let (ls, le) = text::line_bounds(self.buf, p);
+                if fwd > text::MAX_LINE_REACH {
+                    let hi = (p + fwd).min(self.buf.len());
+                    let le = memchr::memchr(b'\n', &self.buf[p..hi]).map_or(hi, |i| p + i);
+                    (ls, le)
+                } else {
+                    (ls, le)
+                }
+            } else {
+                text::lines_around(self.buf, p, lines, lines, 4096)
+            };
+            let s = ls.max(p.saturating_sub(back));
+            let e = le.min(p + fwd).max(s);
+            match out.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => out.push((s, e)),
+            }
+        }
+        out
+    }
+
+    fn run_pattern(&mut self, i: usize, positions: &[usize]) {
+        let det = self.scanner.detectors[i];
+        let Some(re) = &self.scanner.regexes[i] else {
+            return;
+        };
+        for (ws, we) in self.windows(positions, 512, det.reach, 0) {
+            for caps in re.captures_iter(&self.buf[ws..we]) {
+                let Some(m) = (1..caps.len())
+                    .find_map(|g| caps.get(g))
+                    .or_else(|| caps.get(0))
+                else {
+                    continue;
+                };
+                let (s, e) = (ws + m.start(), ws + m.end());
+                if !self.plausible(det, s, e) {
+                    continue;
+                }
+                let Ok(secret) = std::str::from_utf8(&self.buf[s..e]) else {
+                    continue;
+                };
+                let verdict = self.verdict(det, secret, s, e);
+                let (ls, _) = text::line_bounds(self.buf, s);
+                let name = assign::name_before(self.buf, s, ls).map(|n| n.text);
+                self.push_simple(det, s, e, name, verdict);
+            }
+        }
+    }
+
+    fn run_context(&mut self, i: usize, positions: &[usize]) {
+        let det = self.scanner.detectors[i];
+        let Matcher::Context(rule) = det.matcher else {
+            return;
+        };
+        let Some(re) = &self.scanner.regexes[i] else {
+            return;
+        };
+        let buf = self.buf;
+        for (ws, we) in self.windows(positions, 4096, 4096, rule.lines) {
+            for caps in re.captures_iter(&buf[ws..we]) {
+                let Some(m) = (1..caps.len())
+                    .find_map(|g| caps.get(g))
+                    .or_else(|| caps.get(0))
+                else {
+                    continue;
+                };
+                let (s, e) = (ws + m.start(), ws + m.end());
+                if !self.plausible(det, s, e) {
+                    continue;
+                }
+                let (ls, le) = text::line_bounds(buf, s);
+                let line = &buf[ls..le];
+                let name = assign::name_before(buf, s, ls);
+                let accepted = match &name {
+                    Some(n) if n.call => assign::mentions(&n.text, rule.words),
+                    Some(n) => {
+                        let info = assign::classify(&n.text);
+                        match info {
+                            Some(_) if assign::mentions(&n.text, rule.words) => true,
+                            Some(info) => {
+                                // A bare `key`/`token` needs its provider close by.
+                                let near = || {
+                                    let (a, b) = text::lines_around(buf, s, 3, 3, 1024);
+                                    contains_any(&buf[a..b], rule.words)
+                                };
+                                !mentions_other_provider(&n.text, rule.words)
+                                    && (info.qualified || contains_any(line, rule.words) || near())
+                            }
+                            None => false,
+                        }
+                    }
+                    None => {
+                        contains_any(line, rule.words)
+                            && (text::contains_ci(line, b"key")
+                                || text::contains_ci(line, b"token"))
+                    }
+                };
+                if !accepted {
+                    continue;
+                }
+                let Ok(secret) = std::str::from_utf8(&buf[s..e]) else {
+                    continue;
+                };
+                let verdict = match self.verdict(det, secret, s, e) {
+                    Verdict::Accept {
+                        confidence,
+                        props,
+                        kind,
+                    } => Verdict::Accept {
+                        confidence: confidence.min(Confidence::Medium),
+                        props,
+                        kind,
+                    },
+                    Verdict::Reject => Verdict::Reject,
+                };
+                self.push_simple(det, s, e, name.map(|n| n.text), verdict);
+            }
+        }
+    }
+
+    /// A base64 value starting with the encoding of a known prefix: decode it and scan
+    /// the decoded text once more; findings point at the encoded value.
+    fn run_encoded(&mut self, hit: usize) {
+        let buf = self.buf;
+        if hit > 0 && Boundary::Base64.forbids(buf[hit - 1]) {
+            return;
+        }
+        let mut end = hit;
+        while end < buf.len() && end - hit < 16384 && Boundary::Base64.forbids(buf[end]) {
+            end += 1;
+        }
+        if end - hit < 16 || !self.seen.insert(("base64", hit)) {
+            return;
+        }
+        let Some(decoded) = text::base64_decode(&buf[hit..end]) else {
+            return;
+        };
+        let mut opts = self.opts;
+        opts.decode_depth = opts.decode_depth.saturating_sub(1);
+        opts.style = Style::Config;
+        for c in self.scanner.scan(&decoded, opts) {
+            let mut props = c.props;
+            props.push(("encoding", Value::from("base64")));
+            self.out.push(Candidate {
+                start: hit,
+                end,
+                extra: Vec::new(),
+                span_start: hit,
+                span_end: end,
+                props,
+                ..c
+            });
+        }
+    }
+}
+
+fn contains_any(hay: &[u8], words: &[&str]) -> bool {
+    words.iter().any(|w| text::contains_ci(hay, w.as_bytes()))
+}
+
+/// Provider words used by context detectors, to keep one provider's detector from
+/// claiming a value assigned to another provider's name.
+const PROVIDERS: &[&str] = &[
+    "openai",
+    "anthropic",
+    "claude",
+    "cohere",
+    "mistral",
+    "groq",
+    "together",
+    "fireworks",
+    "perplexity",
+    "deepseek",
+    "xai",
+    "grok",
+    "replicate",
+    "pinecone",
+    "weaviate",
+    "qdrant",
+    "langsmith",
+    "langchain",
+    "wandb",
+    "comet",
+    "neptune",
+    "elevenlabs",
+    "assemblyai",
+    "deepgram",
+    "stability",
+    "openrouter",
+    "voyage",
+    "jina",
+    "huggingface",
+    "gemini",
+    "google",
+    "azure",
+    "aws",
+    "github",
+    "gitlab",
+    "slack",
+    "stripe",
+    "twilio",
+    "sendgrid",
+    "mailgun",
+    "datadog",
+    "databricks",
+    "snowflake",
+    "ai21",
+    "notion",
+    "discord",
+];
+
+fn mentions_other_provider(name: &str, own: &[&str]) -> bool {
+    PROVIDERS
+        .iter()
+        .filter(|p| !own.iter().any(|o| o.contains(*p) || p.contains(o)))
+        .any(|p| assign::mentions(name, &[p]))
+}
+
+/// Line numbers (1-based) of candidate spans, for callers that have no line map of
+/// their own.
+pub fn line_numbers(buf: &[u8], cands: &[Candidate]) -> Vec<(u32, u32)> {
+    if cands.is_empty() {
+        return Vec::new();
+    }
+    let idx = LineIndex::new(buf);
+    cands
+        .iter()
+        .map(|c| {
+            let a = idx.line_of(c.span_start) as u32 + 1;
+            let b = idx.line_of(c.span_end.saturating_sub(1).max(c.span_start)) as u32 + 1;
+            (a, b.max(a))
+        })
+        .collect()
+}

@@ -1,0 +1,534 @@
+//! Noise control: what looks like a secret but is not one. Placeholders (`sk-xxxx`,
+//! `<your-key>`, `changeme`), templates and references (`${VAR}`, `{{ .Values.x }}`,
+//! `os.environ[...]`), documented example values, digests and UUIDs, prose that happens
+//! to be base64, and lines a developer marked as fake or allow-listed.
+
+use crate::text;
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
+
+/// One case-insensitive automaton per word list, built on first use.
+fn any_of(cell: &'static OnceLock<AhoCorasick>, words: &[&str], hay: &[u8]) -> bool {
+    cell.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .expect("word list automaton")
+    })
+    .is_match(hay)
+}
+
+/// Substrings (lower-case) that mark a placeholder wherever they appear.
+const PLACEHOLDER_PARTS: &[&str] = &[
+    "example",
+    "sample",
+    "placeholder",
+    "dummy",
+    "your",
+    "xxxx",
+    "****",
+    "....",
+    "…",
+    "changeme",
+    "change_me",
+    "change-me",
+    "replace",
+    "redacted",
+    "insert",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "}}",
+    "%s",
+    "here",
+    "fixme",
+    "todo",
+    "notreal",
+    "not_real",
+    "not-real",
+    "fake",
+    "0000000000",
+    "1234567890",
+    "abcdefgh",
+    "qwerty",
+];
+
+/// Whole values (lower-case) that are never a secret.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "key",
+    "changeit",
+    "admin",
+    "administrator",
+    "root",
+    "guest",
+    "test",
+    "testing",
+    "test123",
+    "password1",
+    "password123",
+    "letmein",
+    "default",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "empty",
+    "blank",
+    "n/a",
+    "na",
+    "tbd",
+    "secretkey",
+    "mysecret",
+    "my-secret",
+    "mypassword",
+    "foo",
+    "bar",
+    "foobar",
+    "baz",
+    "demo",
+    "user",
+    "username",
+    "pass",
+    "pwd",
+    "required",
+    "optional",
+    "string",
+    "value",
+    "hunter2",
+    "s3cr3t",
+    "p@ssw0rd",
+    "p@ssword",
+    "postgres",
+    "mysql",
+    "redis",
+    "sa",
+];
+
+/// Documented example credentials that appear in provider docs and tutorials.
+const KNOWN_EXAMPLES: &[&str] = &[
+    // Azure Storage emulator (Azurite) account key, public by design.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    // Stripe documentation test keys.
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+];
+
+/// Longest run of one repeated byte.
+pub fn longest_run(s: &[u8]) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    let mut prev = None;
+    for &b in s {
+        if Some(b) == prev {
+            run += 1;
+        } else {
+            run = 1;
+            prev = Some(b);
+        }
+        best = best.max(run);
+    }
+    best
+}
+
+/// Longest run of consecutive ascending (or descending) bytes (`abcdef`, `654321`).
+pub fn longest_sequence(s: &[u8]) -> usize {
+    let mut best = usize::from(!s.is_empty());
+    let mut up = 1;
+    let mut down = 1;
+    for w in s.windows(2) {
+        up = if w[1] == w[0].wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if w[1] == w[0].wrapping_sub(1) {
+            down + 1
+        } else {
+            1
+        };
+        best = best.max(up).max(down);
+    }
+    best
+}
+
+/// A value that is a placeholder, a mask or a filler rather than a credential.
+pub fn is_placeholder(s: &[u8]) -> bool {
+    if s.is_empty() {
+        return true;
+    }
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| s.eq_ignore_ascii_case(w.as_bytes()))
+    {
+        return true;
+    }
+    static PARTS: OnceLock<AhoCorasick> = OnceLock::new();
+    if any_of(&PARTS, PLACEHOLDER_PARTS, s) {
+        return true;
+    }
+    let run_limit = if text::is_hex(s) { 6 } else { 5 };
+    if s.len() >= 8 && longest_run(s) >= run_limit {
+        return true;
+    }
+    if s.len() >= 8 && longest_sequence(&text::lower(s)) >= 6 {
+        return true;
+    }
+    let mut seen = [false; 256];
+    let distinct = s
+        .iter()
+        .filter(|&&b| !std::mem::replace(&mut seen[b as usize], true))
+        .count();
+    s.len() >= 8 && distinct < 5
+}
+
+pub fn is_known_example(s: &[u8]) -> bool {
+    KNOWN_EXAMPLES.iter().any(|e| e.as_bytes() == s)
+}
+
+/// A value that refers to a secret kept elsewhere instead of holding it: variables,
+/// template expressions, lookups, paths and URLs.
+pub fn is_reference(s: &[u8]) -> bool {
+    let low = text::lower(s);
+    const STARTS: &[&str] = &[
+        "$",
+        "%",
+        "{",
+        "<",
+        "[",
+        "(",
+        "@",
+        "!",
+        "&",
+        "*",
+        "~",
+        "/",
+        "./",
+        "../",
+        "\\",
+        "#",
+        "env.",
+        "env:",
+        "env(",
+        "process.env",
+        "os.environ",
+        "os.getenv",
+        "getenv",
+        "secrets.",
+        "vars.",
+        "settings.",
+        "config.",
+        "self.",
+        "this.",
+        "params.",
+        "args.",
+        "opts.",
+        "options.",
+        "input.",
+        "var.",
+        "local.",
+        "data.",
+        "module.",
+        "ctx.",
+        "context.",
+        "values.",
+        "import.meta",
+        "std::env",
+        "system.getenv",
+        "environment.",
+        "vault:",
+        "arn:",
+        "projects/",
+        "sm://",
+        "secretsmanager:",
+        "ssm:",
+        "op://",
+        "awssm:",
+        "file:",
+        "sha256:",
+        "sha1:",
+        "sha512:",
+        "md5:",
+        "sha256-",
+        "sha384-",
+        "sha512-",
+        "sha1-",
+    ];
+    const PARTS: &[&str] = &["${", "{{", "}}", "#{", "%(", "$(", "<%", "%>", "://", "()"];
+    static REF_PARTS: OnceLock<AhoCorasick> = OnceLock::new();
+    STARTS.iter().any(|p| low.starts_with(p.as_bytes())) || any_of(&REF_PARTS, PARTS, s)
+}
+
+/// A dotted or plain identifier (`settings.API_KEY`, `apiKeyFromVault`) as opposed to a
+/// random token: letters only, with at most separators.
+pub fn is_identifier_like(s: &[u8]) -> bool {
+    s.iter()
+        .all(|&b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-'))
+        && s.iter().any(u8::is_ascii_alphabetic)
+}
+
+/// A value made of words and numbers (`session_cache-3642`, `ModelConfig.v2`): every
+/// piece between separators is a number or a word in one case (`lower`, `UPPER`,
+/// `Capitalized`). Generated tokens mix letters and digits inside their pieces.
+pub fn is_word_like(s: &[u8]) -> bool {
+    s.split(|b| matches!(b, b'_' | b'-' | b'.' | b':' | b'/' | b' ' | b'@' | b'+'))
+        .filter(|p| !p.is_empty())
+        .all(|p| {
+            p.iter().all(u8::is_ascii_digit)
+                || p.iter().all(u8::is_ascii_lowercase)
+                || p.iter().all(u8::is_ascii_uppercase)
+                || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase))
+        })
+}
+
+/// A value that contains a credential word (`secret123`, `test-token`, `mypassword`):
+/// what people type as an example, not what a generator produces.
+pub fn spells_credential_word(s: &[u8]) -> bool {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    any_of(
+        &WORDS,
+        &[
+            "secret", "passw", "token", "apikey", "api_key", "api-key", "test", "sample", "demo",
+        ],
+        s,
+    )
+}
+
+/// A password that is the word "password" in some spelling (`pass%20word`, `p@ss:word`,
+/// `passwörd`, `Passw0rd`): documentation of a URL syntax, not a credential.
+pub fn is_password_word(s: &[u8]) -> bool {
+    let mut norm = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let mut b = s[i];
+        if b == b'%' && i + 2 < s.len() {
+            let hex = std::str::from_utf8(&s[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                b = v;
+                i += 2;
+            }
+        }
+        let b = match b.to_ascii_lowercase() {
+            b'@' | b'4' => b'a',
+            b'0' => b'o',
+            b'$' | b'5' => b's',
+            b'3' => b'e',
+            b'1' | b'!' => b'i',
+            c => c,
+        };
+        if b.is_ascii_alphanumeric() {
+            norm.push(b);
+        }
+        i += 1;
+    }
+    matches!(
+        norm.as_slice(),
+        b"password" | b"passwd" | b"pass" | b"pwd" | b"secret" | b"passwort" | b"motdepasse"
+    ) || (norm.starts_with(b"pass") && norm.len() <= 12)
+}
+
+/// A hexadecimal digest of a common hash length.
+pub fn is_digest(s: &[u8]) -> bool {
+    text::is_hex(s) && matches!(s.len(), 32 | 40 | 56 | 64 | 96 | 128)
+}
+
+/// Base64 whose content is prose (`aGVsbG8gd29ybGQ…` is "hello world…"):
+/// encoded text with spaces is a message, not a key.
+pub fn is_encoded_prose(s: &[u8]) -> bool {
+    if s.len() < 16 {
+        return false;
+    }
+    let Some(decoded) = text::base64_decode(s) else {
+        return false;
+    };
+    decoded.len() >= 12
+        && text::is_printable_text(&decoded)
+        && decoded.iter().filter(|&&b| b == b' ').count() >= 1
+        && decoded
+            .iter()
+            .filter(|b| b.is_ascii_alphabetic() || **b == b' ')
+            .count()
+            * 10
+            >= decoded.len() * 8
+}
+
+/// Inline allow-list markers of common scanners, honoured on the secret's line.
+const ALLOW_MARKERS: &[&str] = &[
+    "pragma: allowlist secret",
+    "pragma: whitelist secret",
+    "gitleaks:allow",
+    "trufflehog:ignore",
+    "kingfisher:ignore",
+    "nosecret",
+];
+
+/// Phrases in a comment that say the value is deliberately not a real credential.
+const FIXTURE_PHRASES: &[&str] = &[
+    "fake key",
+    "fake token",
+    "fake secret",
+    "fake password",
+    "fake credential",
+    "dummy key",
+    "dummy token",
+    "dummy secret",
+    "dummy password",
+    "dummy credential",
+    "mock key",
+    "mock token",
+    "mock secret",
+    "test key",
+    "test token",
+    "test secret",
+    "example key",
+    "example token",
+    "example secret",
+    "sample key",
+    "sample token",
+    "not a real",
+    "not real",
+    "test fixture",
+    "for unit tests",
+    "for testing only",
+    "placeholder key",
+    "placeholder token",
+];
+
+fn comment_part(line: &[u8]) -> Option<&[u8]> {
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        let starts_comment = match b {
+            b'#' => i == 0 || matches!(line[i - 1], b' ' | b'\t'),
+            b'/' => line.get(i + 1).is_some_and(|&n| n == b'/' || n == b'*'),
+            b'-' => line.get(i + 1) == Some(&b'-') && (i == 0 || line[i - 1] == b' '),
+            b'<' => line[i..].starts_with(b"<!--"),
+            b';' => i == 0 || line[..i].iter().all(|c| c.is_ascii_whitespace()),
+            _ => false,
+        };
+        if starts_comment {
+            return Some(&line[i..]);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether the secret's line (or the comment line right above it) allow-lists it or
+/// marks it as a fake. `line` is the secret's line, `after` the part of it after the
+/// secret, `prev` the line above.
+pub fn is_marked(line: &[u8], after: &[u8], prev: Option<&[u8]>) -> bool {
+    static ALLOW: OnceLock<AhoCorasick> = OnceLock::new();
+    static FIXTURE: OnceLock<AhoCorasick> = OnceLock::new();
+    if any_of(&ALLOW, ALLOW_MARKERS, line) {
+        return true;
+    }
+    if let Some(c) = comment_part(after)
+        && any_of(&FIXTURE, FIXTURE_PHRASES, c)
+    {
+        return true;
+    }
+    if let Some(prev) = prev {
+        let p = text::lower(prev.trim_ascii());
+        if memchr::memmem::find(&p, b"pragma: allowlist nextline secret").is_some() {
+            return true;
+        }
+        let is_comment = comment_part(&p).is_some_and(|c| c.len() == p.len());
+        if is_comment && any_of(&FIXTURE, FIXTURE_PHRASES, &p) {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            &b"sk-XXXXXXXXXXXXXXXXXXXXXXXX"[..],
+            b"your_api_key_here",
+            b"<COHERE_API_KEY>",
+            b"hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            b"changeme",
+            b"0000000000000000000000000000000000000000",
+            b"abcdefghijklmnop",
+            b"TESTTESTTESTTEST",
+        ] {
+            assert!(is_placeholder(p), "{}", String::from_utf8_lossy(p));
+        }
+        for s in [
+            &b"Qm7ZYMmLOPIwFQuYhrsiF8nfMaunlNy5yX0Y3rNJ"[..],
+            b"e5a22fac180d6b2e6e1b46",
+            b"5e551305fd2d2490ca4c616e8c4bf144",
+        ] {
+            assert!(!is_placeholder(s), "{}", String::from_utf8_lossy(s));
+        }
+    }
+
+    #[test]
+    fn references_digests_prose() {
+        assert!(is_reference(b"${DB_PASSWORD}"));
+        assert!(is_reference(b"{{ .Values.hfToken }}"));
+        assert!(is_reference(b"os.environ[\"X\"]"));
+        assert!(is_reference(b"sha256:abc"));
+        assert!(!is_reference(b"e5a22fac180d6b2e6e1b46"));
+        assert!(is_password_word(b"pass%20word"));
+        assert!(is_password_word(b"p%40ss%3Aword"));
+        assert!(is_password_word("passwörd".as_bytes()));
+        assert!(!is_password_word(b"whyuseplainhttpforthis"));
+        assert!(spells_credential_word(b"secret123"));
+        assert!(is_word_like(b"value_batch-15695"));
+        assert!(is_word_like(b"Session.Cache_v"));
+        assert!(!is_word_like(b"Tr8xk2Lm#9"));
+        assert!(!is_word_like(b"8ae31cacf1416"));
+        assert!(is_digest(b"c3095179b24d43ad57b5e5150766d7499e7fdd4b"));
+        assert!(is_encoded_prose(
+            b"YSBub3RlIHRoYXQgbm9ib2R5IHNob3VsZCBldmVyIHJlYWQgdHdpY2U="
+        ));
+        assert!(!is_encoded_prose(
+            b"Xk2m8aHGHJSLLaJ7N4jUxfzO2QH20XLrE/+gSAl1"
+        ));
+    }
+
+    #[test]
+    fn markers() {
+        let line = b"k: 'abc'  # pragma: allowlist secret";
+        assert!(is_marked(line, b"'  # pragma: allowlist secret", None));
+        assert!(is_marked(
+            b"K = 'abc'  # fake key for tests",
+            b"'  # fake key for tests",
+            None
+        ));
+        assert!(is_marked(
+            b"K = 'abc'",
+            b"'",
+            Some(b"# not a real token, used in tests")
+        ));
+        assert!(!is_marked(
+            b"OPENAI_API_KEY=abc",
+            b"",
+            Some(b"# Fill these in locally; the values below are fake and only show the layout.")
+        ));
+        assert!(!is_marked(
+            b"K = 'abc'",
+            b"'",
+            Some(b"# FIXME: read this from the secret store")
+        ));
+    }
+}

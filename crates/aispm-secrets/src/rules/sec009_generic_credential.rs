@@ -1,0 +1,25 @@
+use aispm_core::framework::*;
+use aispm_core::{Category, Rule, Severity};
+
+/// SEC009: a password or high-entropy secret without a known format is hard-coded.
+pub static RULE: Rule = Rule {
+    id: "SEC009",
+    name: "generic-credential",
+    title: "Password or secret value hard-coded",
+    category: Category::Secret,
+    severity: Severity::Medium,
+    what: "Reports literal values assigned to credential names (`*_PASSWORD`, `*_SECRET`, \
+`*_TOKEN`, `*_API_KEY`, `client_secret`, `<password>`) and passwords in URLs. Names that \
+only mention a credential (`token_count`, `private_key_id`, `password_reset_url`) are \
+ignored, and so are values that are references (`${VAR}`, `os.environ[…]`, \
+`{{ .Values.x }}`), placeholders (`changeme`, `<your-key>`, `xxxx`), digests, UUIDs, \
+base64-encoded prose, identifiers and low-entropy words. In source code only string \
+literals count.",
+    why: "Passwords and service secrets in files end up in every clone, fork, CI log and \
+container image built from them, and cannot be taken back once pushed.",
+    example: "`DB_PASSWORD=8ae3…` in `.env.prod`; `http://user:…@host` in a script.",
+    remediation: "Change the password or rotate the secret, then read it from the \
+environment or a secret manager at run time. If the value is a deliberate test fixture, \
+say so with `aispm:ignore SEC009 <reason>` on its line.",
+    controls: &[LLM02, ATLAS_T0055, NIST_MEASURE_2_7, EU_ART_15, GDPR_ART_32],
+};
