@@ -137,15 +137,22 @@ fn without_separators(s: &str) -> String {
         .collect()
 }
 
+/// Whether `target` without its separators is `bare` (already without them).
+fn same_without_separators(bare: &str, target: &str) -> bool {
+    target
+        .bytes()
+        .filter(|c| !matches!(c, b'-' | b'_' | b'.'))
+        .eq(bare.bytes())
+}
+
 fn is_transposition(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    diff.len() == 2
-        && diff[1] == diff[0] + 1
-        && a[diff[0]] == b[diff[1]]
-        && a[diff[1]] == b[diff[0]]
+    let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) else {
+        return false;
+    };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
 }
 
 /// `long` is `short` with one byte inserted; returns the insertion index.
@@ -168,33 +175,28 @@ fn homoglyph(a: u8, b: u8) -> bool {
 
 fn is_homoglyph_swap(name: &[u8], target: &[u8]) -> bool {
     if name.len() == target.len() {
-        let diff: Vec<usize> = (0..name.len()).filter(|&i| name[i] != target[i]).collect();
-        return !diff.is_empty() && diff.iter().all(|&i| homoglyph(name[i], target[i]));
-    }
-    // rn ↔ m, vv ↔ w
-    let replace = |s: &[u8], from: &[u8], to: &[u8]| -> Vec<Vec<u8>> {
-        let mut out = Vec::new();
-        for i in 0..s.len() {
-            if s[i..].starts_with(from) {
-                let mut v = s[..i].to_vec();
-                v.extend_from_slice(to);
-                v.extend_from_slice(&s[i + from.len()..]);
-                out.push(v);
+        let mut differs = false;
+        for (&a, &b) in name.iter().zip(target) {
+            if a != b {
+                if !homoglyph(a, b) {
+                    return false;
+                }
+                differs = true;
             }
         }
-        out
-    };
-    for (from, to) in [
-        (&b"m"[..], &b"rn"[..]),
-        (b"w", b"vv"),
-        (b"rn", b"m"),
-        (b"vv", b"w"),
-    ] {
-        if replace(target, from, to).iter().any(|v| v == name) {
-            return true;
-        }
+        return differs;
     }
-    false
+    // rn ↔ m, vv ↔ w: `name` is `target` with one `from` written as `to`.
+    let replaced = |from: &[u8], to: &[u8]| {
+        name.len() + from.len() == target.len() + to.len()
+            && (0..target.len()).any(|i| {
+                target[i..].starts_with(from)
+                    && name[..i] == target[..i]
+                    && name[i..].starts_with(to)
+                    && name[i + to.len()..] == target[i + from.len()..]
+            })
+    };
+    replaced(b"m", b"rn") || replaced(b"w", b"vv") || replaced(b"rn", b"m") || replaced(b"vv", b"w")
 }
 
 /// Whether `name` (normalised) imitates an AI package of its ecosystem.
@@ -204,6 +206,8 @@ pub fn lookalike(eco: Ecosystem, name: &str) -> Option<Lookalike> {
     }
     // npm scopes: compare the whole name; a scope cannot be typed by accident.
     let n = name.as_bytes();
+    // Computed once: every package of a lock file is compared with every target.
+    let bare = without_separators(name);
     for target in ai::exact_names(eco) {
         let t = target.as_bytes();
         // Very short names are not compared, nor a scoped name with a name of the
@@ -212,6 +216,16 @@ pub fn lookalike(eco: Ecosystem, name: &str) -> Option<Lookalike> {
             || target.starts_with('@') != name.starts_with('@')
             || (target.starts_with('@') && target.split('/').next() == name.split('/').next())
         {
+            continue;
+        }
+        if n.len().abs_diff(t.len()) > 1 {
+            // Every edit below changes the length by at most one.
+            if name.len() >= 5 && name != target && same_without_separators(&bare, target) {
+                return Some(Lookalike {
+                    target,
+                    how: "separators changed",
+                });
+            }
             continue;
         }
         if is_transposition(n, t) {
@@ -259,10 +273,7 @@ pub fn lookalike(eco: Ecosystem, name: &str) -> Option<Lookalike> {
                 how: "look-alike characters",
             });
         }
-        if name.len() >= 5
-            && name != target
-            && without_separators(name) == without_separators(target)
-        {
+        if name.len() >= 5 && name != target && same_without_separators(&bare, target) {
             return Some(Lookalike {
                 target,
                 how: "separators changed",

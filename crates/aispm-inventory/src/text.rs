@@ -63,32 +63,75 @@ fn parse_json(file: &FileInput<'_>) -> Result<Option<Value>, AnalysisError> {
     }
 }
 
+/// The parts of a notebook the inventory reads. Typed, so that cell sources and
+/// outputs are skipped by the parser instead of becoming a value tree (a notebook
+/// with image outputs is mostly base64).
+#[derive(serde::Deserialize)]
+struct NotebookHead {
+    nbformat: Option<u64>,
+    #[serde(default)]
+    metadata: NotebookMeta,
+    cells: Option<Vec<NotebookCell>>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct NotebookMeta {
+    kernelspec: Option<Kernelspec>,
+    language_info: Option<LanguageInfo>,
+}
+
+#[derive(serde::Deserialize)]
+struct Kernelspec {
+    language: Option<String>,
+    name: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageInfo {
+    name: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct NotebookCell {
+    cell_type: Option<String>,
+    outputs: Option<Vec<serde::de::IgnoredAny>>,
+}
+
 pub fn notebook_asset(file: &FileInput<'_>) -> Result<Asset, AnalysisError> {
     let mut a = file_asset(file, AssetKind::Notebook, "ipynb");
-    let Some(nb) = parse_json(file)? else {
-        return Err(AnalysisError::Parse("notebook is not valid JSON".into()));
+    let Some(bytes) = file.read_all(MAX_JSON)? else {
+        return Err(AnalysisError::Limit(format!(
+            "JSON over {MAX_JSON} bytes not parsed for metadata"
+        )));
     };
-    if let Some(v) = nb.get("nbformat").and_then(Value::as_u64) {
+    // Nothing but the cell types and output counts is kept, so the parse costs no
+    // more memory than the counts: no density check is needed.
+    let nb = match serde_json::from_slice::<NotebookHead>(&bytes) {
+        Ok(nb) => nb,
+        // Valid JSON of another shape than nbformat's: listed without metadata.
+        Err(_) if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() => {
+            return Ok(a);
+        }
+        Err(_) => return Err(AnalysisError::Parse("notebook is not valid JSON".into())),
+    };
+    if let Some(v) = nb.nbformat {
         a.set("nbformat", v);
     }
-    let lang = nb
-        .pointer("/metadata/kernelspec/language")
-        .or_else(|| nb.pointer("/metadata/language_info/name"))
-        .and_then(Value::as_str);
+    let kernelspec = nb.metadata.kernelspec.as_ref();
+    let lang = kernelspec
+        .and_then(|k| k.language.as_deref())
+        .or_else(|| nb.metadata.language_info.as_ref()?.name.as_deref());
     if let Some(l) = lang {
         a.set("language", l);
     }
-    if let Some(k) = nb
-        .pointer("/metadata/kernelspec/name")
-        .and_then(Value::as_str)
-    {
+    if let Some(k) = kernelspec.and_then(|k| k.name.as_deref()) {
         a.set("kernel", k);
     }
-    if let Some(cells) = nb.get("cells").and_then(Value::as_array) {
+    if let Some(cells) = &nb.cells {
         let count = |t: &str| {
             cells
                 .iter()
-                .filter(|c| c.get("cell_type").and_then(Value::as_str) == Some(t))
+                .filter(|c| c.cell_type.as_deref() == Some(t))
                 .count()
         };
         a.set("cells", cells.len());
@@ -96,7 +139,7 @@ pub fn notebook_asset(file: &FileInput<'_>) -> Result<Asset, AnalysisError> {
         a.set("markdown_cells", count("markdown"));
         let outputs: usize = cells
             .iter()
-            .filter_map(|c| c.get("outputs").and_then(Value::as_array))
+            .filter_map(|c| c.outputs.as_ref())
             .map(Vec::len)
             .sum();
         a.set("outputs", outputs);

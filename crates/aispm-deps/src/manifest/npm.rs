@@ -139,50 +139,142 @@ fn lock_version(name: &str, v: &str) -> Option<Requirement> {
 }
 
 /// Reads `package-lock.json` and `npm-shrinkwrap.json`.
-pub fn package_lock(text: &str) -> Result<Parsed, String> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let mut out = Parsed::default();
-    if let Some(Value::Object(pkgs)) = doc.get("packages") {
-        let lines = json_key_lines(text);
-        let root = pkgs.get("");
-        let mut direct: HashSet<String> = HashSet::new();
-        for key in [
-            "dependencies",
-            "devDependencies",
-            "optionalDependencies",
-            "peerDependencies",
-        ] {
-            if let Some(Value::Object(d)) = root.and_then(|r| r.get(key)) {
-                direct.extend(d.keys().cloned());
+/// A `package-lock.json` read for its `packages` table only: integrity hashes,
+/// URLs and the nested v1 tree that version 2 also carries are skipped by the
+/// parser instead of becoming values.
+#[derive(Deserialize)]
+struct LockV2 {
+    packages: Option<BTreeMap<String, LockEntry>>,
+}
+
+#[derive(Deserialize)]
+struct LockEntry {
+    name: Option<Value>,
+    version: Option<Value>,
+    link: Option<Value>,
+    dev: Option<Value>,
+    #[serde(default)]
+    dependencies: Option<KeysOnly>,
+    #[serde(default, rename = "devDependencies")]
+    dev_dependencies: Option<KeysOnly>,
+    #[serde(default, rename = "optionalDependencies")]
+    optional_dependencies: Option<KeysOnly>,
+    #[serde(default, rename = "peerDependencies")]
+    peer_dependencies: Option<KeysOnly>,
+}
+
+/// The keys of a JSON object (values skipped); anything else reads as no keys.
+#[derive(Default)]
+struct KeysOnly(Vec<String>);
+
+impl<'de> Deserialize<'de> for KeysOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = KeysOnly;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<KeysOnly, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                    keys.push(k);
+                }
+                Ok(KeysOnly(keys))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut s: A,
+            ) -> Result<KeysOnly, A::Error> {
+                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(KeysOnly::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<KeysOnly, E> {
+                Ok(KeysOnly::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<KeysOnly, E> {
+                Ok(KeysOnly::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<KeysOnly, E> {
+                Ok(KeysOnly::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<KeysOnly, E> {
+                Ok(KeysOnly::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<KeysOnly, E> {
+                Ok(KeysOnly::default())
+            }
+            fn visit_unit<E>(self) -> Result<KeysOnly, E> {
+                Ok(KeysOnly::default())
             }
         }
-        for (path, entry) in pkgs {
+        d.deserialize_any(V)
+    }
+}
+
+/// Reads `package-lock.json` / `npm-shrinkwrap.json`.
+pub fn package_lock(text: &str) -> Result<Parsed, String> {
+    let mut out = Parsed::default();
+    // Another shape than lockfile v2/v3 (or invalid JSON) is read as a value below.
+    if let Ok(LockV2 {
+        packages: Some(pkgs),
+    }) = serde_json::from_str::<LockV2>(text)
+    {
+        // Lines of the `node_modules/…` keys only: the other keys are not reported.
+        let lines = line_map(text, |l| {
+            let t = l.trim_start().strip_prefix('"')?;
+            let (k, after) = t.split_once('"')?;
+            (k.contains("node_modules/") && after.trim_start().starts_with(':'))
+                .then(|| k.to_string())
+        });
+        let mut direct: HashSet<&str> = HashSet::new();
+        if let Some(root) = pkgs.get("") {
+            for d in [
+                &root.dependencies,
+                &root.dev_dependencies,
+                &root.optional_dependencies,
+                &root.peer_dependencies,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                direct.extend(d.0.iter().map(String::as_str));
+            }
+        }
+        for (path, entry) in &pkgs {
             let Some(idx) = path.rfind("node_modules/") else {
                 continue;
             };
-            if entry.get("link").and_then(Value::as_bool) == Some(true) {
+            if entry.link.as_ref().and_then(Value::as_bool) == Some(true) {
                 continue;
             }
             let installed_as = &path[idx + "node_modules/".len()..];
             let name = entry
-                .get("name")
+                .name
+                .as_ref()
                 .and_then(Value::as_str)
                 .unwrap_or(installed_as);
             let Some(req) = entry
-                .get("version")
+                .version
+                .as_ref()
                 .and_then(Value::as_str)
                 .and_then(|v| lock_version(name, v))
             else {
                 continue;
             };
+            let dev = entry.dev.as_ref().and_then(Value::as_bool) == Some(true);
             let mut d = Dependency::new(NPM, name, req, Role::Locked)
                 .at(lines.get(path.as_str()).copied())
-                .group((entry.get("dev").and_then(Value::as_bool) == Some(true)).then_some("dev"));
+                .group(dev.then_some("dev"));
             d.direct = Some(idx == 0 && direct.contains(installed_as));
             out.push(d)?;
         }
         return Ok(out);
     }
+    let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     // Lockfile v1: nested `dependencies`.
     fn walk(
         deps: &serde_json::Map<String, Value>,
