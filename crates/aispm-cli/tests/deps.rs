@@ -103,6 +103,29 @@ fn scan_reports_dependencies_with_the_bundled_snapshot() {
     assert_eq!(deps, 3);
 }
 
+/// Range findings come from the analyzer's post-walk step; an inline comment on the
+/// requirement still suppresses them, also when the file has no other finding.
+#[test]
+fn inline_ignore_applies_to_findings_of_the_post_walk_step() {
+    let data = tempfile::tempdir().unwrap();
+    let proj = tempfile::tempdir().unwrap();
+    write(
+        proj.path(),
+        "requirements.txt",
+        b"gradio>=3.40  # aispm:ignore DEP003,DEP004 upgraded by the platform image
+",
+    );
+    let report = scan(data.path(), proj.path());
+    assert!(rules_of(&report).is_empty(), "{:?}", rules_of(&report));
+    let suppressed: Vec<&str> = report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["finding"]["rule_id"].as_str().or(s["rule_id"].as_str()))
+        .collect();
+    assert!(suppressed.contains(&"DEP003"), "{suppressed:?}");
+}
+
 #[test]
 fn db_import_from_a_folder_and_a_zip_then_scans_use_it() {
     let data = tempfile::tempdir().unwrap();

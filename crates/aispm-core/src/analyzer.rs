@@ -333,6 +333,7 @@ pub struct AnalysisContext {
     pub errors: Vec<ErrorRecord>,
     deadline: Option<Instant>,
     time_limit_ms: u64,
+    reports_later: bool,
 }
 
 impl AnalysisContext {
@@ -343,7 +344,19 @@ impl AnalysisContext {
             errors: Vec::new(),
             deadline,
             time_limit_ms,
+            reports_later: false,
         }
+    }
+
+    /// Says that the analyzer may report findings on this file from its `finish` hook,
+    /// so that the engine reads the file's inline `aispm:ignore` comments while the
+    /// file is at hand (it does so otherwise only for files with findings).
+    pub fn report_later(&mut self) {
+        self.reports_later = true;
+    }
+
+    pub fn reports_later(&self) -> bool {
+        self.reports_later
     }
 
     pub fn report(&mut self, finding: RawFinding) {

@@ -676,6 +676,14 @@ impl Analyzer for DepsAnalyzer {
                 );
             }
         }
+        if parsed
+            .deps
+            .iter()
+            .any(|d| !matches!(d.requirement, Requirement::Exact(_)))
+        {
+            // Ranges are judged in `finish`, once every lock file has been seen.
+            cx.report_later();
+        }
         if let Ok(mut state) = self.state.lock() {
             state.files.push(FileRecord {
                 path: file.path.to_string(),

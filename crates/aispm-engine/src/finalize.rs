@@ -135,12 +135,16 @@ impl Baseline {
 }
 
 /// Reads the `aispm:ignore` comments of a text file that has findings with lines.
-pub(crate) fn collect_inline_suppressions(input: &FileInput<'_>, result: &mut FileResult) {
+pub(crate) fn collect_inline_suppressions(
+    input: &FileInput<'_>,
+    result: &mut FileResult,
+    reports_later: bool,
+) {
     let has_lines = result
         .findings
         .iter()
         .any(|f| f.path == input.path && f.line.is_some());
-    if !has_lines {
+    if !has_lines && !reports_later {
         return;
     }
     let Ok(Some(bytes)) = input.read_all(64 << 20) else {

@@ -457,6 +457,7 @@ impl Scanner {
         let input = self.input_of(node, &work.counters.bytes_read);
         let first_asset = work.result.assets.len();
         let mut analyzed = false;
+        let mut reports_later = false;
         let time_limit = self.options.limits.time_per_file_ms;
         for analyzer in &self.analyzers {
             if (work.history && !analyzer.scans_history()) || !analyzer.accepts(&input) {
@@ -484,6 +485,7 @@ impl Scanner {
             analyzed = true;
             let mut cx = AnalysisContext::new(Some(work.deadline), time_limit);
             let outcome = catch_unwind(AssertUnwindSafe(|| analyzer.analyze(&input, &mut cx)));
+            reports_later |= cx.reports_later();
             work.result.findings.append(&mut cx.findings);
             work.result.assets.append(&mut cx.assets);
             for e in cx.errors.drain(..) {
@@ -562,7 +564,7 @@ impl Scanner {
             }
         }
         if node.kind.is_text() {
-            finalize::collect_inline_suppressions(&input, &mut work.result);
+            finalize::collect_inline_suppressions(&input, &mut work.result, reports_later);
         }
         if node.kind.is_container() {
             archive::open_container(self, node, work);
