@@ -258,6 +258,34 @@ fn more_line(total: usize, what: &str, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// What an asset is, in a few words: the package and its requirement, the SDK, the
+/// model or server named, else the framework and architecture of a model file.
+fn asset_detail(a: &Asset) -> String {
+    const MAX: usize = 48;
+    let prop = |k: &str| a.properties.get(k).and_then(|v| v.as_str());
+    let mut d = if let Some(p) = prop("package") {
+        match prop("requirement") {
+            Some(r) if !r.is_empty() => format!("{p} {r}"),
+            _ => p.to_string(),
+        }
+    } else if let Some(v) = ["sdk", "model", "server", "repo_id", "name"]
+        .iter()
+        .find_map(|k| prop(k))
+    {
+        v.to_string()
+    } else {
+        [prop("framework"), prop("architecture")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if d.chars().count() > MAX {
+        d = d.chars().take(MAX - 1).collect::<String>() + "…";
+    }
+    d
+}
+
 fn write_inventory(assets: &[Asset], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let label = format!("INVENTORY ({})", count(assets.len() as u64, "asset"));
     writeln!(out, "{}", heading(opts, ANSI_BOLD, &label))?;
@@ -277,7 +305,7 @@ fn write_inventory(assets: &[Asset], opts: &RenderOptions, out: &mut dyn Write) 
 
     let mut sorted: Vec<&Asset> = assets.iter().collect();
     sorted.sort_by(|a, b| (a.kind, &a.path, a.line).cmp(&(b.kind, &b.path, b.line)));
-    let mut t = new_table(opts.color, &["Kind", "Format", "Path", "Size"]);
+    let mut t = new_table(opts.color, &["Kind", "Format", "Path", "Detail", "Size"]);
     for a in sorted.iter().take(MAX_ROWS) {
         // Assets that live inside a file (an import, a declared server) have no size
         // of their own.
@@ -290,6 +318,7 @@ fn write_inventory(assets: &[Asset], opts: &RenderOptions, out: &mut dyn Write) 
             Cell::new(a.kind.as_str()),
             Cell::new(sanitize(&a.format)),
             Cell::new(location(&a.path, a.line)),
+            Cell::new(sanitize(&asset_detail(a))),
             Cell::new(size),
         ]);
     }
