@@ -41,6 +41,9 @@ pub struct InlineSuppression {
     pub line: u32,
     pub selectors: Vec<String>,
     pub reason: Option<String>,
+    /// The comment is a line of its own, so it also covers the line below it (a
+    /// comment at the end of a line of code covers that line only).
+    pub covers_next: bool,
 }
 
 /// Results of all files, merged.
@@ -150,23 +153,88 @@ pub(crate) fn collect_inline_suppressions(
     let Ok(Some(bytes)) = input.read_all(64 << 20) else {
         return;
     };
-    if memchr::memmem::find(&bytes, INLINE_MARKER.as_bytes()).is_none() {
+    let markers = markers();
+    if !markers.is_match(&bytes[..]) {
         return;
     }
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let Some(pos) = memchr::memmem::find(line, INLINE_MARKER.as_bytes()) else {
+        let Some(m) = markers.find(line) else {
             continue;
         };
-        let rest = String::from_utf8_lossy(&line[pos + INLINE_MARKER.len()..]).into_owned();
-        if let Some((selectors, reason)) = parse_inline(&rest) {
+        let line_no = i as u32 + 1;
+        if m.pattern().as_usize() == 0 {
+            let Some(pos) = memchr::memmem::find(line, INLINE_MARKER.as_bytes()) else {
+                continue;
+            };
+            let rest = String::from_utf8_lossy(&line[pos + INLINE_MARKER.len()..]).into_owned();
+            if let Some((selectors, reason)) = parse_inline(&rest) {
+                result.inline.push(InlineSuppression {
+                    path: input.path.to_string(),
+                    line: line_no,
+                    selectors,
+                    reason,
+                    covers_next: comment_only(line),
+                });
+            }
+        } else {
+            let marker = FOREIGN_SECRET_MARKERS[m.pattern().as_usize() - 1];
             result.inline.push(InlineSuppression {
                 path: input.path.to_string(),
-                line: i as u32 + 1,
-                selectors,
-                reason,
+                line: line_no,
+                selectors: vec!["SEC".to_string()],
+                reason: Some(format!("`{marker}` comment of another secret scanner")),
+                covers_next: comment_only(line) || marker.contains("nextline"),
             });
         }
     }
+}
+
+/// Whether a line holds nothing but a comment (in any of the usual syntaxes).
+fn comment_only(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    [
+        &b"#"[..],
+        b"//",
+        b"/*",
+        b"*",
+        b"--",
+        b"<!--",
+        b";",
+        b"%",
+        b"{#",
+        b"{{!",
+        b"'",
+        b"rem ",
+    ]
+    .iter()
+    .any(|p| t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p))
+}
+
+/// Allow-list comments of other secret scanners. aispm honours them for its secret
+/// rules (`SEC`) on the comment's line and the line below, like its own comment, and
+/// lists what they cover as suppressed.
+pub const FOREIGN_SECRET_MARKERS: &[&str] = &[
+    "pragma: allowlist secret",
+    "pragma: allowlist nextline secret",
+    "pragma: whitelist secret",
+    "gitleaks:allow",
+    "trufflehog:ignore",
+    "kingfisher:ignore",
+    "nosecret",
+];
+
+/// `aispm:ignore` (pattern 0), then the foreign markers (ASCII case ignored).
+fn markers() -> &'static aho_corasick::AhoCorasick {
+    static M: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let mut all = vec![INLINE_MARKER];
+        all.extend_from_slice(FOREIGN_SECRET_MARKERS);
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(all)
+            .expect("marker automaton")
+    })
 }
 
 /// Parses what follows `aispm:ignore`: rule IDs or prefixes separated by commas or
@@ -513,7 +581,8 @@ fn suppression_for(
 }
 
 /// The inline comment among `list` (comments of the finding's file) that covers a
-/// finding on `line..=end_line`: on one of those lines or on the line just above.
+/// finding on `line..=end_line`: on one of those lines, or a comment-only line just
+/// above.
 pub(crate) fn inline_suppression(
     rule_id: &str,
     line: Option<u32>,
@@ -524,7 +593,8 @@ pub(crate) fn inline_suppression(
     let lines = line..=end_line.unwrap_or(line);
     list.iter()
         .find(|s| {
-            (lines.contains(&s.line) || s.line + 1 == line) && selected(rule_id, &s.selectors)
+            (lines.contains(&s.line) || (s.covers_next && s.line + 1 == line))
+                && selected(rule_id, &s.selectors)
         })
         .map(|s| Suppression {
             kind: SuppressionKind::Inline,

@@ -403,16 +403,15 @@ impl<'a> Scan<'a> {
         !self.marked(start, end)
     }
 
-    /// Whether the line of `start..end` allow-lists the value or calls it a fake.
+    /// Whether a comment on the line of `start..end` (or above it) calls the value a fake.
     pub fn marked(&self, start: usize, end: usize) -> bool {
         let (ls, le) = text::line_bounds(self.buf, start);
-        let line = &self.buf[ls..le];
         let after = &self.buf[end.min(le)..le];
         let prev = (ls > 0).then(|| {
             let (ps, pe) = text::line_bounds(self.buf, ls - 1);
             &self.buf[ps..pe]
         });
-        noise::is_marked(line, after, prev)
+        noise::is_marked(after, prev)
     }
 
     fn verdict(&self, det: &Detector, secret: &str, start: usize, end: usize) -> Verdict {

@@ -365,16 +365,6 @@ pub fn is_encoded_prose(s: &[u8]) -> bool {
             >= decoded.len() * 8
 }
 
-/// Inline allow-list markers of common scanners, honoured on the secret's line.
-const ALLOW_MARKERS: &[&str] = &[
-    "pragma: allowlist secret",
-    "pragma: whitelist secret",
-    "gitleaks:allow",
-    "trufflehog:ignore",
-    "kingfisher:ignore",
-    "nosecret",
-];
-
 /// Phrases in a comment that say the value is deliberately not a real credential.
 const FIXTURE_PHRASES: &[&str] = &[
     "fake key",
@@ -427,15 +417,14 @@ fn comment_part(line: &[u8]) -> Option<&[u8]> {
     None
 }
 
-/// Whether the secret's line (or the comment line right above it) allow-lists it or
-/// marks it as a fake. `line` is the secret's line, `after` the part of it after the
+/// Whether a comment on the secret's line (or the comment line right above it)
+/// marks it as a fake. `after` is the part of the line after the
 /// secret, `prev` the line above.
-pub fn is_marked(line: &[u8], after: &[u8], prev: Option<&[u8]>) -> bool {
-    static ALLOW: OnceLock<AhoCorasick> = OnceLock::new();
+pub fn is_marked(after: &[u8], prev: Option<&[u8]>) -> bool {
+    // Other scanners' allow-list comments (`pragma: allowlist secret`,
+    // `gitleaks:allow`, ...) are not judged here: the engine reports what they cover
+    // as suppressed, so that nothing they hide is lost.
     static FIXTURE: OnceLock<AhoCorasick> = OnceLock::new();
-    if any_of(&ALLOW, ALLOW_MARKERS, line) {
-        return true;
-    }
     if let Some(c) = comment_part(after)
         && any_of(&FIXTURE, FIXTURE_PHRASES, c)
     {
@@ -443,9 +432,6 @@ pub fn is_marked(line: &[u8], after: &[u8], prev: Option<&[u8]>) -> bool {
     }
     if let Some(prev) = prev {
         let p = text::lower(prev.trim_ascii());
-        if memchr::memmem::find(&p, b"pragma: allowlist nextline secret").is_some() {
-            return true;
-        }
         let is_comment = comment_part(&p).is_some_and(|c| c.len() == p.len());
         if is_comment && any_of(&FIXTURE, FIXTURE_PHRASES, &p) {
             return true;
@@ -508,25 +494,17 @@ mod tests {
 
     #[test]
     fn markers() {
-        let line = b"k: 'abc'  # pragma: allowlist secret";
-        assert!(is_marked(line, b"'  # pragma: allowlist secret", None));
-        assert!(is_marked(
-            b"K = 'abc'  # fake key for tests",
-            b"'  # fake key for tests",
-            None
-        ));
-        assert!(is_marked(
-            b"K = 'abc'",
-            b"'",
-            Some(b"# not a real token, used in tests")
-        ));
+        assert!(
+            !is_marked(b"'  # pragma: allowlist secret", None),
+            "allow-list comments are the engine's to report as suppressions"
+        );
+        assert!(is_marked(b"'  # fake key for tests", None));
+        assert!(is_marked(b"'", Some(b"# not a real token, used in tests")));
         assert!(!is_marked(
-            b"OPENAI_API_KEY=abc",
             b"",
             Some(b"# Fill these in locally; the values below are fake and only show the layout.")
         ));
         assert!(!is_marked(
-            b"K = 'abc'",
             b"'",
             Some(b"# FIXME: read this from the secret store")
         ));

@@ -106,11 +106,6 @@ pub static GENERIC_SECRET: Detector = Detector {
             "Z2Fpbg=="
         ),
         concat!(
-            "service_api_key: 'qzAFtmCftN4W",
-            "OKz8bwEP9CKW",
-            "aQ5hUsgF'  # pragma: allowlist secret"
-        ),
-        concat!(
             "API_KEY = \"ReOgaDsGJnWW",
             "6RRo2HCXLhW7",
             "aKVwBG7w\"  # fake key for unit tests"
