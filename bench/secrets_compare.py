@@ -167,19 +167,30 @@ class PathMap:
 
 
 class KindMap:
-    """tests/corpus-kinds.json: corpus kind -> rule IDs."""
+    """tests/corpus-kinds.json: corpus kind -> rule IDs, where `RULE:prop=value`
+    means the rule's findings whose property `prop` is `value`."""
 
     def __init__(self, path: str | None):
-        self.by_rule: dict[str, set[str]] = defaultdict(set)
+        self.by_rule: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
         doc = read_json(path) if path else None
         if isinstance(doc, dict):
             for kind, rules in doc.items():
                 for r in rules or []:
-                    self.by_rule[r].add(kind)
+                    rule, _, cond = r.partition(":")
+                    prop, _, value = cond.partition("=")
+                    self.by_rule[rule].append((kind, prop or None, value if prop else None))
 
     def kinds(self, rule: str, props: dict) -> frozenset:
-        out = set(self.by_rule.get(rule, ()))
-        sk = props.get("secret_kind") if isinstance(props, dict) else None
+        props = props if isinstance(props, dict) else {}
+        out = set()
+        for kind, prop, value in self.by_rule.get(rule, ()):
+            if prop is None:
+                out.add(kind)
+            else:
+                v = props.get(prop)
+                if (v if isinstance(v, str) else json.dumps(v)) == value:
+                    out.add(kind)
+        sk = props.get("secret_kind")
         if isinstance(sk, str) and sk:
             out.add(sk if "/" in sk else "secret/" + sk)
         return frozenset(out)
