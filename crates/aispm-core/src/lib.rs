@@ -7,6 +7,7 @@ pub mod analyzer;
 pub mod framework;
 pub mod json;
 pub mod kind;
+pub mod notebook;
 pub mod report;
 pub mod rule;
 pub mod severity;

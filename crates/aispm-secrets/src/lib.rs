@@ -21,7 +21,7 @@ pub mod detectors;
 pub mod engine;
 mod findings;
 pub mod noise;
-pub mod notebook;
+pub use aispm_core::notebook;
 pub mod rules;
 pub mod structured;
 pub mod text;

@@ -1,0 +1,25 @@
+use aispm_core::framework::*;
+use aispm_core::{Category, Rule, Severity};
+
+/// CODE010: `torch.load` may unpickle arbitrary objects.
+pub static RULE: Rule = Rule {
+    id: "CODE010",
+    name: "torch-load-without-weights-only",
+    title: "`torch.load` may unpickle arbitrary objects",
+    category: Category::Code,
+    severity: Severity::High,
+    what: "Reports `torch.load` called with `weights_only=False` (high) or without `weights_only` (medium: PyTorch before 2.6 defaults to a full unpickler, and the call does whatever the installed version does). `weights_only=True` and safetensors loaders are not reported.",
+    why: "A PyTorch checkpoint is a pickle: loading it with the full unpickler runs any code its author embedded, and checkpoints are downloaded from hubs, shared buckets and colleagues.",
+    example: "`torch.load(path, map_location=\"cpu\", weights_only=False)`.",
+    remediation: "Pass `weights_only=True`, or better store and load weights as safetensors; scan third-party checkpoints with `aispm scan` before loading them.",
+    controls: &[
+        LLM03,
+        LLM04,
+        ML06,
+        ATLAS_T0011_000,
+        ATLAS_T0018_002,
+        ATLAS_M0011,
+        NIST_MANAGE_3_2,
+        EU_ART_15,
+    ],
+};

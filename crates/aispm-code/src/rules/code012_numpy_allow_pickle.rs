@@ -1,0 +1,16 @@
+use aispm_core::framework::*;
+use aispm_core::{Category, Rule, Severity};
+
+/// CODE012: `numpy.load` with `allow_pickle=True`.
+pub static RULE: Rule = Rule {
+    id: "CODE012",
+    name: "numpy-load-allow-pickle",
+    title: "`numpy.load` with `allow_pickle=True`",
+    category: Category::Code,
+    severity: Severity::High,
+    what: "Reports `numpy.load(..., allow_pickle=True)` (object arrays are unpickled).",
+    why: "With pickling allowed, a `.npy` or `.npz` file can carry code that runs on load.",
+    example: "`np.load(\"embeddings.npy\", allow_pickle=True)`.",
+    remediation: "Store numeric arrays only and load them with the default `allow_pickle=False`.",
+    controls: &[LLM03, ML06, ATLAS_T0011_000, ATLAS_M0011, NIST_MANAGE_3_2],
+};

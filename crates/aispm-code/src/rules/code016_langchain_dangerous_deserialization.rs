@@ -1,0 +1,23 @@
+use aispm_core::framework::*;
+use aispm_core::{Category, Rule, Severity};
+
+/// CODE016: LangChain dangerous deserialisation enabled.
+pub static RULE: Rule = Rule {
+    id: "CODE016",
+    name: "langchain-dangerous-deserialization",
+    title: "LangChain dangerous deserialisation enabled",
+    category: Category::Code,
+    severity: Severity::High,
+    what: "Reports `allow_dangerous_deserialization=True` (FAISS, Annoy and other vector stores' `load_local`, LangChain `loads`).",
+    why: "The flag lets LangChain unpickle the stored index: a vector store copied from a shared bucket or another team runs code when loaded.",
+    example: "`FAISS.load_local(\"s3-sync/shared_index\", emb, allow_dangerous_deserialization=True)`.",
+    remediation: "Load only indexes this application wrote itself and keeps integrity-protected, or rebuild them from the source documents; prefer stores that do not pickle.",
+    controls: &[
+        LLM03,
+        LLM08,
+        ML06,
+        ATLAS_T0011_000,
+        ATLAS_M0011,
+        NIST_MEASURE_2_7,
+    ],
+};

@@ -1,0 +1,25 @@
+use aispm_core::framework::*;
+use aispm_core::{Category, Rule, Severity};
+
+/// CODE018: Agent given a code-execution, shell or unrestricted HTTP tool.
+pub static RULE: Rule = Rule {
+    id: "CODE018",
+    name: "dangerous-agent-tool",
+    title: "Agent given a code-execution, shell or unrestricted HTTP tool",
+    category: Category::Code,
+    severity: Severity::High,
+    what: "Reports agent tools that execute code or commands or make arbitrary requests: LangChain `PythonREPLTool`, `PythonAstREPLTool`, `PythonREPL`, `ShellTool`, `BashProcess`, `load_tools` with `terminal`, `python_repl` or `requests_*`, `allow_dangerous_code=True`, `allow_dangerous_requests=True`; AutoGen `LocalCommandLineCodeExecutor` and `use_docker=False`; CrewAI `CodeInterpreterTool(unsafe_mode=True)`.",
+    why: "An agent decides from its input which tools to call; with a REPL or shell, one injected instruction in a web page or e-mail is enough to run code or exfiltrate data (excessive agency).",
+    example: "`tools = [PythonREPLTool(), ShellTool()]` passed to an agent that reads web pages.",
+    remediation: "Give agents narrow tools with validated arguments; run code tools in a sandbox without credentials or network, and require human approval for side effects.",
+    controls: &[
+        LLM06,
+        LLM05,
+        ATLAS_T0053,
+        ATLAS_M0026,
+        ATLAS_M0028,
+        ATLAS_M0029,
+        NIST_MEASURE_2_7,
+        EU_ART_14,
+    ],
+};
