@@ -1,0 +1,444 @@
+//! Positive and negative fixtures for every rule of the source analyzer, in several
+//! shapes per language: each positive must report its rule on the marked line, each
+//! negative must not report it anywhere.
+
+use aispm_code::flow::analyze;
+use aispm_code::lang::Lang;
+use aispm_code::rules::RULES;
+
+/// (rule, language, source, line of the expected finding or 0 for a negative)
+const CASES: &[(&str, Lang, &str, u32)] = &[
+    // CODE001: code execution
+    (
+        "CODE001",
+        Lang::Python,
+        "import openai\nc = openai.OpenAI()\nr = c.chat.completions.create(model='gpt-4o', messages=[])\nexec(r.choices[0].message.content)\n",
+        4,
+    ),
+    (
+        "CODE001",
+        Lang::Python,
+        "from langchain_openai import ChatOpenAI\nllm = ChatOpenAI()\ndef f(q):\n    code = llm.invoke(q).content\n    eval(code.strip())\n",
+        5,
+    ),
+    (
+        "CODE001",
+        Lang::Python,
+        "import google.generativeai as genai\nm = genai.GenerativeModel('gemini-1.5-pro')\ndef f(q):\n    text = m.generate_content(q).text\n    return eval(text)\n",
+        5,
+    ),
+    (
+        "CODE001",
+        Lang::Python,
+        "import ollama\ndef f(q):\n    out = ollama.chat(model='llama3', messages=[])\n    exec(out['message']['content'])\n",
+        4,
+    ),
+    (
+        "CODE001",
+        Lang::Python,
+        "from litellm import completion\ndef f(q):\n    resp = completion(model='gpt-4o', messages=[])\n    return eval(resp.choices[0].message.content)\n",
+        4,
+    ),
+    (
+        "CODE001",
+        Lang::JavaScript,
+        "import { generateText } from 'ai';\nexport async function f(p) {\n  const { text } = await generateText({ model, prompt: p });\n  return new Function(text)();\n}\n",
+        4,
+    ),
+    (
+        "CODE001",
+        Lang::TypeScript,
+        "import Anthropic from '@anthropic-ai/sdk';\nconst c = new Anthropic();\nexport async function f(q: string) {\n  const m = await c.messages.create({ model: 'claude-3-5-sonnet-latest', max_tokens: 9, messages: [] });\n  const code = (m.content[0] as any).text as string;\n  return eval(code);\n}\n",
+        6,
+    ),
+    (
+        "CODE001",
+        Lang::Python,
+        "import json, ast\nfrom openai import OpenAI\nc = OpenAI()\ndef f(q):\n    t = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\n    a = json.loads(t)\n    b = ast.literal_eval(t)\n    return eval('1 + 1')\n",
+        0,
+    ),
+    (
+        "CODE001",
+        Lang::Python,
+        "import torch\nmodel = torch.nn.Linear(2, 2)\nmodel.eval()\n",
+        0,
+    ),
+    // CODE002: shell
+    (
+        "CODE002",
+        Lang::Python,
+        "import os\nfrom openai import OpenAI\nc = OpenAI()\ndef f(q):\n    cmd = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\n    return os.popen(cmd).read()\n",
+        6,
+    ),
+    (
+        "CODE002",
+        Lang::Python,
+        "import subprocess\nfrom anthropic import Anthropic\nc = Anthropic()\ndef f(q):\n    msg = c.messages.create(model='x', max_tokens=5, messages=[])\n    subprocess.check_output(\n        msg.content[0].text,\n        shell=True,\n    )\n",
+        6,
+    ),
+    (
+        "CODE002",
+        Lang::JavaScript,
+        "const { execSync } = require('child_process');\nconst OpenAI = require('openai');\nconst c = new OpenAI();\nasync function f() {\n  const r = await c.chat.completions.create({ model: 'x', messages: [] });\n  execSync(`bash -c \"${r.choices[0].message.content}\"`);\n}\n",
+        6,
+    ),
+    (
+        "CODE002",
+        Lang::Python,
+        "import subprocess\nfrom openai import OpenAI\nc = OpenAI()\ndef f(q):\n    name = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\n    subprocess.run(['git', 'log', '--oneline'])\n",
+        0,
+    ),
+    (
+        "CODE002",
+        Lang::JavaScript,
+        "import OpenAI from 'openai';\nconst c = new OpenAI();\nasync function f(re) {\n  const r = await c.chat.completions.create({ model: 'x', messages: [] });\n  return /x/.exec(r.choices[0].message.content);\n}\n",
+        0,
+    ),
+    // CODE003: SQL
+    (
+        "CODE003",
+        Lang::Python,
+        "import sqlite3\nfrom openai import OpenAI\nc = OpenAI()\ndb = sqlite3.connect('x')\ndef f(q):\n    sql = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\n    cur = db.cursor()\n    cur.execute(\"SELECT * FROM t WHERE %s\" % sql)\n",
+        8,
+    ),
+    (
+        "CODE003",
+        Lang::Python,
+        "import pandas as pd\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI()\ndef f(q, conn):\n    query = llm.invoke(q).content\n    return pd.read_sql(query, conn)\n",
+        6,
+    ),
+    (
+        "CODE003",
+        Lang::TypeScript,
+        "import { ChatOpenAI } from '@langchain/openai';\nconst llm = new ChatOpenAI({});\nexport async function f(q: string, db: any) {\n  const res = await llm.invoke(q);\n  return db.query(`SELECT * FROM t WHERE ${res.content}`);\n}\n",
+        5,
+    ),
+    (
+        "CODE003",
+        Lang::Python,
+        "from openai import OpenAI\nc = OpenAI()\ndef f(q, db):\n    v = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\n    return db.execute('SELECT * FROM t WHERE id = ?', (v,))\n",
+        0,
+    ),
+    (
+        "CODE003",
+        Lang::JavaScript,
+        "import OpenAI from 'openai';\nconst c = new OpenAI();\nasync function f(index) {\n  const r = await c.chat.completions.create({ model: 'x', messages: [] });\n  return index.query(r.choices[0].message.content);\n}\n",
+        0,
+    ),
+    // CODE004: HTML
+    (
+        "CODE004",
+        Lang::JavaScript,
+        "import OpenAI from 'openai';\nconst c = new OpenAI();\nasync function f() {\n  const r = await c.chat.completions.create({ model: 'x', messages: [] });\n  $('#out').html(r.choices[0].message.content);\n}\n",
+        5,
+    ),
+    (
+        "CODE004",
+        Lang::JavaScript,
+        "import OpenAI from 'openai';\nconst c = new OpenAI();\nasync function f(el) {\n  const r = await c.chat.completions.create({ model: 'x', messages: [] });\n  el.innerHTML += `<p>${r.choices[0].message.content}</p>`;\n}\n",
+        5,
+    ),
+    (
+        "CODE004",
+        Lang::Tsx,
+        "import { useCompletion } from 'ai/react';\nimport { marked } from 'marked';\nexport function V() {\n  const { completion } = useCompletion();\n  return <div dangerouslySetInnerHTML={{ __html: marked(completion) }} />;\n}\n",
+        5,
+    ),
+    (
+        "CODE004",
+        Lang::Python,
+        "import streamlit as st\nfrom openai import OpenAI\nc = OpenAI()\nans = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\nst.markdown(ans, unsafe_allow_html=True)\n",
+        5,
+    ),
+    (
+        "CODE004",
+        Lang::Tsx,
+        "import { useChat } from 'ai/react';\nimport DOMPurify from 'dompurify';\nexport function V() {\n  const { messages } = useChat();\n  return <div dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(messages[0].content) }} />;\n}\n",
+        0,
+    ),
+    (
+        "CODE004",
+        Lang::Python,
+        "import streamlit as st\nfrom openai import OpenAI\nc = OpenAI()\nans = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\nst.markdown(ans)\n",
+        0,
+    ),
+    // CODE005: file paths
+    (
+        "CODE005",
+        Lang::Python,
+        "from openai import OpenAI\nc = OpenAI()\ndef f():\n    name = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\n    with open(name, 'w') as fh:\n        fh.write('x')\n",
+        5,
+    ),
+    (
+        "CODE005",
+        Lang::JavaScript,
+        "import fs from 'node:fs';\nimport OpenAI from 'openai';\nconst c = new OpenAI();\nasync function f() {\n  const r = await c.chat.completions.create({ model: 'x', messages: [] });\n  fs.unlinkSync(r.choices[0].message.content);\n}\n",
+        6,
+    ),
+    (
+        "CODE005",
+        Lang::Python,
+        "from openai import OpenAI\nc = OpenAI()\ndef f():\n    name = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\n    with open('log.txt', 'a') as fh:\n        fh.write(name)\n",
+        0,
+    ),
+    // CODE006: deserialisation
+    (
+        "CODE006",
+        Lang::Python,
+        "import yaml\nfrom openai import OpenAI\nc = OpenAI()\nt = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\ncfg = yaml.load(t, Loader=yaml.Loader)\n",
+        5,
+    ),
+    (
+        "CODE006",
+        Lang::Python,
+        "import pickle, base64\nfrom openai import OpenAI\nc = OpenAI()\nt = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\nobj = pickle.loads(base64.b64decode(t))\n",
+        5,
+    ),
+    (
+        "CODE006",
+        Lang::Python,
+        "import yaml\nfrom openai import OpenAI\nc = OpenAI()\nt = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\ncfg = yaml.safe_load(t)\ncfg2 = yaml.load(t, Loader=yaml.SafeLoader)\n",
+        0,
+    ),
+    // CODE007: request input in the system prompt
+    (
+        "CODE007",
+        Lang::Python,
+        "from flask import request\nfrom langchain_core.messages import SystemMessage\ndef f():\n    return [SystemMessage(content='Act as ' + request.form['role'])]\n",
+        4,
+    ),
+    (
+        "CODE007",
+        Lang::JavaScript,
+        "import OpenAI from 'openai';\nconst c = new OpenAI();\napp.post('/chat', async (req, res) => {\n  const r = await c.chat.completions.create({ model: 'x', messages: [{ role: 'system', content: req.body.persona }] });\n});\n",
+        4,
+    ),
+    (
+        "CODE007",
+        Lang::Python,
+        "from flask import request\nfrom openai import OpenAI\nc = OpenAI()\ndef f():\n    return c.chat.completions.create(model='x', messages=[{'role': 'system', 'content': 'Be brief.'}, {'role': 'user', 'content': request.json['q']}])\n",
+        0,
+    ),
+    // CODE010: torch.load
+    (
+        "CODE010",
+        Lang::Python,
+        "import torch\nsd = torch.load('ckpt.pt', map_location='cpu')\n",
+        2,
+    ),
+    (
+        "CODE010",
+        Lang::Python,
+        "from torch import load\nsd = load(path, weights_only=False)\n",
+        2,
+    ),
+    (
+        "CODE010",
+        Lang::Python,
+        "import torch as T\nsd = T.load(\n    path,\n    weights_only=False,\n)\n",
+        2,
+    ),
+    (
+        "CODE010",
+        Lang::Python,
+        "import torch\nsd = torch.load('ckpt.pt', weights_only=True)\nfrom safetensors.torch import load_file\nw = load_file('m.safetensors')\n",
+        0,
+    ),
+    // CODE011: pickle
+    (
+        "CODE011",
+        Lang::Python,
+        "import joblib\nclf = joblib.load('model.joblib')\n",
+        2,
+    ),
+    (
+        "CODE011",
+        Lang::Python,
+        "import pandas as pd\ndf = pd.read_pickle('frame.pkl')\n",
+        2,
+    ),
+    (
+        "CODE011",
+        Lang::Python,
+        "import dill as d\nobj = d.loads(blob)\n",
+        2,
+    ),
+    (
+        "CODE011",
+        Lang::Python,
+        "import pickle\nwith open('x.pkl', 'wb') as f:\n    pickle.dump(obj, f)\ns = pickle.dumps(obj)\n",
+        0,
+    ),
+    // CODE012
+    (
+        "CODE012",
+        Lang::Python,
+        "import numpy as np\na = np.load('x.npy', allow_pickle=True)\n",
+        2,
+    ),
+    (
+        "CODE012",
+        Lang::Python,
+        "import numpy as np\na = np.load('x.npy')\nb = np.load('y.npy', allow_pickle=False)\n",
+        0,
+    ),
+    // CODE013
+    (
+        "CODE013",
+        Lang::Python,
+        "import keras\nm = keras.models.load_model('m.keras', safe_mode=False)\n",
+        2,
+    ),
+    (
+        "CODE013",
+        Lang::Python,
+        "import tensorflow as tf\nm = tf.keras.models.load_model('m.keras', safe_mode=False)\n",
+        2,
+    ),
+    (
+        "CODE013",
+        Lang::Python,
+        "import keras\nm = keras.models.load_model('m.keras')\n",
+        0,
+    ),
+    // CODE014
+    (
+        "CODE014",
+        Lang::Python,
+        "from transformers import AutoConfig\nc = AutoConfig.from_pretrained('org/m', revision='0123456789abcdef0123456789abcdef01234567', trust_remote_code=True)\n",
+        2,
+    ),
+    (
+        "CODE014",
+        Lang::Python,
+        "from vllm import LLM\nllm = LLM(model='org/m', trust_remote_code=True)\n",
+        2,
+    ),
+    (
+        "CODE014",
+        Lang::Python,
+        "from transformers import AutoModel\nm = AutoModel.from_pretrained('./local', trust_remote_code=False)\n",
+        0,
+    ),
+    // CODE015
+    (
+        "CODE015",
+        Lang::Python,
+        "from transformers import AutoModel\nMODEL = 'org/model-7b'\nm = AutoModel.from_pretrained(MODEL)\n",
+        3,
+    ),
+    (
+        "CODE015",
+        Lang::Python,
+        "from transformers import AutoModel\nm = AutoModel.from_pretrained('org/model-7b', revision='main')\n",
+        2,
+    ),
+    (
+        "CODE015",
+        Lang::Python,
+        "from transformers import AutoModel\nREV = '0123456789abcdef0123456789abcdef01234567'\nm = AutoModel.from_pretrained('org/model-7b', revision=REV)\nn = AutoModel.from_pretrained('/opt/models/x')\no = AutoModel.from_pretrained(path)\n",
+        0,
+    ),
+    // CODE016
+    (
+        "CODE016",
+        Lang::Python,
+        "from langchain_community.vectorstores import FAISS\ns = FAISS.load_local('idx', emb, allow_dangerous_deserialization=True)\n",
+        2,
+    ),
+    (
+        "CODE016",
+        Lang::Python,
+        "from langchain_community.vectorstores import FAISS\ns = FAISS.load_local('idx', emb)\n",
+        0,
+    ),
+    // CODE017
+    (
+        "CODE017",
+        Lang::Python,
+        "from huggingface_hub import snapshot_download\np = snapshot_download('org/data-model')\n",
+        2,
+    ),
+    (
+        "CODE017",
+        Lang::Python,
+        "from huggingface_hub import hf_hub_download\np = hf_hub_download(repo_id='org/m', filename='a.bin', revision='0123456789abcdef0123456789abcdef01234567')\n",
+        0,
+    ),
+    // CODE018
+    (
+        "CODE018",
+        Lang::Python,
+        "from langchain_experimental.tools import PythonREPLTool\ntools = [PythonREPLTool()]\n",
+        2,
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "from langchain.agents import load_tools\ntools = load_tools(['terminal', 'llm-math'], llm=llm)\n",
+        2,
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "from langchain.agents import load_tools\ntools = load_tools(['llm-math', 'wikipedia'], llm=llm)\n",
+        0,
+    ),
+    // CODE019
+    (
+        "CODE019",
+        Lang::Python,
+        "import httpx\nfrom openai import OpenAI\nc = OpenAI(http_client=httpx.Client(verify=False))\n",
+        3,
+    ),
+    (
+        "CODE019",
+        Lang::JavaScript,
+        "import OpenAI from 'openai';\nimport https from 'https';\nconst agent = new https.Agent({ rejectUnauthorized: false });\n",
+        3,
+    ),
+    (
+        "CODE019",
+        Lang::Python,
+        "import requests\nrequests.get('https://example.com', verify=False)\n",
+        0,
+    ),
+];
+
+#[test]
+fn every_rule_has_positive_and_negative_fixtures() {
+    for rule in RULES {
+        let pos = CASES.iter().filter(|c| c.0 == rule.id && c.3 > 0).count();
+        let neg = CASES.iter().filter(|c| c.0 == rule.id && c.3 == 0).count();
+        assert!(
+            pos >= 1 && neg >= 1,
+            "{}: {pos} positive, {neg} negative fixtures",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn fixtures() {
+    let mut failures = Vec::new();
+    for (i, (rule, lang, src, line)) in CASES.iter().enumerate() {
+        let out = analyze(src, *lang).expect("parser loads");
+        let lines: Vec<u32> = out
+            .hits
+            .iter()
+            .filter(|h| h.rule.id == *rule)
+            .map(|h| h.line)
+            .collect();
+        let ok = if *line == 0 {
+            lines.is_empty()
+        } else {
+            lines.contains(line)
+        };
+        if !ok {
+            failures.push(format!(
+                "case {i} ({rule}, {lang:?}): expected line {line}, got {lines:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
