@@ -421,3 +421,32 @@ fn several_roots_keep_their_prefix() {
     let (v, _) = scan_json(&a.path().join("x.zip"), &[]);
     assert_eq!(v["findings"][0]["path"], "x.zip");
 }
+
+#[test]
+fn demo_estate_shows_code_dependency_and_agent_risks() {
+    let (report, _) = scan_json(&demo(), &[]);
+    let findings = report["findings"].as_array().unwrap();
+    let has = |rule: &str, path: &str| {
+        findings
+            .iter()
+            .any(|f| f["rule_id"] == rule && f["path"] == path)
+    };
+    // Model output run by a shell; unsafe model loading in training code.
+    assert!(has("CODE002", "app/chat.py"));
+    assert!(has("CODE010", "training/train.py"));
+    assert!(has("CODE014", "training/train.py"));
+    // A pinned dependency with a known advisory, and a range admitting vulnerable ones.
+    assert!(has("DEP001", "app/requirements.txt"));
+    assert!(has("DEP003", "app/requirements.txt"));
+    // A credential in the MCP configuration.
+    assert!(has("SEC101", "agents/.mcp.json"));
+    let assets = report["assets"].as_array().unwrap();
+    assert!(assets.iter().any(|a| a["kind"] == "ai-sdk-usage"
+        && a["path"] == "app/chat.py"
+        && a["properties"]["sdk"] == "openai"));
+    assert!(
+        assets
+            .iter()
+            .any(|a| a["kind"] == "model-reference" && a["properties"]["model"] == "gpt-4o-mini")
+    );
+}
