@@ -532,6 +532,17 @@ impl<'s> Walker<'s> {
         let Some(f) = self.field(value, "function") else {
             return;
         };
+        // `const run = promisify(exec)`: the wrapper is the function it wraps.
+        if name.kind() == "identifier" && matches!(self.text(f), "promisify" | "util.promisify") {
+            if let Some(inner) = self
+                .field(value, "arguments")
+                .and_then(|a| named_children(a).first().copied())
+            {
+                let target = self.resolve(&self.segs(inner));
+                self.imports.insert(self.text(name).to_string(), target);
+            }
+            return;
+        }
         if self.text(f) != "require" {
             return;
         }
@@ -1394,22 +1405,9 @@ impl<'s> Walker<'s> {
             .checked_sub(2)
             .map(|i| segs[i].to_ascii_lowercase());
         let sql_receiver = receiver.as_deref().is_some_and(|r| {
-            ![
-                "index",
-                "engine",
-                "retriever",
-                "vector",
-                "store",
-                "collection",
-                "search",
-                "graph",
-                "executor",
-                "agent",
-                "chain",
-                "tool",
-            ]
-            .iter()
-            .any(|x| r.contains(x))
+            !["executor", "agent", "chain", "tool", "graph", "crew"]
+                .iter()
+                .any(|x| r.contains(x))
         });
         if matches!(
             last,
@@ -1553,25 +1551,31 @@ impl<'s> Walker<'s> {
             .len()
             .checked_sub(2)
             .map(|i| segs[i].to_ascii_lowercase());
+        // `query` is also the method of retrievers, indexes and query engines.
         let sql_receiver = receiver.as_deref().is_some_and(|r| {
-            ![
-                "index",
-                "engine",
-                "retriever",
-                "vector",
-                "store",
-                "collection",
-                "search",
-                "graph",
-                "agent",
-                "chain",
-                "tool",
-                "$",
-                "jquery",
-                "document",
-            ]
-            .iter()
-            .any(|x| r.contains(x))
+            let not_sql: &[&str] = if last == "query" {
+                &[
+                    "index",
+                    "engine",
+                    "retriever",
+                    "vector",
+                    "store",
+                    "collection",
+                    "search",
+                    "graph",
+                    "agent",
+                    "chain",
+                    "tool",
+                    "$",
+                    "jquery",
+                    "document",
+                    "router",
+                    "url",
+                ]
+            } else {
+                &["executor", "agent", "chain", "tool", "graph"]
+            };
+            !not_sql.iter().any(|x| r.contains(x))
         });
         if matches!(
             last,

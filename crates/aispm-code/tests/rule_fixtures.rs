@@ -94,7 +94,19 @@ const CASES: &[(&str, Lang, &str, u32)] = &[
         "import OpenAI from 'openai';\nconst c = new OpenAI();\nasync function f(re) {\n  const r = await c.chat.completions.create({ model: 'x', messages: [] });\n  return /x/.exec(r.choices[0].message.content);\n}\n",
         0,
     ),
+    (
+        "CODE002",
+        Lang::JavaScript,
+        "import { exec } from 'node:child_process';\nimport { promisify } from 'node:util';\nimport OpenAI from 'openai';\nconst run = promisify(exec);\nconst c = new OpenAI();\nasync function f() {\n  const r = await c.chat.completions.create({ model: 'x', messages: [] });\n  await run(r.choices[0].message.content);\n}\n",
+        8,
+    ),
     // CODE003: SQL
+    (
+        "CODE003",
+        Lang::Python,
+        "from sqlalchemy import create_engine, text\nfrom openai import OpenAI\nc = OpenAI()\nengine = create_engine('sqlite://')\ndef f():\n    q = c.chat.completions.create(model='x', messages=[]).choices[0].message.content\n    with engine.connect() as conn:\n        return conn.execute(text(q))\n",
+        8,
+    ),
     (
         "CODE003",
         Lang::Python,
