@@ -148,6 +148,7 @@ fn analyzers() -> Vec<Box<dyn Analyzer>> {
     all.extend(aispm_models::analyzers());
     all.push(Box::new(aispm_deps::DepsAnalyzer::new()));
     all.push(Box::new(aispm_secrets::SecretsAnalyzer::new()));
+    all.push(Box::new(aispm_agents::AgentsAnalyzer::new()));
     all
 }
 
