@@ -121,7 +121,7 @@ pub fn analyze_text(
     let mut structured = false;
     if lang == Lang::Json && text.len() <= MAX_JSON_SIZE {
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-        if (trimmed.starts_with('{') || trimmed.starts_with('['))
+        if trimmed.starts_with(['{', '[', '/'])
             && let Ok(root) = json::parse(text)
         {
             cx.check_time()?;

@@ -737,7 +737,10 @@ fn check_server(
                     preview(&p.name, 80)
                 ),
             )
-            .evidence(format!("{what} {}", preview(&p.name, 80)))
+            .evidence(match &p.version {
+                Some(v) => format!("{what} {}@{}", preview(&p.name, 80), preview(v, 40)),
+                None => format!("{what} {}", preview(&p.name, 80)),
+            })
             .key(format!("{}:{}:{}", s.name, p.launcher, p.name))
             .property("package", p.name.clone())
             .asset(asset_id),

@@ -177,6 +177,19 @@ fn report(path: &str, d: &Description, cx: &mut AnalysisContext) {
     } else {
         format!("tool `{}`", preview(&d.tool, 60))
     };
+    let visible: String = d.text.chars().filter(|&c| !unicode::is_tag(c)).collect();
+    let hidden = unicode::decode_tags(d.text.chars().filter(|&c| unicode::is_tag(c)));
+    let mut evidence = format!(
+        "signals: {}; description: \"{}\"",
+        s.signals.join(", "),
+        preview(&visible, 160)
+    );
+    if !hidden.is_empty() {
+        evidence.push_str(&format!(
+            "; hidden in tag characters: \"{}\"",
+            preview(&hidden, 120)
+        ));
+    }
     cx.report(
         RawFinding::new(
             &rules::TOOL_POISONING,
@@ -184,11 +197,7 @@ fn report(path: &str, d: &Description, cx: &mut AnalysisContext) {
             format!("The description of {tool} carries hidden instructions to the model"),
         )
         .lines(d.line, d.end_line)
-        .evidence(format!(
-            "signals: {}; description: \"{}\"",
-            s.signals.join(", "),
-            preview(&d.text, 160)
-        ))
+        .evidence(evidence)
         .key(format!("poison:{}:{}", d.tool, preview(&d.text, 80)))
         .property("tool", d.tool.clone())
         .property("signals", s.signals.clone())
