@@ -363,25 +363,26 @@ pub fn decode_unicode_escapes(line: &str) -> Option<String> {
             i += 2;
             continue;
         }
-        if b[i] == b'\\' && b.get(i + 1) == Some(&b'u') {
-            if let Some(hi) = hex(i + 2) {
-                if (0xD800..0xDC00).contains(&hi)
-                    && line.get(i + 6..i + 8) == Some("\\u")
-                    && let Some(lo) = hex(i + 8)
-                    && (0xDC00..0xE000).contains(&lo)
-                    && let Some(c) = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
-                {
-                    out.push(c);
-                    i += 12;
-                    changed = true;
-                    continue;
-                }
-                if let Some(c) = char::from_u32(hi) {
-                    out.push(c);
-                    i += 6;
-                    changed = true;
-                    continue;
-                }
+        if b[i] == b'\\'
+            && b.get(i + 1) == Some(&b'u')
+            && let Some(hi) = hex(i + 2)
+        {
+            if (0xD800..0xDC00).contains(&hi)
+                && line.get(i + 6..i + 8) == Some("\\u")
+                && let Some(lo) = hex(i + 8)
+                && (0xDC00..0xE000).contains(&lo)
+                && let Some(c) = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+            {
+                out.push(c);
+                i += 12;
+                changed = true;
+                continue;
+            }
+            if let Some(c) = char::from_u32(hi) {
+                out.push(c);
+                i += 6;
+                changed = true;
+                continue;
             }
         }
         // Copy one whole character.

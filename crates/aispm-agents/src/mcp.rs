@@ -1046,20 +1046,21 @@ fn toxic(
     roles: &[(usize, bool, bool, bool)],
     cx: &mut AnalysisContext,
 ) {
-    let n = roles.len().min(60);
+    // Candidates per role, the servers with fewer other roles first, so that a pure
+    // ingestion source is named as the untrusted input rather than, say, GitHub.
+    let pick = |f: fn(&(usize, bool, bool, bool)) -> bool| -> Vec<usize> {
+        let mut v: Vec<&(usize, bool, bool, bool)> =
+            roles.iter().take(60).filter(|r| f(r)).collect();
+        v.sort_by_key(|r| u8::from(r.1) + u8::from(r.2) + u8::from(r.3));
+        v.into_iter().map(|r| r.0).collect()
+    };
+    let untrusted = pick(|r| r.1);
+    let private = pick(|r| r.2);
+    let outbound = pick(|r| r.3);
     let mut best: Option<(usize, usize, usize)> = None;
-    'outer: for a in 0..n {
-        if !roles[a].1 {
-            continue;
-        }
-        for b in 0..n {
-            if !roles[b].2 {
-                continue;
-            }
-            for c in 0..n {
-                if !roles[c].3 {
-                    continue;
-                }
+    'outer: for &a in &untrusted {
+        for &b in &private {
+            for &c in &outbound {
                 let distinct = [a, b, c].iter().collect::<BTreeSet<_>>().len();
                 if distinct == 3 {
                     best = Some((a, b, c));

@@ -25,6 +25,11 @@ pub const THRESHOLD: i32 = 4;
 const MAX_DESCRIPTION: usize = 64 * 1024;
 /// Tools examined per file.
 const MAX_TOOLS: usize = 5_000;
+/// Decorators and calls examined per file.
+const MAX_SITES: usize = 20_000;
+/// Longest string literal or bracketed span followed in code: keeps hostile,
+/// unterminated input linear per site.
+const MAX_SPAN: usize = 64 * 1024;
 
 struct Signal {
     kind: &'static str,
@@ -307,7 +312,7 @@ pub fn python_string(s: &str, pos: usize) -> Option<Literal> {
     let open = if triple { 3 } else { 1 };
     let body = i + open;
     let mut j = body;
-    while j < b.len() {
+    while j < b.len() && j - body < MAX_SPAN {
         let c = b[j];
         if c == b'\\' {
             j += 2;
@@ -342,7 +347,7 @@ pub fn js_string(s: &str, pos: usize) -> Option<Literal> {
         return None;
     }
     let mut j = pos + 1;
-    while j < b.len() {
+    while j < b.len() && j - pos < MAX_SPAN {
         let c = b[j];
         if c == b'\\' {
             j += 2;
@@ -448,11 +453,12 @@ fn skip_trivia(s: &str, mut pos: usize, python: bool) -> usize {
     let b = s.as_bytes();
     loop {
         pos = skip_space(s, pos);
-        if python && b.get(pos) == Some(&b'#') {
-            while pos < b.len() && b[pos] != b'\n' {
-                pos += 1;
-            }
-        } else if !python && b.get(pos..pos + 2) == Some(b"//") {
+        let line_comment = if python {
+            b.get(pos) == Some(&b'#')
+        } else {
+            b.get(pos..pos + 2) == Some(b"//")
+        };
+        if line_comment {
             while pos < b.len() && b[pos] != b'\n' {
                 pos += 1;
             }
@@ -473,7 +479,7 @@ fn skip_balanced(s: &str, pos: usize, python: bool) -> Option<usize> {
     let b = s.as_bytes();
     let mut depth = 0usize;
     let mut i = pos;
-    while i < b.len() {
+    while i < b.len() && i - pos < MAX_SPAN {
         let lit = if python {
             python_string(s, i).filter(|_| {
                 matches!(b[i], b'"' | b'\'')
@@ -553,7 +559,7 @@ pub fn analyze_python(
     }
     let idx = LineIndex::new(text);
     let mut found: Vec<Description> = Vec::new();
-    for (n, m) in tool_decorator().find_iter(text).enumerate() {
+    for (n, m) in tool_decorator().find_iter(text).take(MAX_SITES).enumerate() {
         if n % 256 == 0 {
             cx.check_time()?;
         }
@@ -567,7 +573,8 @@ pub fn analyze_python(
             pos = skip_balanced(text, pos, true).unwrap_or(text.len());
         }
         // Find the `def` of the decorated function.
-        let Some(def_rel) = text[pos..].find("def ") else {
+        let window = &text[pos..text.len().min(pos + 4096)];
+        let Some(def_rel) = window.find("def ") else {
             continue;
         };
         let def = pos + def_rel;
@@ -628,7 +635,14 @@ pub fn analyze_python(
     }
     // `Tool(name=…, description="…")` in low-level servers.
     if text.contains("Tool(") {
-        for m in description_kwarg(true).find_iter(text).take(MAX_TOOLS) {
+        for (n, m) in description_kwarg(true)
+            .find_iter(text)
+            .take(MAX_TOOLS)
+            .enumerate()
+        {
+            if n % 256 == 0 {
+                cx.check_time()?;
+            }
             if let Some(lit) = concatenated(text, m.end(), python_string, false)
                 && !found.iter().any(|d| d.line == idx.line(lit.start))
             {
@@ -675,7 +689,7 @@ pub fn analyze_script(
     }
     let idx = LineIndex::new(text);
     let mut found: Vec<Description> = Vec::new();
-    for (n, m) in tool_call().find_iter(text).enumerate() {
+    for (n, m) in tool_call().find_iter(text).take(MAX_SITES).enumerate() {
         if n % 256 == 0 {
             cx.check_time()?;
         }
@@ -702,7 +716,14 @@ pub fn analyze_script(
         }
     }
     // `description: "…"` properties (registerTool configs, tool lists).
-    for m in description_kwarg(false).find_iter(text).take(MAX_TOOLS) {
+    for (n, m) in description_kwarg(false)
+        .find_iter(text)
+        .take(MAX_TOOLS)
+        .enumerate()
+    {
+        if n % 256 == 0 {
+            cx.check_time()?;
+        }
         if let Some(lit) = concatenated(text, m.end(), js_string, true)
             && !found.iter().any(|d| d.line == idx.line(lit.start))
         {

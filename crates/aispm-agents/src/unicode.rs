@@ -160,7 +160,7 @@ fn decode_binary(run: &[char]) -> Option<String> {
         .copied()
         .filter(|c| !matches!(c, '\u{2060}' | '\u{feff}'))
         .collect();
-    if bits.len() < 16 || bits.len() % 8 != 0 {
+    if bits.len() < 16 || !bits.len().is_multiple_of(8) {
         return None;
     }
     let mut symbols: Vec<char> = bits.clone();
