@@ -65,10 +65,24 @@ pub fn prompt_reason(path: &str, ext: &str, text: &str) -> Option<&'static str> 
             .trim_start_matches('#')
             .trim_start()
             .to_ascii_lowercase();
-        if first.starts_with("you are a ")
+        let opens = first.starts_with("you are a ")
             || first.starts_with("you are an ")
-            || first.starts_with("you're a ")
-        {
+            || first.starts_with("you're a ");
+        let padded = format!(" {first} ");
+        let about_a_model = [
+            "assistant",
+            " ai ",
+            " ai.",
+            "agent",
+            "bot",
+            "model",
+            "helpful",
+            "expert",
+            "gpt",
+        ]
+        .iter()
+        .any(|w| padded.contains(w));
+        if opens && about_a_model {
             return Some("starts like a system prompt");
         }
     }
@@ -275,6 +289,7 @@ mod tests {
         assert!(prompt_reason("x/sys.prompty", "prompty", "").is_some());
         assert!(prompt_reason("docs/intro.md", "md", "# Intro\nYou are a user.").is_none());
         assert!(prompt_reason("a/b.txt", "txt", "You are a helpful assistant.").is_some());
+        assert!(prompt_reason("a/b.txt", "txt", "You are a valued customer.").is_none());
         assert!(prompt_reason("a/prompts/run.py", "py", "").is_none());
     }
 
