@@ -571,10 +571,12 @@ pub fn analyze_python(
     }
     let idx = LineIndex::new(text);
     let mut found: Vec<Description> = Vec::new();
+    let mut decorated = 0usize;
     for (n, m) in tool_decorator().find_iter(text).take(MAX_SITES).enumerate() {
         if n % 256 == 0 {
             cx.check_time()?;
         }
+        decorated += 1;
         if found.len() >= MAX_TOOLS {
             break;
         }
@@ -645,8 +647,9 @@ pub fn analyze_python(
             });
         }
     }
-    // `Tool(name=…, description="…")` in low-level servers.
-    if text.contains("Tool(") {
+    // `Tool(name=…, description="…")` in low-level servers, and `description=` of
+    // parameters (`Field(description=…)`) in servers with decorated tools.
+    if text.contains("Tool(") || decorated > 0 {
         for (n, m) in description_kwarg(true)
             .find_iter(text)
             .take(MAX_TOOLS)
