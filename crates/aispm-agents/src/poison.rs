@@ -587,7 +587,11 @@ pub fn analyze_python(
             pos = skip_balanced(text, pos, true).unwrap_or(text.len());
         }
         // Find the `def` of the decorated function.
-        let window = &text[pos..text.len().min(pos + 4096)];
+        let mut window_end = text.len().min(pos + 4096);
+        while !text.is_char_boundary(window_end) {
+            window_end -= 1;
+        }
+        let window = &text[pos..window_end];
         let Some(def_rel) = window.find("def ") else {
             continue;
         };
@@ -808,6 +812,14 @@ mod tests {
         assert_eq!(cx.findings.len(), 1);
         assert_eq!(cx.findings[0].line, Some(2));
         assert_eq!(cx.findings[0].end_line, Some(3));
+    }
+
+    #[test]
+    fn multibyte_text_after_a_decorator() {
+        let src = format!("import mcp\n@mcp.tool()\n{}", "é".repeat(5000));
+        let mut cx = AnalysisContext::new(None, 0);
+        analyze_python("s.py", &src, &mut cx).unwrap();
+        assert!(cx.findings.is_empty());
     }
 
     #[test]

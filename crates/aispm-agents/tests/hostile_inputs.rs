@@ -47,3 +47,79 @@ fn one_finding_per_line_per_rule() {
     let cx = run("x.txt", "txt", FileKind::Text, t);
     assert_eq!(cx.findings.len(), 2);
 }
+
+/// Random soup of the characters every reader cares about, through every reader.
+#[test]
+fn random_soup_never_panics() {
+    let pieces: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "'",
+        "`",
+        "\\",
+        "\\u",
+        "d800",
+        "\n",
+        ":",
+        ",",
+        "/*",
+        "//",
+        "#",
+        "@mcp.tool(",
+        "def f(",
+        "):",
+        "\"\"\"",
+        "server.tool(",
+        "description=",
+        "description:",
+        "mcpServers",
+        "\"command\"",
+        "\"args\"",
+        "npx",
+        "-y",
+        "é",
+        "日本",
+        "\u{200b}",
+        "\u{202e}",
+        "\u{e0041}",
+        "\u{1f3f4}",
+        "\u{e007f}",
+        "<!--",
+        "-->",
+        "ignore all previous instructions",
+        "    ",
+        "- name: x",
+        "mcpServers:\n",
+        "http://",
+        "tools",
+        "\u{feff}",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let exts = [
+        ("json", FileKind::Json),
+        ("jsonl", FileKind::Jsonl),
+        ("py", FileKind::Text),
+        ("ts", FileKind::Text),
+        ("md", FileKind::Markdown),
+        ("yaml", FileKind::Yaml),
+        ("csv", FileKind::Csv),
+        ("html", FileKind::Text),
+    ];
+    for round in 0..400 {
+        let len = (next() % 200) as usize;
+        let text: String = (0..len)
+            .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+            .collect();
+        let (ext, kind) = exts[round % exts.len()];
+        run(&format!("f.{ext}"), ext, kind, &text);
+    }
+}
