@@ -28,9 +28,44 @@ impl LineIndex {
     }
 }
 
-/// A one-line preview: control and invisible characters escaped as `\u{…}`,
-/// whitespace runs collapsed, at most `max` characters.
+/// Replaces token-like runs (letters, digits and `_-+/=.` with a segment of 16 or more
+/// characters mixing letters and digits: keys, tokens, hashes; not package names or
+/// paths, whose segments are words) by their first four characters and `…`, so that
+/// evidence quoting a document or a description never carries a credential whole.
+pub fn mask_tokens(s: &str) -> String {
+    fn flush(run: &mut String, out: &mut String) {
+        let random = run.split(['/', '.', '-', '_', '=', '+']).any(|seg| {
+            seg.len() >= 16
+                && seg.bytes().any(|b| b.is_ascii_digit())
+                && seg.bytes().any(|b| b.is_ascii_alphabetic())
+        });
+        if random {
+            out.extend(run.chars().take(4));
+            out.push('…');
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=' | '.') {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// A one-line preview: token-like runs masked ([`mask_tokens`]), control and invisible
+/// characters escaped as `\u{…}`, whitespace runs collapsed, at most `max` characters.
 pub fn preview(s: &str, max: usize) -> String {
+    let masked = mask_tokens(s);
+    let s = masked.as_str();
     let mut out = String::new();
     let mut n = 0;
     let mut last_space = false;
@@ -71,5 +106,19 @@ mod tests {
         assert_eq!(idx.line(6), 4);
         assert_eq!(preview("a\u{202e}b\n\n c", 10), "a\\u{202e}b c");
         assert_eq!(preview("abcdef", 3), "abc…");
+        assert_eq!(
+            preview(
+                "key sk-proj-wVzXvyuwtnmz4FKM0Wrh2pEl8wdqkO0S and /Users/dev/projects",
+                80
+            ),
+            "key sk-p… and /Users/dev/projects"
+        );
+        assert_eq!(
+            preview(
+                "@org/mcp-server-v2-tools@2025.4.8 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",
+                90
+            ),
+            "@org/mcp-server-v2-tools@2025.4.8 ghp_…"
+        );
     }
 }
