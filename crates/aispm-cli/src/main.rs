@@ -149,6 +149,7 @@ fn analyzers() -> Vec<Box<dyn Analyzer>> {
     all.push(Box::new(aispm_deps::DepsAnalyzer::new()));
     all.push(Box::new(aispm_secrets::SecretsAnalyzer::new()));
     all.push(Box::new(aispm_code::CodeAnalyzer::new()));
+    all.push(Box::new(aispm_agents::AgentsAnalyzer::new()));
     all
 }
 

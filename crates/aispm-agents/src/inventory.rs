@@ -1,0 +1,320 @@
+//! Inventory of prompt files and agent configurations, recognised cheaply and
+//! precisely:
+//!
+//! - `prompt` assets: `*.prompt` and `*.prompty` files; text or template files in a
+//!   `prompts/` (or `prompt/`, `system_prompts/`) folder; files whose name contains
+//!   `system_prompt`/`system-prompt`; and `.md`/`.txt` files whose first line starts
+//!   like a system prompt ("You are a …", "You are an …").
+//! - `agent` assets: CrewAI `agents.yaml` entries (role, goal and backstory), LangGraph
+//!   `langgraph.json` graphs, AutoGen `OAI_CONFIG_LIST` model lists, and OpenAI
+//!   Assistants/Agents JSON definitions (`instructions` with `tools` or `model`).
+
+use crate::json::{Node, Value};
+use crate::text::preview;
+use aispm_core::{AnalysisContext, Asset, AssetKind};
+
+const PROMPT_EXTS: &[&str] = &[
+    "md", "txt", "text", "prompt", "prompty", "j2", "jinja", "jinja2", "tmpl", "tpl", "mustache",
+    "hbs", "yaml", "yml", "json", "xml", "",
+];
+
+fn first_line(text: &str) -> &str {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+/// Why a file is a prompt, if it is one.
+pub fn prompt_reason(path: &str, ext: &str, text: &str) -> Option<&'static str> {
+    let inner = path.rsplit('!').next().unwrap_or(path).replace('\\', "/");
+    let lower = inner.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    if matches!(ext, "prompt" | "prompty") {
+        return Some("prompt file extension");
+    }
+    if !PROMPT_EXTS.contains(&ext) {
+        return None;
+    }
+    if name.contains("system_prompt")
+        || name.contains("system-prompt")
+        || name.contains("systemprompt")
+    {
+        return Some("system prompt by name");
+    }
+    let dirs: Vec<&str> = lower.split('/').collect();
+    if dirs.len() > 1
+        && dirs[..dirs.len() - 1].iter().any(|d| {
+            matches!(
+                *d,
+                "prompts"
+                    | "prompt"
+                    | "system_prompts"
+                    | "system-prompts"
+                    | "prompt_templates"
+                    | "prompt-templates"
+            )
+        })
+        && !name.starts_with("readme")
+    {
+        return Some("in a prompts folder");
+    }
+    if matches!(ext, "md" | "txt") {
+        let first = first_line(text)
+            .trim_start_matches('#')
+            .trim_start()
+            .to_ascii_lowercase();
+        let opens = first.starts_with("you are a ")
+            || first.starts_with("you are an ")
+            || first.starts_with("you're a ");
+        let padded = format!(" {first} ");
+        let about_a_model = [
+            "assistant",
+            " ai ",
+            " ai.",
+            "agent",
+            "bot",
+            "model",
+            "helpful",
+            "expert",
+            "gpt",
+        ]
+        .iter()
+        .any(|w| padded.contains(w));
+        if opens && about_a_model {
+            return Some("starts like a system prompt");
+        }
+    }
+    None
+}
+
+/// Adds a `prompt` asset when the file is a prompt; returns whether it is.
+pub fn prompt_file(path: &str, ext: &str, text: &str, cx: &mut AnalysisContext) -> bool {
+    let Some(reason) = prompt_reason(path, ext, text) else {
+        return false;
+    };
+    let mut a = Asset::new(
+        AssetKind::Prompt,
+        path,
+        "",
+        if ext.is_empty() { "text" } else { ext },
+    );
+    a.size = text.len() as u64;
+    a.line = Some(1);
+    a.set("recognised_by", reason);
+    let lower = path.to_ascii_lowercase();
+    let role =
+        if lower.contains("system") || first_line(text).to_ascii_lowercase().starts_with("you ") {
+            "system"
+        } else {
+            "template"
+        };
+    a.set("role", role);
+    a.set("lines", text.lines().count());
+    if text.contains("{{") {
+        a.set("template_variables", true);
+    }
+    cx.asset(a);
+    true
+}
+
+fn agent(path: &str, name: &str, line: u32, framework: &str, format: &str) -> Asset {
+    let mut a = Asset::new(AssetKind::Agent, path, name, format);
+    a.line = Some(line);
+    a.set("framework", framework);
+    if !name.is_empty() {
+        a.set("agent_name", preview(name, 80));
+    }
+    a
+}
+
+fn str_of<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
+    n.get(key).and_then(Node::as_str)
+}
+
+fn is_assistant(n: &Node) -> bool {
+    str_of(n, "instructions").is_some()
+        && (n.get("tools").is_some_and(Node::is_array) || str_of(n, "model").is_some())
+}
+
+fn assistant_asset(path: &str, n: &Node, i: usize) -> Asset {
+    let name = str_of(n, "name").unwrap_or("");
+    let mut a = agent(
+        path,
+        &format!("{name}#{i}"),
+        n.line,
+        "openai-assistants",
+        "json",
+    );
+    if let Some(m) = str_of(n, "model") {
+        a.set("model", preview(m, 80));
+    }
+    let tools: Vec<String> = n
+        .get("tools")
+        .map(|t| {
+            t.items()
+                .iter()
+                .filter_map(|t| {
+                    str_of(t, "type")
+                        .or_else(|| str_of(t, "name"))
+                        .or_else(|| t.get("function").and_then(|f| str_of(f, "name")))
+                        .or_else(|| t.as_str())
+                })
+                .map(|s| preview(s, 60))
+                .collect()
+        })
+        .unwrap_or_default();
+    a.set("tools", tools);
+    a
+}
+
+/// Agent configurations in JSON; returns whether the document is one.
+pub fn agents_json(path: &str, root: &Node, cx: &mut AnalysisContext) -> bool {
+    // LangGraph
+    if let Some(graphs) = root.get("graphs")
+        && graphs.is_object()
+        && [
+            "dependencies",
+            "python_version",
+            "node_version",
+            "env",
+            "dockerfile_lines",
+        ]
+        .iter()
+        .any(|k| root.get(k).is_some())
+    {
+        for e in graphs.entries() {
+            let mut a = agent(path, &e.key, e.key_line, "langgraph", "langgraph-json");
+            if let Some(ep) = e.node.as_str().or_else(|| str_of(&e.node, "path")) {
+                a.set("entrypoint", preview(ep, 120));
+            }
+            cx.asset(a);
+        }
+        return true;
+    }
+    // OpenAI Assistants / Agents
+    if is_assistant(root) {
+        cx.asset(assistant_asset(path, root, 0));
+        return true;
+    }
+    let list = match &root.value {
+        Value::Array(items) => Some(items.as_slice()),
+        Value::Object(_) => root
+            .get("agents")
+            .or_else(|| root.get("assistants"))
+            .map(Node::items),
+        _ => None,
+    };
+    if let Some(items) = list {
+        let assistants: Vec<&Node> = items.iter().filter(|n| is_assistant(n)).collect();
+        if !assistants.is_empty() {
+            for (i, n) in assistants.iter().enumerate() {
+                cx.asset(assistant_asset(path, n, i));
+            }
+            return true;
+        }
+    }
+    // AutoGen OAI_CONFIG_LIST
+    if let Value::Array(items) = &root.value
+        && !items.is_empty()
+        && items.iter().all(|n| {
+            str_of(n, "model").is_some()
+                && ["api_key", "api_type", "base_url", "api_version", "api_base"]
+                    .iter()
+                    .any(|k| n.get(k).is_some())
+        })
+    {
+        let mut a = agent(path, "", root.line, "autogen", "oai-config-list");
+        let models: Vec<String> = items
+            .iter()
+            .filter_map(|n| str_of(n, "model"))
+            .map(|m| preview(m, 80))
+            .take(50)
+            .collect();
+        a.set("models", models);
+        cx.asset(a);
+        return true;
+    }
+    false
+}
+
+/// CrewAI `agents.yaml`: top-level keys whose children include `role` and `goal`.
+pub fn agents_yaml(path: &str, text: &str, cx: &mut AnalysisContext) -> bool {
+    let mut found = false;
+    let mut current: Option<(String, u32, Vec<String>)> = None;
+    let mut flush = |c: Option<(String, u32, Vec<String>)>, cx: &mut AnalysisContext| {
+        if let Some((name, line, keys)) = c
+            && keys.iter().any(|k| k == "role")
+            && keys.iter().any(|k| k == "goal")
+        {
+            let mut a = agent(path, &name, line, "crewai", "crewai-yaml");
+            a.set("backstory", keys.iter().any(|k| k == "backstory"));
+            cx.asset(a);
+            found = true;
+        }
+    };
+    for (i, raw) in text.lines().enumerate().take(100_000) {
+        let t = raw.trim_end();
+        if t.trim().is_empty() || t.trim_start().starts_with('#') {
+            continue;
+        }
+        let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let ind = t.len() - t.trim_start().len();
+        if ind == 0 {
+            flush(current.take(), cx);
+            if let Some(k) = t.strip_suffix(':')
+                && !k.contains(' ')
+            {
+                current = Some((k.trim_matches(['"', '\'']).to_string(), line, Vec::new()));
+            }
+        } else if let Some((_, _, keys)) = current.as_mut()
+            && let Some((k, _)) = t.trim_start().split_once(':')
+        {
+            keys.push(k.trim().to_string());
+        }
+    }
+    flush(current.take(), cx);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+
+    #[test]
+    fn prompts() {
+        assert!(prompt_reason("app/prompts/grader.md", "md", "Grade.").is_some());
+        assert!(prompt_reason("x/sys.prompty", "prompty", "").is_some());
+        assert!(prompt_reason("docs/intro.md", "md", "# Intro\nYou are a user.").is_none());
+        assert!(prompt_reason("a/b.txt", "txt", "You are a helpful assistant.").is_some());
+        assert!(prompt_reason("a/b.txt", "txt", "You are a valued customer.").is_none());
+        assert!(prompt_reason("a/prompts/run.py", "py", "").is_none());
+    }
+
+    #[test]
+    fn agents() {
+        let mut cx = AnalysisContext::new(None, 0);
+        assert!(agents_yaml(
+            "agents.yaml",
+            "researcher:\n  role: >\n    Senior researcher\n  goal: Find\n  backstory: x\nwriter:\n  role: W\n  goal: G\n",
+            &mut cx
+        ));
+        assert_eq!(cx.assets.len(), 2);
+        assert_eq!(cx.assets[1].line, Some(6));
+        let lg = parse(r#"{"dependencies": ["."], "graphs": {"agent": "./src/agent.py:graph"}}"#)
+            .unwrap();
+        assert!(agents_json("langgraph.json", &lg, &mut cx));
+        let oai = parse(r#"[{"model": "gpt-4o", "api_key": "x"}]"#).unwrap();
+        assert!(agents_json("OAI_CONFIG_LIST", &oai, &mut cx));
+        let asst = parse(r#"{"name": "a", "model": "gpt-4o", "instructions": "Help.", "tools": [{"type": "file_search"}]}"#).unwrap();
+        assert!(agents_json("a.json", &asst, &mut cx));
+        assert_eq!(cx.assets.len(), 5);
+        assert!(!agents_json(
+            "p.json",
+            &parse(r#"{"name": "x"}"#).unwrap(),
+            &mut cx
+        ));
+    }
+}

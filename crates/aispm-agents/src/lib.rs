@@ -1,0 +1,147 @@
+//! Agent and MCP analysis for aispm: MCP client configurations (servers inventoried,
+//! unpinned launchers, clear-text transports, broad filesystem roots, shells,
+//! privileged containers, toxic combinations), poisoned tool descriptions in tool
+//! listings and MCP server code, deceptive Unicode (tag characters, bidi controls,
+//! zero-width runs) in any text, prompt injection planted in documents and datasets,
+//! and an inventory of prompt files and agent configurations.
+//!
+//! Everything is static: configurations are read, never launched; server code is
+//! scanned as text with a small string-aware lexer, never imported. Files are read
+//! whole up to the analyzer's size cap; JSON is read by a bounded reader of our own
+//! that keeps every key's line ([`json`]).
+#![forbid(unsafe_code)]
+
+pub mod inject;
+pub mod inventory;
+pub mod json;
+pub mod mcp;
+pub mod poison;
+pub mod rules;
+pub mod text;
+pub mod unicode;
+
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, Rule};
+
+/// Text files larger than this are not analysed (configurable per analyzer).
+pub const MAX_FILE_SIZE: u64 = 32 << 20;
+
+/// JSON documents larger than this are not parsed as structures (their lines are
+/// still searched for hidden Unicode and injections).
+pub const MAX_JSON_SIZE: usize = 8 << 20;
+
+/// The agents analyzer.
+#[derive(Debug, Default)]
+pub struct AgentsAnalyzer;
+
+impl AgentsAnalyzer {
+    pub fn new() -> Self {
+        AgentsAnalyzer
+    }
+}
+
+/// How the file's name and content place it, which decides the rules that apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Python,
+    Script,
+    Json,
+    Yaml,
+    Document,
+    Other,
+}
+
+pub fn lang_of(ext: &str, kind: FileKind) -> Lang {
+    match ext {
+        "py" | "pyi" => Lang::Python,
+        "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "jsx" | "tsx" => Lang::Script,
+        "json" | "jsonc" | "json5" => Lang::Json,
+        "yaml" | "yml" => Lang::Yaml,
+        "md" | "markdown" | "mdx" | "txt" | "text" | "html" | "htm" | "xhtml" | "jsonl"
+        | "ndjson" | "csv" | "tsv" | "rst" | "adoc" | "xml" => Lang::Document,
+        _ => match kind {
+            FileKind::Json => Lang::Json,
+            FileKind::Jsonl | FileKind::Csv | FileKind::Tsv | FileKind::Markdown => Lang::Document,
+            FileKind::Yaml => Lang::Yaml,
+            _ => Lang::Other,
+        },
+    }
+}
+
+impl Analyzer for AgentsAnalyzer {
+    fn name(&self) -> &'static str {
+        "agents"
+    }
+
+    fn rules(&self) -> &'static [&'static Rule] {
+        rules::RULES
+    }
+
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        file.kind.is_text() && file.kind != FileKind::Notebook
+    }
+
+    fn default_max_file_size(&self) -> u64 {
+        MAX_FILE_SIZE
+    }
+
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        if memchr_zero(file.head) {
+            return Ok(());
+        }
+        let Some(bytes) = file.read_all(MAX_FILE_SIZE)? else {
+            return Err(AnalysisError::Limit(format!(
+                "{} bytes is over the agents analyzer's {} bytes",
+                file.size, MAX_FILE_SIZE
+            )));
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        analyze_text(file.path, &file.extension(), file.kind, &text, cx)
+    }
+}
+
+fn memchr_zero(head: &[u8]) -> bool {
+    head.contains(&0)
+}
+
+/// Every check on one text file; `path` is the display path, `ext` its lower-case
+/// extension. The entry point for tests and other callers holding text.
+pub fn analyze_text(
+    path: &str,
+    ext: &str,
+    kind: FileKind,
+    text: &str,
+    cx: &mut AnalysisContext,
+) -> Result<(), AnalysisError> {
+    let lang = lang_of(ext, kind);
+    let json_escapes = matches!(ext, "json" | "jsonc" | "jsonl" | "ndjson")
+        || matches!(kind, FileKind::Json | FileKind::Jsonl);
+    unicode::scan(path, text, json_escapes, cx)?;
+
+    // Structured content: MCP configurations, tool listings, agent configurations.
+    let mut structured = false;
+    if lang == Lang::Json && text.len() <= MAX_JSON_SIZE {
+        let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+        if trimmed.starts_with(['{', '[', '/'])
+            && let Ok(root) = json::parse(text)
+        {
+            cx.check_time()?;
+            structured |= mcp::analyze_json(path, &root, cx);
+            structured |= poison::analyze_json(path, &root, cx);
+            structured |= inventory::agents_json(path, &root, cx);
+        }
+    }
+    if lang == Lang::Yaml {
+        structured |= mcp::analyze_yaml(path, text, cx);
+        structured |= inventory::agents_yaml(path, text, cx);
+    }
+    match lang {
+        Lang::Python => poison::analyze_python(path, text, cx)?,
+        Lang::Script => poison::analyze_script(path, text, cx)?,
+        _ => {}
+    }
+    let prompt = inventory::prompt_file(path, ext, text, cx);
+    if !structured && !prompt && matches!(lang, Lang::Document | Lang::Json) {
+        inject::scan(path, ext, text, cx)?;
+    }
+    Ok(())
+}
