@@ -438,8 +438,12 @@ fn demo_estate_shows_code_dependency_and_agent_risks() {
     // A pinned dependency with a known advisory, and a range admitting vulnerable ones.
     assert!(has("DEP001", "app/requirements.txt"));
     assert!(has("DEP003", "app/requirements.txt"));
-    // A credential in the MCP configuration.
+    // The MCP configuration: a credential inline, an unpinned `npx -y` server, a
+    // filesystem server rooted at `/` and a remote server over plain HTTP.
     assert!(has("SEC101", "agents/.mcp.json"));
+    assert!(has("MCP001", "agents/.mcp.json"));
+    assert!(has("MCP003", "agents/.mcp.json"));
+    assert!(has("MCP005", "agents/.mcp.json"));
     let assets = report["assets"].as_array().unwrap();
     assert!(assets.iter().any(|a| a["kind"] == "ai-sdk-usage"
         && a["path"] == "app/chat.py"
