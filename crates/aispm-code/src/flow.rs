@@ -1246,26 +1246,10 @@ impl<'s> Walker<'s> {
                     *r |= t;
                 }
             }
-            "call" | "call_expression" | "new_expression" => {
-                if self.report {
-                    self.check_call(n);
-                }
-            }
-            "jsx_attribute" => {
-                if self.report {
-                    self.check_jsx_attribute(n);
-                }
-            }
-            "pair" if !self.lang.is_python() => {
-                if self.report {
-                    self.check_js_pair(n);
-                }
-            }
-            "dictionary" | "object" => {
-                if self.report {
-                    self.check_system_message(n);
-                }
-            }
+            "call" | "call_expression" | "new_expression" if self.report => self.check_call(n),
+            "jsx_attribute" if self.report => self.check_jsx_attribute(n),
+            "pair" if self.report && !self.lang.is_python() => self.check_js_pair(n),
+            "dictionary" | "object" if self.report => self.check_system_message(n),
             _ => {}
         }
     }
