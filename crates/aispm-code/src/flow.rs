@@ -17,13 +17,50 @@ use crate::lang::Lang;
 use crate::rules;
 use crate::sdk;
 use aispm_core::{Rule, Severity};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
 /// Model output.
 pub const LLM: u8 = 1;
 /// Data from the request or the user (for the system-prompt rule).
 pub const USER: u8 = 2;
+
+/// Statements that hold statements: where imports and module constants can be.
+const STATEMENT_CONTAINERS: &[&str] = &[
+    "module",
+    "program",
+    "block",
+    "statement_block",
+    "function_definition",
+    "decorated_definition",
+    "class_definition",
+    "class_body",
+    "class_declaration",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "try_statement",
+    "except_clause",
+    "finally_clause",
+    "with_statement",
+    "for_statement",
+    "while_statement",
+    "expression_statement",
+    "export_statement",
+    "lexical_declaration",
+    "variable_declaration",
+    "function_declaration",
+    "method_definition",
+    "catch_clause",
+    "for_in_statement",
+    "switch_statement",
+    "switch_body",
+    "switch_case",
+    "if_statement_clause",
+    "ambient_declaration",
+    "internal_module",
+];
 
 /// Deepest syntax nesting walked; deeper parts are reported as not analysed.
 const MAX_DEPTH: usize = 400;
@@ -80,9 +117,11 @@ pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
     let mut w = Walker {
         src,
         lang,
+        table: lang.table(),
+        early: RefCell::new(HashSet::new()),
         imports: HashMap::new(),
         has_ai: false,
-        download: false,
+        download: None,
         funcs: HashMap::new(),
         consts: HashMap::new(),
         scopes: vec![HashMap::new()],
@@ -93,27 +132,38 @@ pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
         seen_models: HashSet::new(),
     };
     w.collect(root);
-    if w.has_ai {
-        // First pass: function summaries only.
-        w.walk(root, 0);
+    w.report = true;
+    w.walk(&mut root.walk(), 0);
+    // A helper called before its definition was read as clean: walk again with every
+    // summary known (rare; most files define helpers before their callers).
+    if w.early
+        .borrow()
+        .iter()
+        .any(|name| w.funcs.get(*name).is_some_and(|&t| t != 0))
+    {
+        w.out.hits.clear();
+        w.seen.clear();
         w.scopes = vec![HashMap::new()];
         w.returns.clear();
+        w.walk(&mut root.walk(), 0);
     }
-    w.report = true;
-    w.walk(root, 0);
     Some(w.out)
 }
 
 struct Walker<'s> {
     src: &'s str,
     lang: Lang,
+    table: &'static crate::lang::Table,
+    /// Names called before a function of that name was summarised.
+    early: RefCell<HashSet<&'s str>>,
     /// Local name → qualified name (`np` → `numpy`, `load` → `torch.load`,
     /// `exec` → `child_process.exec`).
     imports: HashMap<String, String>,
     /// The file imports an AI SDK.
     has_ai: bool,
-    /// The file downloads something (hub, HTTP, object storage).
-    download: bool,
+    /// The file downloads something (hub, HTTP, object storage); read from the text
+    /// when a pickle load needs a severity.
+    download: Option<bool>,
     /// Function name → taint of its return value.
     funcs: HashMap<String, u8>,
     /// Module-level string constants.
@@ -334,57 +384,47 @@ impl<'s> Walker<'s> {
         self.src.get(n.byte_range()).unwrap_or("")
     }
 
+    fn kind(&self, n: Node) -> &'static str {
+        self.table.kind(n)
+    }
+
     fn field(&self, n: Node<'s>, name: &str) -> Option<Node<'s>> {
-        n.child_by_field_name(name)
+        match crate::lang::Table::field_index(name).and_then(|i| self.table.fields.get(i)) {
+            Some(&0) => None,
+            Some(&id) => n.child_by_field_id(id),
+            None => n.child_by_field_name(name),
+        }
     }
 
     // ---------------------------------------------------------------- imports
 
-    /// Imports, SDK uses, module constants and download indicators (iterative
-    /// pre-order traversal: no recursion limit needed).
+    /// Imports, SDK uses and module constants, from statements at any nesting
+    /// (iterative: no recursion limit needed).
     fn collect(&mut self, root: Node<'s>) {
         let mut cursor = root.walk();
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match self.kind(n) {
                 "import_statement" if self.lang.is_python() => self.py_import(n),
                 "import_from_statement" if self.lang.is_python() => self.py_import_from(n),
                 "import_statement" => self.js_import(n),
                 "variable_declarator" => self.js_require(n),
                 "assignment" if self.lang.is_python() => {
                     if let (Some(l), Some(r)) = (self.field(n, "left"), self.field(n, "right"))
-                        && l.kind() == "identifier"
+                        && self.kind(l) == "identifier"
                         && let Some(s) = self.string_literal(r)
                     {
                         self.consts.insert(self.text(l).to_string(), s);
                     }
                 }
-                "call" | "call_expression" => {
-                    if let Some(f) = self.field(n, "function") {
-                        let segs = self.segs(f);
-                        let last = segs.last().map(String::as_str).unwrap_or("");
-                        if matches!(
-                            last,
-                            "hf_hub_download"
-                                | "snapshot_download"
-                                | "urlretrieve"
-                                | "urlopen"
-                                | "download_file"
-                                | "download_fileobj"
-                                | "get_object"
-                                | "fetch"
-                        ) || (segs.len() == 2
-                            && matches!(segs[0].as_str(), "requests" | "httpx" | "urllib3")
-                            && matches!(last, "get" | "request" | "post"))
-                        {
-                            self.download = true;
-                        }
-                    }
-                }
                 _ => {}
             }
-            let children: Vec<Node> = n.named_children(&mut cursor).collect();
-            stack.extend(children.into_iter().rev());
+            // Imports and constants are statements: expressions are not entered.
+            let kind = self.kind(n);
+            if STATEMENT_CONTAINERS.contains(&kind) {
+                let children: Vec<Node> = n.named_children(&mut cursor).collect();
+                stack.extend(children.into_iter().rev());
+            }
         }
     }
 
@@ -407,7 +447,7 @@ impl<'s> Walker<'s> {
 
     fn py_import(&mut self, n: Node<'s>) {
         for c in named_children(n) {
-            let (module, local) = match c.kind() {
+            let (module, local) = match self.kind(c) {
                 "dotted_name" => {
                     let m = self.text(c);
                     (m, m.split('.').next().unwrap_or(m))
@@ -421,7 +461,7 @@ impl<'s> Walker<'s> {
                 }
                 _ => continue,
             };
-            let bound = if c.kind() == "dotted_name" {
+            let bound = if self.kind(c) == "dotted_name" {
                 local.to_string()
             } else {
                 module.to_string()
@@ -441,7 +481,7 @@ impl<'s> Walker<'s> {
         let mut cursor = n.walk();
         let names: Vec<Node> = n.children_by_field_name("name", &mut cursor).collect();
         for c in names {
-            let (name, local) = match c.kind() {
+            let (name, local) = match self.kind(c) {
                 "dotted_name" => (self.text(c), self.text(c)),
                 "aliased_import" => {
                     let (Some(name), Some(alias)) = (self.field(c, "name"), self.field(c, "alias"))
@@ -475,11 +515,11 @@ impl<'s> Walker<'s> {
         };
         let module = Self::js_module(&spec);
         for c in named_children(n) {
-            if c.kind() != "import_clause" {
+            if self.kind(c) != "import_clause" {
                 continue;
             }
             for part in named_children(c) {
-                match part.kind() {
+                match self.kind(part) {
                     "identifier" => {
                         self.imports
                             .insert(self.text(part).to_string(), module.clone());
@@ -492,7 +532,7 @@ impl<'s> Walker<'s> {
                     }
                     "named_imports" => {
                         for spec_node in named_children(part) {
-                            if spec_node.kind() != "import_specifier" {
+                            if self.kind(spec_node) != "import_specifier" {
                                 continue;
                             }
                             let Some(name) = self.field(spec_node, "name") else {
@@ -520,20 +560,21 @@ impl<'s> Walker<'s> {
         let (Some(name), Some(value)) = (self.field(n, "name"), self.field(n, "value")) else {
             return;
         };
-        if name.kind() == "identifier"
+        if self.kind(name) == "identifier"
             && let Some(s) = self.string_literal(value)
         {
             self.consts.insert(self.text(name).to_string(), s);
             return;
         }
-        if value.kind() != "call_expression" {
+        if self.kind(value) != "call_expression" {
             return;
         }
         let Some(f) = self.field(value, "function") else {
             return;
         };
         // `const run = promisify(exec)`: the wrapper is the function it wraps.
-        if name.kind() == "identifier" && matches!(self.text(f), "promisify" | "util.promisify") {
+        if self.kind(name) == "identifier" && matches!(self.text(f), "promisify" | "util.promisify")
+        {
             if let Some(inner) = self
                 .field(value, "arguments")
                 .and_then(|a| named_children(a).first().copied())
@@ -556,14 +597,14 @@ impl<'s> Walker<'s> {
             return;
         };
         let module = Self::js_module(&spec);
-        match name.kind() {
+        match self.kind(name) {
             "identifier" => {
                 self.imports
                     .insert(self.text(name).to_string(), module.clone());
             }
             "object_pattern" => {
                 for p in named_children(name) {
-                    match p.kind() {
+                    match self.kind(p) {
                         "shorthand_property_identifier_pattern" => {
                             let t = self.text(p);
                             self.imports.insert(t.to_string(), format!("{module}.{t}"));
@@ -593,11 +634,11 @@ impl<'s> Walker<'s> {
 
     /// The value of a plain string literal (no interpolation), or a module constant.
     fn string_literal(&self, n: Node) -> Option<String> {
-        match n.kind() {
+        match self.kind(n) {
             "string" => {
                 let mut content = String::new();
                 for c in named_children(n) {
-                    match c.kind() {
+                    match self.kind(c) {
                         "string_content" | "string_fragment" => content.push_str(self.text(c)),
                         "string_start" | "string_end" => {}
                         "escape_sequence" => content.push_str(self.text(c)),
@@ -616,7 +657,7 @@ impl<'s> Walker<'s> {
             "template_string" => {
                 if named_children(n)
                     .iter()
-                    .any(|c| c.kind() == "template_substitution")
+                    .any(|c| self.kind(*c) == "template_substitution")
                 {
                     return None;
                 }
@@ -629,38 +670,38 @@ impl<'s> Walker<'s> {
     }
 
     fn is_literal_true(&self, n: Node) -> bool {
-        n.kind() == "true"
+        self.kind(n) == "true"
     }
 
     fn is_literal_false(&self, n: Node) -> bool {
-        n.kind() == "false"
+        self.kind(n) == "false"
     }
 
     /// Callee segments: `client.chat.completions.create` → [client, chat, completions,
     /// create]; a call in the chain is `()`, a subscript `[]`, anything else `?`.
-    fn segs(&self, n: Node) -> Vec<String> {
+    fn segs(&self, n: Node<'s>) -> Vec<&'s str> {
         let mut out = Vec::new();
         self.segs_into(n, &mut out, 0);
         out
     }
 
-    fn segs_into(&self, n: Node, out: &mut Vec<String>, depth: usize) {
+    fn segs_into(&self, n: Node<'s>, out: &mut Vec<&'s str>, depth: usize) {
         if depth > 32 {
-            out.push("?".into());
+            out.push("?");
             return;
         }
-        match n.kind() {
+        match self.kind(n) {
             "identifier"
             | "property_identifier"
             | "this"
             | "super"
-            | "private_property_identifier" => out.push(self.text(n).to_string()),
+            | "private_property_identifier" => out.push(self.text(n)),
             "attribute" => {
                 if let Some(o) = self.field(n, "object") {
                     self.segs_into(o, out, depth + 1);
                 }
                 if let Some(a) = self.field(n, "attribute") {
-                    out.push(self.text(a).to_string());
+                    out.push(self.text(a));
                 }
             }
             "member_expression" => {
@@ -668,26 +709,26 @@ impl<'s> Walker<'s> {
                     self.segs_into(o, out, depth + 1);
                 }
                 if let Some(p) = self.field(n, "property") {
-                    out.push(self.text(p).to_string());
+                    out.push(self.text(p));
                 }
             }
             "call" | "call_expression" => {
                 if let Some(f) = self.field(n, "function") {
                     self.segs_into(f, out, depth + 1);
                 }
-                out.push("()".into());
+                out.push("()");
             }
             "subscript" => {
                 if let Some(v) = self.field(n, "value") {
                     self.segs_into(v, out, depth + 1);
                 }
-                out.push("[]".into());
+                out.push("[]");
             }
             "subscript_expression" => {
                 if let Some(v) = self.field(n, "object") {
                     self.segs_into(v, out, depth + 1);
                 }
-                out.push("[]".into());
+                out.push("[]");
             }
             "parenthesized_expression"
             | "await"
@@ -695,22 +736,22 @@ impl<'s> Walker<'s> {
             | "non_null_expression"
             | "as_expression" => match n.named_child(0) {
                 Some(c) => self.segs_into(c, out, depth + 1),
-                None => out.push("?".into()),
+                None => out.push("?"),
             },
-            _ => out.push("?".into()),
+            _ => out.push("?"),
         }
     }
 
     /// Segments with the first one replaced by what it was imported as.
-    fn resolve(&self, segs: &[String]) -> String {
+    fn resolve(&self, segs: &[&str]) -> String {
         let Some(first) = segs.first() else {
             return String::new();
         };
         let head = self
             .imports
-            .get(first)
+            .get(*first)
             .cloned()
-            .unwrap_or_else(|| first.clone());
+            .unwrap_or_else(|| first.to_string());
         let mut s = head;
         for seg in &segs[1..] {
             s.push('.');
@@ -733,7 +774,7 @@ impl<'s> Walker<'s> {
             return (pos, kw);
         };
         for a in named_children(args) {
-            match a.kind() {
+            match self.kind(a) {
                 "keyword_argument" => {
                     if let (Some(k), Some(v)) = (self.field(a, "name"), self.field(a, "value")) {
                         kw.push((self.text(k), v));
@@ -742,7 +783,7 @@ impl<'s> Walker<'s> {
                 "comment" => {}
                 "object" => {
                     for p in named_children(a) {
-                        if p.kind() == "pair"
+                        if self.kind(p) == "pair"
                             && let (Some(k), Some(v)) =
                                 (self.field(p, "key"), self.field(p, "value"))
                         {
@@ -818,7 +859,7 @@ impl<'s> Walker<'s> {
         if depth > MAX_EXPR_DEPTH {
             return 0;
         }
-        match n.kind() {
+        match self.kind(n) {
             "identifier" | "shorthand_property_identifier" => self.lookup(self.text(n)),
             "attribute" | "member_expression" => {
                 let t = self.text(n);
@@ -908,7 +949,8 @@ impl<'s> Walker<'s> {
 
     fn or_children(&self, n: Node<'s>, depth: usize) -> u8 {
         let mut m = 0;
-        for c in named_children(n) {
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
             m |= self.taint(c, depth + 1);
             if m == LLM | USER {
                 break;
@@ -918,9 +960,9 @@ impl<'s> Walker<'s> {
     }
 
     /// Whether a call returns model output, by its callee.
-    fn is_llm_source(&self, segs: &[String], resolved: &str) -> bool {
+    fn is_llm_source(&self, segs: &[&str], resolved: &str) -> bool {
         let n = segs.len();
-        let last = segs.last().map(String::as_str).unwrap_or("");
+        let last = segs.last().copied().unwrap_or("");
         let ends = |suffix: &[&str]| {
             n >= suffix.len()
                 && segs[n - suffix.len()..]
@@ -990,7 +1032,7 @@ impl<'s> Walker<'s> {
         };
         let segs = self.segs(f);
         let resolved = self.resolve(&segs);
-        let last = segs.last().map(String::as_str).unwrap_or("");
+        let last = segs.last().copied().unwrap_or("");
         if self.is_llm_source(&segs, &resolved) {
             return LLM;
         }
@@ -1003,20 +1045,23 @@ impl<'s> Walker<'s> {
         }
         if matches!(last, "get_json" | "json" | "formData" | "text")
             && segs.len() >= 2
-            && matches!(segs[segs.len() - 2].as_str(), "request" | "req")
+            && matches!(segs[segs.len() - 2], "request" | "req")
         {
             m |= USER;
         }
         // Same-file functions: their summary (a call of `self.ask`/`this.ask` too).
         let summary_name = match segs.as_slice() {
-            [name] => Some(name.as_str()),
-            [recv, name] if matches!(recv.as_str(), "self" | "this" | "cls") => Some(name.as_str()),
+            [name] => Some(*name),
+            [recv, name] if matches!(*recv, "self" | "this" | "cls") => Some(*name),
             _ => None,
         };
-        if let Some(name) = summary_name
-            && let Some(&t) = self.funcs.get(name)
-        {
-            return m | t;
+        if let Some(name) = summary_name {
+            match self.funcs.get(name) {
+                Some(&t) => return m | t,
+                None => {
+                    self.early.borrow_mut().insert(name);
+                }
+            }
         }
         // Methods of tainted values and calls with tainted arguments.
         if let Some(obj) = self.field(f, "object") {
@@ -1024,7 +1069,7 @@ impl<'s> Walker<'s> {
         }
         if let Some(args) = self.field(call, "arguments") {
             for a in named_children(args) {
-                let a = if a.kind() == "keyword_argument" {
+                let a = if self.kind(a) == "keyword_argument" {
                     match self.field(a, "value") {
                         Some(v) => v,
                         None => continue,
@@ -1042,7 +1087,7 @@ impl<'s> Walker<'s> {
 
     fn is_function(&self, n: Node) -> bool {
         matches!(
-            n.kind(),
+            self.kind(n),
             "function_definition"
                 | "function_declaration"
                 | "generator_function_declaration"
@@ -1059,7 +1104,7 @@ impl<'s> Walker<'s> {
             return Some(self.text(name));
         }
         let parent = n.parent()?;
-        match parent.kind() {
+        match self.kind(parent) {
             "variable_declarator" => self.field(parent, "name").map(|x| self.text(x)),
             "pair" => self.field(parent, "key").map(|x| self.text(x)),
             "assignment_expression" | "assignment" => self
@@ -1069,74 +1114,66 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn walk(&mut self, n: Node<'s>, depth: usize) {
+    /// Visits the node under `cursor` and everything below it, children in source
+    /// order before the node itself (so a statement's effects follow its parts'), with
+    /// one cursor for the whole walk.
+    fn walk(&mut self, cursor: &mut TreeCursor<'s>, depth: usize) {
+        let n = cursor.node();
         if depth > MAX_DEPTH {
             self.out.truncated = true;
             return;
         }
-        if self.is_function(n) {
+        let kind = self.kind(n);
+        let function = self.is_function(n);
+        if function {
             self.scopes.push(HashMap::new());
             self.returns.push(0);
-            if let Some(body) = self.field(n, "body") {
-                self.walk(body, depth + 1);
-                if n.kind() == "arrow_function" && body.kind() != "statement_block" {
-                    let t = self.taint(body, 0);
-                    if let Some(r) = self.returns.last_mut() {
-                        *r |= t;
+        }
+        // A loop variable takes the taint of what is iterated, before the body runs.
+        let binds_loop = matches!(kind, "for_statement" | "for_in_statement");
+        if cursor.goto_first_child() {
+            loop {
+                let c = cursor.node();
+                if c.is_named() {
+                    self.walk(cursor, depth + 1);
+                    if binds_loop && cursor.field_name() == Some("right") {
+                        let t = self.taint(c, 0);
+                        if let Some(left) = self.field(n, "left") {
+                            self.bind_target(left, t);
+                        }
                     }
                 }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
             }
-            let r = self.returns.pop().unwrap_or(0);
-            self.scopes.pop();
-            if let Some(name) = self.function_name(n)
-                && !name.is_empty()
-            {
-                let e = self.funcs.entry(name.to_string()).or_insert(0);
-                *e |= r;
-            }
+            cursor.goto_parent();
+        }
+        if !function {
+            self.after(n);
             return;
         }
-        match n.kind() {
-            "for_statement" if self.lang.is_python() => {
-                if let Some(right) = self.field(n, "right") {
-                    self.walk(right, depth + 1);
-                    let t = self.taint(right, 0);
-                    if let Some(left) = self.field(n, "left") {
-                        self.bind_target(left, t);
-                    }
-                }
-                for field in ["body", "alternative"] {
-                    if let Some(b) = self.field(n, field) {
-                        self.walk(b, depth + 1);
-                    }
-                }
-                return;
+        if kind == "arrow_function"
+            && let Some(body) = self.field(n, "body")
+            && self.kind(body) != "statement_block"
+        {
+            let t = self.taint(body, 0);
+            if let Some(r) = self.returns.last_mut() {
+                *r |= t;
             }
-            "for_in_statement" => {
-                if let Some(right) = self.field(n, "right") {
-                    self.walk(right, depth + 1);
-                    let t = self.taint(right, 0);
-                    if let Some(left) = self.field(n, "left") {
-                        self.bind_target(left, t);
-                    }
-                }
-                if let Some(b) = self.field(n, "body") {
-                    self.walk(b, depth + 1);
-                }
-                return;
-            }
-            _ => {}
         }
-        let mut cursor = n.walk();
-        let children: Vec<Node<'s>> = n.named_children(&mut cursor).collect();
-        for c in children {
-            self.walk(c, depth + 1);
+        let r = self.returns.pop().unwrap_or(0);
+        self.scopes.pop();
+        if let Some(name) = self.function_name(n)
+            && !name.is_empty()
+        {
+            let e = self.funcs.entry(name.to_string()).or_insert(0);
+            *e |= r;
         }
-        self.after(n);
     }
 
     fn bind_target(&mut self, target: Node<'s>, t: u8) {
-        match target.kind() {
+        match self.kind(target) {
             "identifier"
             | "attribute"
             | "member_expression"
@@ -1171,7 +1208,7 @@ impl<'s> Walker<'s> {
             | "parenthesized_expression"
             | "list_splat_pattern" => {
                 for c in named_children(target) {
-                    if target.kind() == "pair_pattern"
+                    if self.kind(target) == "pair_pattern"
                         && self.field(target, "key").is_some_and(|k| k == c)
                     {
                         continue;
@@ -1184,7 +1221,7 @@ impl<'s> Walker<'s> {
     }
 
     fn after(&mut self, n: Node<'s>) {
-        match n.kind() {
+        match self.kind(n) {
             "assignment" | "assignment_expression" => {
                 let (Some(left), Some(right)) = (self.field(n, "left"), self.field(n, "right"))
                 else {
@@ -1221,7 +1258,7 @@ impl<'s> Walker<'s> {
             "with_item" => {
                 // `with open(p) as f:` — `as_pattern` holds the value and the alias.
                 if let Some(v) = self.field(n, "value")
-                    && v.kind() == "as_pattern"
+                    && self.kind(v) == "as_pattern"
                     && let Some(alias) = self.field(v, "alias")
                     && let Some(value) = v.named_child(0)
                 {
@@ -1286,9 +1323,9 @@ impl<'s> Walker<'s> {
             return;
         }
         let resolved = self.resolve(&segs);
-        let last = segs.last().map(String::as_str).unwrap_or("").to_string();
+        let last = segs.last().copied().unwrap_or("").to_string();
         let (pos, kw) = self.args(call);
-        let is_new = call.kind() == "new_expression";
+        let is_new = self.kind(call) == "new_expression";
         if self.lang.is_python() {
             self.python_sinks(call, &segs, &resolved, &last, &pos, &kw);
             self.python_patterns(call, &segs, &resolved, &last, &pos, &kw);
@@ -1310,14 +1347,14 @@ impl<'s> Walker<'s> {
     fn python_sinks(
         &mut self,
         call: Node<'s>,
-        segs: &[String],
+        segs: &[&'s str],
         resolved: &str,
         last: &str,
         pos: &[Node<'s>],
         kw: &[(&'s str, Node<'s>)],
     ) {
         let arg0 = pos.first().copied();
-        let bare = segs.len() == 1 && !self.imports.contains_key(&segs[0]);
+        let bare = segs.len() == 1 && !self.imports.contains_key(segs[0]);
         // Code execution.
         let exec = (bare && matches!(last, "eval" | "exec" | "compile" | "execfile"))
             || matches!(resolved, "builtins.eval" | "builtins.exec")
@@ -1355,7 +1392,7 @@ impl<'s> Walker<'s> {
             let argv = arg0.or_else(|| Self::kwarg(kw, "args"));
             let shell = Self::kwarg(kw, "shell").is_some_and(|v| self.is_literal_true(v));
             let hit = match argv {
-                Some(a) if matches!(a.kind(), "list" | "tuple") => {
+                Some(a) if matches!(self.kind(a), "list" | "tuple") => {
                     let items = named_children(a);
                     let program = items.first().and_then(|p| self.string_literal(*p));
                     let via_shell = program.as_deref().is_some_and(|p| {
@@ -1470,7 +1507,7 @@ impl<'s> Walker<'s> {
     fn js_sinks(
         &mut self,
         call: Node<'s>,
-        segs: &[String],
+        segs: &[&'s str],
         resolved: &str,
         last: &str,
         pos: &[Node<'s>],
@@ -1478,7 +1515,7 @@ impl<'s> Walker<'s> {
         is_new: bool,
     ) {
         let arg0 = pos.first().copied();
-        let bare = segs.len() == 1 && !self.imports.contains_key(&segs[0]);
+        let bare = segs.len() == 1 && !self.imports.contains_key(segs[0]);
         // Code execution.
         let exec = (bare && matches!(last, "eval" | "Function"))
             || (segs.len() == 2 && segs[0] == "window" && last == "eval")
@@ -1494,7 +1531,7 @@ impl<'s> Walker<'s> {
                 && matches!(last, "setTimeout" | "setInterval")
                 && arg0.is_some_and(|a| {
                     !matches!(
-                        a.kind(),
+                        self.kind(a),
                         "arrow_function" | "function_expression" | "function" | "identifier"
                     )
                 }));
@@ -1504,23 +1541,22 @@ impl<'s> Walker<'s> {
         }
         let _ = is_new;
         // Shell.
-        let shell = matches!(
-            resolved,
-            "child_process.exec"
-                | "child_process.execSync"
-                | "child_process.spawn"
-                | "child_process.spawnSync"
-                | "child_process.execFile"
-                | "child_process.execFileSync"
-                | "execa"
-                | "execa.execa"
-                | "execa.execaCommand"
-                | "execa.execaCommandSync"
-                | "execa.execaSync"
-                | "shelljs.exec"
-        ) || (segs.len() == 2
-            && matches!(segs[0].as_str(), "shell" | "shelljs")
-            && last == "exec");
+        let shell =
+            matches!(
+                resolved,
+                "child_process.exec"
+                    | "child_process.execSync"
+                    | "child_process.spawn"
+                    | "child_process.spawnSync"
+                    | "child_process.execFile"
+                    | "child_process.execFileSync"
+                    | "execa"
+                    | "execa.execa"
+                    | "execa.execaCommand"
+                    | "execa.execaCommandSync"
+                    | "execa.execaSync"
+                    | "shelljs.exec"
+            ) || (segs.len() == 2 && matches!(segs[0], "shell" | "shelljs") && last == "exec");
         if shell {
             let shell_opt = Self::kwarg(kw, "shell").is_some_and(|v| self.is_literal_true(v));
             let hit = self.tainted_llm(arg0)
@@ -1585,7 +1621,7 @@ impl<'s> Walker<'s> {
                 && self.tainted_llm(arg0))
             || (last == "html"
                 && segs.len() >= 3
-                && matches!(segs[0].as_str(), "$" | "jQuery")
+                && matches!(segs[0], "$" | "jQuery")
                 && segs[1] == "()"
                 && self.tainted_llm(arg0));
         if html {
@@ -1627,7 +1663,7 @@ impl<'s> Walker<'s> {
     }
 
     fn check_html_assignment(&mut self, n: Node<'s>, left: Node<'s>, t: u8) {
-        if t & LLM == 0 || left.kind() != "member_expression" {
+        if t & LLM == 0 || self.kind(left) != "member_expression" {
             return;
         }
         let prop = self
@@ -1711,7 +1747,7 @@ impl<'s> Walker<'s> {
         let mut system = false;
         let mut content = None;
         for p in named_children(n) {
-            if p.kind() != "pair" {
+            if self.kind(p) != "pair" {
                 continue;
             }
             let (Some(k), Some(v)) = (self.field(p, "key"), self.field(p, "value")) else {
@@ -1739,7 +1775,7 @@ impl<'s> Walker<'s> {
     fn python_patterns(
         &mut self,
         call: Node<'s>,
-        segs: &[String],
+        segs: &[&'s str],
         resolved: &str,
         last: &str,
         pos: &[Node<'s>],
@@ -1809,12 +1845,29 @@ impl<'s> Walker<'s> {
             "shelve.open",
         ];
         if PICKLE.contains(&resolved) {
-            let sev = if self.download {
+            if self.download.is_none() {
+                const DOWNLOADS: &[&str] = &[
+                    "hf_hub_download",
+                    "snapshot_download",
+                    "urlretrieve",
+                    "urlopen",
+                    "download_file",
+                    "download_fileobj",
+                    "get_object",
+                    "requests.get",
+                    "httpx.get",
+                    "requests.request",
+                    "wget",
+                ];
+                self.download = Some(DOWNLOADS.iter().any(|d| self.src.contains(d)));
+            }
+            let downloads = self.download == Some(true);
+            let sev = if downloads {
                 None
             } else {
                 Some(Severity::Medium)
             };
-            let msg = if self.download {
+            let msg = if downloads {
                 format!(
                     "`{resolved}` in code that downloads artefacts runs any code embedded in the data"
                 )
@@ -1837,7 +1890,7 @@ impl<'s> Walker<'s> {
             || resolved.starts_with("tensorflow")
             || resolved.starts_with("tf.");
         if (last == "load_model"
-            && (keras || segs.iter().any(|s| s == "keras"))
+            && (keras || segs.contains(&"keras"))
             && Self::kwarg(kw, "safe_mode").is_some_and(|v| self.is_literal_false(v)))
             || last == "enable_unsafe_deserialization"
         {
@@ -1938,7 +1991,7 @@ impl<'s> Walker<'s> {
                     }))
                 || Self::kwarg(kw, "code_execution_config").is_some_and(|c| {
                     named_children(c).iter().any(|p| {
-                        p.kind() == "pair"
+                        self.kind(*p) == "pair"
                             && self
                                 .field(*p, "key")
                                 .and_then(|k| self.string_literal(k))
