@@ -120,7 +120,7 @@ const AUTO_CLASSES: &[&str] = &[
 ];
 
 fn word(rng: &mut SplitMix64) -> &'static str {
-    *rng.pick(WORDS)
+    WORDS[rng.below(WORDS.len() as u64) as usize]
 }
 
 fn capital(s: &str) -> String {
@@ -433,7 +433,7 @@ fn py_sink(kind: &'static str, expected: bool, x: &str, rng: &mut SplitMix64) ->
         }
         (SQL, false) => {
             let line = match v {
-                0 | 1 | 2 => format!("rows = cur.execute(\"SELECT id, total FROM orders WHERE customer_id = ?\", ({x},)).fetchall()"),
+                0..=2 => format!("rows = cur.execute(\"SELECT id, total FROM orders WHERE customer_id = ?\", ({x},)).fetchall()"),
                 _ => format!("rows = cur.execute(\"SELECT * FROM tickets WHERE title = :title\", {{\"title\": {x}}}).fetchall()"),
             };
             let mut s = sink(line, "parameterised");
@@ -552,7 +552,15 @@ fn py_llm_case(kind: &'static str, expected: bool, rng: &mut SplitMix64, seq: u6
             }
             pre_fn.push(format!("    \"\"\"Asks the model about the {a}.\"\"\""));
             pre_fn.push(format!("    r = {}", hsrc.call));
-            pre_fn.push(format!("    return r{}", hsrc.suffix));
+            // The answer is returned as is, trimmed, or through a local.
+            match rng.below(3) {
+                0 => pre_fn.push(format!("    return r{}", hsrc.suffix)),
+                1 => pre_fn.push(format!("    return r{}.strip()", hsrc.suffix)),
+                _ => {
+                    pre_fn.push(format!("    text = r{}", hsrc.suffix));
+                    pre_fn.push("    return text".to_string());
+                }
+            }
             pre_fn.push(String::new());
             pre_fn.push(String::new());
             if shape == 7 {
@@ -575,7 +583,7 @@ fn py_llm_case(kind: &'static str, expected: bool, rng: &mut SplitMix64, seq: u6
         0,
         format!(
             "\"\"\"{} the {a} from the model's answer.\"\"\"",
-            capital(*rng.pick(&["Derive", "Compute", "Resolve", "Fetch"]))
+            capital(rng.pick::<&str>(&["Derive", "Compute", "Resolve", "Fetch"]))
         ),
     );
     let (fn_indent, body_indent) = if class_wrap { (4, 8) } else { (0, 4) };
@@ -1101,7 +1109,14 @@ fn js_llm_case(
             let hp = if ts { "prompt: string" } else { "prompt" };
             pre_fn.push(format!("async function {helper}({hp}){ret} {{"));
             pre_fn.push(format!("  const r = {};", hsrc.call));
-            pre_fn.push(format!("  return r{};", hsrc.suffix));
+            match rng.below(3) {
+                0 => pre_fn.push(format!("  return r{};", hsrc.suffix)),
+                1 => pre_fn.push(format!("  return String(r{}).trim();", hsrc.suffix)),
+                _ => {
+                    pre_fn.push(format!("  const text = r{};", hsrc.suffix));
+                    pre_fn.push("  return text;".to_string());
+                }
+            }
             pre_fn.push("}".into());
             pre_fn.push(String::new());
             if shape == 6 {
@@ -1136,7 +1151,7 @@ fn js_llm_case(
     } else {
         s.push(format!(
             "/** {} the {a} from the model's answer. */",
-            capital(*rng.pick(&["Derives", "Computes", "Resolves", "Renders"]))
+            capital(rng.pick::<&str>(&["Derives", "Computes", "Resolves", "Renders"]))
         ));
         s.push(format!("export async function {fname}({param}) {{"));
     }
@@ -1577,8 +1592,7 @@ fn render(
         setup.extend(s.setup.iter().cloned());
     }
     let mut head: Vec<String> = Vec::new();
-    let sep: usize;
-    match lang {
+    let sep: usize = match lang {
         Lang::Python => {
             let mut std_imports = vec!["import logging".to_string(), "import os".to_string()];
             if test_file {
@@ -1620,7 +1634,7 @@ fn render(
             head.extend(setup);
             head.push(String::new());
             head.push(String::new());
-            sep = 2;
+            2
         }
         _ => {
             if lang == Lang::Tsx {
@@ -1633,9 +1647,9 @@ fn render(
             dedup(&mut setup);
             head.extend(setup);
             head.push(String::new());
-            sep = 1;
+            1
         }
-    }
+    };
     let mut out = String::new();
     let mut marks = Vec::new();
     for l in &head {
