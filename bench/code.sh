@@ -172,12 +172,14 @@ run_tool() {
             --threads "$THREADS" "${AISPM_SELECT[@]}"
         ;;
     semgrep)
-        # Run from inside the input, so that the .semgrepignore at its root applies and
-        # the paths it prints are relative to it.
+        # Run from inside the input with --project-root . (a project without version
+        # control rooted there), so that the .semgrepignore at its root is the one that
+        # applies, not one of the enclosing git repository, and the paths it prints are
+        # relative to it.
         timed semgrep "$input" "$base" -- "${to[@]}" "${JAIL[@]}" bash -c \
             'cd "$1" && shift && exec "$@"' _ "$path" "$SEMGREP" scan \
             --config "$(realpath "$RULES")" --metrics=off --disable-version-check \
-            --no-git-ignore --jobs "$THREADS" --max-target-bytes "$MAX_TARGET_BYTES" \
+            --no-git-ignore --project-root . --jobs "$THREADS" --max-target-bytes "$MAX_TARGET_BYTES" \
             --timeout "$SEMGREP_TIMEOUT" --json --output "$(realpath "$C")/$input.semgrep.json" .
         ;;
     esac
