@@ -183,6 +183,21 @@ def aispm_kind(rule: str, props: dict, kinds: dict[str, str]) -> str | None:
     return None
 
 
+def cpu_seconds(base: str) -> float | None:
+    """User + system CPU seconds from the /usr/bin/time -v log beside a run's output."""
+    total, seen = 0.0, False
+    try:
+        with open(base + ".time", encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.strip().partition(": ")
+                if key in ("User time (seconds)", "System time (seconds)"):
+                    total += float(value)
+                    seen = True
+    except (OSError, ValueError):
+        return None
+    return total if seen else None
+
+
 def parse(tool: str, base: str, out_json: str, paths: PathMap, kinds: dict[str, str]):
     """(places, other, errors) of one run, or None when its output is missing."""
     places: set[Place] = set()
@@ -361,7 +376,7 @@ def main() -> int:
     pending = args.aispm_detection == "pending"
     print("== AI-code source analysis: time, memory, throughput, detection")
     head = (
-        f"{'tool':<8} {'input':<7} {'files':>6} {'MB':>7} {'wall s':>8} {'RSS MiB':>8} {'MB/s':>7} "
+        f"{'tool':<8} {'input':<7} {'files':>6} {'MB':>7} {'wall s':>8} {'CPU s':>8} {'RSS MiB':>8} {'MB/s':>7} "
         f"{'x aispm':>8} {'recall':>18} {'precision':>18}  result"
     )
     print(head)
@@ -381,9 +396,11 @@ def main() -> int:
             mb = info.get("bytes", 0) / 1e6
             mbs = mb / run["wall"] if run["wall"] > 0 else 0.0
             ratio = f"{run['wall'] / base_run['wall']:.1f}x" if tool != "aispm" and base_ok else "-"
+            cpu = cpu_seconds(run["base"])
             entry: dict = {
                 "status": status,
                 "wall_s": run["wall"],
+                "cpu_s": cpu,
                 "peak_rss_mib": run["rss"],
                 "mb_per_s": mbs,
                 "bytes": info.get("bytes"),
@@ -421,13 +438,16 @@ def main() -> int:
             entry["status"] = status
             print(
                 f"{tool:<8} {inp:<7} {info.get('files', 0):>6} {mb:>7.1f} {run['wall']:>8.2f} "
+                f"{(f'{cpu:.2f}' if cpu is not None else '-'):>8} "
                 f"{run['rss']:>8.1f} {mbs:>7.2f} {ratio:>8} {rec:>18} {prec:>18}  {status}"
             )
             summary.setdefault(inp, {})[tool] = entry
     print(
-        "MB/s: input bytes (10^6) / wall time. x aispm: the tool's wall time divided by\n"
-        "aispm's on the same input (only once aispm has its CODE rules). recall: expected\n"
-        "rows found; precision: places matching an expected row of their kind / all places."
+        "CPU s: user + system seconds of the tool and its children (the figure least\n"
+        "sensitive to other load on the machine). MB/s: input bytes (10^6) / wall time.\n"
+        "x aispm: the tool's wall time divided by aispm's on the same input (only once\n"
+        "aispm has its CODE rules). recall: expected rows found; precision: places\n"
+        "matching an expected row of their kind / all places."
     )
 
     for inp in order:
