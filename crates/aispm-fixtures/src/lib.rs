@@ -12,6 +12,7 @@
 pub mod archive;
 pub mod bench;
 pub mod bench_models;
+pub mod code_bench;
 pub mod deflate;
 pub mod demo;
 pub mod gguf;

@@ -25,6 +25,9 @@ usage:
       write a PyTorch zip checkpoint whose storages hold B bytes (streamed)
   aispm-fixtures source-tree <OUT_DIR> --bytes B --labels FILE [--secrets N] [--decoys-per-secret N] [--seed S]
       write about B bytes of source with N seeded fake credentials and decoys, labelled in FILE
+  aispm-fixtures code-tree <OUT_DIR> --labels FILE [--bytes B] [--seed S]
+      write about B bytes (default 200000000) of Python/JS/TS/TSX application code with seeded unsafe sinks
+      (model output to eval/shell/SQL/HTML, unsafe model loading) and safe twins, labelled in FILE
   aispm-fixtures git-history <OUT_STREAM> --commits N --labels FILE [--seed S]
       write a git fast-import stream of N commits, some adding credentials later removed
 
@@ -241,6 +244,28 @@ fn main() -> ExitCode {
                 Err(e) => return usage(&e),
             };
             aispm_fixtures::secrets_bench::write_source_tree(&path, labels.as_ref(), &spec)
+                .map(|stats| println!("{}", stats.to_json()))
+        }
+        "code-tree" => {
+            let (spec, labels) = match parse_opts(rest, &[]).and_then(|o| {
+                o.check_known(&["--bytes", "--labels", "--seed"])?;
+                let labels = o
+                    .get("--labels")
+                    .ok_or("`--labels` is required")?
+                    .to_string();
+                let spec = aispm_fixtures::code_bench::CodeTreeSpec {
+                    bytes: match o.get("--bytes") {
+                        Some(_) => o.size("--bytes")?,
+                        None => 200_000_000,
+                    },
+                    seed: seed_opt(&o)?,
+                };
+                Ok((spec, labels))
+            }) {
+                Ok(v) => v,
+                Err(e) => return usage(&e),
+            };
+            aispm_fixtures::code_bench::write_code_tree(&path, labels.as_ref(), &spec)
                 .map(|stats| println!("{}", stats.to_json()))
         }
         "git-history" => {
