@@ -56,6 +56,11 @@ RULE_KINDS = {
     "CODE014": "code/trust-remote-code",
     "CODE015": "code/hf-unpinned-revision",
     "CODE016": "code/langchain-dangerous-deserialization",
+    # The generated tree labels Hub downloads (`hf_hub_download`, `snapshot_download`)
+    # with the same kind as `from_pretrained`; aispm reports those as CODE017. The
+    # corpus kind map keeps CODE015 only, as the corpus defines the kind by
+    # `from_pretrained`.
+    "CODE017": "code/hf-unpinned-revision",
 }
 TIMEOUT_CODES = {124, 137}
 NORMAL_EXIT = {"aispm": {0, 1}, "semgrep": {0, 1}}
