@@ -1325,12 +1325,11 @@ impl<'s> Walker<'s> {
         let resolved = self.resolve(&segs);
         let last = segs.last().copied().unwrap_or("").to_string();
         let (pos, kw) = self.args(call);
-        let is_new = self.kind(call) == "new_expression";
         if self.lang.is_python() {
             self.python_sinks(call, &segs, &resolved, &last, &pos, &kw);
             self.python_patterns(call, &segs, &resolved, &last, &pos, &kw);
         } else {
-            self.js_sinks(call, &segs, &resolved, &last, &pos, &kw, is_new);
+            self.js_sinks(call, &segs, &resolved, &last, &pos, &kw);
         }
         self.model_refs(call, &resolved, &last, &pos, &kw);
     }
@@ -1500,7 +1499,6 @@ impl<'s> Walker<'s> {
                 resolved,
             );
         }
-        let _ = kw;
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1512,7 +1510,6 @@ impl<'s> Walker<'s> {
         last: &str,
         pos: &[Node<'s>],
         kw: &[(&'s str, Node<'s>)],
-        is_new: bool,
     ) {
         let arg0 = pos.first().copied();
         let bare = segs.len() == 1 && !self.imports.contains_key(segs[0]);
@@ -1539,7 +1536,6 @@ impl<'s> Walker<'s> {
             self.sink(&rules::code001_llm_output_to_exec::RULE, call, last);
             return;
         }
-        let _ = is_new;
         // Shell.
         let shell =
             matches!(
