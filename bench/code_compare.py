@@ -34,6 +34,8 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from benchlib import PathMap, as_int, cpu_seconds, fmt_ratio, overlaps, read_json, read_jsonl
+
 KINDS = [
     "code/llm-output-to-exec",
     "code/llm-output-to-shell",
@@ -112,57 +114,6 @@ class Score:
 # ------------------------------------------------------------------ reading
 
 
-def read_json(path: str):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def read_jsonl(path: str) -> list[dict]:
-    rows = []
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    rows.append(json.loads(line))
-    except OSError:
-        pass
-    return rows
-
-
-def as_int(v) -> int | None:
-    try:
-        return int(v) if v is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-class PathMap:
-    """Turns whatever path a tool prints into a path relative to the scanned root."""
-
-    def __init__(self, root: str | None):
-        self.prefixes = []
-        if root:
-            for p in {root, os.path.abspath(root), os.path.realpath(root)}:
-                p = p.rstrip("/")
-                self.prefixes.append(p + "/")
-                if p.startswith("./"):
-                    self.prefixes.append(p[2:] + "/")
-        self.prefixes.sort(key=len, reverse=True)
-
-    def __call__(self, path: str | None) -> str:
-        p = (path or "").strip()
-        for pre in self.prefixes:
-            if p.startswith(pre):
-                p = p[len(pre) :]
-                break
-        while p.startswith("./"):
-            p = p[2:]
-        return p
-
-
 def rule_kinds(path: str | None) -> dict[str, str]:
     """RULE_KINDS, overridden by tests/corpus-kinds.json where it names CODE rules."""
     out = dict(RULE_KINDS)
@@ -186,21 +137,6 @@ def aispm_kind(rule: str, props: dict, kinds: dict[str, str]) -> str | None:
         if rule.startswith(r):
             return kind
     return None
-
-
-def cpu_seconds(base: str) -> float | None:
-    """User + system CPU seconds from the /usr/bin/time -v log beside a run's output."""
-    total, seen = 0.0, False
-    try:
-        with open(base + ".time", encoding="utf-8") as f:
-            for line in f:
-                key, _, value = line.strip().partition(": ")
-                if key in ("User time (seconds)", "System time (seconds)"):
-                    total += float(value)
-                    seen = True
-    except (OSError, ValueError):
-        return None
-    return total if seen else None
 
 
 def parse(tool: str, base: str, out_json: str, paths: PathMap, kinds: dict[str, str]):
@@ -267,16 +203,6 @@ def rows_of(path: str) -> list[Row]:
 # ------------------------------------------------------------------ scoring
 
 
-def overlaps(row: Row, line: int | None, end: int | None) -> bool:
-    if row.line is None:
-        return True
-    if line is None:
-        return False
-    r_end = max(row.end_line or row.line, row.line)
-    f_end = max(end or line, line)
-    return line <= r_end and f_end >= row.line
-
-
 def score(places: set[Place], other: int, rows: list[Row]) -> Score:
     s = Score(other=other)
     by_path: dict[str, list[Row]] = defaultdict(list)
@@ -316,10 +242,6 @@ def score(places: set[Place], other: int, rows: list[Row]) -> Score:
 
 
 # ------------------------------------------------------------------ report
-
-
-def fmt_ratio(v: float | None, n: int, d: int) -> str:
-    return "n/a" if v is None else f"{v:.3f} ({n}/{d})"
 
 
 def main() -> int:

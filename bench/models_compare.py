@@ -37,6 +37,8 @@ import re
 import sys
 from collections import defaultdict
 
+from benchlib import read_json
+
 TIMEOUT_CODES = {124, 137}
 # Exit statuses that mean "the run finished", per tool.
 NORMAL_EXIT = {
@@ -96,14 +98,6 @@ class Verdicts:
         self.crashed = False
         # Per-file tools: the files that got a verdict line.
         self.seen: set[str] = set()
-
-
-def read_json(path: str):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
 
 
 def read_text(path: str) -> str:

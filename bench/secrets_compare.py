@@ -43,6 +43,8 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from benchlib import PathMap, as_int, fmt_ratio, overlaps, read_json, read_jsonl
+
 TIMEOUT_CODES = {124, 137}
 NORMAL_EXIT = {
     "aispm": {0, 1},
@@ -113,57 +115,6 @@ class Score:
 
 
 # ------------------------------------------------------------------ reading
-
-
-def read_json(path: str):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def read_jsonl(path: str) -> list[dict]:
-    rows = []
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    rows.append(json.loads(line))
-    except OSError:
-        pass
-    return rows
-
-
-def as_int(v) -> int | None:
-    try:
-        return int(v) if v is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-class PathMap:
-    """Turns whatever path a tool prints into a path relative to the scanned root."""
-
-    def __init__(self, root: str | None):
-        self.prefixes = []
-        if root:
-            for p in {root, os.path.abspath(root), os.path.realpath(root)}:
-                p = p.rstrip("/")
-                self.prefixes.append(p + "/")
-                if p.startswith("./"):
-                    self.prefixes.append(p[2:] + "/")
-        self.prefixes.sort(key=len, reverse=True)
-
-    def __call__(self, path: str | None) -> str:
-        p = (path or "").strip()
-        for pre in self.prefixes:
-            if p.startswith(pre):
-                p = p[len(pre) :]
-                break
-        while p.startswith("./"):
-            p = p[2:]
-        return p
 
 
 class KindMap:
@@ -363,16 +314,6 @@ def history_rows(path: str, marks_path: str) -> list[Row]:
 # ------------------------------------------------------------------ scoring
 
 
-def overlaps(row: Row, line: int | None, end: int | None) -> bool:
-    if row.line is None:
-        return True
-    if line is None:
-        return False
-    r_end = max(row.end_line or row.line, row.line)
-    f_end = max(end or line, line)
-    return line <= r_end and f_end >= row.line
-
-
 def same_commit(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return False
@@ -428,10 +369,6 @@ def score(findings: list[Finding], rows: list[Row], kind_aware: bool, history: b
 
 
 # ------------------------------------------------------------------ report
-
-
-def fmt_ratio(v: float | None, n: int, d: int) -> str:
-    return "   n/a" if v is None else f"{v:.3f} ({n}/{d})"
 
 
 def main() -> int:
@@ -558,8 +495,8 @@ def main() -> int:
                 elif findings is not None and inp in labels:
                     sc = score(findings, labels[inp], kind_aware=False, history=history)
                     scores[(tool, inp)] = sc
-                    rec = fmt_ratio(sc.recall(), sc.found, sc.expected)
-                    prec = fmt_ratio(sc.precision(), sc.true_places, sc.places)
+                    rec = fmt_ratio(sc.recall(), sc.found, sc.expected, 6)
+                    prec = fmt_ratio(sc.precision(), sc.true_places, sc.places, 6)
                     entry.update(
                         recall=sc.recall(),
                         precision=sc.precision(),
@@ -600,8 +537,8 @@ def main() -> int:
         print("== aispm, kind-aware (the finding's kind must be the row's kind)")
         for inp, ka in aware.items():
             print(
-                f"{inp:<12} recall {fmt_ratio(ka.recall(), ka.found, ka.expected)}  "
-                f"precision {fmt_ratio(ka.precision(), ka.true_places, ka.places)}"
+                f"{inp:<12} recall {fmt_ratio(ka.recall(), ka.found, ka.expected, 6)}  "
+                f"precision {fmt_ratio(ka.precision(), ka.true_places, ka.places, 6)}"
             )
 
     # Histories: what each tool found of the seeded credentials, by how they left.
