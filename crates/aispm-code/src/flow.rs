@@ -223,6 +223,13 @@ fn evidence_of(text: &str) -> String {
     out
 }
 
+/// The object a method is called on, lower-cased (`db` of `db.execute`).
+fn receiver_of(segs: &[&str]) -> Option<String> {
+    segs.len()
+        .checked_sub(2)
+        .map(|i| segs[i].to_ascii_lowercase())
+}
+
 fn is_hex40(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -1323,15 +1330,20 @@ impl<'s> Walker<'s> {
             return;
         }
         let resolved = self.resolve(&segs);
-        let last = segs.last().copied().unwrap_or("").to_string();
+        let last = segs.last().copied().unwrap_or("");
         let (pos, kw) = self.args(call);
         if self.lang.is_python() {
-            self.python_sinks(call, &segs, &resolved, &last, &pos, &kw);
-            self.python_patterns(call, &segs, &resolved, &last, &pos, &kw);
+            self.python_sinks(call, &segs, &resolved, last, &pos, &kw);
+            self.python_patterns(call, &segs, &resolved, last, &pos, &kw);
         } else {
-            self.js_sinks(call, &segs, &resolved, &last, &pos, &kw);
+            self.js_sinks(call, &segs, &resolved, last, &pos, &kw);
         }
-        self.model_refs(call, &resolved, &last, &pos, &kw);
+        self.model_refs(call, &resolved, last, &pos, &kw);
+    }
+
+    /// A bare name that no import rebinds (`eval`, `open`): the language's own.
+    fn is_builtin(&self, segs: &[&str]) -> bool {
+        segs.len() == 1 && !self.imports.contains_key(segs[0])
     }
 
     fn tainted_llm(&self, n: Option<Node<'s>>) -> bool {
@@ -1353,7 +1365,7 @@ impl<'s> Walker<'s> {
         kw: &[(&'s str, Node<'s>)],
     ) {
         let arg0 = pos.first().copied();
-        let bare = segs.len() == 1 && !self.imports.contains_key(segs[0]);
+        let bare = self.is_builtin(segs);
         // Code execution.
         let exec = (bare && matches!(last, "eval" | "exec" | "compile" | "execfile"))
             || matches!(resolved, "builtins.eval" | "builtins.exec")
@@ -1420,10 +1432,7 @@ impl<'s> Walker<'s> {
             }
         }
         // SQL.
-        let receiver = segs
-            .len()
-            .checked_sub(2)
-            .map(|i| segs[i].to_ascii_lowercase());
+        let receiver = receiver_of(segs);
         let sql_receiver = receiver.as_deref().is_some_and(|r| {
             !["executor", "agent", "chain", "tool", "graph", "crew"]
                 .iter()
@@ -1501,7 +1510,6 @@ impl<'s> Walker<'s> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn js_sinks(
         &mut self,
         call: Node<'s>,
@@ -1512,7 +1520,7 @@ impl<'s> Walker<'s> {
         kw: &[(&'s str, Node<'s>)],
     ) {
         let arg0 = pos.first().copied();
-        let bare = segs.len() == 1 && !self.imports.contains_key(segs[0]);
+        let bare = self.is_builtin(segs);
         // Code execution.
         let exec = (bare && matches!(last, "eval" | "Function"))
             || (segs.len() == 2 && segs[0] == "window" && last == "eval")
@@ -1563,10 +1571,7 @@ impl<'s> Walker<'s> {
             }
         }
         // SQL.
-        let receiver = segs
-            .len()
-            .checked_sub(2)
-            .map(|i| segs[i].to_ascii_lowercase());
+        let receiver = receiver_of(segs);
         // `query` is also the method of retrievers, indexes and query engines.
         let sql_receiver = receiver.as_deref().is_some_and(|r| {
             let not_sql: &[&str] = if last == "query" {
