@@ -16,7 +16,7 @@ use crate::gguf::{GgufBuilder, GgufValue, ggml_type};
 use crate::numpy::npy;
 use crate::pickle::{PickleWriter, StateDictTensor, malicious_os_system_pickle, state_dict_pickle};
 use crate::pytorch::pytorch_zip;
-use crate::rng::SplitMix64;
+use crate::rng::{SplitMix64, capital};
 use crate::safetensors::{TensorSpec, pt_metadata, safetensors_header};
 
 /// What the tree is made of.
@@ -408,14 +408,6 @@ fn python_line(rng: &mut SplitMix64) -> String {
         6 => format!("\nclass {}{}:", capital(a), capital(b)),
         7 => format!("    {a}_{b}: int = {n}"),
         _ => format!("    \"\"\"{}.\"\"\"", capital(&sentence(rng, 5))),
-    }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 

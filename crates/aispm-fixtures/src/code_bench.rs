@@ -23,7 +23,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use crate::rng::SplitMix64;
+use crate::rng::{SplitMix64, capital};
 
 const EXEC: &str = "code/llm-output-to-exec";
 const SHELL: &str = "code/llm-output-to-shell";
@@ -120,15 +120,7 @@ const AUTO_CLASSES: &[&str] = &[
 ];
 
 fn word(rng: &mut SplitMix64) -> &'static str {
-    WORDS[rng.below(WORDS.len() as u64) as usize]
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
+    rng.pick::<&str>(WORDS)
 }
 
 fn sha40(rng: &mut SplitMix64) -> String {

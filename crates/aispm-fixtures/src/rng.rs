@@ -59,6 +59,15 @@ impl SplitMix64 {
     }
 }
 
+/// `s` with its first character in upper case (identifiers and prose of generated files).
+pub fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use crate::rng::SplitMix64;
+use crate::rng::{SplitMix64, capital};
 
 const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 const DIGITS: &[u8] = b"0123456789";
@@ -655,14 +655,6 @@ const PROJECTS: &[&str] = &[
 
 fn word(rng: &mut SplitMix64) -> &'static str {
     WORDS[rng.below(WORDS.len() as u64) as usize]
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 fn sentence(rng: &mut SplitMix64, n: usize) -> String {
