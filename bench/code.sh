@@ -96,7 +96,10 @@ fi
 # its detection is printed as pending.
 AISPM_DETECTION=yes
 AISPM_SELECT=(--select CODE)
-if ! "$AISPM" rules --format json 2>/dev/null | grep -q '"id": *"CODE'; then
+# (The listing is read whole first: `grep -q` stopping early would make the writer fail
+# on a closed pipe, and pipefail would turn that into "no CODE rules".)
+rule_list=$("$AISPM" rules --format json 2>/dev/null || true)
+if ! grep -q '"id": *"CODE' <<<"$rule_list"; then
     AISPM_DETECTION=pending
     AISPM_SELECT=()
 fi
@@ -115,9 +118,6 @@ echo "network: ${JAIL[*]:-flags only}; threads: $THREADS; load average: $(cut -d
 
 TREE="$C/tree"
 TREE_LABELS="$C/tree.labels.jsonl"
-want_input() { [[ ",$INPUTS," == *",$1,"* ]]; }
-input_size() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$SIZES"; }
-warm() { find "$1" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true; }
 
 inputs=()
 if want_input corpus; then
@@ -144,22 +144,6 @@ fi
 
 # ---------------------------------------------------------------- runs
 
-# timed TOOL INPUT LOG -- COMMAND...: runs COMMAND under /usr/bin/time -v and appends
-# tool, input, wall seconds, peak RSS (KiB), exit status and output prefix to $TIMINGS.
-timed() {
-    local tool="$1" input="$2" log="$3" rc start end wall rss
-    shift 4
-    echo "== $tool on $input" >&2
-    start=$(now)
-    set +e
-    /usr/bin/time -v -o "$log.time" "$@" >"$log.stdout" 2>"$log.stderr"
-    rc=$?
-    set -e
-    end=$(now)
-    wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-    rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$log.time")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$input" "$wall" "${rss:-0}" "$rc" "$log" >>"$TIMINGS"
-}
 
 run_tool() {
     local tool="$1" input="$2" path="$3" base="$C/$2.$1"

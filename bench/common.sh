@@ -69,3 +69,34 @@ report_stats() {
 }
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+
+# ------------------------------------------------- peer comparisons (models, secrets, code)
+# They expect $TIMINGS (runs), $SIZES (inputs) and $INPUTS (the inputs asked for).
+
+# timed TOOL INPUT LOG -- COMMAND...: runs COMMAND under /usr/bin/time -v and appends
+# tool, input, wall seconds, peak RSS (KiB) and exit status to $TIMINGS. Never fails:
+# a crash or a timeout (exit 124/137) is recorded, and the benchmark goes on.
+# The last column is the prefix of the run's output files.
+timed() {
+    local tool="$1" input="$2" log="$3" rc start end wall rss
+    shift 4
+    echo "== $tool on $input" >&2
+    start=$(now)
+    set +e
+    /usr/bin/time -v -o "$log.time" "$@" >"$log.stdout" 2>"$log.stderr"
+    rc=$?
+    set -e
+    end=$(now)
+    wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+    rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$log.time")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$input" "$wall" "${rss:-0}" "$rc" "$log" >>"$TIMINGS"
+}
+
+# want_input NAME: whether NAME is among the comma-separated $INPUTS.
+want_input() { [[ ",$INPUTS," == *",$1,"* ]]; }
+
+# input_size NAME BYTES FILES PATH: one row of $SIZES.
+input_size() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$SIZES"; }
+
+# warm PATH: reads every file once so that no tool pays for a cold page cache.
+warm() { find "$1" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true; }

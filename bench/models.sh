@@ -102,23 +102,6 @@ print(" ".join(f"{p}=={metadata.version(p)}" for p in sys.argv[1:]))
 EOF
 }
 
-# timed TOOL INPUT LOG -- COMMAND...: runs COMMAND under /usr/bin/time -v and appends
-# tool, input, wall seconds, peak RSS (KiB) and exit status to $TIMINGS. Never fails:
-# a crash or a timeout (exit 124/137) is recorded, and the benchmark goes on.
-timed() {
-    local tool="$1" input="$2" log="$3" rc start end wall rss
-    shift 4
-    echo "== $tool on $input" >&2
-    start=$(now)
-    set +e
-    /usr/bin/time -v -o "$log.time" "$@" >"$log.stdout" 2>"$log.stderr"
-    rc=$?
-    set -e
-    end=$(now)
-    wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-    rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$log.time")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$input" "$wall" "${rss:-0}" "$rc" "$log" >>"$TIMINGS"
-}
 
 # run_tool TOOL INPUT PATH: one run of TOOL over PATH (a directory or one file), its
 # output under $M/INPUT.TOOL.*.

@@ -147,11 +147,6 @@ HIST_LABELS="$S/git-history.labels.jsonl"
 HIST_MARKS="$S/git-history.marks"
 BUNDLE_REPO="$S/history-bundle"
 
-want_input() { [[ ",$INPUTS," == *",$1,"* ]]; }
-
-# input_size NAME BYTES FILES PATH
-input_size() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$SIZES"; }
-
 # Bytes of every distinct blob of a repository: what a history scanner has to read.
 blob_stats() {
     git -C "$1" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
@@ -159,7 +154,6 @@ blob_stats() {
 }
 
 # Reads every file once, so that no tool pays for a cold page cache.
-warm() { find "$1" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true; }
 
 inputs=()
 if want_input corpus; then
@@ -221,23 +215,6 @@ fi
 
 # ---------------------------------------------------------------- runs
 
-# timed TOOL INPUT LOG -- COMMAND...: runs COMMAND under /usr/bin/time -v and appends
-# tool, input, wall seconds, peak RSS (KiB) and exit status to $TIMINGS. Never fails:
-# a crash or a timeout (exit 124/137) is recorded, and the benchmark goes on.
-timed() {
-    local tool="$1" input="$2" log="$3" rc start end wall rss
-    shift 4
-    echo "== $tool on $input" >&2
-    start=$(now)
-    set +e
-    /usr/bin/time -v -o "$log.time" "$@" >"$log.stdout" 2>"$log.stderr"
-    rc=$?
-    set -e
-    end=$(now)
-    wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-    rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$log.time")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$input" "$wall" "${rss:-0}" "$rc" "$log" >>"$TIMINGS"
-}
 
 not_run() { printf '%s\t%s\t-\t-\tna\t%s\n' "$1" "$2" "$3" >>"$TIMINGS"; }
 
