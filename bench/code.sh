@@ -96,10 +96,7 @@ fi
 # its detection is printed as pending.
 AISPM_DETECTION=yes
 AISPM_SELECT=(--select CODE)
-# (The listing is read whole first: `grep -q` stopping early would make the writer fail
-# on a closed pipe, and pipefail would turn that into "no CODE rules".)
-rule_list=$("$AISPM" rules --format json 2>/dev/null || true)
-if ! grep -q '"id": *"CODE' <<<"$rule_list"; then
+if ! has_rules CODE; then
     AISPM_DETECTION=pending
     AISPM_SELECT=()
 fi

@@ -92,6 +92,15 @@ timed() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$input" "$wall" "${rss:-0}" "$rc" "$log" >>"$TIMINGS"
 }
 
+# has_rules PREFIX: whether this aispm build has rules whose ID starts with PREFIX. The
+# listing is read whole before it is searched: `grep -q` leaving early would close the
+# pipe on a writer with more to say, and pipefail would turn that into "no".
+has_rules() {
+    local listing
+    listing=$("$AISPM" rules --format json 2>/dev/null || true)
+    grep -q "\"id\": *\"$1" <<<"$listing"
+}
+
 # want_input NAME: whether NAME is among the comma-separated $INPUTS.
 want_input() { [[ ",$INPUTS," == *",$1,"* ]]; }
 

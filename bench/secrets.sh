@@ -114,12 +114,13 @@ fi
 # figures pending.
 AISPM_DETECTION=yes
 AISPM_SELECT=(--select SEC)
-if ! "$AISPM" rules --format json 2>/dev/null | grep -q '"id": *"SEC'; then
+if ! has_rules SEC; then
     AISPM_DETECTION=pending
     AISPM_SELECT=()
 fi
 AISPM_HISTORY=1
-"$AISPM" scan --help 2>/dev/null | grep -q -- '--history' || AISPM_HISTORY=0
+scan_help=$("$AISPM" scan --help 2>/dev/null || true)
+grep -q -- '--history' <<<"$scan_help" || AISPM_HISTORY=0
 
 echo
 echo "== tools"
