@@ -426,13 +426,11 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// Reads one string literal of a language at a byte position.
+type Lexer = fn(&str, usize) -> Option<Literal>;
+
 /// Reads adjacent string literals (implicit concatenation, and `+` in JavaScript).
-fn concatenated(
-    s: &str,
-    mut pos: usize,
-    lex: fn(&str, usize) -> Option<Literal>,
-    plus: bool,
-) -> Option<Literal> {
+fn concatenated(s: &str, mut pos: usize, lex: Lexer, plus: bool) -> Option<Literal> {
     let first = lex(s, pos)?;
     let mut lit = first;
     pos = lit.end;
@@ -547,6 +545,40 @@ fn tool_decorator() -> &'static Regex {
     })
 }
 
+/// `description=`/`description:` values not already found at the same line (Python
+/// keyword arguments, JavaScript properties), as descriptions without a tool name.
+fn description_properties(
+    text: &str,
+    idx: &LineIndex,
+    python: bool,
+    found: &mut Vec<Description>,
+    cx: &mut AnalysisContext,
+) -> Result<(), AnalysisError> {
+    let lex: Lexer = if python { python_string } else { js_string };
+    // JavaScript joins literals with `+`, Python by juxtaposition.
+    let plus = !python;
+    for (n, m) in description_kwarg(python)
+        .find_iter(text)
+        .take(MAX_TOOLS)
+        .enumerate()
+    {
+        if n % 256 == 0 {
+            cx.check_time()?;
+        }
+        if let Some(lit) = concatenated(text, m.end(), lex, plus)
+            && !found.iter().any(|d| d.line == idx.line(lit.start))
+        {
+            found.push(Description {
+                tool: String::new(),
+                text: lit.text,
+                line: idx.line(lit.start),
+                end_line: idx.line(lit.end.saturating_sub(1)),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn description_kwarg(python: bool) -> &'static Regex {
     static PY: OnceLock<Regex> = OnceLock::new();
     static JS: OnceLock<Regex> = OnceLock::new();
@@ -654,25 +686,7 @@ pub fn analyze_python(
     // `Tool(name=…, description="…")` in low-level servers, and `description=` of
     // parameters (`Field(description=…)`) in servers with decorated tools.
     if text.contains("Tool(") || decorated > 0 {
-        for (n, m) in description_kwarg(true)
-            .find_iter(text)
-            .take(MAX_TOOLS)
-            .enumerate()
-        {
-            if n % 256 == 0 {
-                cx.check_time()?;
-            }
-            if let Some(lit) = concatenated(text, m.end(), python_string, false)
-                && !found.iter().any(|d| d.line == idx.line(lit.start))
-            {
-                found.push(Description {
-                    tool: String::new(),
-                    text: lit.text,
-                    line: idx.line(lit.start),
-                    end_line: idx.line(lit.end.saturating_sub(1)),
-                });
-            }
-        }
+        description_properties(text, &idx, true, &mut found, cx)?;
     }
     for d in &found {
         report(path, d, cx);
@@ -735,25 +749,7 @@ pub fn analyze_script(
         }
     }
     // `description: "…"` properties (registerTool configs, tool lists).
-    for (n, m) in description_kwarg(false)
-        .find_iter(text)
-        .take(MAX_TOOLS)
-        .enumerate()
-    {
-        if n % 256 == 0 {
-            cx.check_time()?;
-        }
-        if let Some(lit) = concatenated(text, m.end(), js_string, true)
-            && !found.iter().any(|d| d.line == idx.line(lit.start))
-        {
-            found.push(Description {
-                tool: String::new(),
-                text: lit.text,
-                line: idx.line(lit.start),
-                end_line: idx.line(lit.end.saturating_sub(1)),
-            });
-        }
-    }
+    description_properties(text, &idx, false, &mut found, cx)?;
     for d in &found {
         report(path, d, cx);
     }
