@@ -91,3 +91,38 @@ def cpu_seconds(base: str) -> float | None:
 def fmt_ratio(v: float | None, n: int, d: int, width: int = 0) -> str:
     na = "n/a".rjust(width)
     return na if v is None else f"{v:.3f} ({n}/{d})"
+
+
+def read_inputs(path: str) -> dict[str, dict]:
+    """The inputs file of a run: name -> bytes, files, path."""
+    inputs: dict[str, dict] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 4:
+                inputs[parts[0]] = {"bytes": int(parts[1]), "files": int(parts[2]), "path": parts[3]}
+    return inputs
+
+
+def read_timings(path: str) -> dict[tuple[str, str], dict]:
+    """The timings file written by `timed` (bench/common.sh): (tool, input) -> wall
+    seconds, peak RSS in MiB, exit status and output prefix. A tool that was not run has
+    `rc` "na" in the file; its entry has no figures and says why in `na`."""
+    runs: dict[tuple[str, str], dict] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 6:
+                continue
+            tool, inp, wall, rss, rc, base = parts
+            if rc == "na":
+                runs[(tool, inp)] = {"wall": None, "rss": None, "rc": None, "base": "", "na": base}
+            else:
+                runs[(tool, inp)] = {
+                    "wall": float(wall),
+                    "rss": int(rss or 0) / 1024.0,
+                    "rc": int(rc),
+                    "base": base,
+                    "na": None,
+                }
+    return runs

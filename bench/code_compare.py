@@ -34,7 +34,17 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from benchlib import PathMap, as_int, cpu_seconds, fmt_ratio, overlaps, read_json, read_jsonl
+from benchlib import (
+    PathMap,
+    as_int,
+    cpu_seconds,
+    fmt_ratio,
+    overlaps,
+    read_inputs,
+    read_json,
+    read_jsonl,
+    read_timings,
+)
 
 KINDS = [
     "code/llm-output-to-exec",
@@ -260,26 +270,9 @@ def main() -> int:
     )
     args = ap.parse_args()
 
-    inputs: dict[str, dict] = {}
-    with open(args.inputs, encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) == 4:
-                inputs[parts[0]] = {"bytes": int(parts[1]), "files": int(parts[2]), "path": parts[3]}
+    inputs = read_inputs(args.inputs)
 
-    runs: dict[tuple[str, str], dict] = {}
-    with open(args.timings, encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 6:
-                continue
-            tool, inp, wall, rss, rc, base = parts
-            runs[(tool, inp)] = {
-                "wall": float(wall),
-                "rss": int(rss or 0) / 1024.0,
-                "rc": int(rc),
-                "base": base,
-            }
+    runs = read_timings(args.timings)
 
     kinds = rule_kinds(args.kinds)
     labels: dict[str, list[Row]] = {}

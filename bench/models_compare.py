@@ -37,7 +37,7 @@ import re
 import sys
 from collections import defaultdict
 
-from benchlib import read_json
+from benchlib import read_json, read_timings
 
 TIMEOUT_CODES = {124, 137}
 # Exit statuses that mean "the run finished", per tool.
@@ -222,19 +222,7 @@ def main() -> int:
     ap.add_argument("--corpus")
     args = ap.parse_args()
 
-    runs: dict[tuple[str, str], dict] = {}
-    with open(args.timings, encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 6:
-                continue
-            tool, inp, wall, rss, rc, base = parts
-            runs[(tool, inp)] = {
-                "wall": float(wall),
-                "rss": int(rss or 0) / 1024.0,
-                "rc": int(rc),
-                "base": base,
-            }
+    runs = read_timings(args.timings)
 
     tools = [t for t in ORDER if any(k[0] == t for k in runs)]
     inputs = [i for i in INPUT_ORDER if any(k[1] == i for k in runs)]

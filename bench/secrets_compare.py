@@ -43,7 +43,16 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from benchlib import PathMap, as_int, fmt_ratio, overlaps, read_json, read_jsonl
+from benchlib import (
+    PathMap,
+    as_int,
+    fmt_ratio,
+    overlaps,
+    read_inputs,
+    read_json,
+    read_jsonl,
+    read_timings,
+)
 
 TIMEOUT_CODES = {124, 137}
 NORMAL_EXIT = {
@@ -395,30 +404,9 @@ def main() -> int:
     )
     args = ap.parse_args()
 
-    inputs: dict[str, dict] = {}
-    with open(args.inputs, encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) == 4:
-                inputs[parts[0]] = {"bytes": int(parts[1]), "files": int(parts[2]), "path": parts[3]}
+    inputs = read_inputs(args.inputs)
 
-    runs: dict[tuple[str, str], dict] = {}
-    with open(args.timings, encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 6:
-                continue
-            tool, inp, wall, rss, rc, base = parts
-            if rc == "na":
-                runs[(tool, inp)] = {"wall": None, "rss": None, "rc": None, "base": "", "na": base}
-            else:
-                runs[(tool, inp)] = {
-                    "wall": float(wall),
-                    "rss": int(rss or 0) / 1024.0,
-                    "rc": int(rc),
-                    "base": base,
-                    "na": None,
-                }
+    runs = read_timings(args.timings)
 
     kinds = KindMap(args.kinds)
     labels: dict[str, list[Row]] = {}
