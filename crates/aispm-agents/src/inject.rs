@@ -10,9 +10,9 @@
 //! text is not reported. Markdown code fences are skipped.
 
 use crate::rules;
-use crate::text::preview;
+use crate::text::{preview, re};
 use aispm_core::{AnalysisContext, AnalysisError, RawFinding};
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use std::sync::OnceLock;
 
 /// Score a line needs, with at least one directive signal.
@@ -31,14 +31,6 @@ struct Signal {
     /// of role markers).
     prose_only: bool,
     re: Regex,
-}
-
-fn re(p: &str) -> Regex {
-    RegexBuilder::new(p)
-        .case_insensitive(true)
-        .size_limit(1 << 22)
-        .build()
-        .unwrap_or_else(|e| panic!("built-in pattern {p}: {e}"))
 }
 
 fn signals() -> &'static [Signal] {

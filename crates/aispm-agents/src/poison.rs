@@ -14,10 +14,10 @@
 
 use crate::json::{Node, Value};
 use crate::rules;
-use crate::text::{LineIndex, preview};
+use crate::text::{LineIndex, preview, re};
 use crate::unicode;
 use aispm_core::{AnalysisContext, AnalysisError, RawFinding};
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use std::sync::OnceLock;
 
 pub const THRESHOLD: i32 = 4;
@@ -36,14 +36,6 @@ struct Signal {
     name: &'static str,
     weight: i32,
     re: Regex,
-}
-
-fn re(p: &str) -> Regex {
-    RegexBuilder::new(p)
-        .case_insensitive(true)
-        .size_limit(1 << 22)
-        .build()
-        .unwrap_or_else(|e| panic!("built-in pattern {p}: {e}"))
 }
 
 fn signals() -> &'static [Signal] {

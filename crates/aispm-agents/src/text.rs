@@ -1,6 +1,16 @@
 //! Small text helpers shared by the checks: byte offsets to lines, and safe previews
 //! of what was found (escaped, truncated) for evidence.
 
+/// A built-in, case-insensitive detection pattern (a bad one is a bug, found by the
+/// tests that build every signal).
+pub fn re(p: &str) -> regex::Regex {
+    regex::RegexBuilder::new(p)
+        .case_insensitive(true)
+        .size_limit(1 << 22)
+        .build()
+        .unwrap_or_else(|e| panic!("built-in pattern {p}: {e}"))
+}
+
 /// Maps byte offsets of a text to 1-based lines.
 pub struct LineIndex {
     starts: Vec<usize>,
