@@ -127,7 +127,7 @@ pub static URL_PASSWORD: Detector = Detector {
     positives: &[
         concat!(
             "mirror = 'http://deploy:mqkNyQsbfNbW",
-            "PKzbzgAgYoHf@example.com'"
+            "PKzbzgAgYoHf@mirror.acme-ml.io'"
         ),
         concat!(
             "pip install --index-url https://ci:z9nOdXqSHiis",
