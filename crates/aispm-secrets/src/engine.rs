@@ -611,10 +611,14 @@ impl<'a> Scan<'a> {
                         }
                     }
                     // No name: the provider must be named as an identifier (not a word
-                    // of prose) right next to the value, with a `key` or `token`.
+                    // of prose) right next to the value on its line, with a `key` or
+                    // `token`.
                     None => {
-                        mention_near(buf, s, e, rule.words, KEYWORD_REACH, true)
-                            && mention_near(buf, s, e, &["key", "token"], KEYWORD_REACH, false)
+                        let (ls, le) = text::line_bounds(buf, s);
+                        let line = &buf[ls..le];
+                        let (ls2, e2) = (s - ls, e - ls);
+                        mention_near(line, ls2, e2, rule.words, KEYWORD_REACH, true)
+                            && mention_near(line, ls2, e2, &["key", "token"], KEYWORD_REACH, false)
                     }
                 };
                 if !accepted {

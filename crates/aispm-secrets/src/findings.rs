@@ -105,11 +105,15 @@ pub fn path_context(path: &str) -> Option<&'static str> {
     }
 }
 
-/// The confidence a finding reports: the detection's, one step lower for a value
-/// whose format proves nothing (no checksum or structure) in test or example files.
+/// The confidence a finding reports: the detection's, one step lower in test or
+/// example files for a value whose format proves nothing by itself (a generic
+/// assignment, or a common shape accepted for a provider mention nearby). A value
+/// with a provider prefix or a structure keeps its confidence there: recorded HTTP
+/// cassettes and fixtures do hold live tokens.
 fn confidence_of(d: &Detection, context: Option<&str>) -> Confidence {
+    let shapeless = d.detector.family == Family::Generic || d.detector.priority <= 2;
     match (context, d.confidence) {
-        (Some(_), Confidence::Medium) => Confidence::Low,
+        (Some(_), Confidence::Medium | Confidence::High) if shapeless => Confidence::Low,
         (_, c) => c,
     }
 }
