@@ -213,6 +213,21 @@ pub fn name_before(buf: &[u8], value_start: usize, floor: usize) -> Option<Name>
                     }
                 }
             }
+            // A declaration that writes a type next to the name, before it (`String
+            // password = …`) or after it (`api_key TEXT := …`, `var token string = …`):
+            // the word that reads as a credential is the name.
+            if classify(&text).is_none() {
+                let k = skip_back_ws(buf, start, floor);
+                if k < start
+                    && let Some((other, _)) = name_ending_at(buf, k, floor)
+                    && classify(&other).is_some()
+                {
+                    return Some(Name {
+                        text: other,
+                        call: false,
+                    });
+                }
+            }
             Some(Name { text, call: false })
         }
         b'>' => {
@@ -946,6 +961,14 @@ mod tests {
         assert_eq!(n("<apiKey>abc</apiKey>", "abc").as_deref(), Some("apiKey"));
         assert_eq!(n("setenv(\"KEY\", \"abc\")", "abc").as_deref(), Some("KEY"));
         assert_eq!(n("run --api-key abc", "abc").as_deref(), Some("api-key"));
+        assert_eq!(
+            n("  service_key TEXT := 'abc';", "abc").as_deref(),
+            Some("service_key")
+        );
+        assert_eq!(
+            n("String password = \"abc\";", "abc").as_deref(),
+            Some("password")
+        );
         assert_eq!(n("  password abc", "abc").as_deref(), Some("password"));
         assert_eq!(n("  login abc", "abc"), None);
         assert_eq!(n("x == \"abc\"", "abc"), None);

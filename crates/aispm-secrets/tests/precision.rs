@@ -78,16 +78,31 @@ fn token() -> String {
 #[test]
 fn lookup_keys_labels_and_object_keys_are_not_credentials() {
     none(&[
-        case("client_test.py", "objs = [{'Key': 'models/base-model/v2/weights.bin'}]"),
-        case("canary.py", "shots = [{'Key': 'run7/step1-loaded-screenshot.png'}]"),
-        case("listing.json", r#"  "assets": [{"assetKey": "export-out/j7/bundle.zip"}],"#),
-        case("stack.json", r#"    "ParameterKey": "WorkerGroupSettings3","#),
+        case(
+            "client_test.py",
+            "objs = [{'Key': 'models/base-model/v2/weights.bin'}]",
+        ),
+        case(
+            "canary.py",
+            "shots = [{'Key': 'run7/step1-loaded-screenshot.png'}]",
+        ),
+        case(
+            "listing.json",
+            r#"  "assets": [{"assetKey": "export-out/j7/bundle.zip"}],"#,
+        ),
+        case(
+            "stack.json",
+            r#"    "ParameterKey": "WorkerGroupSettings3","#,
+        ),
         case(
             "nodepool.yaml",
             "          - key: topology.example.io/zone-family\n            operator: In\n",
         ),
         case("alb.json", r#"        "Key": "access_logs.s3.enabled","#),
-        case("usage.md", r#"  "key": "1000X_2504_cohort/related_698/HG0041.final.cram.crai","#),
+        case(
+            "usage.md",
+            r#"  "key": "1000X_2504_cohort/related_698/HG0041.final.cram.crai","#,
+        ),
         case("ids.py", "        key = f\"cache_top_level:{lookup[1]}\""),
     ]);
     // Credential names keep their values, a bare `key` too when its value is a token.
@@ -96,7 +111,10 @@ fn lookup_keys_labels_and_object_keys_are_not_credentials() {
         &[
             case("settings.py", format!("api_key = \"{}\"", token())),
             case("config.yaml", format!("key: {}", token())),
-            case("deploy.json", format!(r#"  "client_secret": "{}","#, token())),
+            case(
+                "deploy.json",
+                format!(r#"  "client_secret": "{}","#, token()),
+            ),
         ],
     );
 }
@@ -142,7 +160,10 @@ fn neighbouring_call_arguments_are_not_name_and_value() {
             "e2e_run.py",
             "log_step('create_cluster', 'PASS', f'endpoint={endpoint}')",
         ),
-        case("e2e_run.py", format!("report('run', 'TOKEN', '{}')", token())),
+        case(
+            "e2e_run.py",
+            format!("report('run', 'TOKEN', '{}')", token()),
+        ),
     ]);
     one(
         "generic-secret",
@@ -161,7 +182,10 @@ fn placeholders_fakes_and_shortened_values_are_not_secrets() {
             "sas_token=\"sp=r&st=2026-03-28T14:53:44Z&sv=2024-11-04&sr=c&sig=abc123\",",
         ),
         case("remote.py", "sas_token=\"sv=2024-11-04&sr=c&sig=abc\","),
-        case("prompts.txt", "| stack failed (RequestToken: 123abc-456def-789ghi, |"),
+        case(
+            "prompts.txt",
+            "| stack failed (RequestToken: 123abc-456def-789ghi, |",
+        ),
         case("auth.py", "token = 'header.not_valid_base64.signature'"),
         case("LOG.md", format!("alice token: acme_pat_{}...", TOKEN.0)),
         case("LOG.md", format!("bob token: `acme_pat_{}…`", TOKEN.0)),
@@ -171,13 +195,19 @@ fn placeholders_fakes_and_shortened_values_are_not_secrets() {
         ),
         case(
             "mcp.py",
-            format!("url = \"https://bob:{}@mcp.example.test:8443/mcp\"", token()),
+            format!(
+                "url = \"https://bob:{}@mcp.example.test:8443/mcp\"",
+                token()
+            ),
         ),
         case(
             "mcp.py",
             format!("url = \"https://bob:{}@server.example.com/mcp\"", token()),
         ),
-        case("mounts.py", format!("\"https://user:{}@[invalid\",", token())),
+        case(
+            "mounts.py",
+            format!("\"https://user:{}@[invalid\",", token()),
+        ),
         case(
             "real-host.md",
             "サーバーを起動します。`tool run -v API_KEY=abc123`（または `-f .env`）とすると、記録されます。",
@@ -235,7 +265,10 @@ fn public_keys_and_published_demo_tokens_are_not_live_secrets() {
     none(&[
         case(
             "cassette.yaml",
-            format!(r#"body: '{{"event": "x", "api_key": "phc_{}{}{}"}}'"#, TOKEN.0, TOKEN.1, TOKEN.0),
+            format!(
+                r#"body: '{{"event": "x", "api_key": "phc_{}{}{}"}}'"#,
+                TOKEN.0, TOKEN.1, TOKEN.0
+            ),
         ),
         case(
             "cassette.yaml",
@@ -288,7 +321,10 @@ fn expired_tokens_are_informational() {
 
 #[test]
 fn provider_keywords_count_only_close_to_the_value() {
-    let hex = concat!("6f3a41813350c6b208cfc5728b94", "13f7967c140adcf4332d61a1a16ae8df9fbc");
+    let hex = concat!(
+        "6f3a41813350c6b208cfc5728b94",
+        "13f7967c140adcf4332d61a1a16ae8df9fbc"
+    );
     let prose = "The merge function takes two values and merges them together, favouring \
                  the replacement; the key order of the base is kept as it was before.";
     none(&[
