@@ -955,8 +955,7 @@ fn url_password(scan: &mut Scan<'_>, det: &'static Detector, hit: usize, db: boo
         // A token with a provider prefix is that provider detector's to judge (which
         // may have rejected it on purpose: `ghp_x`).
         || scan.scanner.has_known_prefix(pass)
-        // Documentation and test hosts, and hosts that cannot exist: nothing to open.
-        || noise::is_reserved_host(host)
+        // A host that cannot exist: not a URL but a test of URL parsing.
         || noise::is_malformed_host(host)
         || !scan.seen.insert((det.id, ps))
         || scan.marked(ps, pe)
@@ -971,6 +970,11 @@ fn url_password(scan: &mut Scan<'_>, det: &'static Detector, hit: usize, db: boo
     let mut verdict = Verdict::medium().with("scheme", scheme.to_string());
     if local {
         verdict = verdict.with("local_host", true);
+    }
+    // Documentation and test hosts (`example.com`, `.test`): the password opens
+    // nothing there, though one pasted into an example may be real elsewhere.
+    if noise::is_reserved_host(host) {
+        verdict = verdict.with("reserved_host", true);
     }
     let Ok(secret) = std::str::from_utf8(pass) else {
         return;

@@ -127,7 +127,7 @@ pub static URL_PASSWORD: Detector = Detector {
     positives: &[
         concat!(
             "mirror = 'http://deploy:mqkNyQsbfNbW",
-            "PKzbzgAgYoHf@mirror.acme-ml.io'"
+            "PKzbzgAgYoHf@example.com'"
         ),
         concat!(
             "pip install --index-url https://ci:z9nOdXqSHiis",

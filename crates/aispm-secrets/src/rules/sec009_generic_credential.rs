@@ -15,9 +15,10 @@ ignored, and so are values that are references (`${VAR}`, `os.environ[…]`, \
 `{{ .Values.x }}`), placeholders (`changeme`, `<your-key>`, `xxxx`), digests, UUIDs, \
 base64-encoded prose or words, identifiers and low-entropy words, code (calls, paths, \
 templates, also inside data files), file paths and dotted names under a bare `key`, \
-public-by-design keys (PostHog project keys, publishable keys) and passwords for \
-reserved documentation hosts (`example.com`, `.test`). In source code only string \
-literals count. Never above medium; in test, fixture, cassette and example files low.",
+and public-by-design keys (PostHog project keys, publishable keys). In source code \
+only string literals count. Never above medium; low in test, fixture, cassette and \
+example files and for URL passwords of reserved documentation hosts (`example.com`, \
+`.test`), which tests use as input and are not reported there.",
     why: "Passwords and service secrets in files end up in every clone, fork, CI log and \
 container image built from them, and cannot be taken back once pushed.",
     example: "`DB_PASSWORD=8ae3…` in `.env.prod`; `http://user:…@host` in a script.",
