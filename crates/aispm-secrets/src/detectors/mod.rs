@@ -9,6 +9,7 @@ pub mod cloud;
 pub mod code;
 pub mod data;
 pub mod generic;
+pub mod http;
 pub mod keys;
 pub mod platform;
 pub mod saas;
@@ -24,6 +25,7 @@ pub fn all() -> Vec<&'static Detector> {
         code::ALL,
         saas::ALL,
         data::ALL,
+        http::ALL,
         keys::ALL,
         generic::ALL,
     ]
