@@ -742,7 +742,7 @@ pub static HEROKU_LEGACY: Detector = Detector {
     keywords: HEROKU_WORDS,
     pattern: r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     matcher: context(HEROKU_WORDS, 3),
-    verify: Some(verify::mixed),
+    verify: Some(super::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -767,7 +767,7 @@ fn atlas_private(token: &str, site: &Site<'_>) -> Verdict {
         .iter()
         .any(|w| memchr::memmem::find(&line, w).is_some());
     if named {
-        verify::mixed(token, site)
+        super::named_mixed(token, site)
     } else {
         Verdict::Reject
     }

@@ -209,11 +209,9 @@ pub static VAULT: Detector = Detector {
     kind: "vault-token",
     family: Family::CodeAndRegistry,
     title: "HashiCorp Vault token",
-    keywords: &["hvs.", "hvb."],
-    // Batch tokens carry their whole state and run well past 200 characters.
-    pattern: r"hv[sb]\.[A-Za-z0-9_-]{90,1024}",
+    keywords: &["hvs."],
+    pattern: r"hvs\.[A-Za-z0-9_-]{90,200}",
     prefix: "hvs.",
-    reach: 1200,
     positives: &[concat!(
         "VAULT_TOKEN=hvs.rCM0ea6gK8HT",
         "J_WF0GzPC5ri",
@@ -225,6 +223,28 @@ pub static VAULT: Detector = Detector {
         "n8gOvXr7Ci6"
     )],
     negatives: &["VAULT_TOKEN=hvs.<token>"],
+    ..BASE
+};
+
+/// Batch tokens carry their whole state, run well past 200 characters, and start with
+/// the same encoded header (a run of `A`s that is not filler).
+pub static VAULT_BATCH: Detector = Detector {
+    id: "hashicorp-vault-batch-token",
+    kind: "vault-token",
+    family: Family::CodeAndRegistry,
+    title: "HashiCorp Vault batch token",
+    keywords: &["hvb."],
+    pattern: r"hvb\.[A-Za-z0-9_-]{138,1024}",
+    prefix: "hvb.AAAAA",
+    reach: 1200,
+    positives: &[concat!(
+        "VAULT_TOKEN=hvb.AAAAAQKx7Vq2mZpT4rW9cN1b",
+        "H6-LfQ8yJ3sD5eA0uXkGiRtYuIoPmNbVcXzAsDfGhJkL",
+        "q8Wn3Rt6Yp1Ls4Kd7Fg0Hj2Zx5Cv9Bm3Nq6Wr8Ty1Ui4",
+        "Op7As0Df3Gh6Jk9Lz2Xc5Vb8Nm1Qw4Er7Ty0Ui3Op6As9",
+        "Df2Gh5Jk8Lz1Xc4Vb7Nm0Qw3Er6"
+    )],
+    negatives: &["VAULT_TOKEN=hvb.<batch-token>"],
     ..BASE
 };
 
@@ -430,7 +450,7 @@ pub static SONARQUBE_LEGACY: Detector = Detector {
     keywords: SONAR_WORDS,
     pattern: r"[a-f0-9]{40}",
     matcher: context(SONAR_WORDS, 3),
-    verify: Some(verify::mixed),
+    verify: Some(super::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -486,7 +506,7 @@ pub static AZURE_DEVOPS_LEGACY_PAT: Detector = Detector {
     keywords: AZURE_DEVOPS_WORDS,
     pattern: r"[a-z2-7]{52}",
     matcher: context(AZURE_DEVOPS_WORDS, 3),
-    verify: Some(verify::mixed),
+    verify: Some(super::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -512,7 +532,7 @@ pub static GITHUB_OAUTH_SECRET: Detector = Detector {
     keywords: GITHUB_WORDS,
     pattern: r"[a-f0-9]{40}",
     matcher: context(GITHUB_WORDS, 3),
-    verify: Some(verify::mixed),
+    verify: Some(super::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -531,6 +551,12 @@ pub static GITHUB_OAUTH_SECRET: Detector = Detector {
             "8e4f6a0c9b1d",
             "7e3f5a2c8b4d6e0f  # github action pin"
         ),
+        // A commit link in a changelog line that mentions a token.
+        concat!(
+            "Build Token support (added in https://github.com/acme/tool/commit/3e9a1f7c5b2d",
+            "8e4f6a0c9b1d",
+            "7e3f5a2c8b4d6e0f)"
+        ),
     ],
     ..BASE
 };
@@ -545,7 +571,7 @@ pub static SNYK: Detector = Detector {
     keywords: SNYK_WORDS,
     pattern: r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     matcher: context(SNYK_WORDS, 3),
-    verify: Some(verify::mixed),
+    verify: Some(super::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -587,6 +613,7 @@ pub static ALL: &[&Detector] = &[
     &PYPI,
     &DOCKER_AUTH,
     &VAULT,
+    &VAULT_BATCH,
     &TERRAFORM_CLOUD,
     &DOPPLER,
     &POSTMAN,

@@ -140,8 +140,12 @@ fn connection_password(token: &str, site: &Site<'_>) -> Verdict {
         || noise::is_reference(v)
         || noise::is_password_word(v)
         || noise::spells_credential_word(v)
-        || v.iter()
-            .any(|b| matches!(b, b'$' | b'%' | b'{' | b'}' | b'<' | b'>' | b'[' | b']' | b'\\'))
+        || v.iter().any(|b| {
+            matches!(
+                b,
+                b'$' | b'%' | b'{' | b'}' | b'<' | b'>' | b'[' | b']' | b'\\'
+            )
+        })
         || Classes::of(v).count() < 2
     {
         return Verdict::Reject;

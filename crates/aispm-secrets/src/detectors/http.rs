@@ -22,7 +22,12 @@ fn command_span(buf: &[u8], hit: usize) -> (usize, usize) {
         let le = memchr::memchr(b'\n', &buf[end..limit]).map_or(limit, |i| end + i);
         let line = buf[end..le].trim_ascii_end();
         end = le;
-        if le >= limit || !(line.ends_with(b"\\") || line.ends_with(b"`")) {
+        // The next line goes on the command after a continuation mark, or when it
+        // starts with an option (a command wrapped in documentation).
+        let next_is_option = buf
+            .get(le + 1..limit)
+            .is_some_and(|n| n.trim_ascii_start().starts_with(b"-"));
+        if le >= limit || !(line.ends_with(b"\\") || line.ends_with(b"`") || next_is_option) {
             break;
         }
         end = le + 1;
@@ -133,7 +138,7 @@ fn credential_header(name: &[u8]) -> bool {
 /// dedicated detector owns (which may have rejected it on purpose).
 fn token_ok(scan: &Scan<'_>, v: &[u8]) -> bool {
     let c = Classes::of(v);
-    v.len() >= 12
+    v.len() >= 10
         && v.len() <= 2048
         && !stand_in(v)
         && !v.starts_with(b"eyJ")
