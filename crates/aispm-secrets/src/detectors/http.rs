@@ -185,10 +185,11 @@ fn header(scan: &mut Scan<'_>, det: &'static Detector, arg: &[u8], at: (usize, u
         if let Some(span) = locate(scan.buf, at.0, at.1, cred) {
             push(scan, det, span, "curl Authorization header");
         }
-    } else if credential_header(name) && token_ok(scan, value) {
-        if let Some(span) = locate(scan.buf, at.0, at.1, value) {
-            push(scan, det, span, "curl API-key header");
-        }
+    } else if credential_header(name)
+        && token_ok(scan, value)
+        && let Some(span) = locate(scan.buf, at.0, at.1, value)
+    {
+        push(scan, det, span, "curl API-key header");
     }
 }
 
