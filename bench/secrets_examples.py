@@ -166,18 +166,23 @@ def split_args(toks: list) -> list[list]:
     return parts
 
 
-def group(toks: list, start: int) -> tuple[list, int]:
-    """The tokens inside the bracket opening at `start`, and the index after its close."""
-    depth, i = 0, start
-    while i < len(toks):
-        t = toks[i]
+def depths(toks: list, start: int):
+    """(index, token, bracket depth after it) from `start` on."""
+    depth = 0
+    for k in range(start, len(toks)):
+        t = toks[k]
         if t[0] == "punct" and t[1] in OPEN:
             depth += 1
         elif t[0] == "punct" and t[1] in CLOSE:
             depth -= 1
-            if depth == 0:
-                return toks[start + 1 : i], i + 1
-        i += 1
+        yield k, t, depth
+
+
+def group(toks: list, start: int) -> tuple[list, int]:
+    """The tokens inside the bracket opening at `start`, and the index after its close."""
+    for k, t, depth in depths(toks, start):
+        if depth == 0 and t[0] == "punct" and t[1] in CLOSE:
+            return toks[start + 1 : k], k + 1
     return toks[start + 1 :], len(toks)
 
 
@@ -239,19 +244,12 @@ def list_samples(expr: list, var: str, stats: dict) -> list[str]:
 
 
 def statement_end(toks: list, i: int) -> int:
-    depth = 0
-    while i < len(toks):
-        t = toks[i]
-        if t[0] == "punct" and t[1] in OPEN:
-            depth += 1
-        elif t[0] == "punct" and t[1] in CLOSE:
-            depth -= 1
-            if depth < 0:
-                return i
-        elif depth == 0 and t == ("punct", "\n"):
-            return i
-        i += 1
-    return i
+    """Where the statement starting at `i` ends: a newline outside brackets, or the
+    close of the block around it."""
+    for k, t, depth in depths(toks, i):
+        if depth < 0 or (depth == 0 and t == ("punct", "\n")):
+            return k
+    return len(toks)
 
 
 def gitleaks_rules(src: str, stats: dict):

