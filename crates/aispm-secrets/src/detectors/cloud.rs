@@ -798,6 +798,41 @@ pub static MONGODB_ATLAS_KEY: Detector = Detector {
     ..BASE
 };
 
+/// Fly.io tokens: `FlyV1 fm1…`/`fm2_…` macaroons and `fo1_` organisation tokens.
+pub static FLY_IO: Detector = Detector {
+    id: "flyio-token",
+    kind: "flyio",
+    family: Family::Cloud,
+    title: "Fly.io access token",
+    keywords: &["FlyV1 fm", "fo1_"],
+    pattern: r"(?:FlyV1 fm[12][ar]?_[A-Za-z0-9+/]{100,1500}={0,2}|fo1_[A-Za-z0-9_-]{43})",
+    prefix: "FlyV1 fm",
+    verify: Some(fly_token),
+    reach: 1600,
+    boundary: Boundary::Base64,
+    positives: &[
+        concat!(
+            "FLY_API_TOKEN=fo1_Vq7Lm2Rk9Tz4Wx",
+            "Pc8Nb1Hd5Jf0Xs7Gy2Tu9Ea4Qo3Iw"
+        ),
+        concat!(
+            "FLY_API_TOKEN=\"FlyV1 fm2_lJPE7qKx2Vq9mZpT4rW9cN1bH6",
+            "LfQ8yJ3sD5eA0uXkGiRtYuIoPmNbVcXzAsDfGhJkL",
+            "q8Wn3Rt6Yp1Ls4Kd7Fg0Hj2Zx5Cv9Bm3Nq6Wr8Ty1Ui4\""
+        ),
+    ],
+    negatives: &["FLY_API_TOKEN=fo1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    ..BASE
+};
+
+/// A deploy token opens the organisation's apps, but not as the cloud account does.
+fn fly_token(token: &str, site: &Site<'_>) -> Verdict {
+    match verify::mixed(token, site) {
+        Verdict::Reject => Verdict::Reject,
+        _ => Verdict::high().with("max_severity", "high"),
+    }
+}
+
 /// Every cloud detector.
 pub static ALL: &[&Detector] = &[
     &AWS_ACCESS_KEY,
@@ -817,4 +852,5 @@ pub static ALL: &[&Detector] = &[
     &GOOGLE_OAUTH_ACCESS,
     &HEROKU_LEGACY,
     &MONGODB_ATLAS_KEY,
+    &FLY_IO,
 ];

@@ -602,6 +602,44 @@ pub static SOURCEGRAPH: Detector = Detector {
     ..BASE
 };
 
+pub static ONEPASSWORD_SERVICE_ACCOUNT: Detector = Detector {
+    id: "1password-service-account-token",
+    kind: "1password",
+    family: Family::CodeAndRegistry,
+    title: "1Password service account token",
+    keywords: &["ops_eyJ"],
+    pattern: r"ops_eyJ[A-Za-z0-9+/_-]{200,2000}={0,2}",
+    prefix: "ops_eyJ",
+    reach: 2200,
+    positives: &[concat!(
+        "OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNz",
+        "IjoiZmFrZS0xcGFzc3dvcmQtZXhhbXBsZS5leGFtcGxlIiwi",
+        "dXNlckF1dGgiOnsibWV0aG9kIjoiU1JQZy00MDk2IiwiYWxn",
+        "IjoiUEJFUzJnLUhTMjU2IiwiaXRlcmF0aW9ucyI6NjUwMDAw",
+        "LCJzYWx0IjoiZmFrZVNhbHRGb3JUZXN0cyJ9LCJlbWFpbCI6",
+        "ImZha2VAZXhhbXBsZS5leGFtcGxlIiwic3JwWCI6ImZha2Ui"
+    )],
+    negatives: &["export OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjoiaHR0cHM6..."],
+    ..BASE
+};
+
+/// The Secret Key of a 1Password account (with the password, it opens the vaults).
+pub static ONEPASSWORD_SECRET_KEY: Detector = Detector {
+    id: "1password-secret-key",
+    kind: "1password",
+    family: Family::CodeAndRegistry,
+    title: "1Password account Secret Key",
+    keywords: &["A3-"],
+    pattern: r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
+    prefix: "A3-",
+    positives: &[concat!(
+        "secret_key: A3-Q7KX2M-",
+        "9TRV4W-P8L3N-H6JD2-B5XC9-K4MQ7"
+    )],
+    negatives: &["A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX"],
+    ..BASE
+};
+
 /// Every source-control, CI, registry and automation detector.
 pub static ALL: &[&Detector] = &[
     &GITHUB_CLASSIC,
@@ -629,4 +667,6 @@ pub static ALL: &[&Detector] = &[
     &GITHUB_OAUTH_SECRET,
     &SNYK,
     &SOURCEGRAPH,
+    &ONEPASSWORD_SERVICE_ACCOUNT,
+    &ONEPASSWORD_SECRET_KEY,
 ];

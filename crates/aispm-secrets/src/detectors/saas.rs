@@ -146,6 +146,47 @@ pub static STRIPE: Detector = Detector {
 };
 
 const TWILIO: &[&str] = &["twilio"];
+pub static SQUARE: Detector = Detector {
+    id: "square-access-token",
+    kind: "square",
+    family: Family::Saas,
+    title: "Square access token or application secret",
+    keywords: &["sq0atp-", "sq0csp-"],
+    pattern: r"sq0(?:atp-[A-Za-z0-9_-]{22}|csp-[A-Za-z0-9_-]{43})",
+    prefix: "sq0atp-",
+    positives: &[
+        concat!("SQUARE_TOKEN=sq0atp-Vq7Lm2Rk9", "Tz4WxPc8Nb1Hd"),
+        concat!(
+            "SQUARE_APP_SECRET=sq0csp-Hn4Pz8Qc2Lv7Xk",
+            "3Rt9Wm5Yb1Jd6Fs0Gu2Ea8Oi4Tc7K"
+        ),
+    ],
+    negatives: &["SQUARE_TOKEN=sq0atp-XXXXXXXXXXXXXXXXXXXXXX"],
+    ..BASE
+};
+
+pub static FACEBOOK_TOKEN: Detector = Detector {
+    id: "facebook-access-token",
+    kind: "facebook",
+    family: Family::Saas,
+    title: "Facebook (Meta) access token",
+    keywords: &["EAAC", "EAAM", "EAAG"],
+    pattern: r"EAA[CMG][A-Za-z0-9]{90,400}",
+    prefix: "EAA",
+    min_entropy: 4.0,
+    verify: Some(verify::mixed),
+    positives: &[concat!(
+        "FACEBOOK_TOKEN=EAAM7qKx2Vq9mZpT4rW9cN1bH6",
+        "LfQ8yJ3sD5eA0uXkGiRtYuIoPmNbVcXzAsDfGhJkL",
+        "q8Wn3Rt6Yp1Ls4Kd7Fg0Hj2Zx5Cv9Bm3Nq6Wr8Ty1Ui4",
+        "Op7As0Df3Gh6Jk9Lz2Xc5Vb8"
+    )],
+    negatives: &[
+        "FACEBOOK_TOKEN=EAAMxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    ],
+    ..BASE
+};
+
 pub static TWILIO_TOKEN: Detector = Detector {
     id: "twilio-auth-token",
     kind: "twilio",
@@ -467,4 +508,6 @@ pub static ALL: &[&Detector] = &[
     &NEW_RELIC,
     &SUPABASE,
     &DATADOG_KEY,
+    &SQUARE,
+    &FACEBOOK_TOKEN,
 ];
