@@ -53,7 +53,7 @@ mkdir -p "$S"
 declare -A SKIPPED=()
 ACTIVE=()
 stamp="$VENV/.aispm-bench-requirements"
-install_secret_peers "$VENV" "$S/install.log"
+install_peers "$VENV" "$S/install.log" "$SECRET_PEERS"
 KINGFISHER="" BETTERLEAKS="" DETECT_SECRETS=""
 if [[ -f "$stamp" ]]; then
     KINGFISHER=$("$VENV/bin/python" -c 'import kingfisher; print(kingfisher.get_binary_path())' 2>/dev/null || true)

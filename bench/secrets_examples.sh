@@ -31,7 +31,7 @@ build_release
 rm -rf "$E"
 mkdir -p "$E"
 
-install_secret_peers "$VENV" "$E/install.log"
+install_peers "$VENV" "$E/install.log" "$SECRET_PEERS"
 PY="$PYTHON"
 [[ -x "$VENV/bin/python" ]] && PY="$VENV/bin/python"
 KINGFISHER=$("$PY" -c 'import kingfisher; print(kingfisher.get_binary_path())' 2>/dev/null || true)
