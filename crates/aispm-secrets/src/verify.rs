@@ -114,23 +114,6 @@ pub fn anthropic(token: &str, _: &Site<'_>) -> Verdict {
     }
 }
 
-/// `AIza` keys are Google API keys; near Gemini or AI Studio code they are Gemini keys.
-pub fn google_api_key(_: &str, site: &Site<'_>) -> Verdict {
-    let around = text::lower(site.around(3));
-    let gemini = [
-        &b"gemini"[..],
-        b"generativelanguage",
-        b"generativeai",
-        b"genai",
-        b"aistudio",
-        b"palm",
-        b"vertex",
-    ]
-    .iter()
-    .any(|w| memchr::memmem::find(&around, w).is_some());
-    Verdict::high().with("service", if gemini { "gemini" } else { "google-api" })
-}
-
 /// The 84-character Azure AI services key format: an OpenAI resource when an OpenAI
 /// endpoint or name is near, otherwise another Cognitive Services resource.
 pub fn azure_ai_key(_: &str, site: &Site<'_>) -> Verdict {

@@ -9,7 +9,9 @@ pub static RULE: Rule = Rule {
     category: Category::Secret,
     severity: Severity::Medium,
     what: "Reports literal values assigned to credential names (`*_PASSWORD`, `*_SECRET`, \
-`*_TOKEN`, `*_API_KEY`, `client_secret`, `<password>`) and passwords in URLs. Names that \
+`*_TOKEN`, `*_API_KEY`, `client_secret`, `<password>`) passwords in URLs, and \
+credentials on `curl` command lines (`-u user:password`, `-H 'Authorization: …'`, \
+`-H 'X-Api-Key: …'`). Names that \
 only mention a credential (`token_count`, `private_key_id`, `password_reset_url`) are \
 ignored, and so are values that are references (`${VAR}`, `os.environ[…]`, \
 `{{ .Values.x }}`), placeholders (`changeme`, `<your-key>`, `xxxx`), digests, UUIDs, \
