@@ -234,19 +234,15 @@ fn front_matter(head: &[u8]) -> Option<Vec<(String, FmValue)>> {
         if line.starts_with([' ', '\t', '-']) {
             let item = line.trim_start();
             match open.as_mut() {
-                Some(FmValue::List(v)) if item.starts_with("- ") => {
-                    if v.len() < MAX_ITEMS {
-                        v.push(truncate(&unquote(&item[2..]), MAX_VALUE));
-                    }
+                Some(FmValue::List(v)) if item.starts_with("- ") && v.len() < MAX_ITEMS => {
+                    v.push(truncate(&unquote(&item[2..]), MAX_VALUE));
                 }
-                Some(FmValue::Scalar(s)) if !item.is_empty() => {
-                    if s.len() < MAX_VALUE {
-                        if !s.is_empty() {
-                            s.push(' ');
-                        }
-                        s.push_str(item);
-                        *s = truncate(s, MAX_VALUE);
+                Some(FmValue::Scalar(s)) if !item.is_empty() && s.len() < MAX_VALUE => {
+                    if !s.is_empty() {
+                        s.push(' ');
                     }
+                    s.push_str(item);
+                    *s = truncate(s, MAX_VALUE);
                 }
                 _ => {}
             }
