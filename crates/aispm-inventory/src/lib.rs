@@ -111,3 +111,16 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
     }
     format!("{}…", &s[..end])
 }
+
+/// An in-memory file for unit tests.
+#[cfg(test)]
+pub(crate) fn bytes_input<'a>(path: &'a str, kind: FileKind, bytes: &'a [u8]) -> FileInput<'a> {
+    FileInput::new(
+        path,
+        std::path::Path::new(path),
+        kind,
+        bytes.len() as u64,
+        bytes,
+        aispm_core::Source::Bytes(bytes),
+    )
+}

@@ -461,19 +461,14 @@ fn json_asset(file: &FileInput<'_>) -> Result<Option<Asset>, AnalysisError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn asset_of(path: &str, text: &str) -> Option<Asset> {
-        let bytes = text.as_bytes();
-        let f = FileInput::new(
+        text_asset(&crate::bytes_input(
             path,
-            Path::new(path),
             FileKind::Markdown,
-            bytes.len() as u64,
-            bytes,
-            aispm_core::Source::Bytes(bytes),
-        );
-        text_asset(&f).unwrap()
+            text.as_bytes(),
+        ))
+        .unwrap()
     }
 
     fn kind_of(path: &str, text: &str) -> Option<AssetKind> {

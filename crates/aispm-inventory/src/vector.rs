@@ -119,17 +119,9 @@ fn embedding_key(head: &[u8]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn input<'a>(name: &'a str, bytes: &'a [u8]) -> FileInput<'a> {
-        FileInput::new(
-            name,
-            Path::new(name),
-            FileKind::Pickle,
-            bytes.len() as u64,
-            bytes,
-            aispm_core::Source::Bytes(bytes),
-        )
+        crate::bytes_input(name, FileKind::Pickle, bytes)
     }
 
     /// `STACK_GLOBAL` of `module.name` as protocol 4 writes it.
