@@ -14,12 +14,15 @@
 //! output?), computed in a first pass so helpers defined after their callers count.
 
 use crate::lang::Lang;
+use crate::role::Role;
 use crate::rules;
 use crate::sdk;
 use aispm_core::{Rule, Severity};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, TreeCursor};
+
+mod tools;
 
 /// Model output.
 pub const LLM: u8 = 1;
@@ -110,13 +113,28 @@ pub struct Outcome {
     pub endpoints: Vec<String>,
 }
 
-/// Analyses one parsed file.
+/// Analyses one parsed file as application code with no known location.
 pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
+    analyze_at(src, lang, "")
+}
+
+/// Analyses one parsed file found at `path` (a display path): its [`Role`] weighs the
+/// findings, its folders tell a package's own imports from uses of it.
+pub fn analyze_at(src: &str, lang: Lang, path: &str) -> Option<Outcome> {
     let tree = lang.parse(src)?;
     let root = tree.root_node();
+    let inner = path.rsplit('!').next().unwrap_or(path);
+    let mut dirs: Vec<String> = inner
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    dirs.pop();
     let mut w = Walker {
         src,
         lang,
+        role: Role::of_path(path),
+        dirs,
         table: lang.table(),
         early: RefCell::new(HashSet::new()),
         imports: HashMap::new(),
@@ -130,8 +148,12 @@ pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
         out: Outcome::default(),
         seen: HashSet::new(),
         seen_models: HashSet::new(),
+        shell_funcs: HashSet::new(),
+        pending: Vec::new(),
+        called: HashSet::new(),
     };
     w.collect(root);
+    w.collect_shell_functions(root);
     w.report = true;
     w.walk(&mut root.walk(), 0);
     // A helper called before its definition was read as clean: walk again with every
@@ -143,6 +165,7 @@ pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
     {
         w.out.hits.clear();
         w.seen.clear();
+        w.pending.clear();
         w.scopes = vec![HashMap::new()];
         w.returns.clear();
         w.walk(&mut root.walk(), 0);
@@ -153,6 +176,11 @@ pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
 struct Walker<'s> {
     src: &'s str,
     lang: Lang,
+    /// What the file is for (tests and examples weigh less).
+    role: Role,
+    /// Folders the file is in, to tell a package's own imports (`crewai/agent.py`
+    /// importing `crewai`) from uses of it.
+    dirs: Vec<String>,
     table: &'static crate::lang::Table,
     /// Names called before a function of that name was summarised.
     early: RefCell<HashSet<&'s str>>,
@@ -174,6 +202,13 @@ struct Walker<'s> {
     out: Outcome,
     seen: HashSet<(&'static str, u32)>,
     seen_models: HashSet<String>,
+    /// Functions and classes of this file that run shell command lines.
+    shell_funcs: HashSet<String>,
+    /// Host code executors held in a name, not yet handed to anything.
+    pending: Vec<(String, Node<'s>)>,
+    /// Every callee of the file, resolved (`torch.save`), and every method name
+    /// prefixed with a dot (`.to_pickle`).
+    called: HashSet<String>,
 }
 
 fn line_of(n: Node) -> u32 {
@@ -291,6 +326,35 @@ pub fn is_hub_id(s: &str) -> bool {
         Some((_, ext)) => !FILE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()),
         None => true,
     }
+}
+
+/// Whether a Hub ID is a placeholder for the reader's own repository
+/// (`your-username/my-model`, `<org>/<model>`, `username/model`).
+pub fn is_placeholder_repo(id: &str) -> bool {
+    let org = id.split('/').next().unwrap_or(id).to_ascii_lowercase();
+    org.starts_with("your")
+        || org.starts_with('<')
+        || org.contains("username")
+        || matches!(
+            org.as_str(),
+            "my-org" | "myorg" | "my_org" | "my-user" | "xxx"
+        )
+}
+
+/// Whether `Class.from_pretrained` reads only data files (tokenizer, configuration,
+/// processor), neither weights nor (without `trust_remote_code`) code.
+fn loads_data_only(class: &str) -> bool {
+    [
+        "Tokenizer",
+        "TokenizerFast",
+        "Config",
+        "Configuration",
+        "Processor",
+        "FeatureExtractor",
+        "ImageProcessor",
+    ]
+    .iter()
+    .any(|s| class.ends_with(s))
 }
 
 /// Calls whose result carries no model output any more.
@@ -851,7 +915,6 @@ impl<'s> Walker<'s> {
             "ctx.request.body",
             "ctx.query",
             "event.body",
-            "sys.argv",
         ];
         PREFIXES.iter().any(|p| {
             text.starts_with(p)
@@ -1046,10 +1109,9 @@ impl<'s> Walker<'s> {
         if is_sanitizer(last, &resolved) {
             return 0;
         }
+        // `input()` and `sys.argv` are the operator of a command-line program, who
+        // already controls the prompt: not a trust boundary.
         let mut m = 0;
-        if segs.len() == 1 && last == "input" && self.lang.is_python() {
-            m |= USER;
-        }
         if matches!(last, "get_json" | "json" | "formData" | "text")
             && segs.len() >= 2
             && matches!(segs[segs.len() - 2], "request" | "req")
@@ -1282,6 +1344,11 @@ impl<'s> Walker<'s> {
                 }
             }
             "return_statement" => {
+                if self.report
+                    && let Some(e) = n.named_child(0)
+                {
+                    self.hand_on(e);
+                }
                 let t = match n.named_child(0) {
                     Some(e) => self.taint(e, 0),
                     None => 0,
@@ -1308,6 +1375,9 @@ impl<'s> Walker<'s> {
         severity: Option<Severity>,
     ) {
         let line = line_of(n);
+        let Some(severity) = self.weigh(rule, severity) else {
+            return;
+        };
         if !self.seen.insert((rule.id, line)) {
             return;
         }
@@ -1319,6 +1389,33 @@ impl<'s> Walker<'s> {
             evidence: evidence_of(self.text(n)),
             severity,
         });
+    }
+
+    /// The severity of a finding in a file of this role; `None`: not reported. Tests
+    /// run fixed inputs against the project's own fixtures: a dangerous flag or loader
+    /// there is low, and whether a test pins the models it downloads is no finding.
+    /// Examples and notebooks are code for a reader to adapt: unpinned downloads
+    /// there are low. Flows of model output into sinks keep their severity anywhere.
+    fn weigh(&self, rule: &'static Rule, severity: Option<Severity>) -> Option<Option<Severity>> {
+        let pinning = matches!(rule.id, "CODE015" | "CODE017");
+        let configuration = matches!(
+            rule.id,
+            "CODE010"
+                | "CODE011"
+                | "CODE012"
+                | "CODE013"
+                | "CODE014"
+                | "CODE016"
+                | "CODE018"
+                | "CODE019"
+                | "CODE020"
+        );
+        match self.role {
+            Role::Test if pinning => None,
+            Role::Test if configuration => Some(Some(Severity::Low)),
+            Role::Example if pinning => Some(Some(Severity::Low)),
+            _ => Some(severity),
+        }
     }
 
     fn check_call(&mut self, call: Node<'s>) {
@@ -1811,18 +1908,26 @@ impl<'s> Walker<'s> {
         }
         // torch.load
         if resolved == "torch.load" {
+            // A module that writes checkpoints with `torch.save` and reads them back
+            // loads its own files: an attacker needs write access to them first.
+            let own = self.called.contains("torch.save");
+            let note = if own {
+                " (checkpoints this module writes itself with `torch.save`)"
+            } else {
+                ""
+            };
             match Self::kwarg(kw, "weights_only") {
                 None => self.hit(
                     &rules::code010_torch_load_unsafe::RULE,
                     call,
-                    "`torch.load` without `weights_only=True` (a full unpickler before PyTorch 2.6)".into(),
-                    Some(Severity::Medium),
+                    format!("`torch.load` without `weights_only=True` (a full unpickler before PyTorch 2.6){note}"),
+                    Some(if own { Severity::Low } else { Severity::Medium }),
                 ),
                 Some(v) if self.is_literal_false(v) => self.hit(
                     &rules::code010_torch_load_unsafe::RULE,
                     call,
-                    "`torch.load` with `weights_only=False` unpickles arbitrary objects".into(),
-                    None,
+                    format!("`torch.load` with `weights_only=False` unpickles arbitrary objects{note}"),
+                    own.then_some(Severity::Medium),
                 ),
                 _ => {}
             }
@@ -1845,7 +1950,17 @@ impl<'s> Walker<'s> {
             "pandas.read_pickle",
             "shelve.open",
         ];
-        if PICKLE.contains(&resolved) {
+        // `pickle.loads(pickle.dumps(x))`: a copy of an object in memory, no data read.
+        let round_trip = arg0.is_some_and(|a| {
+            matches!(self.kind(a), "call")
+                && self.callee(a).is_some_and(|f| {
+                    let inner = self.resolve(&self.segs(f));
+                    inner.ends_with("dumps")
+                        && inner.rsplit_once('.').map(|(m, _)| m)
+                            == resolved.rsplit_once('.').map(|(m, _)| m)
+                })
+        });
+        if PICKLE.contains(&resolved) && !round_trip {
             if self.download.is_none() {
                 const DOWNLOADS: &[&str] = &[
                     "hf_hub_download",
@@ -1863,14 +1978,27 @@ impl<'s> Walker<'s> {
                 self.download = Some(DOWNLOADS.iter().any(|d| self.src.contains(d)));
             }
             let downloads = self.download == Some(true);
+            // A module that also writes this format reads back what it wrote (a cache,
+            // a checkpoint): exploitable only with write access to those files.
+            let module = resolved.rsplit_once('.').map_or(resolved, |(m, _)| m);
+            let writes = ["dump", "save"]
+                .iter()
+                .any(|w| self.called.contains(&format!("{module}.{w}")))
+                || (module == "pandas" && self.called.contains(".to_pickle"));
             let sev = if downloads {
                 None
+            } else if writes {
+                Some(Severity::Low)
             } else {
                 Some(Severity::Medium)
             };
             let msg = if downloads {
                 format!(
                     "`{resolved}` in code that downloads artefacts runs any code embedded in the data"
+                )
+            } else if writes {
+                format!(
+                    "`{resolved}` runs any code embedded in the data it loads (files this module writes itself)"
                 )
             } else {
                 format!("`{resolved}` runs any code embedded in the data it loads")
@@ -1934,15 +2062,26 @@ impl<'s> Walker<'s> {
             let repo = arg0.or_else(|| Self::kwarg(kw, "pretrained_model_name_or_path"));
             if let Some(id) = repo.and_then(|r| self.string_literal(r))
                 && is_hub_id(&id)
+                && !is_placeholder_repo(&id)
                 && pinned != Some(true)
             {
-                let msg = match revision.and_then(|r| self.string_literal(r)) {
-                    Some(rev) => {
-                        format!("`{id}` is loaded at `{rev}`, a branch or tag, not a commit")
-                    }
-                    None => format!("`{id}` is loaded from the Hub without a pinned `revision`"),
+                let class = segs.len().checked_sub(2).map_or("", |i| segs[i]);
+                let data_only = loads_data_only(class);
+                let what = if data_only {
+                    "its tokenizer, configuration or processor files"
+                } else {
+                    "weights and code"
                 };
-                self.hit(&rules::code015_hub_model_unpinned::RULE, call, msg, None);
+                let msg = match revision.and_then(|r| self.string_literal(r)) {
+                    Some(rev) => format!(
+                        "`{id}` is loaded ({what}) at `{rev}`, a branch or tag, not a commit"
+                    ),
+                    None => format!(
+                        "`{id}` is loaded ({what}) from the Hub without a pinned `revision`"
+                    ),
+                };
+                let sev = data_only.then_some(Severity::Low);
+                self.hit(&rules::code015_hub_model_unpinned::RULE, call, msg, sev);
             }
         }
         let download_repo = match last {
@@ -1957,6 +2096,7 @@ impl<'s> Walker<'s> {
         };
         if let Some(id) = download_repo.and_then(|r| self.string_literal(r))
             && is_hub_id(&id)
+            && !is_placeholder_repo(&id)
             && pinned != Some(true)
         {
             self.hit(
@@ -1966,55 +2106,21 @@ impl<'s> Walker<'s> {
                 None,
             );
         }
-        // Dangerous agent tools.
         if self.has_ai {
-            let dangerous_tool = matches!(
-                last,
-                "PythonREPLTool"
-                    | "PythonAstREPLTool"
-                    | "PythonREPL"
-                    | "ShellTool"
-                    | "BashProcess"
-                    | "LocalCommandLineCodeExecutor"
-            ) || (last == "CodeInterpreterTool"
-                && Self::kwarg(kw, "unsafe_mode").is_some_and(|v| self.is_literal_true(v)))
-                || Self::kwarg(kw, "allow_dangerous_code").is_some_and(|v| self.is_literal_true(v))
-                || Self::kwarg(kw, "allow_dangerous_requests")
-                    .is_some_and(|v| self.is_literal_true(v))
-                || (last == "load_tools"
-                    && arg0.is_some_and(|a| {
-                        named_children(a).iter().any(|t| {
-                            self.string_literal(*t).is_some_and(|s| {
-                                matches!(s.as_str(), "terminal" | "python_repl" | "shell" | "bash")
-                                    || s.starts_with("requests")
-                            })
-                        })
-                    }))
-                || Self::kwarg(kw, "code_execution_config").is_some_and(|c| {
-                    named_children(c).iter().any(|p| {
-                        self.kind(*p) == "pair"
-                            && self
-                                .field(*p, "key")
-                                .and_then(|k| self.string_literal(k))
-                                .as_deref()
-                                == Some("use_docker")
-                            && self
-                                .field(*p, "value")
-                                .is_some_and(|v| self.is_literal_false(v))
-                    })
-                });
-            if dangerous_tool {
-                self.hit(
-                    &rules::code018_dangerous_agent_tool::RULE,
-                    call,
-                    format!(
-                        "`{last}` gives an agent code execution, a shell or unrestricted requests"
-                    ),
-                    None,
-                );
-            }
+            self.check_agent_tool(call, resolved, last, pos, kw);
+            // `ssl=False` turns verification off in aiohttp requests and connectors;
+            // in a database or vector-store client it selects plain TCP, which is
+            // not this rule.
+            let aiohttp_like = resolved.starts_with("aiohttp")
+                || last == "TCPConnector"
+                || (segs.len() >= 2
+                    && matches!(
+                        last,
+                        "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
+                            | "request" | "ws_connect"
+                    ));
             if Self::kwarg(kw, "verify").is_some_and(|v| self.is_literal_false(v))
-                || Self::kwarg(kw, "ssl").is_some_and(|v| self.is_literal_false(v))
+                || (aiohttp_like && Self::kwarg(kw, "ssl").is_some_and(|v| self.is_literal_false(v)))
             {
                 self.hit(
                     &rules::code019_tls_verification_disabled::RULE,

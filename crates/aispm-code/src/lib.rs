@@ -15,6 +15,7 @@
 
 pub mod flow;
 pub mod lang;
+pub mod role;
 pub mod rules;
 pub mod sdk;
 
@@ -180,7 +181,8 @@ impl Analyzer for CodeAnalyzer {
             match notebook_source(bytes.as_slice()) {
                 Some((src, lines)) => {
                     cx.check_time()?;
-                    let Some(mut outcome) = flow::analyze(&src, Lang::Python) else {
+                    let Some(mut outcome) = flow::analyze_at(&src, Lang::Python, file.path)
+                    else {
                         return Err(AnalysisError::Parse(
                             "the Python parser could not be loaded".into(),
                         ));
@@ -198,7 +200,7 @@ impl Analyzer for CodeAnalyzer {
                 return Ok(());
             };
             cx.check_time()?;
-            let Some(outcome) = flow::analyze(text, lang) else {
+            let Some(outcome) = flow::analyze_at(text, lang, file.path) else {
                 return Err(AnalysisError::Parse(
                     "the parser could not be loaded".into(),
                 ));
