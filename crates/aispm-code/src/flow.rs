@@ -22,7 +22,10 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, TreeCursor};
 
+mod mcp;
 mod tools;
+
+pub use mcp::{Launch, McpLaunch, parse_launch};
 
 /// Model output.
 pub const LLM: u8 = 1;
@@ -80,13 +83,23 @@ pub struct Hit {
     pub message: String,
     pub evidence: String,
     pub severity: Option<Severity>,
+    /// Index in [`Outcome::servers`] of the MCP server the finding is about.
+    pub server: Option<usize>,
 }
 
-/// An import of an AI SDK.
+/// The imports of one AI SDK package in a file, rolled up.
 #[derive(Debug, Clone)]
 pub struct SdkUse {
     pub sdk: &'static str,
+    /// The package (`langchain_openai`, `google.adk`, `@langchain/core`).
+    pub package: String,
+    /// The first module imported.
     pub module: String,
+    /// Every module imported from the package, in order of first import.
+    pub modules: Vec<String>,
+    /// Import statements of the package.
+    pub imports: u32,
+    /// Line of the first import.
     pub line: u32,
 }
 
@@ -111,6 +124,8 @@ pub struct Outcome {
     pub truncated: bool,
     /// Base URLs and endpoints configured for AI clients.
     pub endpoints: Vec<String>,
+    /// MCP servers the code starts.
+    pub servers: Vec<McpLaunch>,
 }
 
 /// Analyses one parsed file as application code with no known location.
@@ -151,8 +166,14 @@ pub fn analyze_at(src: &str, lang: Lang, path: &str) -> Option<Outcome> {
         shell_funcs: HashSet::new(),
         pending: Vec::new(),
         called: HashSet::new(),
+        agent_names: HashSet::new(),
+        has_mcp: false,
     };
     w.collect(root);
+    w.has_mcp = w
+        .imports
+        .values()
+        .any(|m| m.to_ascii_lowercase().contains("mcp"));
     w.collect_shell_functions(root);
     w.report = true;
     w.walk(&mut root.walk(), 0);
@@ -164,6 +185,7 @@ pub fn analyze_at(src: &str, lang: Lang, path: &str) -> Option<Outcome> {
         .any(|name| w.funcs.get(*name).is_some_and(|&t| t != 0))
     {
         w.out.hits.clear();
+        w.out.servers.clear();
         w.seen.clear();
         w.pending.clear();
         w.scopes = vec![HashMap::new()];
@@ -209,6 +231,10 @@ struct Walker<'s> {
     /// Every callee of the file, resolved (`torch.save`), and every method name
     /// prefixed with a dot (`.to_pickle`).
     called: HashSet<String>,
+    /// Names bound to agents, teams and crews of an AI framework (`bot = Agent(...)`).
+    agent_names: HashSet<String>,
+    /// The file imports an MCP client or server library.
+    has_mcp: bool,
 }
 
 fn line_of(n: Node) -> u32 {
@@ -499,19 +525,45 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// Records an import of an AI SDK: one entry per SDK package per file, with its
+    /// modules and import count. A package's own modules importing each other
+    /// (`crewai/agent.py` importing `crewai.tools`) make the file AI code but are
+    /// not a use of the SDK.
     fn add_sdk(&mut self, sdk: &'static str, module: &str, line: u32) {
         self.has_ai = true;
-        if self
+        let package: Vec<&str> = if self.lang.is_python() {
+            sdk::python_package(module)
+        } else {
+            vec![sdk::javascript_package(module)]
+        };
+        if self.lang.is_python()
+            && !package.is_empty()
+            && self
+                .dirs
+                .windows(package.len())
+                .any(|w| w.iter().zip(&package).all(|(d, p)| d == p))
+        {
+            return;
+        }
+        let package = package.join(".");
+        if let Some(s) = self
             .out
             .sdks
-            .iter()
-            .any(|s| s.module == module && s.sdk == sdk)
+            .iter_mut()
+            .find(|s| s.package == package && s.sdk == sdk)
         {
+            s.imports += 1;
+            if !s.modules.iter().any(|m| m == module) {
+                s.modules.push(module.to_string());
+            }
             return;
         }
         self.out.sdks.push(SdkUse {
             sdk,
+            package,
             module: module.to_string(),
+            modules: vec![module.to_string()],
+            imports: 1,
             line,
         });
     }
@@ -551,7 +603,7 @@ impl<'s> Walker<'s> {
         let module = self.text(m).to_string();
         let mut cursor = n.walk();
         let names: Vec<Node> = n.children_by_field_name("name", &mut cursor).collect();
-        for c in names {
+        for &c in &names {
             let (name, local) = match self.kind(c) {
                 "dotted_name" => (self.text(c), self.text(c)),
                 "aliased_import" => {
@@ -570,6 +622,17 @@ impl<'s> Walker<'s> {
         }
         if let Some(sdk) = sdk::python_sdk(&module) {
             self.add_sdk(sdk, &module, line_of(n));
+        } else {
+            let imported: Vec<&str> = names
+                .iter()
+                .map(|c| match self.field(*c, "name") {
+                    Some(name) if self.kind(*c) == "aliased_import" => self.text(name),
+                    _ => self.text(*c),
+                })
+                .collect();
+            if sdk::is_openai_agents(&module, &imported) {
+                self.add_sdk("openai-agents", &module, line_of(n));
+            }
         }
     }
 
@@ -937,6 +1000,9 @@ impl<'s> Walker<'s> {
                 if self.user_source(t) {
                     m |= USER;
                 }
+                if self.has_ai && self.tool_call_field(n) {
+                    m |= LLM;
+                }
                 let obj = self.field(n, "object");
                 m | obj.map_or(0, |o| self.taint(o, depth + 1))
             }
@@ -1012,9 +1078,26 @@ impl<'s> Walker<'s> {
             | "generator_expression"
             | "sequence_expression"
             | "named_expression"
+            | "for_in_clause"
+            | "if_clause"
             | "jsx_expression" => self.or_children(n, depth),
             _ => 0,
         }
+    }
+
+    /// A field of a model's tool call: the model chose its name and arguments
+    /// (`tool_call.function.arguments`, `msg.tool_calls[0]`, `tool_use.input`).
+    fn tool_call_field(&self, n: Node<'s>) -> bool {
+        let segs = self.segs(n);
+        let k = segs.len();
+        segs.iter()
+            .any(|s| matches!(*s, "tool_calls" | "function_call" | "toolCalls" | "functionCall"))
+            || (k >= 2
+                && segs[k - 2] == "function"
+                && matches!(segs[k - 1], "arguments" | "name"))
+            || (k >= 2
+                && matches!(segs[k - 2], "tool_use" | "toolUse" | "tool_call" | "toolCall")
+                && matches!(segs[k - 1], "input" | "name" | "arguments" | "args"))
     }
 
     fn or_children(&self, n: Node<'s>, depth: usize) -> u8 {
@@ -1067,14 +1150,23 @@ impl<'s> Walker<'s> {
         if n >= 2 && WEAK_SOURCES.contains(&last) {
             return true;
         }
-        if n >= 2
-            && matches!(last, "run" | "arun" | "stream")
-            && segs[n - 2].to_ascii_lowercase().contains("agent")
-            || n >= 2
-                && matches!(last, "run" | "arun")
-                && segs[n - 2].to_ascii_lowercase().contains("chain")
-        {
-            return true;
+        if n >= 2 {
+            let receiver = segs[n - 2].to_ascii_lowercase();
+            let run = matches!(
+                last,
+                "run" | "arun" | "run_async" | "run_streamed" | "run_live" | "stream"
+            );
+            // Agents, teams, crews and runners of agent frameworks (`agent.run(q)`,
+            // `Runner.run(agent, q)`, `runner.run_async(...)` events, `team.arun`).
+            if run
+                && (["agent", "runner", "team", "crew", "workflow", "swarm"]
+                    .iter()
+                    .any(|r| receiver.contains(r))
+                    || self.agent_names.contains(segs[n - 2]))
+                || matches!(last, "run" | "arun") && receiver.contains("chain")
+            {
+                return true;
+            }
         }
         // A bare function imported from an AI SDK (`completion` from litellm,
         // `generateText` from `ai`, `chat` from ollama).
@@ -1241,6 +1333,31 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// Remembers a name bound to an agent of an AI framework (`bot = Agent(...)`,
+    /// `const team = new Team(...)`), whose `run` returns model output.
+    fn note_agent(&mut self, target: Node<'s>, value: Node<'s>) {
+        if !self.has_ai || !matches!(self.kind(target), "identifier" | "attribute") {
+            return;
+        }
+        let value = if self.kind(value) == "await" || self.kind(value) == "await_expression" {
+            match value.named_child(0) {
+                Some(v) => v,
+                None => return,
+            }
+        } else {
+            value
+        };
+        if !matches!(self.kind(value), "call" | "call_expression" | "new_expression") {
+            return;
+        }
+        let Some(f) = self.callee(value) else { return };
+        let segs = self.segs(f);
+        let last = segs.last().copied().unwrap_or("");
+        if last.ends_with("Agent") || matches!(last, "Team" | "Crew" | "Workflow" | "Swarm") {
+            self.agent_names.insert(self.text(target).to_string());
+        }
+    }
+
     fn bind_target(&mut self, target: Node<'s>, t: u8) {
         match self.kind(target) {
             "identifier"
@@ -1301,6 +1418,7 @@ impl<'s> Walker<'s> {
                     self.check_html_assignment(n, left, t);
                     self.check_tls_env(n, left, right);
                 }
+                self.note_agent(left, right);
                 self.bind_target(left, t);
             }
             "augmented_assignment" | "augmented_assignment_expression" => {
@@ -1322,6 +1440,7 @@ impl<'s> Walker<'s> {
                     return;
                 };
                 let t = self.taint(value, 0);
+                self.note_agent(name, value);
                 self.bind_target(name, t);
             }
             "with_item" => {
@@ -1360,7 +1479,10 @@ impl<'s> Walker<'s> {
             "call" | "call_expression" | "new_expression" if self.report => self.check_call(n),
             "jsx_attribute" if self.report => self.check_jsx_attribute(n),
             "pair" if self.report && !self.lang.is_python() => self.check_js_pair(n),
-            "dictionary" | "object" if self.report => self.check_system_message(n),
+            "dictionary" | "object" if self.report => {
+                self.check_system_message(n);
+                self.check_mcp_map(n);
+            }
             _ => {}
         }
     }
@@ -1388,6 +1510,7 @@ impl<'s> Walker<'s> {
             message,
             evidence: evidence_of(self.text(n)),
             severity,
+            server: None,
         });
     }
 
@@ -1434,6 +1557,9 @@ impl<'s> Walker<'s> {
             self.python_patterns(call, &segs, &resolved, last, &pos, &kw);
         } else {
             self.js_sinks(call, &segs, &resolved, last, &pos, &kw);
+        }
+        if self.has_ai || self.has_mcp {
+            self.check_mcp_call(call, last, &pos, &kw);
         }
         self.model_refs(call, &resolved, last, &pos, &kw);
     }
@@ -2175,6 +2301,14 @@ impl<'s> Walker<'s> {
                 found.push((v, false));
             }
         }
+        // transformers.js: `pipeline("task", "org/model")`.
+        if last == "pipeline"
+            && (resolved.starts_with("@xenova/transformers")
+                || resolved.starts_with("@huggingface/transformers"))
+            && let Some(v) = pos.get(1).and_then(|v| self.string_literal(*v))
+        {
+            found.push((v, true));
+        }
         if matches!(
             last,
             "from_pretrained"
@@ -2197,7 +2331,7 @@ impl<'s> Walker<'s> {
                 && !model.contains(char::is_whitespace)
                 && !model.starts_with(['.', '/', '~', '$', '{', '<'])
                 && !model.contains("://");
-            if !valid || (from_hub && !is_hub_id(&model)) {
+            if !valid || (from_hub && !is_hub_id(&model)) || is_placeholder_repo(&model) {
                 continue;
             }
             if !self.seen_models.insert(model.clone()) {
