@@ -459,7 +459,6 @@ const WEAK_SOURCES: &[&str] = &[
     "agenerate",
     "kickoff",
     "kickoff_async",
-    "run_sync",
     "stream_chat",
     "predict_messages",
     "generateText",
@@ -1154,7 +1153,7 @@ impl<'s> Walker<'s> {
             let receiver = segs[n - 2].to_ascii_lowercase();
             let run = matches!(
                 last,
-                "run" | "arun" | "run_async" | "run_streamed" | "run_live" | "stream"
+                "run" | "arun" | "run_sync" | "run_async" | "run_streamed" | "run_live" | "stream"
             );
             // Agents, teams, crews and runners of agent frameworks (`agent.run(q)`,
             // `Runner.run(agent, q)`, `runner.run_async(...)` events, `team.arun`).
@@ -1301,6 +1300,14 @@ impl<'s> Walker<'s> {
                         let t = self.taint(c, 0);
                         if let Some(left) = self.field(n, "left") {
                             self.bind_target(left, t);
+                            // `for i, x in enumerate(xs)`: the index is a number.
+                            if self.kind(c) == "call"
+                                && self.callee(c).is_some_and(|f| self.text(f) == "enumerate")
+                                && matches!(self.kind(left), "pattern_list" | "tuple_pattern")
+                                && let Some(index) = left.named_child(0)
+                            {
+                                self.bind_target(index, 0);
+                            }
                         }
                     }
                 }
@@ -1518,9 +1525,10 @@ impl<'s> Walker<'s> {
     /// run fixed inputs against the project's own fixtures: a dangerous flag or loader
     /// there is low, and whether a test pins the models it downloads is no finding.
     /// Examples and notebooks are code for a reader to adapt: unpinned downloads
-    /// there are low. Flows of model output into sinks keep their severity anywhere.
+    /// there are low, demos of host shell tools medium. Flows of model output into
+    /// sinks keep their severity anywhere.
     fn weigh(&self, rule: &'static Rule, severity: Option<Severity>) -> Option<Option<Severity>> {
-        let pinning = matches!(rule.id, "CODE015" | "CODE017");
+        let pinning = matches!(rule.id, "CODE015" | "CODE017" | "CODE020");
         let configuration = matches!(
             rule.id,
             "CODE010"
@@ -1531,12 +1539,15 @@ impl<'s> Walker<'s> {
                 | "CODE016"
                 | "CODE018"
                 | "CODE019"
-                | "CODE020"
         );
         match self.role {
             Role::Test if pinning => None,
             Role::Test if configuration => Some(Some(Severity::Low)),
             Role::Example if pinning => Some(Some(Severity::Low)),
+            // A demo of a host shell or REPL tool shows the reader how to wire it.
+            Role::Example if rule.id == "CODE018" => {
+                Some(Some(severity.unwrap_or(rule.severity).min(Severity::Medium)))
+            }
             _ => Some(severity),
         }
     }

@@ -742,6 +742,32 @@ const PLACED: &[(&str, Lang, &str, &str, u32, &str)] = &[
         6,
         "high",
     ),
+    // CODE003: SQLAlchemy's `run_sync` is no agent run.
+    (
+        "CODE003",
+        Lang::Python,
+        "lib/db.py",
+        "from sqlalchemy import select\nfrom agno.agent import Agent\nasync def get(engine, sess, load):\n    async with engine.begin() as conn:\n        table = await conn.run_sync(load)\n    stmt = select(table).limit(1)\n    return await sess.execute(stmt)\n",
+        0,
+        "",
+    ),
+    (
+        "CODE003",
+        Lang::Python,
+        "lib/db.py",
+        "from pydantic_ai import Agent\nsql_agent = Agent('openai:gpt-4o')\ndef run(cur, q):\n    res = sql_agent.run_sync(q)\n    cur.execute(res.output)\n",
+        5,
+        "high",
+    ),
+    // CODE018: a demo of a host tool in an example is medium.
+    (
+        "CODE018",
+        Lang::Python,
+        "cookbook/tools/python_tools.py",
+        "from agno.agent import Agent\nfrom agno.tools.python import PythonTools\nbot = Agent(tools=[PythonTools()])\n",
+        3,
+        "medium",
+    ),
     // CODE001: a model's tool call evaluated.
     (
         "CODE001",
@@ -766,6 +792,23 @@ const PLACED: &[(&str, Lang, &str, &str, u32, &str)] = &[
         "import json\nfrom openai import OpenAI\nTOOLS = {}\ndef dispatch(tool_call):\n    return TOOLS[tool_call.function.name](**json.loads(tool_call.function.arguments))\n",
         0,
         "",
+    ),
+    // CODE005: an enumerate index in a file name is a number, not model output.
+    (
+        "CODE005",
+        Lang::Python,
+        "app/images.py",
+        "from agno.agent import Agent\nbot = Agent(name='x')\nresponse = bot.run('draw')\nfor i, img in enumerate(response.images):\n    path = f'image_{i}.png'\n    with open(path, 'wb') as f:\n        f.write(img)\n",
+        0,
+        "",
+    ),
+    (
+        "CODE005",
+        Lang::Python,
+        "app/images.py",
+        "from agno.agent import Agent\nbot = Agent(name='x')\nresponse = bot.run('name a file')\nfor i, name in enumerate(response.files):\n    with open(name, 'wb') as f:\n        f.write(b'')\n",
+        5,
+        "medium",
     ),
     // CODE020: MCP servers started from code.
     (
@@ -815,6 +858,22 @@ const PLACED: &[(&str, Lang, &str, &str, u32, &str)] = &[
         "import { Client } from '@modelcontextprotocol/sdk/client/index.js';\nimport { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';\nconst t = new StdioClientTransport({ command: 'npx', args: ['-y', '@scope/server-x'] });\n",
         3,
         "medium",
+    ),
+    (
+        "CODE020",
+        Lang::Python,
+        "client.py",
+        "from mcp import StdioServerParameters\nparams = StdioServerParameters(command='uv', args=['run', 'mcp', 'run', 'server.py'])\n",
+        0,
+        "",
+    ),
+    (
+        "CODE020",
+        Lang::Python,
+        "examples/client.py",
+        "from mcp import StdioServerParameters\nparams = StdioServerParameters(command='uvx', args=['mcp-server-time'])\n",
+        2,
+        "low",
     ),
     (
         "CODE020",

@@ -83,22 +83,19 @@ pub fn parse_launch(argv: &[String]) -> Option<Launch> {
     let (launcher, python) = match base {
         "npx" | "bunx" | "pnpx" => (base_name(base), false),
         "uvx" => ("uvx", true),
-        "uv" | "pipx" => {
-            // `uv tool run pkg`, `pipx run pkg`
-            let mut ok = false;
-            while let Some(a) = rest.next() {
-                if a == "run" {
-                    ok = true;
-                    break;
-                }
-                if a != "tool" {
-                    break;
-                }
-            }
-            if !ok {
+        // `uv tool run pkg` and `pipx run pkg` fetch a package; `uv run script.py`
+        // runs the project's own code.
+        "uv" => {
+            if rest.next() != Some("tool") || rest.next() != Some("run") {
                 return None;
             }
-            (if base == "uv" { "uvx" } else { "pipx" }, true)
+            ("uvx", true)
+        }
+        "pipx" => {
+            if rest.next() != Some("run") {
+                return None;
+            }
+            ("pipx", true)
         }
         _ => return None,
     };
@@ -330,6 +327,9 @@ mod tests {
         let l = parse_launch(&argv("uv tool run pkg==1.0.0")).unwrap();
         assert!(l.pinned);
         assert!(parse_launch(&argv("python server.py")).is_none());
+        assert!(parse_launch(&argv("uv run server.py")).is_none());
+        assert!(parse_launch(&argv("uv run mcp run web_server.py")).is_none());
+        assert!(!parse_launch(&argv("pipx run pkg")).unwrap().pinned);
         assert!(parse_launch(&argv("node dist/index.js")).is_none());
         assert!(parse_launch(&argv("npx")).is_none());
     }
