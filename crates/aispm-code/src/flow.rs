@@ -1089,13 +1089,17 @@ impl<'s> Walker<'s> {
     fn tool_call_field(&self, n: Node<'s>) -> bool {
         let segs = self.segs(n);
         let k = segs.len();
-        segs.iter()
-            .any(|s| matches!(*s, "tool_calls" | "function_call" | "toolCalls" | "functionCall"))
+        segs.iter().any(|s| {
+            matches!(
+                *s,
+                "tool_calls" | "function_call" | "toolCalls" | "functionCall"
+            )
+        }) || (k >= 2 && segs[k - 2] == "function" && matches!(segs[k - 1], "arguments" | "name"))
             || (k >= 2
-                && segs[k - 2] == "function"
-                && matches!(segs[k - 1], "arguments" | "name"))
-            || (k >= 2
-                && matches!(segs[k - 2], "tool_use" | "toolUse" | "tool_call" | "toolCall")
+                && matches!(
+                    segs[k - 2],
+                    "tool_use" | "toolUse" | "tool_call" | "toolCall"
+                )
                 && matches!(segs[k - 1], "input" | "name" | "arguments" | "args"))
     }
 
@@ -1354,7 +1358,10 @@ impl<'s> Walker<'s> {
         } else {
             value
         };
-        if !matches!(self.kind(value), "call" | "call_expression" | "new_expression") {
+        if !matches!(
+            self.kind(value),
+            "call" | "call_expression" | "new_expression"
+        ) {
             return;
         }
         let Some(f) = self.callee(value) else { return };
@@ -1545,9 +1552,9 @@ impl<'s> Walker<'s> {
             Role::Test if configuration => Some(Some(Severity::Low)),
             Role::Example if pinning => Some(Some(Severity::Low)),
             // A demo of a host shell or REPL tool shows the reader how to wire it.
-            Role::Example if rule.id == "CODE018" => {
-                Some(Some(severity.unwrap_or(rule.severity).min(Severity::Medium)))
-            }
+            Role::Example if rule.id == "CODE018" => Some(Some(
+                severity.unwrap_or(rule.severity).min(Severity::Medium),
+            )),
             _ => Some(severity),
         }
     }
@@ -2253,11 +2260,19 @@ impl<'s> Walker<'s> {
                 || (segs.len() >= 2
                     && matches!(
                         last,
-                        "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
-                            | "request" | "ws_connect"
+                        "get"
+                            | "post"
+                            | "put"
+                            | "patch"
+                            | "delete"
+                            | "head"
+                            | "options"
+                            | "request"
+                            | "ws_connect"
                     ));
             if Self::kwarg(kw, "verify").is_some_and(|v| self.is_literal_false(v))
-                || (aiohttp_like && Self::kwarg(kw, "ssl").is_some_and(|v| self.is_literal_false(v)))
+                || (aiohttp_like
+                    && Self::kwarg(kw, "ssl").is_some_and(|v| self.is_literal_false(v)))
             {
                 self.hit(
                     &rules::code019_tls_verification_disabled::RULE,

@@ -193,8 +193,7 @@ impl Analyzer for CodeAnalyzer {
             match notebook_source(bytes.as_slice()) {
                 Some((src, lines)) => {
                     cx.check_time()?;
-                    let Some(mut outcome) = flow::analyze_at(&src, Lang::Python, file.path)
-                    else {
+                    let Some(mut outcome) = flow::analyze_at(&src, Lang::Python, file.path) else {
                         return Err(AnalysisError::Parse(
                             "the Python parser could not be loaded".into(),
                         ));

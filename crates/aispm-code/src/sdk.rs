@@ -336,7 +336,10 @@ mod tests {
         assert_eq!(javascript_sdk("aim"), None);
         assert_eq!(javascript_sdk("./ai"), None);
         assert_eq!(javascript_sdk("openai-edge-x"), None);
-        assert_eq!(javascript_package("@langchain/core/messages"), "@langchain/core");
+        assert_eq!(
+            javascript_package("@langchain/core/messages"),
+            "@langchain/core"
+        );
         assert_eq!(javascript_package("ai/react"), "ai");
         assert_eq!(javascript_package("openai"), "openai");
     }

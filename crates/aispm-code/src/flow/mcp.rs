@@ -217,7 +217,8 @@ impl<'s> Walker<'s> {
         }
         let (mut command, mut args) = (Self::kwarg(kw, "command"), Self::kwarg(kw, "args"));
         if command.is_none()
-            && let Some(params) = Self::kwarg(kw, "params").or_else(|| Self::kwarg(kw, "server_params"))
+            && let Some(params) =
+                Self::kwarg(kw, "params").or_else(|| Self::kwarg(kw, "server_params"))
             && matches!(self.kind(params), "dictionary" | "object")
         {
             (command, args) = self.command_pairs(params);

@@ -196,8 +196,10 @@ impl<'s> Walker<'s> {
             && matches!(self.kind(tools), "list" | "array" | "tuple")
         {
             for t in named_children(tools) {
-                if matches!(self.kind(t), "identifier" | "attribute" | "member_expression")
-                    && self.names_shell_function(t)
+                if matches!(
+                    self.kind(t),
+                    "identifier" | "attribute" | "member_expression"
+                ) && self.names_shell_function(t)
                 {
                     let name = self.text(t).to_string();
                     self.hit(
@@ -231,15 +233,20 @@ impl<'s> Walker<'s> {
             })
         });
         let local_env = env_type.as_deref() == Some("local") || last == "LocalShellTool";
-        let hosted = env_type.as_deref().is_some_and(|t| t.starts_with("container"));
-        let shell_executor = Self::kwarg(kw, "executor").is_some_and(|e| self.names_shell_function(e));
+        let hosted = env_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("container"));
+        let shell_executor =
+            Self::kwarg(kw, "executor").is_some_and(|e| self.names_shell_function(e));
         if hosted || !(local_env || shell_executor) {
             return;
         }
         let approval = Self::kwarg(kw, "needs_approval").is_some_and(|v| self.is_literal_true(v));
         let (msg, sev) = if approval {
             (
-                format!("`{last}` runs the agent's shell commands on this machine (each one needs approval)"),
+                format!(
+                    "`{last}` runs the agent's shell commands on this machine (each one needs approval)"
+                ),
                 Some(Severity::Medium),
             )
         } else {
@@ -269,9 +276,12 @@ impl<'s> Walker<'s> {
             Some((_, "argument_list" | "arguments" | "keyword_argument" | "return_statement")) => {
                 true
             }
-            Some((p, "list" | "array" | "tuple" | "pair")) => p
-                .parent()
-                .is_some_and(|g| matches!(self.kind(g), "argument_list" | "arguments" | "keyword_argument" | "object")),
+            Some((p, "list" | "array" | "tuple" | "pair")) => p.parent().is_some_and(|g| {
+                matches!(
+                    self.kind(g),
+                    "argument_list" | "arguments" | "keyword_argument" | "object"
+                )
+            }),
             Some((p, "assignment")) => {
                 if let Some(l) = self.field(p, "left") {
                     self.pending.push((self.text(l).to_string(), call));
@@ -280,7 +290,8 @@ impl<'s> Walker<'s> {
             }
             Some((p, "as_pattern")) => {
                 if let Some(alias) = self.field(p, "alias") {
-                    self.pending.push((self.text(alias).trim().to_string(), call));
+                    self.pending
+                        .push((self.text(alias).trim().to_string(), call));
                 }
                 false
             }
@@ -316,7 +327,10 @@ impl<'s> Walker<'s> {
 
     /// Reports the pending executor named by `n`, if any (an argument or a return).
     pub(super) fn hand_on(&mut self, n: Node<'s>) {
-        if !matches!(self.kind(n), "identifier" | "attribute" | "member_expression") {
+        if !matches!(
+            self.kind(n),
+            "identifier" | "attribute" | "member_expression"
+        ) {
             return;
         }
         let name = self.text(n);
