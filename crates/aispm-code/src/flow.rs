@@ -68,6 +68,18 @@ const STATEMENT_CONTAINERS: &[&str] = &[
     "internal_module",
 ];
 
+/// Calls that run their first argument as a command line through a shell.
+const SHELL_CALLS: &[&str] = &[
+    "os.system",
+    "os.popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+    "commands.getoutput",
+    "asyncio.create_subprocess_shell",
+    "pexpect.spawn",
+    "pexpect.run",
+];
+
 /// Deepest syntax nesting walked; deeper parts are reported as not analysed.
 const MAX_DEPTH: usize = 400;
 /// Deepest expression nesting evaluated for taint.
@@ -1618,19 +1630,10 @@ impl<'s> Walker<'s> {
             return;
         }
         // Shell.
-        let shell_always = matches!(
-            resolved,
-            "os.system"
-                | "os.popen"
-                | "subprocess.getoutput"
-                | "subprocess.getstatusoutput"
-                | "commands.getoutput"
-                | "asyncio.create_subprocess_shell"
-                | "asyncio.create_subprocess_exec"
-                | "pexpect.spawn"
-                | "pexpect.run"
-        ) || (resolved.starts_with("os.exec")
-            || resolved.starts_with("os.spawn"));
+        let shell_always = SHELL_CALLS.contains(&resolved)
+            || resolved == "asyncio.create_subprocess_exec"
+            || resolved.starts_with("os.exec")
+            || resolved.starts_with("os.spawn");
         if shell_always && self.tainted_llm(arg0) {
             self.sink(&rules::code002_llm_output_to_shell::RULE, call, resolved);
             return;
@@ -1981,6 +1984,21 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// Keys (literal or as written) and values of a dictionary or object literal.
+    fn pairs(&self, n: Node<'s>) -> Vec<(String, Node<'s>)> {
+        named_children(n)
+            .into_iter()
+            .filter(|p| self.kind(*p) == "pair")
+            .filter_map(|p| {
+                let (k, v) = (self.field(p, "key")?, self.field(p, "value")?);
+                let key = self
+                    .string_literal(k)
+                    .unwrap_or_else(|| self.text(k).to_string());
+                Some((key, v))
+            })
+            .collect()
+    }
+
     /// `{"role": "system", "content": <request data>}`.
     fn check_system_message(&mut self, n: Node<'s>) {
         if !self.has_ai {
@@ -1988,16 +2006,7 @@ impl<'s> Walker<'s> {
         }
         let mut system = false;
         let mut content = None;
-        for p in named_children(n) {
-            if self.kind(p) != "pair" {
-                continue;
-            }
-            let (Some(k), Some(v)) = (self.field(p, "key"), self.field(p, "value")) else {
-                continue;
-            };
-            let key = self
-                .string_literal(k)
-                .unwrap_or_else(|| self.text(k).to_string());
+        for (key, v) in self.pairs(n) {
             match key.as_str() {
                 "role" => system = self.string_literal(v).as_deref() == Some("system"),
                 "content" => content = Some(v),

@@ -184,16 +184,7 @@ impl<'s> Walker<'s> {
     fn command_pairs(&self, n: Node<'s>) -> (Option<Node<'s>>, Option<Node<'s>>) {
         let mut command = None;
         let mut args = None;
-        for p in named_children(n) {
-            if self.kind(p) != "pair" {
-                continue;
-            }
-            let (Some(k), Some(v)) = (self.field(p, "key"), self.field(p, "value")) else {
-                continue;
-            };
-            let key = self
-                .string_literal(k)
-                .unwrap_or_else(|| self.text(k).to_string());
+        for (key, v) in self.pairs(n) {
             match key.as_str() {
                 "command" => command = Some(v),
                 "args" => args = Some(v),

@@ -39,22 +39,13 @@ const HOST_TOOLKITS: &[(&str, &str)] = &[
 
 /// Whether a call (by resolved name) runs a command line through a shell on the host.
 pub(super) fn is_shell_call(resolved: &str, shell_kw: bool) -> bool {
-    matches!(
-        resolved,
-        "os.system"
-            | "os.popen"
-            | "subprocess.getoutput"
-            | "subprocess.getstatusoutput"
-            | "commands.getoutput"
-            | "asyncio.create_subprocess_shell"
-            | "pexpect.spawn"
-            | "pexpect.run"
-    ) || (shell_kw
-        && resolved.starts_with("subprocess.")
-        && matches!(
-            resolved.rsplit('.').next().unwrap_or(""),
-            "run" | "call" | "check_call" | "check_output" | "Popen"
-        ))
+    super::SHELL_CALLS.contains(&resolved)
+        || (shell_kw
+            && resolved.starts_with("subprocess.")
+            && matches!(
+                resolved.rsplit('.').next().unwrap_or(""),
+                "run" | "call" | "check_call" | "check_output" | "Popen"
+            ))
 }
 
 impl<'s> Walker<'s> {
