@@ -29,21 +29,29 @@ fn scan(dir: &Path) -> ScanReport {
     scan_with(dir, Advisories::bundled_only())
 }
 
-/// `(rule, path, package)` of every finding.
+/// `(rule, path, package)` of every finding; a finding about several packages (the
+/// one DEP004 of a manifest) gives one row per package.
 fn findings(r: &ScanReport) -> Vec<(String, String, String)> {
     let mut v: Vec<_> = r
         .findings
         .iter()
-        .map(|f| {
-            (
-                f.rule_id.clone(),
-                f.path.clone(),
-                f.properties
-                    .get("package")
-                    .and_then(|p| p.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-            )
+        .flat_map(|f| {
+            let packages: Vec<String> = match f.properties.get("packages") {
+                Some(serde_json::Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect(),
+                _ => vec![
+                    f.properties
+                        .get("package")
+                        .and_then(|p| p.as_str())
+                        .unwrap_or_default()
+                        .to_string(),
+                ],
+            };
+            packages
+                .into_iter()
+                .map(|p| (f.rule_id.clone(), f.path.clone(), p))
         })
         .collect();
     v.sort();
