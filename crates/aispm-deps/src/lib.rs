@@ -15,8 +15,16 @@
 //!   admits only affected versions is reported like a pin (DEP001/DEP002); a range
 //!   that admits some affected versions is DEP003 (low for AI packages, info for
 //!   others); a requirement without any constraint is not judged against advisories
-//!   (the newest release is what it installs), except malicious-package reports,
-//!   which match whatever a requirement admits.
+//!   (the newest release is what it installs), except malicious-package reports:
+//!   DEP005 is critical when the only admitted versions are named ones and low when
+//!   a range merely admits a named release. The unpinned AI packages of a manifest
+//!   are one DEP004. A lock file at a workspace root pins the manifests of its
+//!   members (see [`manifest::Workspace`]); packages built from the workspace itself
+//!   are not judged.
+//! - a match for which the advisory lists no fixed version is at most high; an
+//!   advisory that reads as every release affected is low (`severity_adjusted`).
+//! - the report gets notices on the advisory data used: its source, date and age per
+//!   ecosystem, and warnings when it is older than 90 days or absent.
 //! - every declared or locked name is checked for imitating an AI package (DEP006).
 //!
 //! Advisories that are aliases of each other (a PYSEC and a GHSA record of one CVE)

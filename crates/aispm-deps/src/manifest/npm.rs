@@ -99,6 +99,10 @@ fn json_key_lines(text: &str) -> std::collections::HashMap<String, u32> {
 pub fn package_json(text: &str) -> Result<Parsed, String> {
     let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let mut out = Parsed::default();
+    // The package's own name (a self-reference is no download).
+    if let Some(own) = doc.get("name").and_then(Value::as_str) {
+        out.workspace.packages.push(semver::normalize_name(own));
+    }
     // `"workspaces": [globs]` (npm, Yarn) or `{"packages": [globs]}` (Yarn classic).
     let patterns = match doc.get("workspaces") {
         Some(Value::Array(a)) => Some(a),
@@ -567,7 +571,8 @@ mod tests {
         );
         assert!(m["mylib"].requirement.is_pinned());
         assert!(!m.contains_key("shared"));
-        assert!(p.workspace.is_empty());
+        assert_eq!(p.workspace.packages, vec!["web"]);
+        assert!(p.workspace.members.is_empty());
         let root = package_json(r#"{"workspaces": ["src/*", "!src/old"]}"#).unwrap();
         assert!(root.workspace.covers("src/a"));
         assert!(!root.workspace.covers("src/old"));

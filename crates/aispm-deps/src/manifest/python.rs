@@ -296,6 +296,18 @@ pub fn pyproject(text: &str) -> Result<Parsed, String> {
     let doc = parse_toml(text)?;
     let mut out = Parsed::default();
     let project = doc.get("project");
+    // The project's own name: `agno[aws]` in agno's extras is a reference to itself.
+    let own = [
+        project.and_then(|p| p.get("name")),
+        doc.get("tool")
+            .and_then(|t| t.get("poetry"))
+            .and_then(|p| p.get("name")),
+    ];
+    for name in own.into_iter().flatten().filter_map(Value::as_str) {
+        out.workspace
+            .packages
+            .push(crate::pep440::normalize_name(name));
+    }
     pep508_deps(
         text,
         str_array(project.and_then(|p| p.get("dependencies"))),
@@ -745,7 +757,7 @@ constraint-dependencies = ["numpy<2"]
         let p = pyproject(root).unwrap();
         assert!(p.workspace.covers("libs/lib-a"));
         assert!(!p.workspace.covers("libs/old"));
-        assert_eq!(p.workspace.packages, vec!["lib-a"]);
+        assert_eq!(p.workspace.packages, vec!["r", "lib-a"]);
         let pylock =
             "lock-version = \"1.0\"\n[[packages]]\nname = \"openai\"\nversion = \"1.2.3\"\n";
         let p = toml_lock(pylock, ManifestKind::Pylock).unwrap();
