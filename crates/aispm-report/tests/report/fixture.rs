@@ -178,6 +178,7 @@ pub fn report() -> ScanReport {
             )
             .at_stage("safetensors"),
         ],
+        notices: Vec::new(),
     }
 }
 
