@@ -928,11 +928,14 @@ impl Analyzer for DepsAnalyzer {
                 continue;
             }
             let mut unpinned = Vec::new();
+            let mut roots: HashMap<Ecosystem, Option<&str>> = HashMap::new();
             for (i, d) in f.deps.iter().enumerate() {
                 if d.role != Role::Declared || matches!(d.requirement, Requirement::Exact(_)) {
                     continue;
                 }
-                let root = scopes.covering(&f.folder, d.ecosystem);
+                let root = *roots
+                    .entry(d.ecosystem)
+                    .or_insert_with(|| scopes.covering(&f.folder, d.ecosystem));
                 if f.workspace.packages.contains(&d.normalized)
                     || root.is_some_and(|r| scopes.is_member_package(r, d.ecosystem, &d.normalized))
                 {
@@ -976,6 +979,8 @@ impl Analyzer for DepsAnalyzer {
 /// the lock itself records and those a manifest beside it declares.
 struct LockScopes {
     scopes: BTreeMap<(String, Ecosystem), manifest::Workspace>,
+    /// The workspace packages of each scope, for lookups per dependency.
+    packages: HashMap<(String, Ecosystem), HashSet<String>>,
 }
 
 impl LockScopes {
@@ -994,7 +999,11 @@ impl LockScopes {
                 merge(ws, &f.workspace);
             }
         }
-        LockScopes { scopes }
+        let packages = scopes
+            .iter()
+            .map(|(k, ws)| (k.clone(), ws.packages.iter().cloned().collect()))
+            .collect();
+        LockScopes { scopes, packages }
     }
 
     /// The folder of the lock file that resolves a manifest in `folder`: a lock in the
@@ -1024,9 +1033,9 @@ impl LockScopes {
     }
 
     fn is_member_package(&self, root: &str, eco: Ecosystem, normalized: &str) -> bool {
-        self.scopes
+        self.packages
             .get(&(root.to_string(), eco))
-            .is_some_and(|ws| ws.packages.iter().any(|p| p == normalized))
+            .is_some_and(|p| p.contains(normalized))
     }
 }
 

@@ -15,6 +15,8 @@ use std::collections::HashMap;
 
 /// Most entries kept from one file.
 pub const MAX_ENTRIES: usize = 200_000;
+/// Most workspace member patterns kept from one file (real workspaces have tens).
+pub const MAX_MEMBERS: usize = 4096;
 
 /// The kinds of file understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -286,8 +288,12 @@ impl Workspace {
         self.members.is_empty() && self.exclude.is_empty() && self.packages.is_empty()
     }
 
-    /// Records a member folder as written in a file (`./libs/a/`, `libs\\a`).
+    /// Records a member folder as written in a file (`./libs/a/`, `libs\\a`). At most
+    /// [`MAX_MEMBERS`] patterns are kept: every manifest is matched against them.
     pub(crate) fn member(&mut self, pattern: &str) {
+        if self.members.len() + self.exclude.len() >= MAX_MEMBERS {
+            return;
+        }
         let p = clean_rel(pattern);
         if let Some(neg) = p.strip_prefix('!') {
             self.exclude.push(clean_rel(neg));
@@ -522,5 +528,13 @@ mod tests {
         assert!(w.covers("packages/new"));
         assert!(!w.covers("packages/old"));
         assert!(!w.covers("elsewhere"));
+        // Bounded: patterns per file and segments per pattern.
+        for i in 0..(MAX_MEMBERS + 10) {
+            w.member(&format!("p{i}/*"));
+        }
+        assert_eq!(w.members.len() + w.exclude.len(), MAX_MEMBERS);
+        let deep = vec!["**"; 100].join("/");
+        assert!(!g(&deep, "a/b"));
+        assert!(!g("*a*a*a*a*a*a*a*b", &"a".repeat(10_000)));
     }
 }

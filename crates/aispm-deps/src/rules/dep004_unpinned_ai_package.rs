@@ -12,8 +12,9 @@ pub static RULE: Rule = Rule {
 constraint, a range, a dist-tag such as `latest`, or a branch of a Git repository) that \
 no lock file or constraints file in the same folder pins, nor a lock file at the root of \
 a workspace the folder is a member of (uv, npm, pnpm, Yarn). One finding per manifest, \
-listing the packages (`packages`, `requirements`); packages built from the workspace \
-itself are not reported.",
+listing the packages (`packages`, `requirements`) and spanning their lines, so an \
+`aispm:ignore DEP004` comment on any of them suppresses it; packages built from the \
+workspace itself, and a package's reference to itself, are not reported.",
     why: "Every install may pull a different release, so what runs in production is \
 neither reviewed nor reproducible, and a compromised release reaches the application on \
 the next build: releases of `ultralytics` (December 2024) and `litellm` (March 2026) on \

@@ -55,7 +55,11 @@ fn notices_close_the_table_one_line_each() {
             NoticeLevel::Warning,
             "advisory data is older than 90 days;\nrefresh it",
         ),
-        Notice::new("advisory-data", NoticeLevel::Info, "matched against \x1b[31mPyPI"),
+        Notice::new(
+            "advisory-data",
+            NoticeLevel::Info,
+            "matched against \x1b[31mPyPI",
+        ),
     ];
     let text = table(&r, &RenderOptions::default());
     let tail: Vec<&str> = text.trim_end().lines().rev().take(3).collect();
