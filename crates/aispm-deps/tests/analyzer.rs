@@ -642,7 +642,7 @@ fn one_dep004_per_manifest_lists_its_packages() {
         "{}",
         f.message
     );
-    assert!(f.properties.get("package").is_none());
+    assert!(!f.properties.contains_key("package"));
     assert_eq!(f.severity, aispm_core::Severity::Low);
 }
 
