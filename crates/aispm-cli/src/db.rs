@@ -94,7 +94,7 @@ pub fn run(cmd: DbCommand) -> Result<u8> {
             }
             if !stale.is_empty() {
                 println!(
-                    "warning: the {} data is older than {} days; to refresh, {}",
+                    "warning: the {} data is older than {} days; {}",
                     stale.join(" and "),
                     db::STALE_AFTER_DAYS,
                     db::IMPORT_HINT
@@ -102,7 +102,7 @@ pub fn run(cmd: DbCommand) -> Result<u8> {
             }
             if !missing.is_empty() {
                 println!(
-                    "warning: no advisory data for {}; to add it, {}",
+                    "warning: no advisory data for {}; {}",
                     missing.join(" and "),
                     db::IMPORT_HINT
                 );

@@ -135,7 +135,9 @@ fn scan_reports_dependencies_with_the_bundled_snapshot() {
         .unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(
-        table.contains("warning: advisory data is older than 90 days"),
+        table.contains(
+            "warning: advisory data older than 90 days: PyPI bundled snapshot (2024-10-10, "
+        ),
         "{table}"
     );
     assert!(
@@ -160,7 +162,7 @@ fn db_status_states_dates_and_only_ecosystems_with_data() {
         "{status}"
     );
     assert!(
-        status.contains("warning: no advisory data for npm; to add it"),
+        status.contains("warning: no advisory data for npm; import fresh OSV exports"),
         "{status}"
     );
     assert!(status.contains("aispm db import"), "{status}");

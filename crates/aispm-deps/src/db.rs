@@ -549,10 +549,9 @@ pub fn age_days(date: &str, today: &str) -> Option<i64> {
 pub const STALE_AFTER_DAYS: i64 = 90;
 
 /// How to bring fresh advisories in, for notices and `aispm db status`.
-pub const IMPORT_HINT: &str = "download osv.dev's exports \
-(https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip and \
-https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip) and run \
-`aispm db import PyPI-all.zip npm-all.zip`";
+pub const IMPORT_HINT: &str = "import fresh OSV exports with `aispm db import PyPI-all.zip \
+npm-all.zip` (osv.dev publishes them at \
+https://osv-vulnerabilities.storage.googleapis.com/<ecosystem>/all.zip)";
 
 /// Where one ecosystem's advisories come from, as `aispm db status` and scan notices
 /// state it.
@@ -585,11 +584,7 @@ impl EcosystemData {
     /// `bundled snapshot (2024-10-10, 788 days old)`, or what is missing.
     pub fn summary(&self) -> String {
         match &self.source {
-            None => format!(
-                "no advisory data: {} dependencies are checked against aispm's \
-malicious-package list and for look-alike names only",
-                self.ecosystem.as_str()
-            ),
+            None => "no advisory data (malicious-package list and look-alike names only)".into(),
             Some(s) => {
                 let what = if s.bundled {
                     "bundled snapshot"

@@ -1110,7 +1110,7 @@ impl DepsAnalyzer {
                     "advisory-data-stale",
                     NoticeLevel::Warning,
                     format!(
-                        "advisory data is older than {} days ({}): advisories published since are not matched; to refresh, {}",
+                        "advisory data older than {} days: {}; advisories published since are not matched; {}",
                         db::STALE_AFTER_DAYS,
                         what.join("; "),
                         db::IMPORT_HINT
@@ -1133,9 +1133,8 @@ impl DepsAnalyzer {
                     "advisory-data-missing",
                     NoticeLevel::Warning,
                     format!(
-                        "{} dependencies were not checked for known vulnerabilities: there is no advisory data for {}; to add it, {}",
+                        "{} dependencies were not checked for known vulnerabilities (no advisory data); {}",
                         missing.join(" and "),
-                        if missing.len() == 1 { "that ecosystem" } else { "those ecosystems" },
                         db::IMPORT_HINT
                     ),
                 )

@@ -554,7 +554,7 @@ fn a_package_naming_itself_in_its_extras_is_no_dependency() {
     write(
         d.path(),
         "pyproject.toml",
-        "[project]\nname = \"agno\"\ndependencies = [\"openai\"]\n[project.optional-dependencies]\naws = [\"boto3\"]\nall = [\"agno[aws]\"]\n",
+        "[project]\nname = \"langgraph\"\ndependencies = [\"openai\"]\n[project.optional-dependencies]\naws = [\"boto3\"]\nall = [\"langgraph[aws]\"]\n",
     );
     write(
         d.path(),
@@ -564,7 +564,10 @@ fn a_package_naming_itself_in_its_extras_is_no_dependency() {
     let r = scan(d.path());
     let f = findings(&r);
     assert!(f.contains(&("DEP004".into(), "pyproject.toml".into(), "openai".into())));
-    assert!(!f.iter().any(|(_, _, p)| p == "agno" || p == "ai"), "{f:?}");
+    assert!(
+        !f.iter().any(|(_, _, p)| p == "langgraph" || p == "ai"),
+        "{f:?}"
+    );
 }
 
 #[test]

@@ -515,9 +515,9 @@ mod tests {
         assert!(g("packages/**", "packages/core/sub"));
         assert!(g("**/x", "a/b/x"));
         assert!(g("**", "anything/at/all"));
-        assert!(g("lib/crewai", "lib/crewai"));
-        assert!(!g("lib/crewai", "lib/crewai-tools"));
-        assert!(g("lib/crew*-tools", "lib/crewai-tools"));
+        assert!(g("lib/core", "lib/core"));
+        assert!(!g("lib/core", "lib/core-tools"));
+        assert!(g("lib/co*-tools", "lib/core-tools"));
         assert!(g("src/*-server", "src/a-server"));
         assert!(!g("src/*-server", "src/a-server-x"));
         let mut w = Workspace::default();

@@ -296,7 +296,7 @@ pub fn pyproject(text: &str) -> Result<Parsed, String> {
     let doc = parse_toml(text)?;
     let mut out = Parsed::default();
     let project = doc.get("project");
-    // The project's own name: `agno[aws]` in agno's extras is a reference to itself.
+    // The project's own name: `mylib[extra]` in mylib's extras refers to itself.
     let own = [
         project.and_then(|p| p.get("name")),
         doc.get("tool")
