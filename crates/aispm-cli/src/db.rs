@@ -17,7 +17,8 @@ pub enum DbCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Show the bundled snapshot, the imported database and which one scans use.
+    /// Show the bundled snapshot, the imported database, which one scans use for each
+    /// ecosystem, how old that data is, and which ecosystems have none.
     Status,
 }
 
@@ -79,16 +80,31 @@ pub fn run(cmd: DbCommand) -> Result<u8> {
                 (None, Some((path, problem))) => println!("imported: {path}: {problem}"),
                 (None, None) => println!("imported: none ({} does not exist)", target.display()),
             }
+            let today = db::today();
+            let mut stale = Vec::new();
+            let mut missing = Vec::new();
             for eco in Ecosystem::ALL {
-                let used = advisories.for_ecosystem(eco);
+                let data = advisories.data_for(eco, &today);
+                println!("{:<8}  {}", format!("{}:", eco.as_str()), data.summary());
+                match &data.source {
+                    Some(s) if s.is_stale() => stale.push(eco.as_str()),
+                    Some(_) => {}
+                    None => missing.push(eco.as_str()),
+                }
+            }
+            if !stale.is_empty() {
                 println!(
-                    "{:<8}  {}",
-                    format!("{}:", eco.as_str()),
-                    if used.bundled {
-                        "bundled snapshot"
-                    } else {
-                        "imported database"
-                    }
+                    "warning: the {} data is older than {} days; {}",
+                    stale.join(" and "),
+                    db::STALE_AFTER_DAYS,
+                    db::IMPORT_HINT
+                );
+            }
+            if !missing.is_empty() {
+                println!(
+                    "warning: no advisory data for {}; {}",
+                    missing.join(" and "),
+                    db::IMPORT_HINT
                 );
             }
             Ok(0)

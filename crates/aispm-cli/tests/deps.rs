@@ -32,19 +32,27 @@ fn scan(data_dir: &Path, root: &Path) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `(rule, package)` pairs; the one DEP004 of a manifest gives one per package.
 fn rules_of(report: &Value) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| {
-            (
-                f["rule_id"].as_str().unwrap().to_string(),
-                f["properties"]["package"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-            )
+        .flat_map(|f| {
+            let rule = f["rule_id"].as_str().unwrap().to_string();
+            let packages: Vec<String> = match f["properties"]["packages"].as_array() {
+                Some(a) => a
+                    .iter()
+                    .map(|p| p.as_str().unwrap_or("").to_string())
+                    .collect(),
+                None => vec![
+                    f["properties"]["package"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                ],
+            };
+            packages.into_iter().map(move |p| (rule.clone(), p))
         })
         .collect();
     v.sort();
@@ -101,6 +109,63 @@ fn scan_reports_dependencies_with_the_bundled_snapshot() {
         .filter(|a| a["kind"] == "ai-dependency")
         .count();
     assert_eq!(deps, 3);
+    // gradio and openai: one DEP004 for the manifest.
+    let dep4 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "DEP004")
+        .count();
+    assert_eq!(dep4, 1);
+    // The report says what data judged the dependencies, and that it is old (the
+    // bundled snapshot is from 2024).
+    let kinds: Vec<&str> = report["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["advisory-data-stale", "advisory-data"]);
+    assert_eq!(report["notices"][0]["level"], "warning");
+    // The table's closing summary carries one line per notice.
+    let out = aispm(data.path())
+        .args(["scan", "--quiet", "--no-config"])
+        .arg(proj.path())
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains(
+            "warning: advisory data older than 90 days: PyPI bundled snapshot (2024-10-10, "
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("note: dependencies were matched against PyPI: bundled snapshot"),
+        "{table}"
+    );
+}
+
+#[test]
+fn db_status_states_dates_and_only_ecosystems_with_data() {
+    let data = tempfile::tempdir().unwrap();
+    let status = aispm(data.path()).args(["db", "status"]).output().unwrap();
+    assert!(status.status.success());
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("PyPI:     bundled snapshot (2024-10-10, "),
+        "{status}"
+    );
+    assert!(status.contains("npm:      no advisory data"), "{status}");
+    assert!(
+        status.contains("warning: the PyPI data is older than 90 days"),
+        "{status}"
+    );
+    assert!(
+        status.contains("warning: no advisory data for npm; import fresh OSV exports"),
+        "{status}"
+    );
+    assert!(status.contains("aispm db import"), "{status}");
 }
 
 /// Range findings come from the analyzer's post-walk step; an inline comment on the

@@ -5,7 +5,7 @@
 //! this crate only, never on the engine or on each other.
 
 use crate::kind::FileKind;
-use crate::report::{Asset, ErrorKind, ErrorRecord};
+use crate::report::{Asset, ErrorKind, ErrorRecord, Notice};
 use crate::rule::Rule;
 use crate::severity::Severity;
 use sha2::{Digest, Sha256};
@@ -331,6 +331,8 @@ pub struct AnalysisContext {
     pub findings: Vec<RawFinding>,
     pub assets: Vec<Asset>,
     pub errors: Vec<ErrorRecord>,
+    /// Report-level notices (see [`Notice`]); the engine keeps each distinct one once.
+    pub notices: Vec<Notice>,
     deadline: Option<Instant>,
     time_limit_ms: u64,
     reports_later: bool,
@@ -342,6 +344,7 @@ impl AnalysisContext {
             findings: Vec::new(),
             assets: Vec::new(),
             errors: Vec::new(),
+            notices: Vec::new(),
             deadline,
             time_limit_ms,
             reports_later: false,
@@ -369,6 +372,10 @@ impl AnalysisContext {
 
     pub fn error(&mut self, path: &str, kind: ErrorKind, message: impl Into<String>) {
         self.errors.push(ErrorRecord::new(path, kind, message));
+    }
+
+    pub fn notice(&mut self, notice: Notice) {
+        self.notices.push(notice);
     }
 
     /// Analyzers call this in loops over input-derived data; the engine turns the error

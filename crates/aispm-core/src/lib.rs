@@ -19,8 +19,8 @@ pub use analyzer::{
 pub use framework::{Control, ControlRef, Framework};
 pub use kind::FileKind;
 pub use report::{
-    Asset, AssetKind, ErrorKind, ErrorRecord, Finding, HistoryProvenance, HistoryStats, ScanReport,
-    Stats, SuppressedFinding, Suppression, SuppressionKind,
+    Asset, AssetKind, ErrorKind, ErrorRecord, Finding, HistoryProvenance, HistoryStats, Notice,
+    NoticeLevel, ScanReport, Stats, SuppressedFinding, Suppression, SuppressionKind,
 };
 pub use rule::{Rule, RuleInfo, RuleRegistry};
 pub use severity::{Category, Severity};

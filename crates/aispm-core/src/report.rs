@@ -30,6 +30,10 @@ pub struct ScanReport {
     #[serde(default)]
     pub suppressed: Vec<SuppressedFinding>,
     pub errors: Vec<ErrorRecord>,
+    /// What a reader needs to know about the scan as a whole (for example how old the
+    /// advisory data was); not about one file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -362,6 +366,43 @@ impl ErrorRecord {
 
     pub fn at_stage(mut self, stage: impl Into<String>) -> Self {
         self.stage = Some(stage.into());
+        self
+    }
+}
+
+/// How much a notice matters.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeLevel {
+    Info,
+    Warning,
+}
+
+/// A report-level statement about the scan: what data it used, what it could not
+/// judge, and what to do about it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Notice {
+    /// Stable kebab-case kind, e.g. `advisory-data`.
+    pub kind: String,
+    pub level: NoticeLevel,
+    pub message: String,
+    /// Machine-readable facts behind the message.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub data: BTreeMap<String, Value>,
+}
+
+impl Notice {
+    pub fn new(kind: impl Into<String>, level: NoticeLevel, message: impl Into<String>) -> Self {
+        Notice {
+            kind: kind.into(),
+            level,
+            message: message.into(),
+            data: BTreeMap::new(),
+        }
+    }
+
+    pub fn with_data(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.data.insert(key.to_string(), value.into());
         self
     }
 }

@@ -602,6 +602,7 @@ mod tests {
             findings,
             suppressed: vec![],
             errors: vec![],
+            notices: vec![],
         }
     }
 

@@ -519,6 +519,94 @@ pub fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (anything after the day, such as a
+/// time, is ignored); `None` when it is not such a date.
+pub fn days_of(date: &str) -> Option<i64> {
+    let mut parts = date.get(..10)?.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days-from-civil, the inverse of `today`'s conversion.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Whole days from `date` to `today` (both `YYYY-MM-DD`).
+pub fn age_days(date: &str, today: &str) -> Option<i64> {
+    Some(days_of(today)? - days_of(date)?)
+}
+
+/// Advisory data older than this many days is called stale (a warning notice in
+/// scans, a line in `aispm db status`).
+pub const STALE_AFTER_DAYS: i64 = 90;
+
+/// How to bring fresh advisories in, for notices and `aispm db status`.
+pub const IMPORT_HINT: &str = "import fresh OSV exports with `aispm db import PyPI-all.zip \
+npm-all.zip` (osv.dev publishes them at \
+https://osv-vulnerabilities.storage.googleapis.com/<ecosystem>/all.zip)";
+
+/// Where one ecosystem's advisories come from, as `aispm db status` and scan notices
+/// state it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EcosystemData {
+    pub ecosystem: Ecosystem,
+    /// `None` when no database has advisories for the ecosystem.
+    pub source: Option<DataSource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSource {
+    pub bundled: bool,
+    /// [`AdvisoryDb::describe`].
+    pub description: String,
+    /// `YYYY-MM-DD`, empty when unknown.
+    pub date: String,
+    pub advisories: usize,
+    /// Days from `date` to the day asked about, when both are dates.
+    pub age_days: Option<i64>,
+}
+
+impl DataSource {
+    pub fn is_stale(&self) -> bool {
+        self.age_days.is_none_or(|d| d > STALE_AFTER_DAYS)
+    }
+}
+
+impl EcosystemData {
+    /// `bundled snapshot (2024-10-10, 788 days old)`, or what is missing.
+    pub fn summary(&self) -> String {
+        match &self.source {
+            None => "no advisory data (malicious-package list and look-alike names only)".into(),
+            Some(s) => {
+                let what = if s.bundled {
+                    "bundled snapshot"
+                } else {
+                    "imported database"
+                };
+                let date = if s.date.is_empty() {
+                    "date unknown".to_string()
+                } else {
+                    s.date.clone()
+                };
+                match s.age_days {
+                    Some(d) => {
+                        format!("{what} ({date}, {d} days old, {} advisories)", s.advisories)
+                    }
+                    None => format!("{what} ({date}, {} advisories)", s.advisories),
+                }
+            }
+        }
+    }
+}
+
 /// What a scan matches against: the imported database for the ecosystems it covers,
 /// the bundled snapshot for the others.
 #[derive(Debug)]
@@ -574,6 +662,21 @@ impl Advisories {
     pub fn imported(&self) -> Option<&AdvisoryDb> {
         self.imported.as_ref()
     }
+
+    /// Where the ecosystem's advisories come from, judged on `today` (`YYYY-MM-DD`).
+    pub fn data_for(&self, eco: Ecosystem, today: &str) -> EcosystemData {
+        let db = self.for_ecosystem(eco);
+        EcosystemData {
+            ecosystem: eco,
+            source: db.has_ecosystem(eco).then(|| DataSource {
+                bundled: db.bundled,
+                description: db.describe(),
+                date: db.meta.date.clone(),
+                advisories: db.meta.ecosystems.get(eco.as_str()).copied().unwrap_or(0),
+                age_days: age_days(&db.meta.date, today),
+            }),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -585,5 +688,14 @@ mod tests {
         let t = today();
         assert_eq!(t.len(), 10);
         assert!(t.starts_with("20"));
+        assert_eq!(days_of("1970-01-01"), Some(0));
+        assert_eq!(days_of("2000-03-01"), Some(11_017));
+        assert_eq!(days_of("2024-10-10T00:00:00Z"), Some(20_006));
+        assert_eq!(age_days("2024-10-10", "2025-01-08"), Some(90));
+        assert_eq!(age_days("2024-02-28", "2024-03-01"), Some(2));
+        assert_eq!(days_of(&today()).map(|d| d > 19_000), Some(true));
+        for bad in ["", "2024-13-01", "2024-1-1", "yesterday", "2024-10-1x"] {
+            assert_eq!(days_of(bad), None, "{bad}");
+        }
     }
 }

@@ -11,8 +11,13 @@
 //! A version is affected when a range covers it or the version list names it, as the
 //! OSV schema says. Ranges are read as unions of intervals (`[introduced, fixed)`,
 //! `[introduced, last_affected]`, capped below `limit`), which is the schema's event
-//! algorithm. A local label (`2.0.1+cu118`) is a local build of the public release:
-//! it is ignored unless the advisory itself names local versions.
+//! algorithm, with one exception: a last interval that no event closes is replaced by
+//! the versions the record lists in it, when it lists any (the list is what the record
+//! knows; the open range is often a fix that was never entered, and read literally it
+//! flags every later release). List entries inside such an open interval are therefore
+//! kept on import; those inside closed intervals are redundant and dropped. A local
+//! label (`2.0.1+cu118`) is a local build of the public release: it is ignored unless
+//! the advisory itself names local versions.
 
 use crate::cvss;
 use crate::pep440;
@@ -317,7 +322,7 @@ fn convert(rec: InRecord) -> Parsed {
             let matcher = AffectedMatcher::new(&entry);
             entry.versions = versions
                 .into_iter()
-                .filter(|v| !matcher.ranges_cover(v))
+                .filter(|v| !matcher.closed_cover(v))
                 .collect();
         }
         if entry.ranges.is_empty() && entry.versions.is_empty() {
@@ -429,6 +434,9 @@ impl AnySet {
 pub struct AffectedMatcher {
     ecosystem: Ecosystem,
     set: AnySet,
+    /// The intervals that an event closes (`fixed`, `last_affected`, `limit`), without
+    /// open tails or list points: what makes a listed version redundant on import.
+    closed: AnySet,
     /// Versions of the list that parse, for the exact test; unparsed ones are
     /// compared as text.
     raw_points: Vec<String>,
@@ -436,6 +444,20 @@ pub struct AffectedMatcher {
     names_local: bool,
     /// `(interval upper bound as written)` for each interval closed by `fixed`.
     fixes: Vec<(AnySet, String)>,
+    /// An open tail that starts at `0` survived: with no fix and no list, the entry
+    /// says every release is affected.
+    every_version: bool,
+    /// An open tail was replaced by the versions the record lists in it.
+    list_trusted: bool,
+}
+
+/// What one range's events describe: the intervals its events close (capped below
+/// `limit`), the lower bound of a last interval that no event closes, and the fixed
+/// intervals with their fix.
+struct RangeSets<V> {
+    closed: VersionSet<V>,
+    tail: Option<Bound<V>>,
+    fixes: Vec<(VersionSet<V>, String)>,
 }
 
 fn sorted_events<V: Ord + Clone>(
@@ -475,12 +497,11 @@ fn sorted_events<V: Ord + Clone>(
     Some(out)
 }
 
-/// The set one range's events describe, and the fixed intervals with their fix.
-#[allow(clippy::type_complexity)]
+/// The sets one range's events describe (the schema's event algorithm).
 fn range_set<V: Ord + Clone>(
     events: &[Event],
     parse: &dyn Fn(&str) -> Option<V>,
-) -> Option<(VersionSet<V>, Vec<(VersionSet<V>, String)>)> {
+) -> Option<RangeSets<V>> {
     let events = sorted_events(events, parse)?;
     let mut intervals = Vec::new();
     let mut fixes = Vec::new();
@@ -514,90 +535,144 @@ fn range_set<V: Ord + Clone>(
             }
         }
     }
+    let mut tail = None;
     if let Some(lo) = open {
-        intervals.push(VersionSet::interval(lo, Bound::Unbounded));
+        if limit.is_some() {
+            intervals.push(VersionSet::interval(lo, Bound::Unbounded));
+        } else {
+            tail = Some(lo);
+        }
     }
-    let mut set = intervals
+    let mut closed = intervals
         .iter()
         .fold(VersionSet::empty(), |acc, s| acc.union(s));
     if let Some(l) = limit {
-        set = set.intersect(&VersionSet::below(l));
+        closed = closed.intersect(&VersionSet::below(l));
     }
-    Some((set, fixes))
+    Some(RangeSets {
+        closed,
+        tail,
+        fixes,
+    })
+}
+
+/// An entry's sets in one version type, before they are wrapped in [`AnySet`].
+struct EntrySets<V> {
+    set: VersionSet<V>,
+    closed: VersionSet<V>,
+    fixes: Vec<(VersionSet<V>, String)>,
+    raw_points: Vec<String>,
+    every_version: bool,
+    list_trusted: bool,
+}
+
+/// Ranges and list of one entry. A last interval that no event closes (no `fixed`,
+/// `last_affected` or `limit` after its `introduced`) is taken from the record's
+/// version list when the list names versions in it: the list is what the record
+/// knows to be affected, and extrapolating an open range to every later release
+/// turns a record whose fix was never entered into a report on every new release.
+/// When the list names none, the open range stands.
+fn entry_sets<V: Ord + Clone>(a: &Affected, parse: &dyn Fn(&str) -> Option<V>) -> EntrySets<V> {
+    let mut closed = VersionSet::empty();
+    let mut fixes = Vec::new();
+    let mut tails = Vec::new();
+    for r in &a.ranges {
+        if let Some(rs) = range_set(&r.events, parse) {
+            closed = closed.union(&rs.closed);
+            fixes.extend(rs.fixes);
+            tails.extend(rs.tail);
+        }
+    }
+    let mut points = VersionSet::empty();
+    let mut raw_points = Vec::new();
+    for v in &a.versions {
+        match parse(v) {
+            Some(p) => points = points.union(&VersionSet::point(p)),
+            None => raw_points.push(v.trim().to_ascii_lowercase()),
+        }
+    }
+    let mut set = closed.union(&points);
+    let mut every_version = false;
+    let mut list_trusted = false;
+    for lo in tails {
+        let tail = VersionSet::interval(lo.clone(), Bound::Unbounded);
+        if points.overlaps(&tail) {
+            list_trusted = true;
+        } else {
+            every_version |= lo == Bound::Unbounded;
+            set = set.union(&tail);
+        }
+    }
+    EntrySets {
+        set,
+        closed,
+        fixes,
+        raw_points,
+        every_version,
+        list_trusted,
+    }
+}
+
+/// Whether any event or listed version carries a local label (`+cu118`).
+fn names_local(a: &Affected) -> bool {
+    let in_events = a.ranges.iter().flat_map(|r| &r.events).any(|e| {
+        [&e.introduced, &e.fixed, &e.last_affected, &e.limit]
+            .iter()
+            .any(|x| x.as_deref().is_some_and(|t| t.contains('+')))
+    });
+    in_events
+        || a.versions
+            .iter()
+            .any(|v| pep440::Version::parse(v).is_ok_and(|p| !p.local.is_empty()))
 }
 
 impl AffectedMatcher {
     pub fn new(a: &Affected) -> AffectedMatcher {
         let eco = a.package.ecosystem;
-        let mut names_local = false;
+        macro_rules! build {
+            ($variant:ident, $parse:expr, $local:expr) => {{
+                let e = entry_sets(a, &$parse);
+                AffectedMatcher {
+                    ecosystem: eco,
+                    set: AnySet::$variant(e.set),
+                    closed: AnySet::$variant(e.closed),
+                    raw_points: e.raw_points,
+                    names_local: $local,
+                    fixes: e
+                        .fixes
+                        .into_iter()
+                        .map(|(s, t)| (AnySet::$variant(s), t))
+                        .collect(),
+                    every_version: e.every_version,
+                    list_trusted: e.list_trusted,
+                }
+            }};
+        }
         match eco {
-            Ecosystem::PyPI => {
-                let parse = |s: &str| {
-                    let v = pep440::Version::parse(s).ok()?;
-                    Some(v)
-                };
-                let mut set = VersionSet::empty();
-                let mut fixes = Vec::new();
-                for r in &a.ranges {
-                    if let Some((s, f)) = range_set(&r.events, &parse) {
-                        set = set.union(&s);
-                        fixes.extend(f.into_iter().map(|(s, t)| (AnySet::Pep440(s), t)));
-                    }
-                    names_local |= r.events.iter().any(|e| {
-                        [&e.introduced, &e.fixed, &e.last_affected, &e.limit]
-                            .iter()
-                            .any(|x| x.as_deref().is_some_and(|t| t.contains('+')))
-                    });
-                }
-                let mut raw_points = Vec::new();
-                for v in &a.versions {
-                    match pep440::Version::parse(v) {
-                        Ok(p) => {
-                            names_local |= !p.local.is_empty();
-                            set = set.union(&VersionSet::point(p));
-                        }
-                        Err(_) => raw_points.push(v.trim().to_ascii_lowercase()),
-                    }
-                }
-                AffectedMatcher {
-                    ecosystem: eco,
-                    set: AnySet::Pep440(set),
-                    raw_points,
-                    names_local,
-                    fixes,
-                }
-            }
-            Ecosystem::Npm => {
-                let parse = |s: &str| semver::Version::parse(s).ok();
-                let mut set = VersionSet::empty();
-                let mut fixes = Vec::new();
-                for r in &a.ranges {
-                    if let Some((s, f)) = range_set(&r.events, &parse) {
-                        set = set.union(&s);
-                        fixes.extend(f.into_iter().map(|(s, t)| (AnySet::Semver(s), t)));
-                    }
-                }
-                let mut raw_points = Vec::new();
-                for v in &a.versions {
-                    match semver::Version::parse(v) {
-                        Ok(p) => set = set.union(&VersionSet::point(p)),
-                        Err(_) => raw_points.push(v.trim().to_ascii_lowercase()),
-                    }
-                }
-                AffectedMatcher {
-                    ecosystem: eco,
-                    set: AnySet::Semver(set),
-                    raw_points,
-                    names_local: false,
-                    fixes,
-                }
-            }
+            Ecosystem::PyPI => build!(
+                Pep440,
+                |s: &str| pep440::Version::parse(s).ok(),
+                names_local(a)
+            ),
+            Ecosystem::Npm => build!(Semver, |s: &str| semver::Version::parse(s).ok(), false),
         }
     }
 
     /// The versions covered (ranges and parsed list entries).
     pub fn set(&self) -> &AnySet {
         &self.set
+    }
+
+    /// Whether the entry, as read, affects every release: an open range from `0`
+    /// with no fix and no version list. Such records are nearly always a product's
+    /// advisory filed on a client library, or a fix that was never entered.
+    pub fn affects_every_version(&self) -> bool {
+        self.every_version
+    }
+
+    /// Whether an open range was narrowed to the versions the record lists.
+    pub fn list_trusted(&self) -> bool {
+        self.list_trusted
     }
 
     fn effective(&self, v: &AnyVersion) -> AnyVersion {
@@ -626,14 +701,14 @@ impl AffectedMatcher {
         }
     }
 
-    /// Whether the ranges alone cover the version (used to drop redundant list
-    /// entries when a record is imported).
-    fn ranges_cover(&self, version_text: &str) -> bool {
+    /// Whether intervals that events close cover the version (used to drop
+    /// redundant list entries when a record is imported; entries in an open range
+    /// are kept, because they bound it).
+    fn closed_cover(&self, version_text: &str) -> bool {
         let Some(v) = AnyVersion::parse(self.ecosystem, version_text) else {
             return false;
         };
-        // Recompute without list points: the matcher built for this purpose has none.
-        Self::set_contains(&self.set, &v)
+        Self::set_contains(&self.closed, &v)
     }
 
     /// The fix of the interval that covers the version, when it was closed by one.

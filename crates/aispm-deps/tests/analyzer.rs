@@ -29,21 +29,29 @@ fn scan(dir: &Path) -> ScanReport {
     scan_with(dir, Advisories::bundled_only())
 }
 
-/// `(rule, path, package)` of every finding.
+/// `(rule, path, package)` of every finding; a finding about several packages (the
+/// one DEP004 of a manifest) gives one row per package.
 fn findings(r: &ScanReport) -> Vec<(String, String, String)> {
     let mut v: Vec<_> = r
         .findings
         .iter()
-        .map(|f| {
-            (
-                f.rule_id.clone(),
-                f.path.clone(),
-                f.properties
-                    .get("package")
-                    .and_then(|p| p.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-            )
+        .flat_map(|f| {
+            let packages: Vec<String> = match f.properties.get("packages") {
+                Some(serde_json::Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect(),
+                _ => vec![
+                    f.properties
+                        .get("package")
+                        .and_then(|p| p.as_str())
+                        .unwrap_or_default()
+                        .to_string(),
+                ],
+            };
+            packages
+                .into_iter()
+                .map(|p| (f.rule_id.clone(), f.path.clone(), p))
         })
         .collect();
     v.sort();
@@ -475,4 +483,403 @@ fn reports_are_deterministic() {
     let strip =
         |r: &ScanReport| serde_json::to_string(&(&r.findings, &r.assets, &r.errors)).unwrap();
     assert_eq!(strip(&a), strip(&b));
+}
+
+fn dep_findings<'a>(r: &'a ScanReport, rule: &str) -> Vec<&'a aispm_core::Finding> {
+    r.findings.iter().filter(|f| f.rule_id == rule).collect()
+}
+
+#[test]
+fn a_uv_workspace_root_lock_covers_its_members() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    write(
+        p,
+        "pyproject.toml",
+        "[project]\nname = \"root\"\ndependencies = []\n[tool.uv.workspace]\nmembers = [\"libs/*\"]\nexclude = [\"libs/legacy\"]\n",
+    );
+    write(
+        p,
+        "uv.lock",
+        "version = 1\n[manifest]\nmembers = [\"root\", \"agent\", \"helpers\"]\n\n[[package]]\nname = \"agent\"\nversion = \"0.1.0\"\nsource = { editable = \"libs/agent\" }\n\n[[package]]\nname = \"helpers\"\nversion = \"0.1.0\"\nsource = { editable = \"libs/helpers\" }\n\n[[package]]\nname = \"langchain\"\nversion = \"0.3.1\"\nsource = { registry = \"https://pypi.org/simple\" }\n",
+    );
+    // A member: langchain is locked at the root, helpers is a workspace package,
+    // openai is in no lock.
+    write(
+        p,
+        "libs/agent/pyproject.toml",
+        "[project]\nname = \"agent\"\ndependencies = [\"langchain>=0.0.200\", \"helpers\", \"openai>=1.0\"]\n[tool.uv.sources]\nhelpers = { workspace = true }\n",
+    );
+    // Excluded from the workspace, and a folder that is no member: not covered.
+    write(
+        p,
+        "libs/legacy/pyproject.toml",
+        "[project]\nname = \"legacy\"\ndependencies = [\"langchain>=0.0.200\"]\n",
+    );
+    write(p, "scripts/requirements.txt", "langchain>=0.0.200\n");
+    let r = scan(p);
+    assert_eq!(r.stats.errors, 0, "{:#?}", r.errors);
+    let f = findings(&r);
+    let member = |rule: &str, pkg: &str| {
+        f.contains(&(
+            rule.to_string(),
+            "libs/agent/pyproject.toml".into(),
+            pkg.to_string(),
+        ))
+    };
+    assert!(
+        !member("DEP004", "langchain") && !member("DEP003", "langchain"),
+        "{f:?}"
+    );
+    assert!(!member("DEP004", "helpers"), "{f:?}");
+    assert!(member("DEP004", "openai"), "{f:?}");
+    for outside in ["libs/legacy/pyproject.toml", "scripts/requirements.txt"] {
+        assert!(
+            f.contains(&("DEP004".into(), outside.into(), "langchain".into())),
+            "{outside} is not covered: {f:?}"
+        );
+    }
+    let asset = r
+        .assets
+        .iter()
+        .find(|a| a.path == "libs/agent/pyproject.toml" && a.properties["package"] == "langchain")
+        .unwrap();
+    assert_eq!(asset.properties["locked_version"], "0.3.1");
+    assert_eq!(asset.properties["lock_file"], "uv.lock");
+}
+
+#[test]
+fn a_package_naming_itself_in_its_extras_is_no_dependency() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "pyproject.toml",
+        "[project]\nname = \"langgraph\"\ndependencies = [\"openai\"]\n[project.optional-dependencies]\naws = [\"boto3\"]\nall = [\"langgraph[aws]\"]\n",
+    );
+    write(
+        d.path(),
+        "web/package.json",
+        r#"{"name": "ai", "devDependencies": {"ai": "*", "openai": "^4"}}"#,
+    );
+    let r = scan(d.path());
+    let f = findings(&r);
+    assert!(f.contains(&("DEP004".into(), "pyproject.toml".into(), "openai".into())));
+    assert!(
+        !f.iter().any(|(_, _, p)| p == "langgraph" || p == "ai"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn npm_and_pnpm_workspace_root_locks_cover_their_members() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    // npm: the root declares `workspaces`, the lock records member folders and links.
+    write(
+        p,
+        "web/package.json",
+        r#"{"name": "root", "workspaces": ["packages/*"], "dependencies": {"@me/server": "*"}}"#,
+    );
+    write(
+        p,
+        "web/package-lock.json",
+        r#"{"lockfileVersion": 3, "packages": {
+  "": {"name": "root", "workspaces": ["packages/*"]},
+  "node_modules/@me/server": {"resolved": "packages/server", "link": true},
+  "node_modules/openai": {"version": "4.20.1"},
+  "packages/server": {"name": "@me/server", "version": "1.0.0", "dependencies": {"openai": "^4.20.0"}}
+}}"#,
+    );
+    write(
+        p,
+        "web/packages/server/package.json",
+        r#"{"name": "@me/server", "dependencies": {"openai": "^4.20.0", "ai": "^3.0.0"}}"#,
+    );
+    // pnpm: the lock's importers are the members.
+    write(
+        p,
+        "mono/pnpm-lock.yaml",
+        "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/chat:\n    dependencies:\n      ai:\n        specifier: ^3.0.0\n        version: 3.0.1\npackages:\n  ai@3.0.1:\n    resolution: {integrity: x}\n",
+    );
+    write(
+        p,
+        "mono/apps/chat/package.json",
+        r#"{"dependencies": {"ai": "^3.0.0"}}"#,
+    );
+    let r = scan(p);
+    assert_eq!(r.stats.errors, 0, "{:#?}", r.errors);
+    let f = findings(&r);
+    let dep4: Vec<_> = f.iter().filter(|(rule, _, _)| rule == "DEP004").collect();
+    // Only `ai`, which the npm lock does not hold, is unpinned.
+    assert_eq!(
+        dep4,
+        vec![&(
+            "DEP004".to_string(),
+            "web/packages/server/package.json".to_string(),
+            "ai".to_string()
+        )],
+        "{f:?}"
+    );
+}
+
+#[test]
+fn one_dep004_per_manifest_lists_its_packages() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "requirements.txt",
+        "openai\nrequests>=2.31\nlangchain>=0.3\ntransformers\nopenai\n",
+    );
+    let r = scan(d.path());
+    let dep4 = dep_findings(&r, "DEP004");
+    assert_eq!(dep4.len(), 1, "{dep4:#?}");
+    let f = dep4[0];
+    assert_eq!(
+        f.properties["packages"],
+        serde_json::json!(["openai", "langchain", "transformers"])
+    );
+    assert_eq!(f.line, Some(1));
+    assert_eq!(f.end_line, Some(5));
+    assert!(
+        f.message.starts_with("3 AI packages are not pinned"),
+        "{}",
+        f.message
+    );
+    assert!(!f.properties.contains_key("package"));
+    assert_eq!(f.severity, aispm_core::Severity::Low);
+}
+
+#[test]
+fn dep005_is_critical_for_a_pinned_or_locked_release_and_low_for_a_range() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    write(p, "pinned/requirements.txt", "litellm==1.82.8\n");
+    write(
+        p,
+        "locked/uv.lock",
+        "version = 1\n[[package]]\nname = \"litellm\"\nversion = \"1.82.7\"\nsource = { registry = \"https://pypi.org/simple\" }\n",
+    );
+    write(p, "floor/requirements.txt", "litellm>=1.55.6\n");
+    write(p, "bare/requirements.txt", "litellm\n");
+    write(p, "clean/requirements.txt", "litellm>=1.83\n");
+    write(p, "every/requirements.txt", "torchtriton\n");
+    let r = scan(p);
+    let by_path = |path: &str| {
+        dep_findings(&r, "DEP005")
+            .into_iter()
+            .filter(|f| f.path == path)
+            .map(|f| {
+                (
+                    f.severity,
+                    f.properties["match"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    use aispm_core::Severity::{Critical, Low};
+    assert_eq!(
+        by_path("pinned/requirements.txt"),
+        vec![(Critical, "version".into())]
+    );
+    assert_eq!(
+        by_path("locked/uv.lock"),
+        vec![(Critical, "version".into())]
+    );
+    assert_eq!(
+        by_path("floor/requirements.txt"),
+        vec![(Low, "range-admits".into())]
+    );
+    assert_eq!(
+        by_path("bare/requirements.txt"),
+        vec![(Low, "range-admits".into())]
+    );
+    assert!(by_path("clean/requirements.txt").is_empty());
+    assert_eq!(
+        by_path("every/requirements.txt"),
+        vec![(Critical, "every-admitted-version".into())]
+    );
+    let low = dep_findings(&r, "DEP005")
+        .into_iter()
+        .find(|f| f.path == "floor/requirements.txt")
+        .unwrap();
+    assert!(low.message.contains("1.82.7, 1.82.8"), "{}", low.message);
+    assert!(
+        low.message.contains("pin or lock a clean version"),
+        "{}",
+        low.message
+    );
+}
+
+#[test]
+fn open_ranges_trust_the_version_list_and_no_fix_is_never_critical() {
+    let db = imported(&[
+        // Open from 0 with a list: only listed versions are affected; CVSS 9.8.
+        r#"{"id": "PYSEC-2099-1", "affected": [{"package": {"ecosystem": "PyPI", "name": "listed"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}], "versions": ["1.0", "1.1"]}], "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]}"#,
+        // Open from 0, no fix, no list: reads as every release affected.
+        r#"{"id": "PYSEC-2099-2", "affected": [{"package": {"ecosystem": "PyPI", "name": "everything"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}], "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]}"#,
+        // Open from a real version, no list: plausible (unfixed), but not critical.
+        r#"{"id": "PYSEC-2099-3", "affected": [{"package": {"ecosystem": "PyPI", "name": "unfixed"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0"}]}]}], "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]}"#,
+    ]);
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "requirements.txt",
+        "listed==1.1\neverything==3.0\nunfixed==2.5\n",
+    );
+    write(d.path(), "later/requirements.txt", "listed==1.2\n");
+    let r = scan_with(d.path(), Advisories::with_imported(db));
+    let dep2 = dep_findings(&r, "DEP002");
+    let sev = |pkg: &str| {
+        dep2.iter()
+            .filter(|f| f.properties["package"] == pkg)
+            .map(|f| (f.path.as_str(), f.severity))
+            .collect::<Vec<_>>()
+    };
+    use aispm_core::Severity::{High, Low};
+    assert_eq!(sev("listed"), vec![("requirements.txt", High)]);
+    assert_eq!(sev("everything"), vec![("requirements.txt", Low)]);
+    assert_eq!(sev("unfixed"), vec![("requirements.txt", High)]);
+    let every = dep2
+        .iter()
+        .find(|f| f.properties["package"] == "everything")
+        .unwrap();
+    assert!(
+        every.properties["severity_adjusted"]
+            .as_str()
+            .unwrap()
+            .contains("every release")
+    );
+    // A range over an every-version record is the same low finding, not a high one.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "requirements.txt", "everything>=1\n");
+    let r = scan_with(
+        d.path(),
+        Advisories::with_imported(imported(&[
+            r#"{"id": "PYSEC-2099-2", "affected": [{"package": {"ecosystem": "PyPI", "name": "everything"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}"#,
+        ])),
+    );
+    let dep2 = dep_findings(&r, "DEP002");
+    assert_eq!(dep2.len(), 1);
+    assert_eq!(dep2[0].severity, Low);
+}
+
+#[test]
+fn the_bundled_records_with_open_ranges_no_longer_match_later_releases() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "uv.lock",
+        "version = 1\n[[package]]\nname = \"langchain-experimental\"\nversion = \"0.3.4\"\nsource = { registry = \"https://pypi.org/simple\" }\n[[package]]\nname = \"couchbase\"\nversion = \"4.6.1\"\nsource = { registry = \"https://pypi.org/simple\" }\n",
+    );
+    write(
+        d.path(),
+        "app/requirements.txt",
+        "datasette==0.65.1\ncouchbase>=4.6.0\n",
+    );
+    write(
+        d.path(),
+        "old/requirements.txt",
+        "langchain-experimental==0.0.14\n",
+    );
+    let r = scan(d.path());
+    let f = findings(&r);
+    assert!(
+        !f.iter()
+            .any(|(rule, path, _)| (rule == "DEP001" || rule == "DEP002")
+                && path != "old/requirements.txt"),
+        "{f:?}"
+    );
+    // A listed version is still affected; no fix is listed, so high, not critical.
+    let old = r
+        .findings
+        .iter()
+        .find(|f| f.properties["advisory_id"] == "PYSEC-2023-194")
+        .unwrap();
+    assert_eq!(old.severity, aispm_core::Severity::High);
+}
+
+#[test]
+fn a_comment_quoting_a_requirement_is_not_its_location() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "pyproject.toml",
+        "[project]\nname = \"x\"\ndependencies = []\n[project.optional-dependencies]\n# nltk!=3.10.1: that release breaks imports\n# (a second comment line)\nmarkdown = [\"markdown\", \"nltk!=3.10.1\"]\n",
+    );
+    let r = scan(d.path());
+    let f = dep_findings(&r, "DEP003");
+    assert_eq!(f.len(), 1, "{:#?}", r.findings);
+    assert_eq!(f[0].line, Some(7));
+}
+
+fn notices_of(r: &ScanReport) -> Vec<(&str, aispm_core::NoticeLevel)> {
+    r.notices
+        .iter()
+        .map(|n| (n.kind.as_str(), n.level))
+        .collect()
+}
+
+#[test]
+fn the_report_states_the_advisory_data_and_warns_when_it_is_old_or_missing() {
+    use aispm_core::NoticeLevel::{Info, Warning};
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "requirements.txt", "torch==1.12.0\n");
+    let scan_on = |dir: &Path, today: &str| {
+        let scanner = Scanner::new(
+            vec![Box::new(
+                DepsAnalyzer::with_advisories(Advisories::bundled_only()).with_today(today),
+            )],
+            ScanOptions::default(),
+        )
+        .unwrap();
+        scanner.scan(&[dir.to_path_buf()], None)
+    };
+    let date = AdvisoryDb::bundled().meta.date.clone();
+    assert_eq!(date, "2024-10-10");
+    // 22 days after the snapshot: stated, not stale.
+    let r = scan_on(d.path(), "2024-11-01");
+    assert_eq!(notices_of(&r), vec![("advisory-data", Info)]);
+    let n = &r.notices[0];
+    assert!(
+        n.message.contains("PyPI: bundled snapshot"),
+        "{}",
+        n.message
+    );
+    assert!(n.message.contains("2024-10-10"), "{}", n.message);
+    assert_eq!(n.data["ecosystems"]["PyPI"]["date"], "2024-10-10");
+    assert_eq!(n.data["ecosystems"]["PyPI"]["age_days"], 22);
+    assert!(
+        n.data["ecosystems"].get("npm").is_none(),
+        "no npm manifest was seen"
+    );
+    // 91 days after: a warning that says how to refresh.
+    let r = scan_on(d.path(), "2025-01-09");
+    assert_eq!(
+        notices_of(&r),
+        vec![("advisory-data-stale", Warning), ("advisory-data", Info)]
+    );
+    let w = &r.notices[0];
+    assert!(w.message.contains("91 days old"), "{}", w.message);
+    assert!(w.message.contains("aispm db import"), "{}", w.message);
+    // npm manifests with no npm data: said, not implied.
+    write(
+        d.path(),
+        "web/package.json",
+        r#"{"dependencies": {"openai": "4.20.1"}}"#,
+    );
+    let r = scan_on(d.path(), "2024-11-01");
+    assert_eq!(
+        notices_of(&r),
+        vec![("advisory-data-missing", Warning), ("advisory-data", Info)]
+    );
+    assert!(
+        r.notices[0]
+            .message
+            .starts_with("npm dependencies were not checked")
+    );
+    assert!(r.notices[1].data["ecosystems"]["npm"].is_null());
+    // No dependency at all: nothing to say.
+    let empty = tempfile::tempdir().unwrap();
+    write(empty.path(), "README.md", "# nothing\n");
+    assert!(scan_on(empty.path(), "2030-01-01").notices.is_empty());
 }

@@ -1,7 +1,8 @@
 //! Every dependency rule has a positive and a negative fixture under
 //! `fixtures/<RULE_ID>/` (each in its own folder, so that no lock file or sibling
 //! changes the judgment): each `pos_*` file is reported by its rule, no `neg_*` file
-//! is.
+//! is. A `pos_*` or `neg_*` folder is one project (manifests with their lock files):
+//! some file in a `pos_*` folder is reported, none in a `neg_*` folder.
 
 use aispm_deps::DepsAnalyzer;
 use aispm_deps::db::Advisories;
@@ -29,11 +30,16 @@ fn every_rule_reports_its_positives_and_spares_its_negatives() {
             .map(|e| format!("{}/{}", rule.id, e.file_name().to_string_lossy()))
             .collect();
         files.sort();
+        // A fixture is a file, or a folder (a project with its lock files) whose
+        // files count together.
         let reported = |f: &str| {
-            report
-                .findings
-                .iter()
-                .any(|x| x.rule_id == rule.id && x.path == f)
+            report.findings.iter().any(|x| {
+                x.rule_id == rule.id
+                    && (x.path == f
+                        || x.path
+                            .strip_prefix(f)
+                            .is_some_and(|rest| rest.starts_with('/')))
+            })
         };
         let (pos, neg): (Vec<&String>, Vec<&String>) = files
             .iter()

@@ -80,6 +80,16 @@ const BUNDLED_CASES: &[(&str, &str, &str, bool)] = &[
     ("PYSEC-2024-43", "langchain", "0.1.11", false),
     ("PYSEC-2024-43", "langchain", "0.1.11.0", false),
     ("PYSEC-2024-43", "langchain", "0.1.11a1", true),
+    // Open ranges (introduced 0, no fix) with a version list: the list is trusted,
+    // releases after it are not extrapolated into.
+    ("PYSEC-2023-194", "langchain-experimental", "0.0.14", true),
+    ("PYSEC-2023-194", "langchain-experimental", "0.3.2", true),
+    ("PYSEC-2023-194", "langchain-experimental", "0.3.4", false),
+    ("PYSEC-2023-235", "couchbase", "4.1.10", true),
+    ("PYSEC-2023-235", "couchbase", "4.6.1", false),
+    ("PYSEC-2023-154", "datasette", "1.0a3", true),
+    ("PYSEC-2023-154", "datasette", "0.64.5", true),
+    ("PYSEC-2023-154", "datasette", "0.65.1", false),
 ];
 
 /// Synthetic records for epochs and npm ranges.
@@ -88,7 +98,23 @@ const EPOCH_RECORD: &str = r#"{"id": "TEST-EPOCH", "affected": [{"package": {"ec
 const NPM_RECORD: &str = r#"{"id": "TEST-NPM", "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
   "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "4.0.0"}, {"introduced": "5.0.0-rc.1"}, {"last_affected": "5.1.2"}]}]}]}"#;
 
+/// An open range after a fixed one, with a list naming versions in the open part
+/// only: the closed interval stands, the open one is the list.
+const OPEN_TAIL_RECORD: &str = r#"{"id": "TEST-OPEN", "affected": [{"package": {"ecosystem": "PyPI", "name": "opentail"},
+  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0"}, {"introduced": "2.0"}]}],
+  "versions": ["0.5", "2.0", "2.1"]}]}"#;
+/// The same without a list: the open range stands.
+const OPEN_NO_LIST_RECORD: &str = r#"{"id": "TEST-OPEN-2", "affected": [{"package": {"ecosystem": "PyPI", "name": "opentail"},
+  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0"}]}]}]}"#;
+
 const SYNTHETIC_CASES: &[(&str, &str, bool)] = &[
+    (OPEN_TAIL_RECORD, "0.9", true),
+    (OPEN_TAIL_RECORD, "1.5", false),
+    (OPEN_TAIL_RECORD, "2.1", true),
+    (OPEN_TAIL_RECORD, "2.0.1", false),
+    (OPEN_TAIL_RECORD, "3.0", false),
+    (OPEN_NO_LIST_RECORD, "1.9", false),
+    (OPEN_NO_LIST_RECORD, "9.0", true),
     (EPOCH_RECORD, "1!1.5", true),
     (EPOCH_RECORD, "1!1.0", true),
     (EPOCH_RECORD, "1.5", false),
@@ -157,6 +183,28 @@ fn version_matching_known_answers() {
     );
     assert!(total >= 40, "the acceptance set needs at least 40 pairs");
     assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn open_range_list_entries_survive_import_and_every_version_records_are_told_apart() {
+    let Parsed::Kept(a) = parse_record(OPEN_TAIL_RECORD, false).unwrap() else {
+        panic!("not kept");
+    };
+    // 0.5 lies in the closed interval and is redundant; 2.0 and 2.1 bound the open one.
+    assert_eq!(a.affected[0].versions, vec!["2.0", "2.1"]);
+    let m = AffectedMatcher::new(&a.affected[0]);
+    assert!(m.list_trusted() && !m.affects_every_version());
+    let every = r#"{"id": "TEST-ALL", "affected": [{"package": {"ecosystem": "PyPI", "name": "x"},
+  "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}"#;
+    let Parsed::Kept(a) = parse_record(every, false).unwrap() else {
+        panic!("not kept");
+    };
+    let m = AffectedMatcher::new(&a.affected[0]);
+    assert!(m.affects_every_version() && m.affects("0.0.1") && m.affects("99"));
+    let db = AdvisoryDb::bundled();
+    let m = matchers_for(db, "PYSEC-2023-194", "langchain-experimental");
+    assert!(m.iter().any(AffectedMatcher::list_trusted));
+    assert!(!m.iter().any(AffectedMatcher::affects_every_version));
 }
 
 #[test]

@@ -7,8 +7,8 @@ use crate::history::HistoryResult;
 use crate::scanner::{Counters, Scanner};
 use aispm_core::report::{SCHEMA_VERSION, ScanInfo, ToolInfo, fingerprint};
 use aispm_core::{
-    Asset, ErrorRecord, FileInput, Finding, RawFinding, Rule, ScanReport, Stats, SuppressedFinding,
-    Suppression, SuppressionKind,
+    Asset, ErrorRecord, FileInput, Finding, Notice, RawFinding, Rule, ScanReport, Stats,
+    SuppressedFinding, Suppression, SuppressionKind,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -26,11 +26,15 @@ pub struct FileResult {
     pub assets: Vec<Asset>,
     pub errors: Vec<ErrorRecord>,
     pub inline: Vec<InlineSuppression>,
+    pub notices: Vec<Notice>,
 }
 
 impl FileResult {
     pub fn is_empty(&self) -> bool {
-        self.findings.is_empty() && self.assets.is_empty() && self.errors.is_empty()
+        self.findings.is_empty()
+            && self.assets.is_empty()
+            && self.errors.is_empty()
+            && self.notices.is_empty()
     }
 }
 
@@ -53,6 +57,7 @@ pub struct Collected {
     pub assets: Vec<Asset>,
     pub errors: Vec<ErrorRecord>,
     pub inline: Vec<InlineSuppression>,
+    pub notices: Vec<Notice>,
 }
 
 impl Collected {
@@ -61,6 +66,7 @@ impl Collected {
         self.assets.append(&mut r.assets);
         self.errors.append(&mut r.errors);
         self.inline.append(&mut r.inline);
+        self.notices.append(&mut r.notices);
     }
 }
 
@@ -561,6 +567,13 @@ pub(crate) fn build_report(
         findings,
         suppressed,
         errors,
+        notices: {
+            // Each distinct notice once, warnings first.
+            let mut n = collected.notices;
+            n.sort_by(|a, b| (b.level, &a.kind, &a.message).cmp(&(a.level, &b.kind, &b.message)));
+            n.dedup();
+            n
+        },
     }
 }
 

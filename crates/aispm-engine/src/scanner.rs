@@ -197,6 +197,7 @@ impl Scanner {
             }));
             collected.findings.append(&mut cx.findings);
             collected.assets.append(&mut cx.assets);
+            collected.notices.append(&mut cx.notices);
             let stage = analyzer.name();
             collected
                 .errors
@@ -521,6 +522,7 @@ impl Scanner {
             reports_later |= cx.reports_later();
             work.result.findings.append(&mut cx.findings);
             work.result.assets.append(&mut cx.assets);
+            work.result.notices.append(&mut cx.notices);
             for e in cx.errors.drain(..) {
                 work.result.errors.push(e.at_stage(analyzer.name()));
             }

@@ -10,8 +10,8 @@ use crate::text::{
 };
 use aispm_core::report::SuppressionKind;
 use aispm_core::{
-    Asset, AssetKind, ErrorRecord, Finding, HistoryStats, RuleRegistry, ScanReport, Severity,
-    SuppressedFinding,
+    Asset, AssetKind, ErrorRecord, Finding, HistoryStats, Notice, NoticeLevel, RuleRegistry,
+    ScanReport, Severity, SuppressedFinding,
 };
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 use std::collections::BTreeMap;
@@ -46,7 +46,25 @@ pub(crate) fn write_report(
         out,
         "{}",
         paint(opts.color, ANSI_BOLD, &summary_line(report))
-    )
+    )?;
+    render_notices(&report.notices, opts, out)
+}
+
+/// One line per report-level notice (`warning: …` / `note: …`), after the summary.
+fn render_notices(notices: &[Notice], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    for n in notices {
+        let (label, style) = match n.level {
+            NoticeLevel::Warning => ("warning", severity_ansi(Severity::Medium)),
+            NoticeLevel::Info => ("note", ""),
+        };
+        let label = if style.is_empty() {
+            label.to_string()
+        } else {
+            paint(opts.color, style, label)
+        };
+        writeln!(out, "{label}: {}", one_line(&n.message))?;
+    }
+    Ok(())
 }
 
 /// A table in the house style; styled only when `color` is on.

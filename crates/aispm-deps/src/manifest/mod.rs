@@ -15,6 +15,8 @@ use std::collections::HashMap;
 
 /// Most entries kept from one file.
 pub const MAX_ENTRIES: usize = 200_000;
+/// Most workspace member patterns kept from one file (real workspaces have tens).
+pub const MAX_MEMBERS: usize = 4096;
 
 /// The kinds of file understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -260,6 +262,114 @@ pub struct Parsed {
     pub skipped_count: usize,
     /// Files this one refers to (`-r`, `-c`), as written.
     pub includes: Vec<String>,
+    /// What the file says about a workspace it is the root of, or is locked with.
+    pub workspace: Workspace,
+}
+
+/// A workspace as a root manifest declares it (`[tool.uv.workspace]`, npm and Yarn
+/// `workspaces`) or a lock file records it (uv's editable and virtual members,
+/// `package-lock.json`'s member folders and links, pnpm importers, Yarn `workspace:`
+/// entries). A lock file at the root resolves the dependencies of every member, so a
+/// member's manifest is pinned by it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Workspace {
+    /// Member folders relative to this file's folder, `/`-separated; `*` matches
+    /// within one path segment and `**` any number of segments.
+    pub members: Vec<String>,
+    /// Folders the members' patterns leave out (uv `exclude`, npm `!pattern`).
+    pub exclude: Vec<String>,
+    /// Normalised names of packages built from the workspace's own source (members,
+    /// local links): a dependency on one of them is not a registry download.
+    pub packages: Vec<String>,
+}
+
+impl Workspace {
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty() && self.exclude.is_empty() && self.packages.is_empty()
+    }
+
+    /// Records a member folder as written in a file (`./libs/a/`, `libs\\a`). At most
+    /// [`MAX_MEMBERS`] patterns are kept: every manifest is matched against them.
+    pub(crate) fn member(&mut self, pattern: &str) {
+        if self.members.len() + self.exclude.len() >= MAX_MEMBERS {
+            return;
+        }
+        let p = clean_rel(pattern);
+        if let Some(neg) = p.strip_prefix('!') {
+            self.exclude.push(clean_rel(neg));
+        } else if !p.is_empty() && p != "." {
+            self.members.push(p);
+        }
+    }
+
+    /// Whether a folder, relative to this file's folder, is a member.
+    pub fn covers(&self, rel: &str) -> bool {
+        let rel = clean_rel(rel);
+        self.members.iter().any(|m| glob_path_match(m, &rel))
+            && !self.exclude.iter().any(|m| glob_path_match(m, &rel))
+    }
+}
+
+fn clean_rel(p: &str) -> String {
+    let p = p.trim().replace('\\', "/");
+    let mut p = p.as_str();
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    p.trim_end_matches('/').to_string()
+}
+
+/// Matches a `/`-separated path against a pattern whose segments may contain `*`
+/// (any run of characters within the segment) or be `**` (any number of segments).
+/// Bounded: patterns and paths come from files, so backtracking is limited to
+/// `**` segments and the work is at most the product of the segment counts.
+pub fn glob_path_match(pattern: &str, path: &str) -> bool {
+    let pat: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if pat.len() > 64 || segs.len() > 256 {
+        return false;
+    }
+    // reachable[j]: the pattern prefix read so far matches the first j segments.
+    let mut reachable = vec![false; segs.len() + 1];
+    reachable[0] = true;
+    for p in &pat {
+        let mut next = vec![false; segs.len() + 1];
+        if *p == "**" {
+            let mut any = false;
+            for j in 0..=segs.len() {
+                any |= reachable[j];
+                next[j] = any;
+            }
+        } else {
+            for j in 0..segs.len() {
+                if reachable[j] && segment_match(p, segs[j]) {
+                    next[j + 1] = true;
+                }
+            }
+        }
+        reachable = next;
+    }
+    reachable[segs.len()]
+}
+
+/// One segment against a pattern with `*` wildcards (greedy, linear per star).
+fn segment_match(pattern: &str, s: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == s;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if s.len() < first.len() + last.len() || !s.starts_with(first) || !s.ends_with(last) {
+        return false;
+    }
+    let mut rest = &s[first.len()..s.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 impl Parsed {
@@ -311,13 +421,47 @@ pub(crate) fn line_map(
     map
 }
 
-/// 1-based line of the first occurrence of `needle`, for small files.
+/// 1-based line of the first occurrence of `needle` that is not inside a `#`
+/// comment (TOML, requirements and YAML comments), for small files. A comment that
+/// quotes a requirement (`# nltk!=3.10.1: breaks imports`) is not where it is
+/// declared.
 pub(crate) fn find_line(text: &str, needle: &str) -> Option<u32> {
     if needle.is_empty() {
         return None;
     }
-    let pos = text.find(needle)?;
-    Some(text[..pos].bytes().filter(|&b| b == b'\n').count() as u32 + 1)
+    for (pos, _) in text.match_indices(needle) {
+        let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        if !in_comment(&text[line_start..pos]) {
+            return Some(text[..pos].bytes().filter(|&b| b == b'\n').count() as u32 + 1);
+        }
+    }
+    None
+}
+
+/// Whether the end of `prefix` (the start of a line) lies in a `#` comment: a `#`
+/// outside single or double quotes.
+fn in_comment(prefix: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in prefix.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '#' => return true,
+                '"' | '\'' => quote = Some(c),
+                _ => {}
+            },
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -351,5 +495,46 @@ mod tests {
         assert_eq!(d("pylock.toml"), Some(Pylock));
         assert_eq!(d("pylock.dev.toml"), Some(Pylock));
         assert_eq!(d("yarn.lock"), Some(YarnLock));
+    }
+
+    #[test]
+    fn lines_skip_comments() {
+        let toml = "[project.optional-dependencies]\n# nltk!=3.10.1: its import hook breaks\n# things\nmd = [\"x\", \"nltk!=3.10.1\"]\n";
+        assert_eq!(find_line(toml, "nltk!=3.10.1"), Some(4));
+        assert_eq!(find_line("a = \"# not a comment nltk\"\n", "nltk"), Some(1));
+        assert_eq!(find_line("# only nltk here\n", "nltk"), None);
+        assert_eq!(find_line("x = 'a#b' # nltk\n", "nltk"), None);
+    }
+
+    #[test]
+    fn workspace_member_patterns() {
+        let g = glob_path_match;
+        assert!(g("packages/*", "packages/core"));
+        assert!(!g("packages/*", "packages/core/sub"));
+        assert!(!g("packages/*", "packages"));
+        assert!(g("packages/**", "packages/core/sub"));
+        assert!(g("**/x", "a/b/x"));
+        assert!(g("**", "anything/at/all"));
+        assert!(g("lib/core", "lib/core"));
+        assert!(!g("lib/core", "lib/core-tools"));
+        assert!(g("lib/co*-tools", "lib/core-tools"));
+        assert!(g("src/*-server", "src/a-server"));
+        assert!(!g("src/*-server", "src/a-server-x"));
+        let mut w = Workspace::default();
+        w.member("./packages/*/");
+        w.member("!packages/old");
+        w.member(".");
+        assert_eq!(w.members, vec!["packages/*"]);
+        assert!(w.covers("packages/new"));
+        assert!(!w.covers("packages/old"));
+        assert!(!w.covers("elsewhere"));
+        // Bounded: patterns per file and segments per pattern.
+        for i in 0..(MAX_MEMBERS + 10) {
+            w.member(&format!("p{i}/*"));
+        }
+        assert_eq!(w.members.len() + w.exclude.len(), MAX_MEMBERS);
+        let deep = vec!["**"; 100].join("/");
+        assert!(!g(&deep, "a/b"));
+        assert!(!g("*a*a*a*a*a*a*a*b", &"a".repeat(10_000)));
     }
 }

@@ -99,6 +99,19 @@ fn json_key_lines(text: &str) -> std::collections::HashMap<String, u32> {
 pub fn package_json(text: &str) -> Result<Parsed, String> {
     let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let mut out = Parsed::default();
+    // The package's own name (a self-reference is no download).
+    if let Some(own) = doc.get("name").and_then(Value::as_str) {
+        out.workspace.packages.push(semver::normalize_name(own));
+    }
+    // `"workspaces": [globs]` (npm, Yarn) or `{"packages": [globs]}` (Yarn classic).
+    let patterns = match doc.get("workspaces") {
+        Some(Value::Array(a)) => Some(a),
+        Some(Value::Object(o)) => o.get("packages").and_then(Value::as_array),
+        _ => None,
+    };
+    for p in patterns.into_iter().flatten().filter_map(Value::as_str) {
+        out.workspace.member(p);
+    }
     let lines = json_key_lines(text);
     for (key, group) in [
         ("dependencies", None),
@@ -246,12 +259,23 @@ pub fn package_lock(text: &str) -> Result<Parsed, String> {
         }
         for (path, entry) in &pkgs {
             let Some(idx) = path.rfind("node_modules/") else {
+                // A workspace member's folder (the root is `""`).
+                if !path.is_empty() {
+                    out.workspace.member(path);
+                    if let Some(n) = entry.name.as_ref().and_then(Value::as_str) {
+                        out.workspace.packages.push(semver::normalize_name(n));
+                    }
+                }
                 continue;
             };
+            let installed_as = &path[idx + "node_modules/".len()..];
             if entry.link.as_ref().and_then(Value::as_bool) == Some(true) {
+                // Installed as a link to a folder of the project.
+                out.workspace
+                    .packages
+                    .push(semver::normalize_name(installed_as));
                 continue;
             }
-            let installed_as = &path[idx + "node_modules/".len()..];
             let name = entry
                 .name
                 .as_ref()
@@ -353,9 +377,33 @@ struct PnpmLock {
 #[derive(Deserialize)]
 struct PnpmImporter {
     #[serde(default)]
-    dependencies: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+    dependencies: Option<BTreeMap<String, PnpmImporterDep>>,
     #[serde(default, rename = "devDependencies")]
-    dev_dependencies: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+    dev_dependencies: Option<BTreeMap<String, PnpmImporterDep>>,
+}
+
+/// An importer's dependency: `{specifier, version}` (v6 and later) or the version
+/// alone (v5); `link:` versions are folders of the project.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PnpmImporterDep {
+    Version(String),
+    Entry {
+        #[serde(default)]
+        version: Option<String>,
+    },
+    Other(serde::de::IgnoredAny),
+}
+
+impl PnpmImporterDep {
+    fn is_link(&self) -> bool {
+        let v = match self {
+            PnpmImporterDep::Version(v) => Some(v.as_str()),
+            PnpmImporterDep::Entry { version } => version.as_deref(),
+            PnpmImporterDep::Other(_) => None,
+        };
+        v.is_some_and(|v| v.starts_with("link:") || v.starts_with("file:"))
+    }
 }
 
 /// Reads `pnpm-lock.yaml`.
@@ -368,16 +416,26 @@ pub fn pnpm_lock(text: &str) -> Result<Parsed, String> {
         return Ok(out);
     };
     let mut direct: HashSet<String> = HashSet::new();
-    let mut add = |m: &Option<BTreeMap<String, serde::de::IgnoredAny>>| {
-        if let Some(m) = m {
-            direct.extend(m.keys().cloned());
+    for m in [&lock.dependencies, &lock.dev_dependencies]
+        .into_iter()
+        .flatten()
+    {
+        direct.extend(m.keys().cloned());
+    }
+    for (folder, imp) in lock.importers.iter().flatten() {
+        out.workspace.member(folder);
+        for m in [&imp.dependencies, &imp.dev_dependencies]
+            .into_iter()
+            .flatten()
+        {
+            for (name, dep) in m {
+                if dep.is_link() {
+                    out.workspace.packages.push(semver::normalize_name(name));
+                } else {
+                    direct.insert(name.clone());
+                }
+            }
         }
-    };
-    add(&lock.dependencies);
-    add(&lock.dev_dependencies);
-    for imp in lock.importers.iter().flat_map(|m| m.values()) {
-        add(&imp.dependencies);
-        add(&imp.dev_dependencies);
     }
     let lines = line_map(text, |l| {
         // Package keys sit at indent 2 under `packages:`.
@@ -437,7 +495,14 @@ pub fn yarn_lock(text: &str) -> Result<Parsed, String> {
                 continue;
             };
             let descriptor = &first[at + 1..];
-            if ["workspace:", "link:", "portal:", "file:"]
+            if let Some(folder) = descriptor.strip_prefix("workspace:") {
+                out.workspace.member(folder);
+                out.workspace
+                    .packages
+                    .push(semver::normalize_name(&first[..at]));
+                continue;
+            }
+            if ["link:", "portal:", "file:"]
                 .iter()
                 .any(|p| descriptor.starts_with(p))
             {
@@ -506,6 +571,13 @@ mod tests {
         );
         assert!(m["mylib"].requirement.is_pinned());
         assert!(!m.contains_key("shared"));
+        assert_eq!(p.workspace.packages, vec!["web"]);
+        assert!(p.workspace.members.is_empty());
+        let root = package_json(r#"{"workspaces": ["src/*", "!src/old"]}"#).unwrap();
+        assert!(root.workspace.covers("src/a"));
+        assert!(!root.workspace.covers("src/old"));
+        let classic = package_json(r#"{"workspaces": {"packages": ["apps/**"]}}"#).unwrap();
+        assert!(classic.workspace.covers("apps/x/y"));
         assert!(matches!(m["bad"].requirement, Requirement::Unparsed(_)));
         assert_eq!(m["langchain"].group.as_deref(), Some("dev"));
         assert_eq!(m["langchain"].requirement, Requirement::Any);
@@ -524,6 +596,7 @@ mod tests {
   }
 }"#;
         let p = package_lock(v3).unwrap();
+        assert_eq!(p.workspace.packages, vec!["shared"]);
         let m = by_name(&p);
         assert_eq!(m["openai"].requirement, Requirement::Exact("4.20.1".into()));
         assert_eq!(m["openai"].direct, Some(true));
@@ -556,12 +629,18 @@ mod tests {
         assert_eq!(pnpm_key("link:../x"), None);
         let v9 = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      openai:\n        specifier: ^4.20.0\n        version: 4.20.1\npackages:\n  openai@4.20.1:\n    resolution: {integrity: sha512-x}\n  node-fetch@2.7.0:\n    resolution: {integrity: sha512-y}\nsnapshots:\n  openai@4.20.1: {}\n";
         let p = pnpm_lock(v9).unwrap();
+        assert!(p.workspace.members.is_empty());
         let m = by_name(&p);
         assert_eq!(m["openai"].requirement, Requirement::Exact("4.20.1".into()));
         assert_eq!(m["openai"].direct, Some(true));
         assert_eq!(m["openai"].line, Some(9));
         assert_eq!(m["node-fetch"].direct, Some(false));
         assert!(pnpm_lock("packages: [").is_err());
+        let ws = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      ui:\n        specifier: workspace:*\n        version: link:packages/ui\n  packages/ui:\n    dependencies:\n      ai:\n        specifier: ^3.0.0\n        version: 3.0.1\npackages:\n  ai@3.0.1:\n    resolution: {integrity: x}\n";
+        let p = pnpm_lock(ws).unwrap();
+        assert_eq!(p.workspace.members, vec!["packages/ui"]);
+        assert_eq!(p.workspace.packages, vec!["ui"]);
+        assert_eq!(by_name(&p)["ai"].direct, Some(true));
     }
 
     #[test]
@@ -578,6 +657,10 @@ mod tests {
         let berry = "__metadata:\n  version: 6\n\n\"openai@npm:^4.0.0\":\n  version: 4.20.1\n  resolution: \"openai@npm:4.20.1\"\n\n\"web@workspace:.\":\n  version: 0.0.0-use.local\n";
         let p = yarn_lock(berry).unwrap();
         assert_eq!(p.deps.len(), 1);
+        assert!(p.workspace.members.is_empty());
+        assert_eq!(p.workspace.packages, vec!["web"]);
         assert_eq!(p.deps[0].requirement, Requirement::Exact("4.20.1".into()));
+        let p = yarn_lock("\"ui@workspace:packages/ui\":\n  version: 0.0.0-use.local\n").unwrap();
+        assert_eq!(p.workspace.members, vec!["packages/ui"]);
     }
 }

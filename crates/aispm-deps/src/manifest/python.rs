@@ -296,6 +296,18 @@ pub fn pyproject(text: &str) -> Result<Parsed, String> {
     let doc = parse_toml(text)?;
     let mut out = Parsed::default();
     let project = doc.get("project");
+    // The project's own name: `mylib[extra]` in mylib's extras refers to itself.
+    let own = [
+        project.and_then(|p| p.get("name")),
+        doc.get("tool")
+            .and_then(|t| t.get("poetry"))
+            .and_then(|p| p.get("name")),
+    ];
+    for name in own.into_iter().flatten().filter_map(Value::as_str) {
+        out.workspace
+            .packages
+            .push(crate::pep440::normalize_name(name));
+    }
     pep508_deps(
         text,
         str_array(project.and_then(|p| p.get("dependencies"))),
@@ -358,6 +370,23 @@ pub fn pyproject(text: &str) -> Result<Parsed, String> {
         }
     }
     if let Some(uv) = tool.and_then(|t| t.get("uv")) {
+        if let Some(ws) = uv.get("workspace") {
+            for m in str_array(ws.get("members")) {
+                out.workspace.member(m);
+            }
+            for m in str_array(ws.get("exclude")) {
+                out.workspace.member(&format!("!{m}"));
+            }
+        }
+        if let Some(Value::Table(sources)) = uv.get("sources") {
+            for (name, v) in sources {
+                if v.get("workspace").and_then(Value::as_bool) == Some(true) {
+                    out.workspace
+                        .packages
+                        .push(crate::pep440::normalize_name(name));
+                }
+            }
+        }
         pep508_deps(
             text,
             str_array(uv.get("dev-dependencies")),
@@ -450,6 +479,12 @@ pub fn toml_lock(text: &str, kind: super::ManifestKind) -> Result<Parsed, String
         let rest = rest.trim().trim_matches('"');
         Some(crate::pep440::normalize_name(rest))
     });
+    // uv: `[manifest] members = [names]`.
+    for m in str_array(doc.get("manifest").and_then(|m| m.get("members"))) {
+        out.workspace
+            .packages
+            .push(crate::pep440::normalize_name(m));
+    }
     let Some(Value::Array(pkgs)) = doc.get(key) else {
         return Ok(out);
     };
@@ -468,6 +503,23 @@ pub fn toml_lock(text: &str, kind: super::ManifestKind) -> Result<Parsed, String
                 )
         }) || p.get("directory").is_some();
         if local {
+            // A package built from a folder of the project: a workspace member (uv's
+            // editable and virtual sources, Poetry and PDM path dependencies), whose
+            // own manifest this lock resolves.
+            let folder = source
+                .and_then(|s| {
+                    ["editable", "virtual", "directory", "path"]
+                        .iter()
+                        .find_map(|k| s.get(*k).and_then(Value::as_str))
+                        .or_else(|| s.get("url").and_then(Value::as_str))
+                })
+                .or_else(|| p.get("directory").and_then(Value::as_str));
+            if let Some(f) = folder.filter(|f| !f.contains("://") && !f.starts_with('/')) {
+                out.workspace.member(f);
+            }
+            out.workspace
+                .packages
+                .push(crate::pep440::normalize_name(name));
             continue;
         }
         let Some(version) = p.get("version").and_then(Value::as_str) else {
@@ -687,6 +739,25 @@ constraint-dependencies = ["numpy<2"]
         assert_eq!(p.deps.len(), 1);
         assert_eq!(p.deps[0].normalized, "torch");
         assert_eq!(p.deps[0].line, Some(7));
+        assert_eq!(p.workspace.packages, vec!["demo"]);
+        assert!(
+            p.workspace.members.is_empty(),
+            "the root itself is no member"
+        );
+        // A uv workspace: members as editable or virtual sources, and by name.
+        let ws = "version = 1\n[manifest]\nmembers = [\"root\", \"Lib-A\"]\n[[package]]\nname = \"lib-a\"\nversion = \"0.1.0\"\nsource = { editable = \"libs/lib-a\" }\n[[package]]\nname = \"tools\"\nversion = \"0.1.0\"\nsource = { virtual = \"./tools/\" }\n";
+        let p = toml_lock(ws, ManifestKind::UvLock).unwrap();
+        assert!(p.deps.is_empty());
+        assert_eq!(p.workspace.members, vec!["libs/lib-a", "tools"]);
+        assert!(p.workspace.covers("libs/lib-a"));
+        for name in ["root", "lib-a", "tools"] {
+            assert!(p.workspace.packages.iter().any(|n| n == name), "{name}");
+        }
+        let root = "[project]\nname = \"r\"\ndependencies = [\"lib-a\"]\n[tool.uv.workspace]\nmembers = [\"libs/*\"]\nexclude = [\"libs/old\"]\n[tool.uv.sources]\nlib-a = { workspace = true }\ntorch = { index = \"cu\" }\n";
+        let p = pyproject(root).unwrap();
+        assert!(p.workspace.covers("libs/lib-a"));
+        assert!(!p.workspace.covers("libs/old"));
+        assert_eq!(p.workspace.packages, vec!["r", "lib-a"]);
         let pylock =
             "lock-version = \"1.0\"\n[[packages]]\nname = \"openai\"\nversion = \"1.2.3\"\n";
         let p = toml_lock(pylock, ManifestKind::Pylock).unwrap();

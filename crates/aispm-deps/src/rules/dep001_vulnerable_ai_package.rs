@@ -13,7 +13,10 @@ frameworks, serving, vector stores, MLOps; see `aispm-deps`'s list) whose versio
 pinned in a manifest or resolved in a lock file, is affected by an advisory of the offline \
 OSV database. Also reported when a version range admits only affected versions. The \
 severity comes from the advisory's CVSS v3 vector or its database rating, else high; the \
-evidence names the advisory, its aliases and the first fixed version.",
+evidence names the advisory, its aliases and the first fixed version. A match for which \
+the advisory lists no fixed version is at most high; an advisory that reads as every \
+release affected (a range open from 0, no fix, no version list) is low, with the reason \
+in `severity_adjusted`. An open range with a version list is read as that list.",
     why: "AI frameworks run with the application's rights and handle untrusted prompts, \
 documents and model files. Known flaws in them (code execution in chain loaders and \
 prompt templates, path traversal in model servers, SSRF in document loaders) are used \

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     what: "Reports a dependency that is not an AI package whose pinned or locked version is \
 affected by an advisory of the offline OSV database (or whose range admits only affected \
 versions). The severity comes from the advisory's CVSS v3 vector or database rating, else \
-medium.",
+medium; capped as for DEP001 (at most high with no fixed version, low for a record that \
+reads as every release affected).",
     why: "The web framework, HTTP client or parser under an AI application is as exposed as \
 the AI framework itself; a vulnerable one is a way into the same process and its model \
 keys.",

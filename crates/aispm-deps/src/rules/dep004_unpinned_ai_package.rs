@@ -8,9 +8,13 @@ pub static RULE: Rule = Rule {
     title: "AI package not pinned to a version",
     category: Category::Dependency,
     severity: Severity::Low,
-    what: "Reports an AI or ML package declared without an exact version (no constraint, a \
-range, a dist-tag such as `latest`, or a branch of a Git repository) when no lock file or \
-constraints file in the same folder pins it.",
+    what: "Reports the AI or ML packages a manifest declares without an exact version (no \
+constraint, a range, a dist-tag such as `latest`, or a branch of a Git repository) that \
+no lock file or constraints file in the same folder pins, nor a lock file at the root of \
+a workspace the folder is a member of (uv, npm, pnpm, Yarn). One finding per manifest, \
+listing the packages (`packages`, `requirements`) and spanning their lines, so an \
+`aispm:ignore DEP004` comment on any of them suppresses it; packages built from the \
+workspace itself, and a package's reference to itself, are not reported.",
     why: "Every install may pull a different release, so what runs in production is \
 neither reviewed nor reproducible, and a compromised release reaches the application on \
 the next build: releases of `ultralytics` (December 2024) and `litellm` (March 2026) on \

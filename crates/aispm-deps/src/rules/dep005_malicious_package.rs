@@ -10,8 +10,12 @@ pub static RULE: Rule = Rule {
     severity: Severity::Critical,
     what: "Reports a dependency that a malicious-package report names: aispm's curated \
 list of AI-package incidents with public sources (`torchtriton`; compromised `ultralytics` \
-and `litellm` releases) and OSV `MAL-` records of an imported osv.dev export. A release \
-list matches the pinned or locked version, or any version a range admits.",
+and `litellm` releases) and OSV `MAL-` records of an imported osv.dev export. Critical \
+when the pinned or locked version is a named one, or when every version the requirement \
+admits is (a package malicious in all its releases); low when a range or an unconstrained \
+requirement merely admits named releases among clean ones (`match`: `version`, \
+`every-admitted-version`, `range-admits`), since an installer takes the newest release \
+and compromised ones are usually withdrawn from the registry.",
     why: "Installing the package runs the attacker's code (install scripts, `.pth` files, \
 import-time payloads) with the developer's or the build's rights; credentials on that \
 machine must be treated as stolen.",

@@ -179,6 +179,7 @@ pub fn report() -> ScanReport {
             )
             .at_stage("safetensors"),
         ],
+        notices: Vec::new(),
     }
 }
 

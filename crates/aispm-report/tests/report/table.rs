@@ -46,6 +46,36 @@ fn plain_table_has_headings_summary_and_no_escapes() {
 }
 
 #[test]
+fn notices_close_the_table_one_line_each() {
+    use aispm_core::{Notice, NoticeLevel};
+    let mut r = fixture::report();
+    r.notices = vec![
+        Notice::new(
+            "advisory-data-stale",
+            NoticeLevel::Warning,
+            "advisory data is older than 90 days;\nrefresh it",
+        ),
+        Notice::new(
+            "advisory-data",
+            NoticeLevel::Info,
+            "matched against \x1b[31mPyPI",
+        ),
+    ];
+    let text = table(&r, &RenderOptions::default());
+    let tail: Vec<&str> = text.trim_end().lines().rev().take(3).collect();
+    assert_eq!(
+        tail,
+        vec![
+            "note: matched against \\u{1b}[31mPyPI",
+            "warning: advisory data is older than 90 days; refresh it",
+            SUMMARY
+        ],
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'));
+}
+
+#[test]
 fn empty_report_says_no_findings() {
     let text = table(&fixture::empty_report(), &RenderOptions::default());
     assert!(text.starts_with("No findings.\n"), "{text}");
