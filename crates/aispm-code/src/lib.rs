@@ -97,11 +97,15 @@ const KEYWORDS: &[&str] = &[
     "@google/adk",
     "from agents",
     "import agents",
-    "strands",
+    "from strands",
+    "import strands",
+    "strands_tools",
     "browser_use",
     "praisonaiagents",
-    "camel",
-    "swarm",
+    "camel.agents",
+    "from camel",
+    "from swarm",
+    "import swarm",
     "MCP",
     "@xenova/transformers",
     // LLM calls reached through a client passed in
@@ -113,12 +117,20 @@ const KEYWORDS: &[&str] = &[
     "invoke_model",
     "converse",
     "ChatCompletion",
-    // model loading and risky APIs
+    // model loading and ML libraries
     "torch",
-    "pickle",
     "joblib",
-    "dill",
-    "shelve",
+    "numpy",
+    "pandas",
+    "sklearn",
+    "tensorflow",
+    "keras",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "faiss",
+    "onnx",
+    "safetensors",
     "allow_pickle",
     "safe_mode",
     "unsafe_deserialization",
@@ -131,14 +143,75 @@ const KEYWORDS: &[&str] = &[
     "CrossEncoder",
 ];
 
-fn prefilter() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| AhoCorasick::new(KEYWORDS).expect("static keyword list builds"))
+/// General-purpose deserialisers: reason to parse only beside something that says the
+/// file handles models or ML data (`MODEL_HINTS`). Alone they are everyday Python — a
+/// standard library uses `pickle` in a hundred files — and an AI posture tool has
+/// nothing to say about them there.
+const GENERAL_RISKY: &[&str] = &["pickle", "dill", "shelve", "cloudpickle"];
+
+/// Words and file suffixes that make a general deserialiser's input a model, a
+/// checkpoint or ML data.
+const MODEL_HINTS: &[&str] = &[
+    "model",
+    "Model",
+    "checkpoint",
+    "ckpt",
+    "weights",
+    "embedding",
+    "vector",
+    "tokenizer",
+    ".pkl",
+    ".pickle",
+    ".pt\"",
+    ".pt'",
+    ".pth",
+    ".bin\"",
+    ".bin'",
+];
+
+enum Hit {
+    Ai,
+    Risky,
+    Hint,
 }
 
-/// Whether the bytes contain any keyword of the analyzer.
+fn prefilter() -> &'static (AhoCorasick, Vec<Hit>) {
+    static AC: OnceLock<(AhoCorasick, Vec<Hit>)> = OnceLock::new();
+    AC.get_or_init(|| {
+        let groups = [(KEYWORDS, 0u8), (GENERAL_RISKY, 1), (MODEL_HINTS, 2)];
+        let mut words = Vec::new();
+        let mut kinds = Vec::new();
+        for (list, g) in groups {
+            for w in list {
+                words.push(*w);
+                kinds.push(match g {
+                    0 => Hit::Ai,
+                    1 => Hit::Risky,
+                    _ => Hit::Hint,
+                });
+            }
+        }
+        (AhoCorasick::new(words).expect("static keyword list builds"), kinds)
+    })
+}
+
+/// Whether the file can hold anything the analyzer reports: an AI keyword (SDK,
+/// LLM call, model loading, ML library), or a general deserialiser beside a model
+/// or checkpoint hint. One Aho-Corasick pass, stopped at the first AI keyword.
 pub fn worth_parsing(bytes: &[u8]) -> bool {
-    prefilter().is_match(bytes)
+    let (ac, kinds) = prefilter();
+    let (mut risky, mut hint) = (false, false);
+    for m in ac.find_overlapping_iter(bytes) {
+        match kinds[m.pattern().as_usize()] {
+            Hit::Ai => return true,
+            Hit::Risky => risky = true,
+            Hit::Hint => hint = true,
+        }
+        if risky && hint {
+            return true;
+        }
+    }
+    false
 }
 
 /// The source analyzer.
@@ -410,6 +483,12 @@ mod tests {
         assert!(!worth_parsing(b"def add(a, b):\n    return a + b\n"));
         assert!(worth_parsing(b"import openai\n"));
         assert!(worth_parsing(b"x = torch.load(p)\n"));
+        // A general deserialiser needs a model or checkpoint beside it.
+        assert!(!worth_parsing(b"import pickle\nstate = pickle.loads(blob)\n"));
+        assert!(worth_parsing(b"import pickle\nclf = pickle.load(open('clf.pkl', 'rb'))\n"));
+        assert!(worth_parsing(b"import pickle\nmodel = pickle.load(f)\n"));
+        // Words that only contain a framework's name are not it.
+        assert!(!worth_parsing(b"const camelCase = toCamel(x);\n"));
     }
 
     #[test]
