@@ -271,6 +271,50 @@ fn rules_and_explain() {
 }
 
 #[test]
+fn table_folds_low_findings_unless_asked() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "app/requirements.txt", b"openai\nanthropic\n");
+    let app = d.path().join("app");
+    let table = |extra: &[&str]| {
+        let out = aispm()
+            .args(["scan", "--quiet", "--color", "never"])
+            .args(extra)
+            .arg(&app)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let folded = table(&[]);
+    assert!(
+        folded.contains("LOW (2), folded: --show-low lists them"),
+        "{folded}"
+    );
+    assert!(
+        folded.contains("DEP004  2 low findings in 1 file: "),
+        "{folded}"
+    );
+    assert!(!folded.contains("requirements.txt:1"), "{folded}");
+    assert!(folded.contains("SUMMARY"));
+    for flag in ["--show-low", "--verbose", "-v"] {
+        let listed = table(&[flag]);
+        assert!(listed.contains("LOW (2)\n"), "{flag}: {listed}");
+        assert!(
+            listed.contains("DEP004  requirements.txt:1"),
+            "{flag}: {listed}"
+        );
+        assert!(
+            listed.contains("DEP004  requirements.txt:2"),
+            "{flag}: {listed}"
+        );
+    }
+    // JSON carries everything whatever the table options.
+    let (plain, _) = scan_json(&app, &[]);
+    let (verbose, _) = scan_json(&app, &["--verbose", "--show-low"]);
+    assert_eq!(plain["findings"], verbose["findings"]);
+    assert_eq!(plain["findings"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
 fn table_output_file_config_and_baseline() {
     let d = tempfile::tempdir().unwrap();
     write(

@@ -101,19 +101,18 @@ fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> String {
     text
 }
 
-/// The requirements a package is declared with, and the versions it is locked at.
+/// The versions a package is locked or installed at, else the requirements it is
+/// declared with.
 fn requirements(assets: &[&Asset]) -> String {
-    let declared = distinct(assets.iter().filter_map(|a| prop(a, "requirement")));
     let locked = distinct(
         assets
             .iter()
             .filter_map(|a| prop(a, "locked_version").or_else(|| prop(a, "version"))),
     );
-    match (declared.is_empty(), locked.is_empty()) {
-        (false, false) => format!("{declared}; locked {locked}"),
-        (false, true) => declared,
-        (true, false) => format!("locked {locked}"),
-        (true, true) => String::new(),
+    if locked.is_empty() {
+        distinct(assets.iter().filter_map(|a| prop(a, "requirement")))
+    } else {
+        format!("locked {locked}")
     }
 }
 
@@ -252,7 +251,8 @@ mod tests {
         ];
         let groups = roll_up(&assets);
         assert_eq!(groups.len(), 1);
-        assert_eq!(groups[0].detail(), "PyPI; >=1.0; locked 1.3.0");
+        assert_eq!(groups[0].detail(), "PyPI; locked 1.3.0");
+        assert_eq!(roll_up(&assets[..2])[0].detail(), "PyPI; >=1.0");
     }
 
     #[test]

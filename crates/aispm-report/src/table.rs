@@ -2,7 +2,7 @@
 //! remediation, low and info findings folded into one line per rule unless asked for,
 //! optionally the suppressed findings, the inventory rolled up per kind and name, the
 //! errors, and a closing summary (per-rule counts, the files with most findings, what
-//! was not analysed, notices, and one summary line last).
+//! was not analysed, the one-line summary, then report-level notices).
 //!
 //! Everything taken from scanned files is sanitised before it reaches the terminal,
 //! and no escape code is written unless colour is on. Piped output is never wrapped
@@ -177,6 +177,12 @@ impl<'h> Grid<'h> {
         }
         let mut widths = min.clone();
         room = room.saturating_sub(widths.iter().sum());
+        // A whole path first, then the rest shared out.
+        if let Some(p) = self.path_column.filter(|p| *p < columns) {
+            let add = (max[p] - widths[p]).min(room);
+            widths[p] += add;
+            room -= add;
+        }
         while room > 0 {
             let growing: Vec<usize> = (0..columns).filter(|&i| widths[i] < max[i]).collect();
             if growing.is_empty() {
@@ -629,7 +635,7 @@ fn write_remediation(
             continue;
         }
         let text = format!("fix {}: {fix}", sanitize(&f.rule_id));
-        let mut lines = wrap_for(opts, &text, 2).into_iter();
+        let mut lines = wrap_for(opts, &text, 6).into_iter();
         writeln!(out, "  {}", lines.next().unwrap_or_default())?;
         for line in lines {
             writeln!(out, "      {line}")?;
@@ -871,7 +877,7 @@ fn write_errors(
 }
 
 /// The closing summary: per-rule counts, the files with most findings, what was not
-/// analysed and why, errors, notices, and the one-line summary last.
+/// analysed and why, errors, the one-line summary, then report-level notices.
 fn write_summary(
     report: &ScanReport,
     rules: &RuleRegistry,
@@ -904,14 +910,12 @@ fn write_summary(
     if let Some(h) = &report.stats.history {
         write_note(&history_line(h), opts, out)?;
     }
-    for notice in notice_lines(report) {
-        write_note(&format!("notice: {}", one_line(&notice)), opts, out)?;
-    }
     writeln!(
         out,
         "{}",
         paint(opts.color, ANSI_BOLD, &summary_line(report))
-    )
+    )?;
+    write_report_notices(report, opts, out)
 }
 
 /// `Top files:` then `  12  path  (1 high, 11 low)` for the files with the most
@@ -1036,18 +1040,32 @@ fn coverage_lines(report: &ScanReport) -> Vec<String> {
     lines
 }
 
-/// Files the walk did not scan, with why (`ignored by .gitignore`, …), from the
-/// engine's skip counters in [`Stats`]. The coordinator wires the engine's counters
-/// here when they land; until then the walk reports none.
+/// Files the walk did not scan, with why, from the engine's skip counters in
+/// [`Stats`].
+///
+/// Merge note: the engine's walk counters land in `Stats` as `skipped_gitignored`
+/// (untracked files `.gitignore` ignores), `skipped_excluded` (`--exclude`,
+/// `.aispmignore`, `.ignore`) and `tracked_gitignored` (tracked files `.gitignore`
+/// matches, scanned all the same); wire them here as
+/// `(s.skipped_gitignored, "untracked and ignored by .gitignore")`,
+/// `(s.skipped_excluded, "excluded by --exclude, .aispmignore or .ignore")`. Until
+/// then the walk reports none.
 fn skipped_by_walk(_stats: &Stats) -> Vec<(u64, &'static str)> {
     Vec::new()
 }
 
-/// Report-level notices (advisory data age and coverage, …), one line each. The
-/// coordinator wires the report's notices here when they land; until then there are
-/// none.
-fn notice_lines(_report: &ScanReport) -> Vec<String> {
-    Vec::new()
+/// Report-level notices (advisory data age and coverage, …), one line each after the
+/// summary line.
+///
+/// Merge note: the dependency work adds `report.notices` and `render_notices` to this
+/// file; this body becomes `render_notices(&report.notices, opts, out)`. Until then
+/// there are none.
+fn write_report_notices(
+    _report: &ScanReport,
+    _opts: &RenderOptions,
+    _out: &mut dyn Write,
+) -> io::Result<()> {
+    Ok(())
 }
 
 /// `git history: 1 repository, 3 refs, 1,200 commits, 5,000 unique blobs (800 as in
