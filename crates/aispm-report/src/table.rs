@@ -37,7 +37,9 @@ const GROUPS_PER_KIND: usize = 10;
 const TOP_FILES: usize = 8;
 /// Medium findings listed per rule (all with `--verbose`).
 const RULE_ROWS: usize = 10;
-/// Narrowest a path in a table column is cut to (the row overflows beyond).
+/// Narrowest a word in a table column is cut to (the row overflows beyond).
+const MIN_WORD_WIDTH: usize = 8;
+/// Narrowest a path in a table column is cut to when other columns leave it less.
 const MIN_PATH_WIDTH: usize = 12;
 /// Narrowest text column when wrapping to a terminal.
 const MIN_TEXT_WIDTH: usize = 30;
@@ -123,8 +125,9 @@ impl GridCell {
 }
 
 /// The rows of a report table, laid out by us rather than by comfy-table so that a
-/// word is never split: on a terminal each column is at least as wide as its longest
-/// word, cells wrap between words, and the one path column is never wrapped but cut
+/// word is never split over lines: on a terminal each column is as wide as its
+/// longest word (up to a third of the line; a longer word is cut in the middle with
+/// `…`), cells wrap between words, and the one path column is never wrapped but cut
 /// in the middle to the room the other columns leave. Piped, nothing is wrapped or
 /// cut.
 struct Grid<'h> {
@@ -146,10 +149,10 @@ impl<'h> Grid<'h> {
         self.rows.push(cells);
     }
 
-    /// Each column's width on a terminal of `width`: at least its longest word (a
-    /// path column what the others leave, at least [`MIN_PATH_WIDTH`]), at most its
-    /// longest line, the room left shared out evenly. Wider than `width` only when the
-    /// longest words are.
+    /// Each column's width on a terminal of `width`: at least its longest word up to a
+    /// third of the line (longer words are cut in the middle), a path column what the
+    /// others leave (at least [`MIN_PATH_WIDTH`]), at most its longest line; the room
+    /// left goes to the paths first, then is shared out evenly.
     fn widths(&self, width: usize) -> Vec<usize> {
         let columns = self.header.len();
         let mut min = vec![0usize; columns];
@@ -168,12 +171,29 @@ impl<'h> Grid<'h> {
                 }
             }
         }
+        // A word wider than a third of the line (a long model ID) is cut in the middle
+        // rather than widening its column past the terminal.
+        let word_cap = (width / 3).max(MIN_PATH_WIDTH);
+        for m in &mut min {
+            *m = (*m).min(word_cap);
+        }
         // Borders and padding: `│ a ┆ b │` is three characters per column and one.
         let mut room = width.saturating_sub(3 * columns + 1);
         if let Some(p) = self.path_column.filter(|p| *p < columns) {
             // Paths take what the other columns' words leave, down to a floor.
             let left = room.saturating_sub(min.iter().sum());
             min[p] = max[p].min(left.max(MIN_PATH_WIDTH));
+        }
+        // Still too wide: narrow the widest column, one character at a time, down to
+        // a floor; its longest words are then cut in the middle.
+        while min.iter().sum::<usize>() > room {
+            let Some((widest, &w)) = min.iter().enumerate().max_by_key(|(_, w)| **w) else {
+                break;
+            };
+            if w <= MIN_WORD_WIDTH {
+                break;
+            }
+            min[widest] = w - 1;
         }
         let mut widths = min.clone();
         room = room.saturating_sub(widths.iter().sum());
@@ -226,6 +246,7 @@ impl<'h> Grid<'h> {
                         .text
                         .lines()
                         .flat_map(|l| wrap_words(l, w))
+                        .map(|l| truncate_middle(&l, w).into_owned())
                         .collect::<Vec<_>>()
                         .join("\n"),
                     None => cell.text,

@@ -330,6 +330,15 @@ pub fn busy_report() -> ScanReport {
         a.set("provider", "huggingface");
         r.assets.push(a);
     }
+    // A model ID longer than a third of a narrow terminal.
+    for app in ["apps/app00/train.py", "apps/app01/train.py"] {
+        let model = "internal-testing-organisation/tiny-Qwen2ForSequenceClassification-2.5";
+        let mut a = Asset::new(AssetKind::ModelReference, app, model, "python");
+        a.line = Some(7);
+        a.set("model", model);
+        a.set("provider", "huggingface");
+        r.assets.push(a);
+    }
     r.stats.findings = r.findings.len() as u64;
     r.stats.assets = r.assets.len() as u64;
     r
