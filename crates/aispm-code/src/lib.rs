@@ -15,6 +15,7 @@
 
 pub mod flow;
 pub mod lang;
+pub mod role;
 pub mod rules;
 pub mod sdk;
 
@@ -91,6 +92,18 @@ const KEYWORDS: &[&str] = &[
     "from instructor",
     "import trl",
     "from trl",
+    "agno",
+    "google.adk",
+    "@google/adk",
+    "from agents",
+    "import agents",
+    "strands",
+    "browser_use",
+    "praisonaiagents",
+    "camel",
+    "swarm",
+    "MCP",
+    "@xenova/transformers",
     // LLM calls reached through a client passed in
     "completions",
     "messages.create",
@@ -180,7 +193,7 @@ impl Analyzer for CodeAnalyzer {
             match notebook_source(bytes.as_slice()) {
                 Some((src, lines)) => {
                     cx.check_time()?;
-                    let Some(mut outcome) = flow::analyze(&src, Lang::Python) else {
+                    let Some(mut outcome) = flow::analyze_at(&src, Lang::Python, file.path) else {
                         return Err(AnalysisError::Parse(
                             "the Python parser could not be loaded".into(),
                         ));
@@ -198,7 +211,7 @@ impl Analyzer for CodeAnalyzer {
                 return Ok(());
             };
             cx.check_time()?;
-            let Some(outcome) = flow::analyze(text, lang) else {
+            let Some(outcome) = flow::analyze_at(text, lang, file.path) else {
                 return Err(AnalysisError::Parse(
                     "the parser could not be loaded".into(),
                 ));
@@ -227,6 +240,9 @@ fn remap(outcome: &mut flow::Outcome, lines: &[u32]) {
         s.line = map(s.line);
     }
     for m in &mut outcome.models {
+        m.line = map(m.line);
+    }
+    for m in &mut outcome.servers {
         m.line = map(m.line);
     }
 }
@@ -291,15 +307,21 @@ fn emit(file: &FileInput<'_>, mapped: Mapped, cx: &mut AnalysisContext) {
             "syntax nested deeper than the source analyzer follows; the deepest parts were not analysed",
         );
     }
-    for s in &outcome.sdks {
+    // The inventory lists what the project uses; its tests exercise fixtures
+    // (`test-model`, a stub server) that are not part of what it runs.
+    let inventory = role::Role::of_path(file.path) != role::Role::Test;
+    for s in outcome.sdks.iter().filter(|_| inventory) {
         let mut a = Asset::new(
             AssetKind::AiSdkUsage,
             file.path,
-            &format!("{}:{}", s.sdk, s.module),
+            &format!("{}:{}", s.sdk, s.package),
             language,
         )
         .with_property("sdk", s.sdk)
+        .with_property("package", s.package.clone())
         .with_property("module", s.module.clone())
+        .with_property("modules", s.modules.clone())
+        .with_property("imports", s.imports)
         .with_property("language", lang.as_str());
         if !outcome.endpoints.is_empty() {
             a.set("endpoints", outcome.endpoints.clone());
@@ -307,7 +329,7 @@ fn emit(file: &FileInput<'_>, mapped: Mapped, cx: &mut AnalysisContext) {
         a.line = Some(s.line);
         cx.asset(a);
     }
-    for m in &outcome.models {
+    for m in outcome.models.iter().filter(|_| inventory) {
         let mut a = Asset::new(AssetKind::ModelReference, file.path, &m.model, language)
             .with_property("model", m.model.clone())
             .with_property("api", m.api.clone())
@@ -333,6 +355,36 @@ fn emit(file: &FileInput<'_>, mapped: Mapped, cx: &mut AnalysisContext) {
         a.line = Some(m.line);
         cx.asset(a);
     }
+    let mut server_ids = Vec::with_capacity(outcome.servers.len());
+    for (i, m) in outcome.servers.iter().enumerate() {
+        let name = m.package.clone().unwrap_or_else(|| m.program.clone());
+        let mut a = Asset::new(
+            AssetKind::McpServer,
+            file.path,
+            &format!("{name}#{i}"),
+            language,
+        )
+        .with_property("server_name", name)
+        .with_property("transport", "stdio")
+        .with_property("command", m.program.clone())
+        .with_property("api", m.api.clone())
+        .with_property("started_from", "code");
+        if let Some(l) = m.launcher {
+            a.set("launcher", l);
+            a.set("pinned", m.pinned);
+        }
+        if let Some(p) = &m.package {
+            a.set("package", p.clone());
+        }
+        if let Some(v) = &m.version {
+            a.set("version", v.clone());
+        }
+        a.line = Some(m.line);
+        server_ids.push(a.id.clone());
+        if inventory {
+            cx.asset(a);
+        }
+    }
     for h in outcome.hits {
         let mut f = RawFinding::new(h.rule, file.path, h.message)
             .lines(h.line, h.end_line)
@@ -341,6 +393,9 @@ fn emit(file: &FileInput<'_>, mapped: Mapped, cx: &mut AnalysisContext) {
             .property("language", lang.as_str());
         if let Some(s) = h.severity {
             f = f.severity(s);
+        }
+        if inventory && let Some(id) = h.server.and_then(|i| server_ids.get(i)) {
+            f = f.asset(id.clone());
         }
         cx.report(f);
     }

@@ -56,7 +56,87 @@ const PYTHON: &[(&str, &str)] = &[
     ("tiktoken", "tiktoken"),
     ("xai_sdk", "xai"),
     ("deepseek", "deepseek"),
+    ("agno", "agno"),
+    ("phi.agent", "agno"),
+    ("phi.assistant", "agno"),
+    ("google.adk", "google-adk"),
+    ("strands", "strands-agents"),
+    ("browser_use", "browser-use"),
+    ("praisonaiagents", "praisonai"),
+    ("camel.agents", "camel"),
+    ("swarm", "openai-swarm"),
+    ("openai_agents", "openai-agents"),
 ];
+
+/// Sub-modules of the OpenAI Agents SDK, whose import name (`agents`) is too common a
+/// folder name to be an SDK on its own.
+const OPENAI_AGENTS_MODULES: &[&str] = &[
+    "mcp",
+    "extensions",
+    "model_settings",
+    "run_context",
+    "realtime",
+    "voice",
+    "tracing",
+    "sandbox",
+    "items",
+    "tool",
+    "models",
+];
+
+/// Names only the OpenAI Agents SDK exports from `agents` (not `Agent`, which any
+/// local `agents` package may define).
+const OPENAI_AGENTS_NAMES: &[&str] = &[
+    "Runner",
+    "function_tool",
+    "ModelSettings",
+    "RunConfig",
+    "handoff",
+    "ShellTool",
+    "LocalShellTool",
+    "WebSearchTool",
+    "FileSearchTool",
+    "HostedMCPTool",
+    "set_default_openai_key",
+    "set_default_openai_client",
+    "set_default_openai_api",
+    "set_tracing_disabled",
+    "OpenAIChatCompletionsModel",
+    "OpenAIResponsesModel",
+    "RunContextWrapper",
+    "GuardrailFunctionOutput",
+    "input_guardrail",
+    "output_guardrail",
+    "ItemHelpers",
+    "SQLiteSession",
+    "gen_trace_id",
+    "enable_verbose_stdout_logging",
+];
+
+/// Whether `from <module> import <names>` is the OpenAI Agents SDK (`from agents
+/// import Runner`, `from agents.mcp import MCPServerStdio`).
+pub fn is_openai_agents(module: &str, names: &[&str]) -> bool {
+    match module.strip_prefix("agents") {
+        Some("") => names.iter().any(|n| OPENAI_AGENTS_NAMES.contains(n)),
+        Some(rest) => rest
+            .strip_prefix('.')
+            .and_then(|r| r.split('.').next())
+            .is_some_and(|sub| OPENAI_AGENTS_MODULES.contains(&sub)),
+        None => false,
+    }
+}
+
+/// The installable package a Python module belongs to, as its import path
+/// components: `google.adk.agents` → `[google, adk]`, `crewai.tools` → `[crewai]`.
+pub fn python_package(module: &str) -> Vec<&str> {
+    let module = module.trim_start_matches('.');
+    for &(prefix, _) in PYTHON {
+        if prefix.contains('.') && (module == prefix || module.starts_with(&format!("{prefix}."))) {
+            return prefix.split('.').collect();
+        }
+    }
+    module.split('.').take(1).collect()
+}
 
 /// JavaScript packages (exact name, or a scope prefix ending in `/`).
 const JAVASCRIPT: &[(&str, &str)] = &[
@@ -89,6 +169,7 @@ const JAVASCRIPT: &[(&str, &str)] = &[
     ("@aws-sdk/client-bedrock-agent-runtime", "bedrock"),
     ("@openai/agents", "openai-agents"),
     ("@mastra/", "mastra"),
+    ("@google/adk", "google-adk"),
 ];
 
 /// The SDK a Python module belongs to (`langchain_community.vectorstores` → `langchain`).
@@ -130,6 +211,24 @@ pub fn python_sdk(module: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// The package name of a JavaScript specifier: `@scope/name` or `name`, without a
+/// sub-path or a `node:` prefix.
+pub fn javascript_package(spec: &str) -> &str {
+    let spec = spec.strip_prefix("node:").unwrap_or(spec);
+    let mut end = 0;
+    let mut slashes = if spec.starts_with('@') { 2 } else { 1 };
+    for (i, c) in spec.char_indices() {
+        if c == '/' {
+            slashes -= 1;
+            if slashes == 0 {
+                return &spec[..i];
+            }
+        }
+        end = i + c.len_utf8();
+    }
+    &spec[..end]
 }
 
 /// The SDK a JavaScript package specifier belongs to (`@langchain/openai/chat` →
@@ -215,6 +314,15 @@ mod tests {
         assert_eq!(python_sdk("torch"), None);
         assert_eq!(python_sdk(".local"), None);
         assert_eq!(python_sdk("openai_helpers"), None);
+        assert_eq!(python_sdk("agno.agent"), Some("agno"));
+        assert_eq!(python_sdk("google.adk.agents"), Some("google-adk"));
+        assert_eq!(python_sdk("agents"), None);
+        assert!(is_openai_agents("agents", &["Agent", "Runner"]));
+        assert!(!is_openai_agents("agents", &["Agent"]));
+        assert!(is_openai_agents("agents.mcp", &["MCPServerStdio"]));
+        assert!(!is_openai_agents("agents.research", &["Runner"]));
+        assert_eq!(python_package("google.adk.agents"), vec!["google", "adk"]);
+        assert_eq!(python_package("crewai.tools"), vec!["crewai"]);
     }
 
     #[test]
@@ -228,6 +336,12 @@ mod tests {
         assert_eq!(javascript_sdk("aim"), None);
         assert_eq!(javascript_sdk("./ai"), None);
         assert_eq!(javascript_sdk("openai-edge-x"), None);
+        assert_eq!(
+            javascript_package("@langchain/core/messages"),
+            "@langchain/core"
+        );
+        assert_eq!(javascript_package("ai/react"), "ai");
+        assert_eq!(javascript_package("openai"), "openai");
     }
 
     #[test]

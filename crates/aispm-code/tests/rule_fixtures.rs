@@ -2,7 +2,7 @@
 //! shapes per language: each positive must report its rule on the marked line, each
 //! negative must not report it anywhere.
 
-use aispm_code::flow::analyze;
+use aispm_code::flow::{analyze, analyze_at};
 use aispm_code::lang::Lang;
 use aispm_code::rules::RULES;
 
@@ -420,8 +420,10 @@ const CASES: &[(&str, Lang, &str, u32)] = &[
 #[test]
 fn every_rule_has_positive_and_negative_fixtures() {
     for rule in RULES {
-        let pos = CASES.iter().filter(|c| c.0 == rule.id && c.3 > 0).count();
-        let neg = CASES.iter().filter(|c| c.0 == rule.id && c.3 == 0).count();
+        let pos = CASES.iter().filter(|c| c.0 == rule.id && c.3 > 0).count()
+            + PLACED.iter().filter(|c| c.0 == rule.id && c.4 > 0).count();
+        let neg = CASES.iter().filter(|c| c.0 == rule.id && c.3 == 0).count()
+            + PLACED.iter().filter(|c| c.0 == rule.id && c.4 == 0).count();
         assert!(
             pos >= 1 && neg >= 1,
             "{}: {pos} positive, {neg} negative fixtures",
@@ -449,6 +451,459 @@ fn fixtures() {
         if !ok {
             failures.push(format!(
                 "case {i} ({rule}, {lang:?}): expected line {line}, got {lines:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Fixtures whose outcome depends on where the file is and how severe the finding
+/// is: (rule, language, path, source, line or 0 for none, expected severity).
+const PLACED: &[(&str, Lang, &str, &str, u32, &str)] = &[
+    // CODE015: tests pin nothing that matters; tokenizers and configs are data;
+    // placeholders name the reader's repository; examples are low.
+    (
+        "CODE015",
+        Lang::Python,
+        "tests/test_trainer.py",
+        "from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained('lab-internal-testing/tiny-model')\n",
+        0,
+        "",
+    ),
+    (
+        "CODE015",
+        Lang::Python,
+        "src/app/load.py",
+        "from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained('lab-internal-testing/tiny-model')\n",
+        2,
+        "medium",
+    ),
+    (
+        "CODE015",
+        Lang::Python,
+        "scripts/convert.py",
+        "from transformers import AutoTokenizer, GenerationConfig\nt = AutoTokenizer.from_pretrained('some-lab/chat-7b')\ng = GenerationConfig.from_pretrained('some-lab/chat-7b')\n",
+        2,
+        "low",
+    ),
+    (
+        "CODE015",
+        Lang::Python,
+        "src/tokens.py",
+        "from tokenizers import Tokenizer\nt = Tokenizer.from_pretrained('some-lab/tok')\n",
+        2,
+        "low",
+    ),
+    (
+        "CODE015",
+        Lang::Python,
+        "src/push.py",
+        "from transformers import AutoModel\nm = AutoModel.from_pretrained('your-username/my-finetune')\n",
+        0,
+        "",
+    ),
+    (
+        "CODE015",
+        Lang::Python,
+        "examples/sft.py",
+        "from transformers import AutoModel\nm = AutoModel.from_pretrained('some-lab/chat-7b')\n",
+        2,
+        "low",
+    ),
+    // CODE014 in a test of the flag itself.
+    (
+        "CODE014",
+        Lang::Python,
+        "tests/test_remote.py",
+        "from transformers import AutoModel\ndef test_remote():\n    AutoModel.from_pretrained('lab-internal-testing/tiny-Remote', trust_remote_code=True)\n",
+        3,
+        "low",
+    ),
+    (
+        "CODE014",
+        Lang::Python,
+        "serve/load.py",
+        "from transformers import AutoModel\nm = AutoModel.from_pretrained('some-lab/chat-7b', trust_remote_code=True)\n",
+        2,
+        "high",
+    ),
+    // CODE018: the OpenAI Agents SDK's shell tool, by environment and executor.
+    (
+        "CODE018",
+        Lang::Python,
+        "app/agent.py",
+        "from agents import Agent, Runner, ShellTool\na = Agent(name='x', tools=[ShellTool(environment={'type': 'container_auto', 'network_policy': {'type': 'disabled'}})])\n",
+        0,
+        "",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "app/agent.py",
+        "from agents import Agent, Runner, ShellTool\na = Agent(name='x', tools=[ShellTool(executor=lambda req: 'ok')])\n",
+        0,
+        "",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "app/agent.py",
+        "import asyncio\nfrom agents import Agent, Runner, ShellTool\nclass Exec:\n    async def __call__(self, req):\n        p = await asyncio.create_subprocess_shell(req.command)\n        return await p.communicate()\na = Agent(name='x', tools=[ShellTool(executor=Exec())])\n",
+        7,
+        "high",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "app/agent.py",
+        "from agents import Agent, Runner, ShellTool\nfrom .exec import Exec\na = Agent(name='x', tools=[ShellTool(environment={'type': 'local'}, executor=Exec(), needs_approval=True)])\n",
+        3,
+        "medium",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "app/agent.py",
+        "from langchain_community.tools import ShellTool\nfrom langchain.agents import initialize_agent\ntools = [ShellTool()]\n",
+        3,
+        "high",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "tests/integration/fixture/agent.py",
+        "from langchain_community.tools import ShellTool\nfrom langchain.agents import initialize_agent\ntools = [ShellTool()]\n",
+        3,
+        "low",
+    ),
+    // CODE018: a host executor counts once handed to an agent or returned.
+    (
+        "CODE018",
+        Lang::Python,
+        "guide/executors.py",
+        "from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor\nfrom autogen_core.code_executor import CodeBlock\nexecutor = LocalCommandLineCodeExecutor(work_dir='w')\nprint(await executor.execute_code_blocks([CodeBlock(code='print(1)', language='python')], cancellation_token=None))\n",
+        0,
+        "",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "app/team.py",
+        "from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor\nfrom autogen_agentchat.agents import CodeExecutorAgent\nex = LocalCommandLineCodeExecutor(work_dir='w')\nrunner = CodeExecutorAgent('runner', code_executor=ex)\n",
+        3,
+        "high",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "lib/executors.py",
+        "from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor\ndef default_executor():\n    return LocalCommandLineCodeExecutor()\n",
+        3,
+        "high",
+    ),
+    // CODE018: a same-file shell function listed as a tool.
+    (
+        "CODE018",
+        Lang::Python,
+        "app/bot.py",
+        "import subprocess\nfrom agno.agent import Agent\ndef run_shell(cmd: str) -> str:\n    return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout\nbot = Agent(\n    tools=[run_shell],\n)\n",
+        6,
+        "high",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "app/bot.py",
+        "import subprocess\nfrom agno.agent import Agent\ndef git_log() -> str:\n    return subprocess.run(['git', 'log', '-1'], capture_output=True, text=True).stdout\nbot = Agent(tools=[git_log])\n",
+        0,
+        "",
+    ),
+    (
+        "CODE018",
+        Lang::Python,
+        "app/bot.py",
+        "from agno.agent import Agent\nfrom agno.tools.shell import ShellTools\nbot = Agent(tools=[ShellTools()])\n",
+        3,
+        "high",
+    ),
+    // CODE019: `ssl=False` on a database client is plain TCP; aiohttp's is verification off.
+    (
+        "CODE019",
+        Lang::Python,
+        "app/memory.py",
+        "from openai import OpenAI\nfrom vecstore import HttpConfig\ncfg = HttpConfig(host='localhost', port=8000, ssl=False)\n",
+        0,
+        "",
+    ),
+    (
+        "CODE019",
+        Lang::Python,
+        "app/fetch.py",
+        "import aiohttp\nfrom openai import OpenAI\nasync def f(session, url):\n    return await session.get(url, ssl=False)\n",
+        4,
+        "medium",
+    ),
+    (
+        "CODE019",
+        Lang::Python,
+        "tests/test_client.py",
+        "import httpx\nfrom openai import OpenAI\nc = httpx.AsyncClient(verify=False)\n",
+        3,
+        "low",
+    ),
+    (
+        "CODE019",
+        Lang::Python,
+        "app/client.py",
+        "import httpx2\nfrom agents import Agent, Runner\nfrom agents.mcp import MCPServerStreamableHttp\ndef make():\n    return httpx2.AsyncClient(verify=False)\n",
+        5,
+        "medium",
+    ),
+    // CODE011 / CODE010: round trips and files the module writes itself.
+    (
+        "CODE011",
+        Lang::Python,
+        "tests/test_pickling.py",
+        "import pickle\ndef test_copy(fn):\n    assert pickle.loads(pickle.dumps(fn))(1) == 2\n",
+        0,
+        "",
+    ),
+    (
+        "CODE011",
+        Lang::Python,
+        "app/cache.py",
+        "import pickle\ndef save(db, p):\n    with open(p, 'wb') as f:\n        pickle.dump(db, f)\ndef load(p):\n    with open(p, 'rb') as f:\n        return pickle.load(f)\n",
+        7,
+        "low",
+    ),
+    (
+        "CODE011",
+        Lang::Python,
+        "app/cache.py",
+        "import pickle\ndef load(p):\n    with open(p, 'rb') as f:\n        return pickle.load(f)\n",
+        4,
+        "medium",
+    ),
+    (
+        "CODE010",
+        Lang::Python,
+        "train.py",
+        "import torch\ntorch.save({'model': 1}, 'ckpt.pt')\nck = torch.load('ckpt.pt', map_location='cpu')\n",
+        3,
+        "low",
+    ),
+    // CODE007: the operator of a command-line program is no trust boundary.
+    (
+        "CODE007",
+        Lang::Python,
+        "agent.py",
+        "import sys\nfrom agno.agent import Agent\npage = sys.argv[1] if len(sys.argv) > 1 else input('> ')\nbot = Agent(instructions=f'Use page {page}')\n",
+        0,
+        "",
+    ),
+    (
+        "CODE007",
+        Lang::Python,
+        "agent.py",
+        "from flask import request\nfrom agno.agent import Agent\ndef f():\n    return Agent(instructions=f\"Act as {request.json['persona']}\")\n",
+        4,
+        "medium",
+    ),
+    // CODE004: agent frameworks' output is model output.
+    (
+        "CODE004",
+        Lang::Python,
+        "app.py",
+        "import streamlit as st\nfrom agno.agent import Agent\nbot = Agent(name='x')\nq = st.text_input('q')\nreply = bot.run(q)\nst.markdown(reply.content, unsafe_allow_html=True)\n",
+        6,
+        "high",
+    ),
+    (
+        "CODE004",
+        Lang::Python,
+        "app.py",
+        "import streamlit as st\nfrom agents import Agent, Runner\nassistant = Agent(name='x')\nasync def go(q):\n    result = await Runner.run(assistant, q)\n    st.markdown(result.final_output, unsafe_allow_html=True)\n",
+        6,
+        "high",
+    ),
+    (
+        "CODE004",
+        Lang::Python,
+        "app.py",
+        "import streamlit as st\nfrom agents import Agent, Runner\nassistant = Agent(name='x')\nasync def go(q):\n    result = await Runner.run(assistant, q)\n    st.markdown(result.final_output)\n",
+        0,
+        "",
+    ),
+    (
+        "CODE004",
+        Lang::Python,
+        "app.py",
+        "import streamlit as st\nfrom google.adk.runners import Runner\nasync def go(runner, msg):\n    async for event in runner.run_async(user_id='u', session_id='s', new_message=msg):\n        if event.is_final_response():\n            st.markdown(event.content.parts[0].text, unsafe_allow_html=True)\n",
+        6,
+        "high",
+    ),
+    // CODE003: SQLAlchemy's `run_sync` is no agent run.
+    (
+        "CODE003",
+        Lang::Python,
+        "lib/db.py",
+        "from sqlalchemy import select\nfrom agno.agent import Agent\nasync def get(engine, sess, load):\n    async with engine.begin() as conn:\n        table = await conn.run_sync(load)\n    stmt = select(table).limit(1)\n    return await sess.execute(stmt)\n",
+        0,
+        "",
+    ),
+    (
+        "CODE003",
+        Lang::Python,
+        "lib/db.py",
+        "from pydantic_ai import Agent\nsql_agent = Agent('openai:gpt-4o')\ndef run(cur, q):\n    res = sql_agent.run_sync(q)\n    cur.execute(res.output)\n",
+        5,
+        "high",
+    ),
+    // CODE018: a demo of a host tool in an example is medium.
+    (
+        "CODE018",
+        Lang::Python,
+        "cookbook/tools/python_tools.py",
+        "from agno.agent import Agent\nfrom agno.tools.python import PythonTools\nbot = Agent(tools=[PythonTools()])\n",
+        3,
+        "medium",
+    ),
+    // CODE001: a model's tool call evaluated.
+    (
+        "CODE001",
+        Lang::Python,
+        "loop.py",
+        "from anthropic import Anthropic\nclient = Anthropic()\ndef loop(messages, tools):\n    response = client.messages.create(model='m', max_tokens=9, messages=messages, tools=tools)\n    while response.stop_reason == 'tool_use':\n        tool_use = next(b for b in response.content if b.type == 'tool_use')\n        name = tool_use.name\n        out = eval(f\"{name}(**tool_use.input)\")\n",
+        8,
+        "critical",
+    ),
+    (
+        "CODE001",
+        Lang::Python,
+        "loop.py",
+        "from openai import OpenAI\ndef dispatch(tool_call):\n    return eval(tool_call.function.name + '(' + tool_call.function.arguments + ')')\n",
+        3,
+        "critical",
+    ),
+    (
+        "CODE001",
+        Lang::Python,
+        "loop.py",
+        "import json\nfrom openai import OpenAI\nTOOLS = {}\ndef dispatch(tool_call):\n    return TOOLS[tool_call.function.name](**json.loads(tool_call.function.arguments))\n",
+        0,
+        "",
+    ),
+    // CODE005: an enumerate index in a file name is a number, not model output.
+    (
+        "CODE005",
+        Lang::Python,
+        "app/images.py",
+        "from agno.agent import Agent\nbot = Agent(name='x')\nresponse = bot.run('draw')\nfor i, img in enumerate(response.images):\n    path = f'image_{i}.png'\n    with open(path, 'wb') as f:\n        f.write(img)\n",
+        0,
+        "",
+    ),
+    (
+        "CODE005",
+        Lang::Python,
+        "app/images.py",
+        "from agno.agent import Agent\nbot = Agent(name='x')\nresponse = bot.run('name a file')\nfor i, name in enumerate(response.files):\n    with open(name, 'wb') as f:\n        f.write(b'')\n",
+        5,
+        "medium",
+    ),
+    // CODE020: MCP servers started from code.
+    (
+        "CODE020",
+        Lang::Python,
+        "client.py",
+        "from mcp import StdioServerParameters\nparams = StdioServerParameters(\n    command='npx',\n    args=['-y', '@scope/server-files', '/data'],\n)\n",
+        2,
+        "medium",
+    ),
+    (
+        "CODE020",
+        Lang::Python,
+        "client.py",
+        "from mcp import StdioServerParameters\nparams = StdioServerParameters(command='npx', args=['-y', '@scope/server-files@1.4.2', '/data'])\nlocal = StdioServerParameters(command='python', args=['server.py'])\n",
+        0,
+        "",
+    ),
+    (
+        "CODE020",
+        Lang::Python,
+        "client.py",
+        "from agents import Agent, Runner\nfrom agents.mcp import MCPServerStdio\nserver = MCPServerStdio(params={'command': 'uvx', 'args': ['mcp-server-fetch']})\n",
+        3,
+        "medium",
+    ),
+    (
+        "CODE020",
+        Lang::Python,
+        "client.py",
+        "from agno.agent import Agent\nfrom agno.tools.mcp import MCPTools\ntools = MCPTools(command='npx -y @scope/notes-server')\n",
+        3,
+        "medium",
+    ),
+    (
+        "CODE020",
+        Lang::Python,
+        "client.py",
+        "from langchain_mcp_adapters.client import MultiServerMCPClient\nclient = MultiServerMCPClient({\n    'maps': {'command': 'npx', 'args': ['-y', 'maps-server@latest'], 'transport': 'stdio'},\n})\n",
+        3,
+        "medium",
+    ),
+    (
+        "CODE020",
+        Lang::TypeScript,
+        "src/client.ts",
+        "import { Client } from '@modelcontextprotocol/sdk/client/index.js';\nimport { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';\nconst t = new StdioClientTransport({ command: 'npx', args: ['-y', '@scope/server-x'] });\n",
+        3,
+        "medium",
+    ),
+    (
+        "CODE020",
+        Lang::Python,
+        "client.py",
+        "from mcp import StdioServerParameters\nparams = StdioServerParameters(command='uv', args=['run', 'mcp', 'run', 'server.py'])\n",
+        0,
+        "",
+    ),
+    (
+        "CODE020",
+        Lang::Python,
+        "examples/client.py",
+        "from mcp import StdioServerParameters\nparams = StdioServerParameters(command='uvx', args=['mcp-server-time'])\n",
+        2,
+        "low",
+    ),
+    (
+        "CODE020",
+        Lang::TypeScript,
+        "src/client.ts",
+        "import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';\nconst t = new StdioClientTransport({ command: 'node', args: ['dist/index.js'] });\n",
+        0,
+        "",
+    ),
+];
+
+#[test]
+fn placed_fixtures() {
+    let mut failures = Vec::new();
+    for (i, (rule, lang, path, src, line, severity)) in PLACED.iter().enumerate() {
+        let out = analyze_at(src, *lang, path).expect("parser loads");
+        let hits: Vec<(u32, &str)> = out
+            .hits
+            .iter()
+            .filter(|h| h.rule.id == *rule)
+            .map(|h| (h.line, h.severity.unwrap_or(h.rule.severity).as_str()))
+            .collect();
+        let ok = if *line == 0 {
+            hits.is_empty()
+        } else {
+            hits.contains(&(*line, *severity))
+        };
+        if !ok {
+            failures.push(format!(
+                "placed {i} ({rule}, {path}): expected line {line} {severity}, got {hits:?}"
             ));
         }
     }

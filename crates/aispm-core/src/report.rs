@@ -73,6 +73,24 @@ pub struct Stats {
     /// Files whose assets carry no SHA-256 because they are over `max_hash_size`.
     #[serde(default)]
     pub files_not_hashed: u64,
+    /// Untracked files and folders not walked because `.gitignore` (or the
+    /// repository's `info/exclude`) ignores them; a folder counts once. Files git
+    /// tracks are never skipped for this reason.
+    #[serde(default)]
+    pub skipped_gitignored: u64,
+    /// Files and folders not walked because an `--exclude`/`exclude` glob, an
+    /// `.aispmignore` or an `.ignore` file names them; a folder counts once.
+    #[serde(default)]
+    pub skipped_excluded: u64,
+    /// Files tracked by git that `.gitignore` matches, scanned all the same (git
+    /// applies ignore patterns to untracked files only).
+    #[serde(default)]
+    pub tracked_gitignored: u64,
+    /// Analyzers that did not run because the rule selection (`--select`,
+    /// `--ignore`) leaves none of their rules; rule-less analyzers (the inventory)
+    /// do not run when `--select` is given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub analyzers_not_run: Vec<String>,
     /// Git history figures, present only when the history was scanned (`--history`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<HistoryStats>,
@@ -132,6 +150,12 @@ pub enum AssetKind {
     Prompt,
     /// An AI cloud service declared in infrastructure as code.
     AiService,
+    /// An agent skill: a `SKILL.md` whose front matter names and describes what it
+    /// teaches an agent, with the scripts beside it.
+    AgentSkill,
+    /// A vector store or document store (a FAISS index's docstore pickle, pickled
+    /// embeddings): retrieval data, not a model.
+    VectorStore,
 }
 
 impl AssetKind {
@@ -151,6 +175,8 @@ impl AssetKind {
             AssetKind::Agent => "agent",
             AssetKind::Prompt => "prompt",
             AssetKind::AiService => "ai-service",
+            AssetKind::AgentSkill => "agent-skill",
+            AssetKind::VectorStore => "vector-store",
         }
     }
 }

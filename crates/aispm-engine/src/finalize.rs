@@ -7,7 +7,7 @@ use crate::history::HistoryResult;
 use crate::scanner::{Counters, Scanner};
 use aispm_core::report::{SCHEMA_VERSION, ScanInfo, ToolInfo, fingerprint};
 use aispm_core::{
-    Asset, ErrorRecord, FileInput, Finding, RawFinding, ScanReport, Stats, SuppressedFinding,
+    Asset, ErrorRecord, FileInput, Finding, RawFinding, Rule, ScanReport, Stats, SuppressedFinding,
     Suppression, SuppressionKind,
 };
 use serde::{Deserialize, Serialize};
@@ -73,6 +73,24 @@ pub struct SelectionOptions {
     pub ignore: Vec<String>,
     pub path_ignores: Vec<PathIgnore>,
     pub baseline: Option<Baseline>,
+}
+
+impl SelectionOptions {
+    /// Whether `--select` and `--ignore` let this rule be reported.
+    pub fn reports(&self, rule_id: &str) -> bool {
+        (self.select.is_empty() || selected(rule_id, &self.select))
+            && !selected(rule_id, &self.ignore)
+    }
+
+    /// Whether an analyzer with these rules has anything to report: one of its rules
+    /// is selected. An analyzer without rules (the inventory reports assets only) runs
+    /// unless `--select` asks for particular rules.
+    pub fn runs_analyzer(&self, rules: &[&Rule]) -> bool {
+        if rules.is_empty() {
+            return self.select.is_empty();
+        }
+        rules.iter().any(|r| self.reports(r.id))
+    }
 }
 
 /// A set of known findings, by fingerprint, so that only new ones fail a build.
@@ -511,6 +529,10 @@ pub(crate) fn build_report(
         archive_members: counters.archive_members.load(Ordering::Relaxed),
         limits_hit: counters.limits_hit.load(Ordering::Relaxed),
         files_not_hashed: counters.files_not_hashed.load(Ordering::Relaxed),
+        skipped_gitignored: counters.skipped_gitignored.load(Ordering::Relaxed),
+        skipped_excluded: counters.skipped_excluded.load(Ordering::Relaxed),
+        tracked_gitignored: counters.tracked_gitignored.load(Ordering::Relaxed),
+        analyzers_not_run: scanner.analyzers_not_run().to_vec(),
         history: history_stats,
     };
     let started_at = started
@@ -549,9 +571,7 @@ fn suppression_for(
     inline: &HashMap<&str, Vec<&InlineSuppression>>,
     baseline: &HashSet<&str>,
 ) -> Option<Suppression> {
-    if (!sel.select.is_empty() && !selected(&f.rule_id, &sel.select))
-        || selected(&f.rule_id, &sel.ignore)
-    {
+    if !sel.reports(&f.rule_id) {
         return Some(Suppression {
             kind: SuppressionKind::RuleSelection,
             reason: Some("rule not selected".into()),

@@ -75,6 +75,22 @@ pub struct Origin {
     pub provenance: HistoryProvenance,
 }
 
+/// Opens the repository `start` is in, looking upwards. No global or system
+/// configuration, no environment: a scan reads objects, references and the index only
+/// and runs nothing from the repository (no hooks, filters or helpers).
+pub(crate) fn discover(start: &Path) -> Result<gix::ThreadSafeRepository, String> {
+    let isolated = gix::open::Options::isolated();
+    gix::ThreadSafeRepository::discover_opts(
+        start,
+        gix::discover::upwards::Options::default(),
+        gix::sec::trust::Mapping {
+            full: isolated.clone(),
+            reduced: isolated,
+        },
+    )
+    .map_err(|e| e.to_string())
+}
+
 /// Scans the history of the repositories the roots are in.
 pub(crate) fn scan_history(
     scanner: &Scanner,
@@ -478,18 +494,7 @@ impl RootContext<'_> {
         } else {
             start
         };
-        // No global or system configuration, no environment: the scan reads objects
-        // and references only and runs nothing from the repository.
-        let isolated = gix::open::Options::isolated();
-        let ts = gix::ThreadSafeRepository::discover_opts(
-            start,
-            gix::discover::upwards::Options::default(),
-            gix::sec::trust::Mapping {
-                full: isolated.clone(),
-                reduced: isolated,
-            },
-        )
-        .map_err(|e| {
+        let ts = discover(start).map_err(|e| {
             format!("--history: not inside a git repository ({e}); history not scanned")
         })?;
         let canonical_root =

@@ -1,4 +1,5 @@
-//! The aispm scan engine: a parallel walk honouring `.gitignore` and `.aispmignore`,
+//! The aispm scan engine: a parallel walk honouring `.aispmignore`, and `.gitignore`
+//! for the files git does not track,
 //! content typing by magic bytes, archive recursion with explicit limits, analyzer
 //! dispatch, and the suppressions and baselines applied to the results.
 //!
@@ -12,6 +13,7 @@ pub mod history;
 pub mod rules;
 pub mod scanner;
 pub mod sniff;
+mod walkfilter;
 
 pub use config::{Config, Limits, PathIgnore, ScanSection};
 pub use finalize::{Baseline, SelectionOptions};

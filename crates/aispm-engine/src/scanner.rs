@@ -7,6 +7,7 @@ use crate::finalize::{self, Collected, FileResult, SelectionOptions};
 use crate::history;
 use crate::rules;
 use crate::sniff;
+use crate::walkfilter::WalkFilter;
 use aispm_core::{
     AnalysisContext, AnalysisError, Analyzer, ErrorKind, ErrorRecord, FileInput, FileKind,
     HEAD_LEN, ParentInfo, RawFinding, RuleRegistry, ScanReport, Source,
@@ -30,7 +31,8 @@ pub struct ScanOptions {
     pub limits: Limits,
     /// Gitignore-style globs, relative to each root, of paths not to walk.
     pub excludes: Vec<String>,
-    /// Honour `.gitignore` files (and `.ignore`, `.aispmignore` always).
+    /// Honour `.gitignore` files for the files git does not track (`.ignore` and
+    /// `.aispmignore` apply always).
     pub respect_gitignore: bool,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
@@ -43,7 +45,10 @@ pub struct ScanOptions {
 
 /// A configured scanner: the analyzers and the rules they can report.
 pub struct Scanner {
+    /// The analyzers that run: those the rule selection leaves something to report.
     analyzers: Vec<Box<dyn Analyzer>>,
+    /// Names of the analyzers that do not run, for the report.
+    not_run: Vec<String>,
     registry: RuleRegistry,
     options: ScanOptions,
 }
@@ -57,6 +62,9 @@ pub(crate) struct Counters {
     pub archive_members: AtomicU64,
     pub limits_hit: AtomicU64,
     pub files_not_hashed: AtomicU64,
+    pub skipped_gitignored: AtomicU64,
+    pub skipped_excluded: AtomicU64,
+    pub tracked_gitignored: AtomicU64,
     /// Display paths of the regular files walked; recorded only when the history is
     /// scanned, so that blobs identical to them are not read twice.
     pub tip_files: Mutex<Vec<String>>,
@@ -123,11 +131,23 @@ impl Scanner {
         for a in &analyzers {
             registry.register(a.rules())?;
         }
+        // Every rule stays registered (`aispm rules`, `explain`); an analyzer none of
+        // whose rules is selected is not run at all, so `--select SEC` costs what the
+        // secrets analyzer costs.
+        let (analyzers, skipped): (Vec<_>, Vec<_>) = analyzers
+            .into_iter()
+            .partition(|a| options.selection.runs_analyzer(a.rules()));
         Ok(Scanner {
             analyzers,
+            not_run: skipped.iter().map(|a| a.name().to_string()).collect(),
             registry,
             options,
         })
+    }
+
+    /// Names of the analyzers the rule selection leaves out.
+    pub fn analyzers_not_run(&self) -> &[String] {
+        &self.not_run
     }
 
     pub fn registry(&self) -> &RuleRegistry {
@@ -227,23 +247,9 @@ impl Scanner {
         };
         let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
 
-        let mut builder = ignore::WalkBuilder::new(root);
-        builder
-            .hidden(false)
-            .follow_links(false)
-            .git_ignore(self.options.respect_gitignore)
-            .git_exclude(self.options.respect_gitignore)
-            .git_global(false)
-            // Ignore files above the root do not apply: a path the user names is
-            // scanned even when an enclosing repository ignores it.
-            .parents(false)
-            .require_git(false)
-            .ignore(true)
-            .add_custom_ignore_filename(".aispmignore")
-            .threads(self.options.threads)
-            .filter_entry(|e| {
-                !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir()))
-            });
+        // The walker applies no rule itself: `WalkFilter` decides, so that tracked
+        // files escape `.gitignore` and every skip is counted by reason.
+        let mut excludes = None;
         if !self.options.excludes.is_empty() && root.is_dir() {
             let mut ob = ignore::overrides::OverrideBuilder::new(root);
             for g in &self.options.excludes {
@@ -260,10 +266,24 @@ impl Scanner {
                     ));
                 }
             }
-            if let Ok(ov) = ob.build() {
-                builder.overrides(ov);
-            }
+            excludes = ob.build().ok();
         }
+        let filter = std::sync::Arc::new(WalkFilter::new(
+            root,
+            excludes,
+            self.options.respect_gitignore,
+        ));
+        let mut builder = ignore::WalkBuilder::new(root);
+        let entry_filter = filter.clone();
+        builder
+            .standard_filters(false)
+            .hidden(false)
+            .follow_links(false)
+            .threads(self.options.threads)
+            .filter_entry(move |e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                entry_filter.keep(e.path(), is_dir)
+            });
 
         builder.build_parallel().run(|| {
             let display_of = &display_of;
@@ -331,6 +351,19 @@ impl Scanner {
                 WalkState::Continue
             })
         });
+        let c = &filter.counts;
+        for (from, to) in [
+            (&c.gitignored, &counters.skipped_gitignored),
+            (&c.excluded, &counters.skipped_excluded),
+            (&c.tracked_gitignored, &counters.tracked_gitignored),
+        ] {
+            to.fetch_add(from.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
+        let errors = filter.take_errors();
+        if !errors.is_empty() {
+            let mut c = collected.lock().unwrap_or_else(|e| e.into_inner());
+            c.errors.extend(errors);
+        }
     }
 
     /// Symbolic links are never followed. A link whose target is inside the root needs

@@ -9,6 +9,9 @@ use aispm_core::{
 use aispm_engine::{Baseline, Limits, PathIgnore, ScanOptions, Scanner, SelectionOptions};
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::{Repo, git_available};
+
 static BAD_LINE: Rule = Rule {
     id: "TST001",
     name: "bad-line",
@@ -164,6 +167,153 @@ fn respects_gitignore_and_aispmignore_and_excludes() {
     // A root the user names is scanned even when an enclosing .gitignore ignores it.
     let r = scan(&d.path().join("ignored"));
     assert_eq!(rule_paths(&r, "TST001"), vec!["a.txt"]);
+}
+
+/// Git's rule: ignore patterns apply to untracked files only. Tracked files are
+/// scanned whatever `.gitignore` says (an ignored folder is entered for them alone);
+/// untracked ignored files stay out; every skip is counted by reason.
+#[test]
+fn tracked_files_are_scanned_whatever_gitignore_says() {
+    if !git_available() {
+        return;
+    }
+    let repo = Repo::new();
+    repo.write(".gitignore", "extensions/\n*.log\nbuild/\n");
+    repo.write(".aispmignore", "vendor/\n");
+    repo.write("lib/.gitignore", "gen/\n");
+    for tracked in [
+        "extensions/tracked.txt",
+        "notes.log",
+        "vendor/v.txt",
+        "lib/gen/g.txt",
+    ] {
+        repo.write(tracked, "BAD\n");
+        repo.git(&["add", "-f", tracked]);
+    }
+    repo.write("kept.txt", "BAD\n");
+    repo.commit(
+        "init",
+        ("Test Bot", "bot@example.invalid"),
+        "2024-01-01T00:00:00Z",
+    );
+    for untracked in [
+        "extensions/untracked.txt",
+        "extensions/deeper/new.txt",
+        "build/out.txt",
+        "scratch.log",
+        "skip/s.txt",
+        "lib/gen/u.txt",
+        "lib/fresh.txt",
+    ] {
+        repo.write(untracked, "BAD\n");
+    }
+    let opts = || ScanOptions {
+        respect_gitignore: true,
+        excludes: vec!["skip/".into()],
+        ..ScanOptions::default()
+    };
+    let r = scan_with(repo.path(), opts());
+    let mut paths = rule_paths(&r, "TST001");
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "extensions/tracked.txt",
+            "kept.txt",
+            "lib/fresh.txt",
+            "lib/gen/g.txt",
+            "notes.log"
+        ]
+    );
+    // Tracked and matched: extensions/tracked.txt, notes.log, lib/gen/g.txt.
+    assert_eq!(r.stats.tracked_gitignored, 3);
+    // Untracked and ignored: extensions/untracked.txt, extensions/deeper, build,
+    // scratch.log, lib/gen/u.txt (a folder counts once).
+    assert_eq!(r.stats.skipped_gitignored, 5);
+    // vendor (by .aispmignore, tracked or not) and skip (by --exclude).
+    assert_eq!(r.stats.skipped_excluded, 2);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+
+    // A sub-folder root finds its files in the index under its own path.
+    let r = scan_with(&repo.path().join("lib"), opts());
+    let mut paths = rule_paths(&r, "TST001");
+    paths.sort();
+    assert_eq!(paths, ["fresh.txt", "gen/g.txt"]);
+    assert_eq!(r.stats.tracked_gitignored, 1);
+    assert_eq!(r.stats.skipped_gitignored, 1);
+
+    // Without .gitignore every file but the excluded ones is scanned.
+    let r = scan_with(
+        repo.path(),
+        ScanOptions {
+            respect_gitignore: false,
+            ..opts()
+        },
+    );
+    assert_eq!(rule_paths(&r, "TST001").len(), 10);
+    assert_eq!(r.stats.skipped_gitignored + r.stats.tracked_gitignored, 0);
+}
+
+/// An analyzer without rules that records every text file as an asset, like the
+/// inventory.
+struct AssetsOnly;
+
+impl Analyzer for AssetsOnly {
+    fn name(&self) -> &'static str {
+        "assets"
+    }
+    fn rules(&self) -> &'static [&'static Rule] {
+        &[]
+    }
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        file.kind.is_text()
+    }
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        cx.asset(Asset::new(AssetKind::Prompt, file.path, "", "text"));
+        Ok(())
+    }
+}
+
+#[test]
+fn analyzers_the_selection_leaves_nothing_to_report_do_not_run() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "a.txt", b"BAD\n");
+    let run = |select: &[&str], ignore: &[&str]| {
+        let opts = ScanOptions {
+            selection: SelectionOptions {
+                select: select.iter().map(|s| s.to_string()).collect(),
+                ignore: ignore.iter().map(|s| s.to_string()).collect(),
+                ..SelectionOptions::default()
+            },
+            ..ScanOptions::default()
+        };
+        Scanner::new(vec![Box::new(TestAnalyzer), Box::new(AssetsOnly)], opts)
+            .expect("rules register")
+            .scan(&[d.path().to_path_buf()], None)
+    };
+    let r = run(&[], &[]);
+    assert_eq!((r.findings.len(), r.assets.len()), (1, 1));
+    assert!(r.stats.analyzers_not_run.is_empty());
+    // Selecting a rule: its analyzer runs, the rule-less one does not.
+    let r = run(&["TST001"], &[]);
+    assert_eq!((r.findings.len(), r.assets.len()), (1, 0));
+    assert_eq!(r.stats.analyzers_not_run, ["assets"]);
+    // Selecting another analyzer's rules: this one does not run at all, so nothing
+    // of it is even suppressed.
+    let r = run(&["MDL"], &[]);
+    assert_eq!((r.findings.len(), r.suppressed.len()), (0, 0));
+    assert_eq!(r.stats.analyzers_not_run, ["test", "assets"]);
+    // Ignoring every rule of an analyzer: same; the inventory still runs.
+    let r = run(&[], &["TST"]);
+    assert_eq!(
+        (r.findings.len(), r.suppressed.len(), r.assets.len()),
+        (0, 0, 1)
+    );
+    assert_eq!(r.stats.analyzers_not_run, ["test"]);
+    // Ignoring one of its rules: it runs and the other rule still reports.
+    let r = run(&["TST"], &["TST002"]);
+    assert_eq!(r.findings.len(), 1);
+    assert!(r.stats.analyzers_not_run.contains(&"assets".to_string()));
 }
 
 #[test]

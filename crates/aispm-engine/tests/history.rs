@@ -9,6 +9,9 @@ use aispm_core::{
     ScanReport, Severity, SuppressionKind,
 };
 use aispm_engine::{Limits, ScanOptions, Scanner};
+
+mod common;
+use common::{Repo, git_available};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -109,89 +112,6 @@ fn scanner(history: bool, limits: Limits, excludes: Vec<String>) -> Scanner {
 
 fn scan(root: &Path, history: bool) -> ScanReport {
     scanner(history, Limits::default(), Vec::new()).scan(&[root.to_path_buf()], None)
-}
-
-/// A repository in a temporary folder, driven by the `git` command with a fixed
-/// identity, fixed dates and no user or system configuration.
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
-fn git_available() -> bool {
-    let ok = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("git is not installed; history fixtures cannot be built, test skipped");
-    }
-    ok
-}
-
-impl Repo {
-    fn new() -> Repo {
-        let r = Repo {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        r.git(&["init", "-q", "-b", "main"]);
-        r
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git_with(&self, args: &[&str], author: (&str, &str), date: &str) -> String {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(self.path())
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", author.0)
-            .env("GIT_AUTHOR_EMAIL", author.1)
-            .env("GIT_COMMITTER_NAME", author.0)
-            .env("GIT_COMMITTER_EMAIL", author.1)
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        self.git_with(
-            args,
-            ("Test Bot", "bot@example.invalid"),
-            "2024-01-01T00:00:00Z",
-        )
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn remove(&self, rel: &str) {
-        std::fs::remove_file(self.path().join(rel)).unwrap();
-    }
-
-    /// Commits everything as `author` at `date` and returns the commit id.
-    fn commit(&self, message: &str, author: (&str, &str), date: &str) -> String {
-        self.git_with(&["add", "-A"], author, date);
-        self.git_with(
-            &["commit", "-q", "--allow-empty", "-m", message],
-            author,
-            date,
-        );
-        self.git(&["rev-parse", "HEAD"])
-    }
 }
 
 const ALICE: (&str, &str) = ("Alice Example", "alice@example.invalid");

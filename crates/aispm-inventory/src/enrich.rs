@@ -396,7 +396,7 @@ fn apply(
             .and_then(Value::as_str)
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(clip)
+            .map(|s| crate::truncate(s, MAX_COPIED_CHARS))
     };
 
     set(model, "has_model_card", d.card.is_some());
@@ -526,17 +526,6 @@ fn set(model: &mut Properties, key: &str, value: impl Into<Value>) {
     model.insert(key.to_string(), value.into());
 }
 
-fn clip(s: &str) -> String {
-    if s.len() <= MAX_COPIED_CHARS {
-        return s.to_string();
-    }
-    let mut end = MAX_COPIED_CHARS;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
-}
-
 /// A string, or a list of strings (one item stays a string).
 fn text_or_list(v: &Value) -> Option<Value> {
     match list(v)? {
@@ -556,7 +545,7 @@ fn list(v: &Value) -> Option<Value> {
     .map(str::trim)
     .filter(|s| !s.is_empty())
     .take(MAX_COPIED_ITEMS)
-    .map(|s| Value::from(clip(s)))
+    .map(|s| Value::from(crate::truncate(s, MAX_COPIED_CHARS)))
     .collect();
     (!items.is_empty()).then_some(Value::Array(items))
 }
@@ -612,7 +601,7 @@ fn tensor_dtype(name: &str) -> String {
         "bool" => "BOOL",
         "float8_e4m3fn" => "F8_E4M3",
         "float8_e5m2" => "F8_E5M2",
-        _ => return clip(n),
+        _ => return crate::truncate(n, MAX_COPIED_CHARS),
     };
     short.to_string()
 }

@@ -1,6 +1,6 @@
 //! Cheap metadata of model and dataset formats: headers only, bounded.
 
-use crate::file_asset;
+use crate::{file_asset, truncate};
 use aispm_core::{AnalysisContext, AnalysisError, Asset, AssetKind, FileInput, FileKind};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -130,17 +130,6 @@ fn safetensors(file: &FileInput<'_>, a: &mut Asset) -> Result<(), AnalysisError>
     a.set("parameter_count", params);
     a.set("header_bytes", n);
     Ok(())
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }
 
 /// GGUF: header, then key/value metadata. Only a few keys are kept; the rest are

@@ -1,6 +1,7 @@
 //! The AI asset inventory: recognises models, datasets, notebooks, model cards, model
-//! configurations, tokenizers and Hugging Face cache repositories, and records each
-//! with the metadata that is cheap to read (header fields, never whole tensors).
+//! configurations, tokenizers, agent skills, vector stores kept as pickles and
+//! Hugging Face cache repositories, and records each with the metadata that is cheap
+//! to read (header fields, never whole tensors).
 //!
 //! Every reader here is bounded: header lengths, counts and strings are checked
 //! against explicit caps before anything is allocated. After the walk, `enrich` ties
@@ -12,6 +13,7 @@ mod formats;
 mod hf;
 mod parquet;
 mod text;
+mod vector;
 
 use aispm_core::{
     AnalysisContext, AnalysisError, Analyzer, Asset, AssetKind, FileInput, FileKind, Rule,
@@ -61,7 +63,11 @@ impl Analyzer for InventoryAnalyzer {
         if hf::is_ref_file(file.path) {
             return hf::record_cache_repo(file, cx);
         }
-        let asset = if file.kind.is_model() {
+        let asset = if let Some(why) = vector::vector_store_evidence(file) {
+            let mut a = file_asset(file, AssetKind::VectorStore, file.kind.as_str());
+            a.set("evidence", why);
+            Some(a)
+        } else if file.kind.is_model() {
             Some(formats::model_asset(file, cx)?)
         } else if file.kind.is_dataset() {
             Some(formats::dataset_asset(file, cx)?)
@@ -92,4 +98,29 @@ impl Analyzer for InventoryAnalyzer {
 /// A whole-file asset for `file`.
 pub(crate) fn file_asset(file: &FileInput<'_>, kind: AssetKind, format: &str) -> Asset {
     Asset::new(kind, file.path, "", format)
+}
+
+/// `s` cut to at most `max` bytes on a character boundary, with `…` when cut.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// An in-memory file for unit tests.
+#[cfg(test)]
+pub(crate) fn bytes_input<'a>(path: &'a str, kind: FileKind, bytes: &'a [u8]) -> FileInput<'a> {
+    FileInput::new(
+        path,
+        std::path::Path::new(path),
+        kind,
+        bytes.len() as u64,
+        bytes,
+        aispm_core::Source::Bytes(bytes),
+    )
 }

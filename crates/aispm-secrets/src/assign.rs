@@ -23,6 +23,52 @@ pub struct Value {
     pub start: usize,
     pub end: usize,
     pub quoted: bool,
+    /// A bare value that reads as code rather than a literal: a call
+    /// (`PepperGenerator.generate(12)`), a path (`ptr::null_mut()`), a subscript or a
+    /// query (`Resources.*[`). Also true in data files, where such code is quoted
+    /// source text inside a string.
+    pub code: bool,
+}
+
+/// Whether a bare value `v`, followed by `next`, is an expression.
+fn reads_as_code(v: &[u8], next: Option<u8>) -> bool {
+    next == Some(b'(')
+        || v.iter().any(|b| matches!(b, b'(' | b'[' | b'{'))
+        || memchr::memmem::find(v, b"::").is_some()
+        || memchr::memmem::find(v, b"->").is_some()
+}
+
+/// The non-ASCII character `rest` starts with and its length in bytes (a byte that
+/// starts no valid character counts as punctuation); `None` for ASCII.
+fn non_ascii_char(rest: &[u8]) -> Option<(char, usize)> {
+    if rest.first().is_none_or(|&b| b < 0x80) {
+        return None;
+    }
+    let n = rest.len().min(4);
+    let text = match std::str::from_utf8(&rest[..n]) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    Some(
+        text.chars()
+            .next()
+            .map_or(('\u{fffd}', 1), |c| (c, c.len_utf8())),
+    )
+}
+
+/// Whether the quoted name ending at `end` (its closing quote) is the first argument
+/// of a call (`setenv("KEY", …)`, `("KEY", …)`), the only place where a comma joins a
+/// name to its value; elsewhere neighbouring arguments are unrelated
+/// (`log_step(step, 'PASS', detail)`).
+fn first_argument(buf: &[u8], end: usize, floor: usize) -> bool {
+    let Some(&q) = buf.get(end) else {
+        return false;
+    };
+    let Some(open) = buf[floor..end].iter().rposition(|&b| b == q) else {
+        return false;
+    };
+    let k = skip_back_ws(buf, floor + open, floor);
+    k > floor && buf[k - 1] == b'('
 }
 
 fn skip_back_ws(buf: &[u8], mut i: usize, floor: usize) -> usize {
@@ -97,6 +143,14 @@ pub fn name_before(buf: &[u8], value_start: usize, floor: usize) -> Option<Name>
         {
             i -= 1;
         }
+        // The first element of a list: `"ids": ["…"]` names the list's values.
+        let k = skip_back_ws(buf, i, floor);
+        if k > floor && buf[k - 1] == b'[' {
+            let before = skip_back_ws(buf, k - 1, floor);
+            if before > floor && matches!(buf[before - 1], b'=' | b':') {
+                i = k - 1;
+            }
+        }
     }
     i = skip_back_ws(buf, i, floor);
     for scheme in [&b"bearer"[..], b"token", b"basic"] {
@@ -159,6 +213,21 @@ pub fn name_before(buf: &[u8], value_start: usize, floor: usize) -> Option<Name>
                     }
                 }
             }
+            // A declaration that writes a type next to the name, before it (`String
+            // password = …`) or after it (`api_key TEXT := …`, `var token string = …`):
+            // the word that reads as a credential is the name.
+            if classify(&text).is_none() {
+                let k = skip_back_ws(buf, start, floor);
+                if k < start
+                    && let Some((other, _)) = name_ending_at(buf, k, floor)
+                    && classify(&other).is_some()
+                {
+                    return Some(Name {
+                        text: other,
+                        call: false,
+                    });
+                }
+            }
             Some(Name { text, call: false })
         }
         b'>' => {
@@ -196,7 +265,8 @@ pub fn name_before(buf: &[u8], value_start: usize, floor: usize) -> Option<Name>
         b',' => {
             // setenv("KEY", "value") / ("KEY", "value")
             let j = skip_back_ws(buf, i - 1, floor);
-            if j > floor && matches!(buf[j - 1], b'"' | b'\'') {
+            if j > floor && matches!(buf[j - 1], b'"' | b'\'') && first_argument(buf, j - 1, floor)
+            {
                 let (text, _) = name_ending_at(buf, j, floor)?;
                 return Some(Name { text, call: false });
             }
@@ -266,8 +336,13 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
             start: v_start,
             end: v_end,
             quoted: true,
+            code: false,
         });
     } else if rest[0] == b',' && name_quote {
+        let floor = name_end.saturating_sub(256);
+        if !first_argument(buf, name_end, floor) {
+            return None;
+        }
         1
     } else {
         // `password VALUE` alone on its line (`.netrc`, SSH-style files).
@@ -294,11 +369,13 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
                 start: i,
                 end,
                 quoted: false,
+                code: reads_as_code(&buf[i..end], buf.get(end).copied()),
             });
         }
         return None;
     };
     let op_is_colon = op_len == 1 && rest[0] == b':';
+    let op_is_comma = op_len == 1 && rest[0] == b',';
     i = skip_ws(buf, i + op_len, ceil);
     // A type annotation: `API_KEY: str = "…"`.
     if op_is_colon && i < ceil && buf[i].is_ascii_alphabetic() {
@@ -333,7 +410,10 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
     }
     // String prefixes.
     if i + 1 < ceil
-        && matches!(buf[i], b'r' | b'b' | b'f' | b'u' | b'@' | b'R' | b'B')
+        && matches!(
+            buf[i],
+            b'r' | b'b' | b'f' | b'u' | b'@' | b'R' | b'B' | b'F' | b'$'
+        )
         && matches!(buf[i + 1], b'"' | b'\'')
     {
         i += 1;
@@ -360,6 +440,7 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
             start,
             end,
             quoted: true,
+            code: false,
         });
     }
     if q == b'\\' && i + 1 < ceil && matches!(buf[i + 1], b'"' | b'\'') {
@@ -369,7 +450,11 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
             start,
             end: start + rel,
             quoted: true,
+            code: false,
         });
+    }
+    if op_is_comma {
+        return None; // `("KEY", value)`: only a string literal is a value there
     }
     let start = i;
     let mut j = i;
@@ -388,14 +473,21 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
                 | b'&'
                 | b'<'
                 | b'>'
+                | b'`'
         )
     {
-        j += 1;
+        // A value ends at punctuation of another script (`abc123`（または…).
+        match non_ascii_char(&buf[j..ceil]) {
+            Some((c, len)) if c.is_alphanumeric() => j += len,
+            Some(_) => break,
+            None => j += 1,
+        }
     }
     (j > start).then_some(Value {
         start,
         end: j,
         quoted: false,
+        code: reads_as_code(&buf[start..j], buf.get(j).copied()),
     })
 }
 
@@ -565,6 +657,18 @@ const KEY_QUALIFIER_NO: &[&str] = &[
     "prev",
     "last",
     "first",
+    "asset",
+    "parameter",
+    "attribute",
+    "attr",
+    "tag",
+    "setting",
+    "option",
+    "property",
+    "resource",
+    "node",
+    "selector",
+    "annotation",
 ];
 
 /// Words right before `token` that make it something else than a credential.
@@ -857,6 +961,14 @@ mod tests {
         assert_eq!(n("<apiKey>abc</apiKey>", "abc").as_deref(), Some("apiKey"));
         assert_eq!(n("setenv(\"KEY\", \"abc\")", "abc").as_deref(), Some("KEY"));
         assert_eq!(n("run --api-key abc", "abc").as_deref(), Some("api-key"));
+        assert_eq!(
+            n("  service_key TEXT := 'abc';", "abc").as_deref(),
+            Some("service_key")
+        );
+        assert_eq!(
+            n("String password = \"abc\";", "abc").as_deref(),
+            Some("password")
+        );
         assert_eq!(n("  password abc", "abc").as_deref(), Some("password"));
         assert_eq!(n("  login abc", "abc"), None);
         assert_eq!(n("x == \"abc\"", "abc"), None);

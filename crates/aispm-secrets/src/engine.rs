@@ -327,8 +327,44 @@ impl SecretScanner {
         for p in encoded {
             scan.run_encoded(p);
         }
-        resolve(scan.out)
+        one_per_line(buf, resolve(scan.out))
     }
+}
+
+/// One finding per secret per line: a value repeated on a line (a JSON record that
+/// lists one ID twice, a request logged with its retry) is reported once, by the
+/// most specific detector that found it. `cands` are in position order.
+fn one_per_line(buf: &[u8], cands: Vec<Candidate>) -> Vec<Candidate> {
+    if cands.len() < 2 {
+        return cands;
+    }
+    let mut line = 0usize;
+    let mut pos = 0usize;
+    let mut best: std::collections::HashMap<(usize, &str), usize> =
+        std::collections::HashMap::new();
+    let mut keep = vec![true; cands.len()];
+    for (i, c) in cands.iter().enumerate() {
+        let at = c.start.min(buf.len());
+        if at > pos {
+            line += memchr::memchr_iter(b'\n', &buf[pos..at]).count();
+            pos = at;
+        }
+        match best.get(&(line, c.secret.as_str())) {
+            Some(&j) if cands[j].det.priority >= c.det.priority => keep[i] = false,
+            Some(&j) => {
+                keep[j] = false;
+                best.insert((line, c.secret.as_str()), i);
+            }
+            None => {
+                best.insert((line, c.secret.as_str()), i);
+            }
+        }
+    }
+    cands
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(c, k)| k.then_some(c))
+        .collect()
 }
 
 /// Keeps the most specific of overlapping candidates (higher priority, then longer,
@@ -394,7 +430,10 @@ impl<'a> Scan<'a> {
         } else {
             secret
         };
-        if noise::is_placeholder(body) || noise::is_known_example(secret) {
+        if noise::is_placeholder(body)
+            || noise::is_known_example(secret)
+            || noise::elided_after(&buf[end..])
+        {
             return false;
         }
         if text::entropy(body) < det.min_entropy {
@@ -548,8 +587,7 @@ impl<'a> Scan<'a> {
                 if !self.plausible(det, s, e) {
                     continue;
                 }
-                let (ls, le) = text::line_bounds(buf, s);
-                let line = &buf[ls..le];
+                let (ls, _) = text::line_bounds(buf, s);
                 let name = assign::name_before(buf, s, ls);
                 let accepted = match &name {
                     Some(n) if n.call => assign::mentions(&n.text, rule.words),
@@ -558,21 +596,29 @@ impl<'a> Scan<'a> {
                         match info {
                             Some(_) if assign::mentions(&n.text, rule.words) => true,
                             Some(info) => {
-                                // A bare `key`/`token` needs its provider close by.
-                                let near = || {
-                                    let (a, b) = text::lines_around(buf, s, 3, 3, 1024);
-                                    contains_any(&buf[a..b], rule.words)
+                                // A credential name without the provider in it needs the
+                                // provider close by: a qualified name (`api_key`) a few
+                                // lines away, a bare `key`/`token` right next to it.
+                                let reach = if info.qualified {
+                                    QUALIFIED_REACH
+                                } else {
+                                    KEYWORD_REACH
                                 };
                                 !mentions_other_provider(&n.text, rule.words)
-                                    && (info.qualified || contains_any(line, rule.words) || near())
+                                    && mention_near(buf, s, e, rule.words, reach, false)
                             }
                             None => false,
                         }
                     }
+                    // No name: the provider must be named as an identifier (not a word
+                    // of prose) right next to the value on its line, with a `key` or
+                    // `token`.
                     None => {
-                        contains_any(line, rule.words)
-                            && (text::contains_ci(line, b"key")
-                                || text::contains_ci(line, b"token"))
+                        let (ls, le) = text::line_bounds(buf, s);
+                        let line = &buf[ls..le];
+                        let (ls2, e2) = (s - ls, e - ls);
+                        mention_near(line, ls2, e2, rule.words, KEYWORD_REACH, true)
+                            && mention_near(line, ls2, e2, &["key", "token"], KEYWORD_REACH, false)
                     }
                 };
                 if !accepted {
@@ -634,8 +680,52 @@ impl<'a> Scan<'a> {
     }
 }
 
-fn contains_any(hay: &[u8], words: &[&str]) -> bool {
-    words.iter().any(|w| text::contains_ci(hay, w.as_bytes()))
+/// How far (in bytes, on either side) a provider keyword may be from a value whose
+/// shape alone is too common, when nothing else ties them: keyword context is bounded
+/// by distance, not by line, so one long line of a data file is not one context.
+pub const KEYWORD_REACH: usize = 80;
+/// The same for a value assigned to a qualified credential name (`api_key`), which
+/// says more on its own.
+pub const QUALIFIED_REACH: usize = 320;
+
+/// Whether one of `words` (lower-case) occurs within `reach` bytes of the value at
+/// `s..e`. With `identifier`, only a mention written as a name counts
+/// (`TOGETHER_API_KEY`, `api.together.xyz`, `"together"`, `Together(`), not a word
+/// between spaces in a sentence.
+pub fn mention_near(
+    buf: &[u8],
+    s: usize,
+    e: usize,
+    words: &[&str],
+    reach: usize,
+    identifier: bool,
+) -> bool {
+    let lo = s.saturating_sub(reach);
+    let hi = (e + reach).min(buf.len());
+    let window = text::lower(&buf[lo..hi]);
+    words.iter().any(|w| {
+        memchr::memmem::find_iter(&window, w.as_bytes()).any(|p| {
+            let at = lo + p;
+            let end = at + w.len();
+            if end > s && at < e {
+                return false; // inside the value itself
+            }
+            !identifier || {
+                let before = at.checked_sub(1).map(|i| buf[i]);
+                let after = buf.get(end).copied();
+                let after2 = buf.get(end + 1).copied();
+                let joins = |b: Option<u8>| {
+                    b.is_some_and(|b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'_' | b'-' | b'/' | b'"' | b'\'' | b'=' | b'(' | b':')
+                    })
+                };
+                let dotted =
+                    after == Some(b'.') && after2.is_some_and(|b| b.is_ascii_alphanumeric());
+                joins(before) || joins(after) || dotted || before == Some(b'.')
+            }
+        })
+    })
 }
 
 /// Provider words used by context detectors, to keep one provider's detector from

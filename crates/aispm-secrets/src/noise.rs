@@ -167,7 +167,7 @@ pub fn longest_sequence(s: &[u8]) -> usize {
 
 /// A value that is a placeholder, a mask or a filler rather than a credential.
 pub fn is_placeholder(s: &[u8]) -> bool {
-    if s.is_empty() {
+    if s.is_empty() || is_elided(s) {
         return true;
     }
     if PLACEHOLDER_WORDS
@@ -280,18 +280,226 @@ pub fn is_identifier_like(s: &[u8]) -> bool {
         && s.iter().any(u8::is_ascii_alphabetic)
 }
 
-/// A value made of words and numbers (`session_cache-3642`, `ModelConfig.v2`): every
-/// piece between separators is a number or a word in one case (`lower`, `UPPER`,
-/// `Capitalized`). Generated tokens mix letters and digits inside their pieces.
+/// A word in one case: `lower`, `UPPER` or `Capitalized`.
+fn is_cased_word(p: &[u8]) -> bool {
+    !p.is_empty()
+        && (p.iter().all(u8::is_ascii_lowercase)
+            || p.iter().all(u8::is_ascii_uppercase)
+            || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase)))
+}
+
+/// One piece of a word-like value: a number, a word in one case, or a word and a short
+/// number written together (`base64`, `step1`, `v44`, `32bytes`).
+fn is_word_piece(p: &[u8]) -> bool {
+    if p.iter().all(u8::is_ascii_digit) || is_cased_word(p) {
+        return true;
+    }
+    let letters_then_digits = p.iter().position(u8::is_ascii_digit).is_some_and(|i| {
+        i >= 1
+            && p.len() - i <= 3
+            && is_cased_word(&p[..i])
+            && p[i..].iter().all(u8::is_ascii_digit)
+    });
+    let digits_then_letters = p
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .is_some_and(|i| i <= 3 && p.len() - i >= 2 && p[i..].iter().all(u8::is_ascii_lowercase));
+    letters_then_digits || digits_then_letters
+}
+
+/// A value made of words and numbers (`session_cache-3642`, `ModelConfig.v2`,
+/// `header.not_valid_base64.signature`): every piece between separators is a number,
+/// a word in one case (`lower`, `UPPER`, `Capitalized`), or a word with a short
+/// number. Generated tokens mix letters and digits inside their pieces.
 pub fn is_word_like(s: &[u8]) -> bool {
     s.split(|b| matches!(b, b'_' | b'-' | b'.' | b':' | b'/' | b' ' | b'@' | b'+'))
         .filter(|p| !p.is_empty())
-        .all(|p| {
-            p.iter().all(u8::is_ascii_digit)
-                || p.iter().all(u8::is_ascii_lowercase)
-                || p.iter().all(u8::is_ascii_uppercase)
-                || (p[0].is_ascii_uppercase() && p[1..].iter().all(u8::is_ascii_lowercase))
+        .all(is_word_piece)
+}
+
+/// Base64 whose content is words (`dGVzdC1rZXktZm9y…` is `test-key-for-…`,
+/// `QVdTOnRlc3RwYXNzd29yZA==` is `AWS:testpassword`): a phrase or a `user:password`
+/// of dictionary words typed by a person, not a generated key. A real encoded
+/// credential holds a random part, which is never made of such pieces.
+pub fn is_encoded_words(s: &[u8]) -> bool {
+    if s.len() < 12 {
+        return false;
+    }
+    let Some(decoded) = text::base64_decode(s) else {
+        return false;
+    };
+    let pieces = decoded
+        .split(|b| matches!(b, b'_' | b'-' | b'.' | b':' | b'/' | b' ' | b'@' | b'+'))
+        .filter(|p| !p.is_empty())
+        .count();
+    let letters = decoded.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    decoded.len() >= 8
+        && text::is_printable_text(&decoded)
+        && letters * 2 >= decoded.len()
+        && (pieces >= 2 || decoded.iter().all(u8::is_ascii_lowercase))
+        && is_word_like(&decoded)
+}
+
+/// A value built from ascending runs (`abc123`, `123abc-456def-789ghi`, `a1b2c3`
+/// aside): at least three quarters of its letters and digits sit in runs of three or
+/// more consecutive characters. Typed by a person as an example, never generated.
+pub fn is_sequential(s: &[u8]) -> bool {
+    let low = text::lower(s);
+    let alnum = low.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+    if alnum < 6 {
+        return false;
+    }
+    let mut covered = 0;
+    let mut run = 1;
+    for i in 1..=low.len() {
+        let continues = i < low.len()
+            && low[i].is_ascii_alphanumeric()
+            && low[i - 1].is_ascii_alphanumeric()
+            && low[i] == low[i - 1].wrapping_add(1);
+        if continues {
+            run += 1;
+        } else {
+            if run >= 3 {
+                covered += run;
+            }
+            run = 1;
+        }
+    }
+    covered * 4 >= alnum * 3
+}
+
+/// A query string (`sv=…&sr=c&sig=abc`) none of whose parameters holds a secret-sized
+/// random value: a shortened or faked signed URL, not a live one.
+pub fn is_query_without_secret(s: &[u8]) -> bool {
+    let pairs: Vec<&[u8]> = s.split(|&b| b == b'&').filter(|p| !p.is_empty()).collect();
+    if pairs.len() < 2 || !pairs.iter().all(|p| p.contains(&b'=')) {
+        return false;
+    }
+    !pairs.iter().any(|p| {
+        let v = &p[p.iter().position(|&b| b == b'=').map_or(0, |i| i + 1)..];
+        v.len() >= 16 && text::entropy(v) >= 3.5 && !is_placeholder(v) && !is_word_like(v)
+    })
+}
+
+/// A file path (`models/v1/model.bin`, `canary/step1-screenshot.png`): folders and a
+/// file name with an extension. Keys and tokens have no extension.
+pub fn is_file_path(s: &[u8]) -> bool {
+    let Some(slash) = s.iter().rposition(|&b| b == b'/') else {
+        return false;
+    };
+    let name = &s[slash + 1..];
+    name.iter().rposition(|&b| b == b'.').is_some_and(|dot| {
+        let ext = &name[dot + 1..];
+        dot > 0
+            && (1..=8).contains(&ext.len())
+            && ext
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && ext.iter().any(u8::is_ascii_lowercase)
+    })
+}
+
+/// An identifier in camelCase or PascalCase (`InstanceGroupSettings1`,
+/// `transformOutputPrefix`): words of three letters or more, each in one case,
+/// perhaps with a short number. Random mixed-case tokens break into short pieces.
+pub fn is_camel_identifier(s: &[u8]) -> bool {
+    if s.is_empty() || !s[0].is_ascii_alphabetic() {
+        return false;
+    }
+    let mut pieces: Vec<&[u8]> = Vec::new();
+    for part in s.split(|b| matches!(b, b'_' | b'-' | b'.')) {
+        let mut start = 0;
+        for i in 1..part.len() {
+            if part[i].is_ascii_uppercase() && part[i - 1].is_ascii_lowercase() {
+                pieces.push(&part[start..i]);
+                start = i;
+            }
+        }
+        pieces.push(&part[start..]);
+    }
+    pieces.len() >= 2
+        && pieces.iter().all(|p| {
+            let letters = p.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            letters >= 3 && is_word_piece(p)
         })
+}
+
+/// A value shown cut short (`agno_pat_duXGF96q...`, `sk-abc…`): a display of a
+/// credential, not the credential.
+pub fn is_elided(s: &[u8]) -> bool {
+    s.ends_with(b"...") || s.ends_with("…".as_bytes())
+}
+
+/// Whether the text right after a value elides it (`…`, `...`).
+pub fn elided_after(after: &[u8]) -> bool {
+    after.starts_with(b"...") || after.starts_with("…".as_bytes())
+}
+
+/// Prefixes of keys that are public by design: they identify a project to a
+/// client-side SDK and grant no read access (PostHog project keys, Stripe publishable
+/// keys, Mapbox public tokens). They are meant to ship in web pages.
+const PUBLIC_PREFIXES: &[&str] = &["phc_", "pk_live_", "pk_test_", "pk."];
+
+/// A key of a format that is public by design.
+pub fn is_public_key(s: &[u8]) -> bool {
+    PUBLIC_PREFIXES
+        .iter()
+        .any(|p| s.len() > p.len() + 8 && s[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+}
+
+/// OAuth clients of installed applications whose client secrets are published with
+/// the application (Google documents that such a secret is not confidential): the
+/// Google Cloud SDK and the Google OAuth 2.0 Playground. Tokens issued to these
+/// clients are still secrets; only the client secret is public.
+const PUBLIC_OAUTH_CLIENTS: &[&str] = &[
+    "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com",
+    "407408718192.apps.googleusercontent.com",
+];
+
+/// Whether `around` (the text near a `client_secret`) names a public installed-app
+/// OAuth client.
+pub fn names_public_oauth_client(around: &[u8]) -> bool {
+    PUBLIC_OAUTH_CLIENTS
+        .iter()
+        .any(|c| memchr::memmem::find(around, c.as_bytes()).is_some())
+}
+
+/// Host names reserved for documentation and tests (RFC 2606, RFC 6761): `example.com`,
+/// `example.net`, `example.org` and their subdomains, and the `.example`, `.test` and
+/// `.invalid` top-level names. No credential for them opens anything.
+pub fn is_reserved_host(host: &[u8]) -> bool {
+    let h = text::lower(host);
+    // Without the port.
+    let h = match h.iter().rposition(|&b| b == b':') {
+        Some(i) if h[i + 1..].iter().all(u8::is_ascii_digit) => &h[..i],
+        _ => &h[..],
+    };
+    let h = h.strip_suffix(b".").unwrap_or(h);
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|d| h == d.as_bytes() || h.ends_with(format!(".{d}").as_bytes()))
+        || [".example", ".test", ".invalid"]
+            .iter()
+            .any(|t| h.ends_with(t.as_bytes()) || h == &t.as_bytes()[1..])
+}
+
+/// A host part of a URL that cannot be a host: empty, an unclosed or non-address
+/// bracket (`[invalid`), or bytes no host name has.
+pub fn is_malformed_host(host: &[u8]) -> bool {
+    if host.is_empty() {
+        return true;
+    }
+    if host[0] == b'[' {
+        let Some(close) = host.iter().position(|&b| b == b']') else {
+            return true;
+        };
+        return !host[1..close]
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'));
+    }
+    !host
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'%'))
 }
 
 /// A value that contains a credential word (`secret123`, `test-token`, `mypassword`):

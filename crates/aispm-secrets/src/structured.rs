@@ -96,7 +96,25 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
     {
         return false;
     }
-    if info.class != CredClass::Password && (noise::is_digest(v) || noise::is_word_like(v)) {
+    if info.class != CredClass::Password
+        && (noise::is_digest(v)
+            || noise::is_word_like(v)
+            || noise::is_camel_identifier(v)
+            || noise::is_file_path(v))
+    {
+        return false;
+    }
+    // A bare `key` names lookup keys, object keys and labels far more often than
+    // secrets: paths, dotted names and `prefix:rest` keys are those.
+    if info.class == CredClass::Key
+        && !info.qualified
+        && v.iter().any(|b| matches!(b, b'/' | b'.' | b':'))
+    {
+        return false;
+    }
+    // Templates (`f"…{name}…"`, `"{0}"`), values built from ascending runs (`abc123`,
+    // `123abc-456def-789ghi`), and query strings without a signature-sized value.
+    if v.contains(&b'{') || noise::is_sequential(v) || noise::is_query_without_secret(v) {
         return false;
     }
     // Escapes and Windows paths (`\\u{1b}`, `SOFTWARE\\Microsoft`), and values that
@@ -109,6 +127,8 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
         || noise::is_placeholder(v)
         || noise::is_known_example(v)
         || noise::is_encoded_prose(v)
+        || noise::is_encoded_words(v)
+        || noise::is_public_key(v)
     {
         return false;
     }
@@ -133,6 +153,14 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
     ok && (style != Style::Prose || (h >= 3.5 && v.len() >= 16))
 }
 
+/// Whether the client secret at `pos` belongs to an installed application whose
+/// secret is published with it (its client ID is within a few hundred bytes).
+fn public_client_secret(buf: &[u8], pos: usize) -> bool {
+    let lo = pos.saturating_sub(512);
+    let hi = (pos + 512).min(buf.len());
+    noise::names_public_oauth_client(&buf[lo..hi])
+}
+
 /// `NAME = value` where NAME reads as a credential and the value as a literal secret.
 pub fn generic_assignment(scan: &mut Scan<'_>, det: &'static Detector, hit: usize) {
     let Some((s, e)) = ident_at(scan.buf, hit) else {
@@ -152,7 +180,11 @@ pub fn generic_assignment(scan: &mut Scan<'_>, det: &'static Detector, hit: usiz
     }
     let name = name.to_string();
     let value = &scan.buf[v.start..v.end];
-    if !generic_value_ok(scan, &info, value, v.quoted) || scan.marked(v.start, v.end) {
+    if v.code
+        || !generic_value_ok(scan, &info, value, v.quoted)
+        || scan.marked(v.start, v.end)
+        || (info.class == CredClass::Secret && public_client_secret(scan.buf, v.start))
+    {
         return;
     }
     let kind = if info.class == CredClass::Password {
@@ -206,7 +238,8 @@ pub fn context_assignment(scan: &mut Scan<'_>, det: &'static Detector, hit: usiz
         };
         let name = name.to_string();
         let value = &buf[v.start..v.end];
-        if !generic_value_ok(scan, &info, value, v.quoted) || scan.marked(v.start, v.end) {
+        if v.code || !generic_value_ok(scan, &info, value, v.quoted) || scan.marked(v.start, v.end)
+        {
             continue;
         }
         scan.push_simple(det, v.start, v.end, Some(name), Verdict::medium());
@@ -919,6 +952,11 @@ fn url_password(scan: &mut Scan<'_>, det: &'static Detector, hit: usize, db: boo
         || noise::is_placeholder(pass)
         || noise::is_reference(pass)
         || pass.iter().all(|&b| b == b'*' || b == b'x' || b == b'X')
+        // A token with a provider prefix is that provider detector's to judge (which
+        // may have rejected it on purpose: `ghp_x`).
+        || scan.scanner.has_known_prefix(pass)
+        // A host that cannot exist: not a URL but a test of URL parsing.
+        || noise::is_malformed_host(host)
         || !scan.seen.insert((det.id, ps))
         || scan.marked(ps, pe)
     {
@@ -932,6 +970,11 @@ fn url_password(scan: &mut Scan<'_>, det: &'static Detector, hit: usize, db: boo
     let mut verdict = Verdict::medium().with("scheme", scheme.to_string());
     if local {
         verdict = verdict.with("local_host", true);
+    }
+    // Documentation and test hosts (`example.com`, `.test`): the password opens
+    // nothing there, though one pasted into an example may be real elsewhere.
+    if noise::is_reserved_host(host) {
+        verdict = verdict.with("reserved_host", true);
     }
     let Ok(secret) = std::str::from_utf8(pass) else {
         return;

@@ -114,23 +114,6 @@ pub fn anthropic(token: &str, _: &Site<'_>) -> Verdict {
     }
 }
 
-/// `AIza` keys are Google API keys; near Gemini or AI Studio code they are Gemini keys.
-pub fn google_api_key(_: &str, site: &Site<'_>) -> Verdict {
-    let around = text::lower(site.around(3));
-    let gemini = [
-        &b"gemini"[..],
-        b"generativelanguage",
-        b"generativeai",
-        b"genai",
-        b"aistudio",
-        b"palm",
-        b"vertex",
-    ]
-    .iter()
-    .any(|w| memchr::memmem::find(&around, w).is_some());
-    Verdict::high().with("service", if gemini { "gemini" } else { "google-api" })
-}
-
 /// The 84-character Azure AI services key format: an OpenAI resource when an OpenAI
 /// endpoint or name is near, otherwise another Cognitive Services resource.
 pub fn azure_ai_key(_: &str, site: &Site<'_>) -> Verdict {
@@ -254,22 +237,81 @@ pub fn jwt(token: &str, _: &Site<'_>) -> Verdict {
         .iter()
         .filter(|c| payload.contains_key(**c))
         .count();
-    let mut v = if claims >= 2 {
+    let iss = payload.get("iss").and_then(Value::as_str).unwrap_or("");
+    // A token whose issuer calls itself a demo (`supabase-demo`) is the published
+    // local-development key of a tool, the same on every machine.
+    let demo = is_demo_issuer(iss);
+    let expired = payload
+        .get("exp")
+        .and_then(Value::as_f64)
+        .filter(|&exp| expired_long_ago(exp, now_unix()));
+    let mut v = if demo || expired.is_some() {
+        Verdict::Accept {
+            confidence: Confidence::Low,
+            props: Vec::new(),
+            kind: None,
+        }
+    } else if claims >= 2 {
         Verdict::high()
     } else {
         Verdict::medium()
     };
     v = v.with("alg", alg.to_string());
-    if let Some(iss) = payload.get("iss").and_then(Value::as_str) {
+    if !iss.is_empty() {
         v = v.with("issuer", iss.chars().take(120).collect::<String>());
+    }
+    if demo {
+        v = v.with(
+            "public_demo",
+            "the issuer names a demo: a published local-development token",
+        );
+    }
+    if let Some(exp) = expired {
+        v = v.with("expired", civil_date(exp as i64));
     }
     if !role.is_empty() {
         v = v.with("role", role.chars().take(40).collect::<String>());
-        if role == "service_role" {
+        if role == "service_role" && !demo && expired.is_none() {
             v = v.with("scope", "admin");
         }
     }
     v
+}
+
+/// An issuer one of whose words is `demo`, `example` or `sample`.
+fn is_demo_issuer(iss: &str) -> bool {
+    iss.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| ["demo", "example", "sample"].contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// Seconds since the epoch now (0 if the clock is before it).
+fn now_unix() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Days an expiry must be past before a token is called expired: clocks and
+/// recordings drift, and a token that just expired may be one of a series still issued.
+const EXPIRED_GRACE_DAYS: f64 = 30.0;
+
+/// Whether a JWT `exp` lies more than the grace period before `now`.
+pub fn expired_long_ago(exp: f64, now: f64) -> bool {
+    exp.is_finite() && exp > 0.0 && exp + EXPIRED_GRACE_DAYS * 86400.0 < now
+}
+
+/// `YYYY-MM-DD` of a Unix time (proleptic Gregorian, UTC).
+pub fn civil_date(secs: i64) -> String {
+    let z = secs.div_euclid(86400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Long-lived Amazon Bedrock API keys: `ABSK` + base64 of `BedrockAPIKey-…`.
@@ -390,6 +432,18 @@ pub fn confidence(v: &Verdict) -> Option<Confidence> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_expiry() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(1_740_266_464), "2025-02-22");
+        assert_eq!(civil_date(951_782_400), "2000-02-29");
+        assert!(expired_long_ago(1_000_000_000.0, 1_800_000_000.0));
+        assert!(!expired_long_ago(1_800_000_000.0, 1_800_000_000.0));
+        assert!(!expired_long_ago(f64::NAN, 1_800_000_000.0));
+        assert!(is_demo_issuer("acme-demo"));
+        assert!(!is_demo_issuer("https://auth.demographics.io"));
+    }
 
     #[test]
     fn github_checksum() {

@@ -335,3 +335,45 @@ fn hostile_input_does_not_panic() {
         }
     }
 }
+
+#[test]
+fn a_google_key_is_named_and_rated_by_what_is_around_it() {
+    use aispm_core::Severity;
+    let rate = |path: &str, text: &str| -> Vec<(&'static str, Severity, String)> {
+        analyze(path, FileKind::Text, text.as_bytes())
+            .iter()
+            .map(|f| {
+                let det = prop(f, "detector").unwrap_or_default().to_string();
+                (f.rule.id, f.severity, det)
+            })
+            .collect()
+    };
+    // Beside Gemini: an AI provider key.
+    let gemini = rate("src/llm.ts", sample(&ai::GEMINI_API_KEY));
+    assert_eq!(
+        gemini,
+        [("SEC001", Severity::High, "gemini-api-key".into())]
+    );
+    // A Firebase web configuration: a public identifier, low.
+    let firebase = rate("web/config.js", cloud::GOOGLE_API_KEY.positives[1]);
+    assert_eq!(
+        firebase,
+        [("SEC003", Severity::Low, "google-api-key".into())]
+    );
+    // Any other Google API key: high at most, never critical.
+    let maps = rate("deploy/.env", sample(&cloud::GOOGLE_API_KEY));
+    assert_eq!(maps, [("SEC003", Severity::High, "google-api-key".into())]);
+    // A refresh token recorded URL-encoded in an HTTP cassette: high, not generic.
+    let refresh = rate(
+        "tests/cassettes/auth.yaml",
+        cloud::GOOGLE_OAUTH_REFRESH.positives[1],
+    );
+    assert!(
+        refresh.contains(&(
+            "SEC003",
+            Severity::High,
+            "google-oauth-refresh-token".into()
+        )),
+        "{refresh:?}"
+    );
+}

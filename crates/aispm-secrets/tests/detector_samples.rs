@@ -143,3 +143,42 @@ fn redaction_shows_a_prefix_and_a_hash_only() {
     assert!(!d.contains(&x.redacted));
     assert_eq!(redact(x.detector, x.secret(), None), x.redacted);
 }
+
+/// base64url without padding, for building tokens at run time (a long JWT cannot be
+/// written as a sample without holding one whole in the source).
+fn b64url(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk.iter().fold(0u32, |acc, &b| acc << 8 | b as u32) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_service_account_jwt_of_several_kilobytes_is_found() {
+    // The shape of a Kubernetes service-account token: RS256, long claims, a 256-byte
+    // signature. Every value is made up for this test.
+    let header = b64url(br#"{"alg":"RS256","kid":"fake-key-id-for-tests-0123456789"}"#);
+    let mut claims = String::from(
+        r#"{"iss":"https://kubernetes.default.svc.cluster.local","sub":"system:serviceaccount:ml:trainer","aud":["https://kubernetes.default.svc"],"exp":1893456000,"iat":1735689600,"kubernetes.io":{"namespace":"ml","serviceaccount":{"name":"trainer","uid":"0d7f3c2a-9b1e-4c6d-8a5f-2e7b9c4d1f60"}},"groups":["#,
+    );
+    for i in 0..24 {
+        claims.push_str(&format!(r#""group-{i:02}-of-the-trainer","#));
+    }
+    claims.push_str(r#""last"]}"#);
+    let payload = b64url(claims.as_bytes());
+    let sig: Vec<u8> = (0..256u32).map(|i| (i * 37 + 11) as u8).collect();
+    let token = format!("{header}.{payload}.{}", b64url(&sig));
+    assert!(token.len() > 1200, "{}", token.len());
+    let text = format!("token: {token}\n");
+    let found = scan_bytes(SAMPLE_PATH, text.as_bytes());
+    assert!(
+        found.iter().any(|d| d.detector.id == "jwt"),
+        "{:?}",
+        found.iter().map(|d| d.detector.id).collect::<Vec<_>>()
+    );
+}

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     title: "`torch.load` may unpickle arbitrary objects",
     category: Category::Code,
     severity: Severity::High,
-    what: "Reports `torch.load` called with `weights_only=False` (high) or without `weights_only` (medium: PyTorch before 2.6 defaults to a full unpickler, and the call does whatever the installed version does). `weights_only=True` and safetensors loaders are not reported.",
+    what: "Reports `torch.load` called with `weights_only=False` (high) or without `weights_only` (medium: PyTorch before 2.6 defaults to a full unpickler, and the call does whatever the installed version does). A module that also writes checkpoints with `torch.save` reads back its own files: one level lower (low without `weights_only`, medium with `False`). `weights_only=True` and safetensors loaders are not reported. Low in tests (the project's own fixtures).",
     why: "A PyTorch checkpoint is a pickle: loading it with the full unpickler runs any code its author embedded, and checkpoints are downloaded from hubs, shared buckets and colleagues.",
     example: "`torch.load(path, map_location=\"cpu\", weights_only=False)`.",
     remediation: "Pass `weights_only=True`, or better store and load weights as safetensors; scan third-party checkpoints with `aispm scan` before loading them.",

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     title: "`numpy.load` with `allow_pickle=True`",
     category: Category::Code,
     severity: Severity::High,
-    what: "Reports `numpy.load(..., allow_pickle=True)` (object arrays are unpickled).",
+    what: "Reports `numpy.load(..., allow_pickle=True)` (object arrays are unpickled). Low in tests (the project's own fixtures).",
     why: "With pickling allowed, a `.npy` or `.npz` file can carry code that runs on load.",
     example: "`np.load(\"embeddings.npy\", allow_pickle=True)`.",
     remediation: "Store numeric arrays only and load them with the default `allow_pickle=False`.",

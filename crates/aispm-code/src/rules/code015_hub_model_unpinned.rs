@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     title: "Hub model loaded without a pinned commit",
     category: Category::Code,
     severity: Severity::Medium,
-    what: "Reports `from_pretrained` of a Hugging Face Hub repository ID (`org/name`, as a literal or a constant of the same file) with no `revision`, or a revision that is a branch or tag rather than a 40-hex commit. Local paths are not reported; a revision held in a variable is trusted.",
+    what: "Reports `from_pretrained` of a Hugging Face Hub repository ID (`org/name`, as a literal or a constant of the same file) with no `revision`, or a revision that is a branch or tag rather than a 40-hex commit. Medium for classes that load weights or code; low for tokenizer, configuration and processor classes (`AutoTokenizer`, `tokenizers.Tokenizer`, `AutoConfig`, `GenerationConfig`, `AutoProcessor`: data files only) and in examples, documentation and notebooks. Not reported in tests (their fixture models), for placeholders of the reader's own repository (`your-username/…`, `<org>/…`) or local paths; a revision held in a variable is trusted.",
     why: "A repository's `main` moves: an account takeover or a careless push silently changes the weights, tokenizer or code every deployment downloads (rug pull).",
     example: "`AutoTokenizer.from_pretrained(\"some-lab/chat-7b\")`.",
     remediation: "Pass `revision=\"<commit sha>\"` of a reviewed commit, or mirror the model into a registry you control.",

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     title: "LangChain dangerous deserialisation enabled",
     category: Category::Code,
     severity: Severity::High,
-    what: "Reports `allow_dangerous_deserialization=True` (FAISS, Annoy and other vector stores' `load_local`, LangChain `loads`).",
+    what: "Reports `allow_dangerous_deserialization=True` (FAISS, Annoy and other vector stores' `load_local`, LangChain `loads`). Low in tests (the project's own fixtures).",
     why: "The flag lets LangChain unpickle the stored index: a vector store copied from a shared bucket or another team runs code when loaded.",
     example: "`FAISS.load_local(\"s3-sync/shared_index\", emb, allow_dangerous_deserialization=True)`.",
     remediation: "Load only indexes this application wrote itself and keeps integrity-protected, or rebuild them from the source documents; prefer stores that do not pickle.",

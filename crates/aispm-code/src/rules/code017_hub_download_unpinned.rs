@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     title: "Hub file or snapshot fetched without a pinned commit",
     category: Category::Code,
     severity: Severity::Low,
-    what: "Reports `hf_hub_download`, `snapshot_download`, `pipeline(model=...)` and sentence-transformers models naming a Hugging Face Hub repository without a 40-hex commit `revision`.",
+    what: "Reports `hf_hub_download`, `snapshot_download`, `pipeline(model=...)` and sentence-transformers models naming a Hugging Face Hub repository without a 40-hex commit `revision`. Not reported in tests or for placeholders of the reader's own repository.",
     why: "As for models loaded with `from_pretrained`: what is fetched can change under the application without review.",
     example: "`hf_hub_download(repo_id=\"some-user/sentiment-sklearn\", filename=\"model.pkl\")`.",
     remediation: "Pass `revision=\"<commit sha>\"`, verify the file's hash, or mirror the artefact.",

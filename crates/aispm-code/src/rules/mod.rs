@@ -19,6 +19,7 @@ pub mod code016_langchain_dangerous_deserialization;
 pub mod code017_hub_download_unpinned;
 pub mod code018_dangerous_agent_tool;
 pub mod code019_tls_verification_disabled;
+pub mod code020_mcp_server_launched_unpinned;
 
 /// Every rule of the source analyzer.
 pub static RULES: &[&Rule] = &[
@@ -39,4 +40,5 @@ pub static RULES: &[&Rule] = &[
     &code017_hub_download_unpinned::RULE,
     &code018_dangerous_agent_tool::RULE,
     &code019_tls_verification_disabled::RULE,
+    &code020_mcp_server_launched_unpinned::RULE,
 ];

@@ -160,6 +160,7 @@ pub fn report() -> ScanReport {
             limits_hit: 0,
             files_not_hashed: 0,
             history: None,
+            ..Stats::default()
         },
         assets: vec![model, sdk],
         findings: vec![unpinned, pickle, token],

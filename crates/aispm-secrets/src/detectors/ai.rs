@@ -3,7 +3,10 @@
 //! (Cohere, Mistral, Azure OpenAI, ...) are taken only next to a mention of their
 //! provider.
 
-use crate::detector::{BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher};
+use crate::detector::{
+    BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher, Site, Verdict,
+};
+use crate::text;
 use crate::verify;
 
 const OPENAI_NEG: &[&str] = &[
@@ -260,16 +263,44 @@ pub static ANTHROPIC_OAUTH: Detector = Detector {
     ..BASE
 };
 
-pub static GOOGLE_API_KEY: Detector = Detector {
-    id: "google-api-key",
+/// Words that make an `AIza` key a Gemini (AI Studio) key rather than a key of another
+/// Google API.
+pub const GEMINI_WORDS: &[&[u8]] = &[
+    b"gemini",
+    b"generativelanguage",
+    b"generativeai",
+    b"genai",
+    b"aistudio",
+    b"palm",
+    b"vertex",
+];
+
+/// Whether Gemini is named within three lines of the key.
+pub fn near_gemini(site: &Site<'_>) -> bool {
+    let around = text::lower(site.around(3));
+    GEMINI_WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(&around, w).is_some())
+}
+
+fn gemini_key(_: &str, site: &Site<'_>) -> Verdict {
+    if near_gemini(site) {
+        Verdict::high().with("service", "gemini")
+    } else {
+        Verdict::Reject // a Google API key of another service (`cloud::GOOGLE_API_KEY`)
+    }
+}
+
+pub static GEMINI_API_KEY: Detector = Detector {
+    id: "gemini-api-key",
     kind: "google-api-key",
     family: Family::AiProvider,
-    title: "Google API key (Gemini / AI Studio)",
+    title: "Gemini API key (Google AI Studio)",
     ai: true,
     keywords: &["AIza"],
     pattern: r"AIza[0-9A-Za-z_-]{35}",
     prefix: "AIza",
-    verify: Some(verify::google_api_key),
+    verify: Some(gemini_key),
     positives: &[
         concat!(
             "const geminiKey = \"AIzaxTVexuvScujQ",
@@ -277,14 +308,20 @@ pub static GOOGLE_API_KEY: Detector = Detector {
             "JWyRWYomlID\";\nconst model = new GoogleGenerativeAI(geminiKey);"
         ),
         concat!(
-            "GOOGLE_API_KEY: AIzaVkd4w97WFJf4",
+            "GEMINI_API_KEY: AIzaVkd4w97WFJf4",
             "yHrCkkLBUVcR",
             "q0YDzpgMAj9"
         ),
     ],
     negatives: &[
-        "GOOGLE_API_KEY=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
-        concat!("GOOGLE_API_KEY=AIzaOnBmQ3C_n1Oj", "piOmNc6w"),
+        "GEMINI_API_KEY=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        concat!("GEMINI_API_KEY=AIzaOnBmQ3C_n1Oj", "piOmNc6w"),
+        // A Maps key is a Google API key, not a Gemini one.
+        concat!(
+            "const mapsKey = \"AIzaVkd4w97WFJf4",
+            "yHrCkkLBUVcR",
+            "q0YDzpgMAj9\";"
+        ),
     ],
     ..BASE
 };
@@ -1038,7 +1075,7 @@ pub static ALL: &[&Detector] = &[
     &ANTHROPIC,
     &ANTHROPIC_ADMIN,
     &ANTHROPIC_OAUTH,
-    &GOOGLE_API_KEY,
+    &GEMINI_API_KEY,
     &AZURE_OPENAI,
     &AZURE_AI_SERVICES,
     &AZURE_COGNITIVE,

@@ -2,9 +2,17 @@
 //! service-account keys and OAuth client secrets, Azure storage keys, SAS tokens and
 //! app secrets, and a few other clouds with prefixed tokens.
 
-use crate::detector::{BASE, Boundary, Confidence, Detector, Family, Matcher};
+use crate::detector::{
+    BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher, Site, Verdict,
+};
+use crate::detectors::ai;
 use crate::structured;
+use crate::text::{self, Classes};
 use crate::verify;
+
+const fn context(words: &'static [&'static str], lines: usize) -> Matcher {
+    Matcher::Context(ContextRule { words, lines })
+}
 
 pub static AWS_ACCESS_KEY: Detector = Detector {
     id: "aws-access-key-pair",
@@ -570,6 +578,261 @@ pub static ALIBABA: Detector = Detector {
     ..BASE
 };
 
+/// Words of a Firebase app configuration (web `firebaseConfig`, Android
+/// `google-services.json`): its API key identifies the project and is shipped in every
+/// client; it is not a secret.
+const FIREBASE_WORDS: &[&[u8]] = &[
+    b"firebase",
+    b"authdomain",
+    b"messagingsenderid",
+    b"storagebucket",
+    b"\"current_key\"",
+];
+
+/// `AIza` keys away from Gemini: a Google API key of another service, or the public
+/// key of a Firebase app configuration.
+fn google_api_key(_: &str, site: &Site<'_>) -> Verdict {
+    if ai::near_gemini(site) {
+        return Verdict::Reject; // `ai::GEMINI_API_KEY`
+    }
+    let around = text::lower(site.around(6));
+    if FIREBASE_WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(&around, w).is_some())
+    {
+        return Verdict::medium()
+            .with("service", "firebase")
+            .with("max_severity", "low")
+            .with(
+                "note",
+                "a Firebase app configuration's API key identifies the project and ships in \
+                 every client; check its API restrictions rather than rotating it",
+            );
+    }
+    // What it opens depends on the APIs the key is restricted to.
+    Verdict::high()
+        .with("service", "google-api")
+        .with("max_severity", "high")
+}
+
+pub static GOOGLE_API_KEY: Detector = Detector {
+    id: "google-api-key",
+    kind: "google-api-key",
+    family: Family::Cloud,
+    title: "Google API key",
+    keywords: &["AIza"],
+    pattern: r"AIza[0-9A-Za-z_-]{35}",
+    prefix: "AIza",
+    verify: Some(google_api_key),
+    positives: &[
+        concat!(
+            "GOOGLE_MAPS_API_KEY=AIzaVkd4w97WFJf4",
+            "yHrCkkLBUVcR",
+            "q0YDzpgMAj9"
+        ),
+        // A Firebase web configuration: reported, at low severity.
+        concat!(
+            "const firebaseConfig = {\n  apiKey: \"AIzaxTVexuvScujQ",
+            "eM-hhu04UMgP",
+            "JWyRWYomlID\",\n  authDomain: \"demo-app.firebaseapp.com\",\n};"
+        ),
+    ],
+    negatives: &[
+        "GOOGLE_API_KEY=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        // Beside Gemini it is a Gemini key (`gemini-api-key`).
+        concat!(
+            "GEMINI_API_KEY: AIzaVkd4w97WFJf4",
+            "yHrCkkLBUVcR",
+            "q0YDzpgMAj9"
+        ),
+    ],
+    ..BASE
+};
+
+/// Google OAuth refresh tokens: `1//0` and about a hundred token characters, also
+/// URL-encoded (`1%2F%2F0…`) in a recorded form body.
+fn google_refresh(token: &str, _: &Site<'_>) -> Verdict {
+    let c = Classes::of(token.as_bytes());
+    if !(c.digit && c.lower && c.upper) {
+        return Verdict::Reject;
+    }
+    let v = Verdict::high()
+        .with("token_type", "oauth-refresh-token")
+        .with("max_severity", "high");
+    if token.contains('%') {
+        v.with("encoding", "url")
+    } else {
+        v
+    }
+}
+
+pub static GOOGLE_OAUTH_REFRESH: Detector = Detector {
+    id: "google-oauth-refresh-token",
+    kind: "google-oauth-token",
+    family: Family::Cloud,
+    title: "Google OAuth refresh token",
+    keywords: &["1//0", "1%2F%2F0", "1%2f%2f0"],
+    pattern: r"1(?://|%2[Ff]%2[Ff])0[A-Za-z0-9_-]{40,512}",
+    prefix: "1//0",
+    min_entropy: 3.5,
+    verify: Some(google_refresh),
+    binary: false,
+    positives: &[
+        concat!(
+            "{\"refresh_token\": \"1//0gKx7Vq2mZ",
+            "pT4rW9cN1bH6-LfQ8yJ3sD5eA0uXk",
+            "GiRtYuIoPmNbVcXzAsDfGhJkL\"}"
+        ),
+        concat!(
+            "body: grant_type=refresh_token&client_id=fake.apps.example&refresh_token=1%2F%2F0",
+            "4Tq9LmZ2vX8kR5wN1cB7hJ3",
+            "yD6fGaQ0sPeUiOtYrWxKz&scope=openid"
+        ),
+    ],
+    negatives: &[
+        "refresh_token: 1//0XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        "see https://example.com/1//0/docs for the path",
+        "ratio = 1//0",
+    ],
+    ..BASE
+};
+
+/// Access tokens expire within the hour: a committed one is most likely dead.
+fn google_access(token: &str, site: &Site<'_>) -> Verdict {
+    match verify::mixed(token, site) {
+        Verdict::Reject => Verdict::Reject,
+        _ => Verdict::high()
+            .with("token_type", "oauth-access-token")
+            .with("lifetime", "1 hour")
+            .with("max_severity", "medium"),
+    }
+}
+
+pub static GOOGLE_OAUTH_ACCESS: Detector = Detector {
+    id: "google-oauth-access-token",
+    kind: "google-oauth-token",
+    family: Family::Cloud,
+    title: "Google OAuth access token",
+    keywords: &["ya29."],
+    pattern: r"ya29\.[A-Za-z0-9_-]{30,2048}",
+    prefix: "ya29.",
+    min_entropy: 3.5,
+    verify: Some(google_access),
+    reach: 2200,
+    binary: false,
+    positives: &[concat!(
+        "Authorization: Bearer ya29.a0AfB_byC4kQ",
+        "9vLm2TzX7rW1nP5dH8jS3gF6yK0",
+        "eU-Qw7Ry2Ui9Op4As6Df1Gh3Jk"
+    )],
+    negatives: &[
+        "GOOGLE_ACCESS_TOKEN=ya29.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "token = \"ya29.<access-token>\"",
+    ],
+    ..BASE
+};
+
+const HEROKU_WORDS: &[&str] = &["heroku"];
+
+pub static HEROKU_LEGACY: Detector = Detector {
+    id: "heroku-legacy-api-key",
+    kind: "heroku",
+    family: Family::Cloud,
+    title: "Heroku API key",
+    keywords: HEROKU_WORDS,
+    pattern: r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    matcher: context(HEROKU_WORDS, 3),
+    verify: Some(super::named_mixed),
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "HEROKU_API_KEY=\"4e1c7a9f-2b8d-",
+        "4f63-9a0e-5d7b2c8f1e46\""
+    )],
+    negatives: &[
+        concat!("HEROKU_APP_ID=\"4e1c7a9f-2b8d-", "4f63-9a0e-5d7b2c8f1e46\""),
+        "HEROKU_API_KEY=\"00000000-0000-0000-0000-000000000000\"",
+    ],
+    ..BASE
+};
+
+const ATLAS_WORDS: &[&str] = &["atlas", "mongodb"];
+
+/// An Atlas API key pair is a public key (a short name) and a UUID private key; only
+/// the private one is a secret, and only a name that says private, secret or key
+/// claims a UUID (project and organisation IDs are UUIDs too).
+fn atlas_private(token: &str, site: &Site<'_>) -> Verdict {
+    let line = text::lower(site.line());
+    let named = [&b"private"[..], b"secret", b"api_key", b"apikey"]
+        .iter()
+        .any(|w| memchr::memmem::find(&line, w).is_some());
+    if named {
+        super::named_mixed(token, site)
+    } else {
+        Verdict::Reject
+    }
+}
+
+pub static MONGODB_ATLAS_KEY: Detector = Detector {
+    id: "mongodb-atlas-private-key",
+    kind: "mongodb-atlas",
+    family: Family::Cloud,
+    title: "MongoDB Atlas API private key",
+    keywords: ATLAS_WORDS,
+    pattern: r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    matcher: context(ATLAS_WORDS, 3),
+    verify: Some(atlas_private),
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "MONGODB_ATLAS_PUBLIC_KEY=qwkdrtzp\nMONGODB_ATLAS_PRIVATE_KEY=7c2e9b41-5d8a-",
+        "4e3f-b16c-0a9d8e7f6c5b"
+    )],
+    negatives: &[
+        concat!(
+            "MONGODB_ATLAS_PROJECT_ID=7c2e9b41-5d8a-",
+            "4e3f-b16c-0a9d8e7f6c5b"
+        ),
+        concat!("atlas_org_id: \"7c2e9b41-5d8a-", "4e3f-b16c-0a9d8e7f6c5b\""),
+    ],
+    ..BASE
+};
+
+/// Fly.io tokens: `FlyV1 fm1…`/`fm2_…` macaroons and `fo1_` organisation tokens.
+pub static FLY_IO: Detector = Detector {
+    id: "flyio-token",
+    kind: "flyio",
+    family: Family::Cloud,
+    title: "Fly.io access token",
+    keywords: &["FlyV1 fm", "fo1_"],
+    pattern: r"(?:FlyV1 fm[12][ar]?_[A-Za-z0-9+/]{100,1500}={0,2}|fo1_[A-Za-z0-9_-]{43})",
+    prefix: "FlyV1 fm",
+    verify: Some(fly_token),
+    reach: 1600,
+    boundary: Boundary::Base64,
+    positives: &[
+        concat!(
+            "FLY_API_TOKEN=fo1_Vq7Lm2Rk9Tz4Wx",
+            "Pc8Nb1Hd5Jf0Xs7Gy2Tu9Ea4Qo3Iw"
+        ),
+        concat!(
+            "FLY_API_TOKEN=\"FlyV1 fm2_lJPE7qKx2Vq9mZpT4rW9cN1bH6",
+            "LfQ8yJ3sD5eA0uXkGiRtYuIoPmNbVcXzAsDfGhJkL",
+            "q8Wn3Rt6Yp1Ls4Kd7Fg0Hj2Zx5Cv9Bm3Nq6Wr8Ty1Ui4\""
+        ),
+    ],
+    negatives: &["FLY_API_TOKEN=fo1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
+    ..BASE
+};
+
+/// A deploy token opens the organisation's apps, but not as the cloud account does.
+fn fly_token(token: &str, site: &Site<'_>) -> Verdict {
+    match verify::mixed(token, site) {
+        Verdict::Reject => Verdict::Reject,
+        _ => Verdict::high().with("max_severity", "high"),
+    }
+}
+
 /// Every cloud detector.
 pub static ALL: &[&Detector] = &[
     &AWS_ACCESS_KEY,
@@ -584,4 +847,10 @@ pub static ALL: &[&Detector] = &[
     &DIGITALOCEAN,
     &HEROKU,
     &ALIBABA,
+    &GOOGLE_API_KEY,
+    &GOOGLE_OAUTH_REFRESH,
+    &GOOGLE_OAUTH_ACCESS,
+    &HEROKU_LEGACY,
+    &MONGODB_ATLAS_KEY,
+    &FLY_IO,
 ];

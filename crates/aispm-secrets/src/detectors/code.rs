@@ -2,9 +2,13 @@
 //! can push code, publish packages (a supply-chain compromise) or read every secret of
 //! a deployment.
 
-use crate::detector::{BASE, Boundary, Confidence, Detector, Family, Matcher};
+use crate::detector::{BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher};
 use crate::structured;
 use crate::verify;
+
+const fn context(words: &'static [&'static str], lines: usize) -> Matcher {
+    Matcher::Context(ContextRule { words, lines })
+}
 
 pub static GITHUB_CLASSIC: Detector = Detector {
     id: "github-token",
@@ -205,8 +209,8 @@ pub static VAULT: Detector = Detector {
     kind: "vault-token",
     family: Family::CodeAndRegistry,
     title: "HashiCorp Vault token",
-    keywords: &["hvs.", "hvb."],
-    pattern: r"hv[sb]\.[A-Za-z0-9_-]{90,200}",
+    keywords: &["hvs."],
+    pattern: r"hvs\.[A-Za-z0-9_-]{90,200}",
     prefix: "hvs.",
     positives: &[concat!(
         "VAULT_TOKEN=hvs.rCM0ea6gK8HT",
@@ -219,6 +223,28 @@ pub static VAULT: Detector = Detector {
         "n8gOvXr7Ci6"
     )],
     negatives: &["VAULT_TOKEN=hvs.<token>"],
+    ..BASE
+};
+
+/// Batch tokens carry their whole state, run well past 200 characters, and start with
+/// the same encoded header (a run of `A`s that is not filler).
+pub static VAULT_BATCH: Detector = Detector {
+    id: "hashicorp-vault-batch-token",
+    kind: "vault-token",
+    family: Family::CodeAndRegistry,
+    title: "HashiCorp Vault batch token",
+    keywords: &["hvb."],
+    pattern: r"hvb\.[A-Za-z0-9_-]{138,1024}",
+    prefix: "hvb.AAAAA",
+    reach: 1200,
+    positives: &[concat!(
+        "VAULT_TOKEN=hvb.AAAAAQKx7Vq2mZpT4rW9cN1b",
+        "H6-LfQ8yJ3sD5eA0uXkGiRtYuIoPmNbVcXzAsDfGhJkL",
+        "q8Wn3Rt6Yp1Ls4Kd7Fg0Hj2Zx5Cv9Bm3Nq6Wr8Ty1Ui4",
+        "Op7As0Df3Gh6Jk9Lz2Xc5Vb8Nm1Qw4Er7Ty0Ui3Op6As9",
+        "Df2Gh5Jk8Lz1Xc4Vb7Nm0Qw3Er6"
+    )],
+    negatives: &["VAULT_TOKEN=hvb.<batch-token>"],
     ..BASE
 };
 
@@ -375,6 +401,245 @@ pub static ATLASSIAN: Detector = Detector {
     ..BASE
 };
 
+pub static DOCKER_HUB: Detector = Detector {
+    id: "docker-hub-token",
+    kind: "docker-hub",
+    family: Family::CodeAndRegistry,
+    title: "Docker Hub access token",
+    keywords: &["dckr_pat_", "dckr_oat_"],
+    pattern: r"dckr_(?:pat|oat)_[A-Za-z0-9_-]{24,40}",
+    prefix: "dckr_pat_",
+    positives: &[concat!(
+        "DOCKERHUB_TOKEN=dckr_pat_Xq4Lm9Vt2",
+        "Rk7Wz3Pc8Nb1Hd6Jf5"
+    )],
+    negatives: &[
+        "DOCKERHUB_TOKEN=dckr_pat_xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "docker login -u ci -p dckr_pat_<token>",
+    ],
+    ..BASE
+};
+
+pub static SONARQUBE: Detector = Detector {
+    id: "sonarqube-token",
+    kind: "sonarqube",
+    family: Family::CodeAndRegistry,
+    title: "SonarQube token",
+    keywords: &["squ_", "sqp_", "sqa_"],
+    pattern: r"sq[upa]_[a-fA-F0-9]{40}",
+    prefix: "squ_",
+    positives: &[concat!(
+        "SONAR_TOKEN=squ_8f3a1c9e7b2d",
+        "4f60a5e1c8b7",
+        "d2f9a3e6c1b4d8f2"
+    )],
+    negatives: &[
+        "SONAR_TOKEN=squ_0000000000000000000000000000000000000000",
+        "SONAR_TOKEN=squ_<token>",
+    ],
+    ..BASE
+};
+
+const SONAR_WORDS: &[&str] = &["sonar"];
+
+pub static SONARQUBE_LEGACY: Detector = Detector {
+    id: "sonarqube-legacy-token",
+    kind: "sonarqube",
+    family: Family::CodeAndRegistry,
+    title: "SonarQube token",
+    keywords: SONAR_WORDS,
+    pattern: r"[a-f0-9]{40}",
+    matcher: context(SONAR_WORDS, 3),
+    verify: Some(super::named_mixed),
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "SONAR_TOKEN=8f3a1c9e7b2d",
+        "4f60a5e1c8b7",
+        "d2f9a3e6c1b4d8f2"
+    )],
+    negatives: &[concat!(
+        "sonar.scm.revision=8f3a1c9e7b2d",
+        "4f60a5e1c8b7",
+        "d2f9a3e6c1b4d8f2"
+    )],
+    ..BASE
+};
+
+/// The current Azure DevOps personal access token format: 84 characters with the
+/// `JQQJ99` marker of Azure keys and `AZDO` near the end.
+pub static AZURE_DEVOPS_PAT: Detector = Detector {
+    id: "azure-devops-pat",
+    kind: "azure-devops",
+    family: Family::CodeAndRegistry,
+    title: "Azure DevOps personal access token",
+    keywords: &["AZDO"],
+    pattern: r"[A-Za-z0-9]{52}JQQJ99[A-Za-z0-9]{18}AZDO[A-Za-z0-9]{4}",
+    priority: 4,
+    positives: &[concat!(
+        "AZURE_DEVOPS_EXT_PAT=7Kq2Lm9Vt4Rk8Wz3Pc6N",
+        "b1Hd5Jf0Xs7Gy2Tu9Ea4Qo3Iw8Zr6Cv1",
+        "JQQJ99BA",
+        "Cg4Rt7Yu2Io5Pa8S",
+        "AZDO3fK9"
+    )],
+    negatives: &["AZURE_DEVOPS_EXT_PAT=<pat>AZDO"],
+    ..BASE
+};
+
+const AZURE_DEVOPS_WORDS: &[&str] = &[
+    "azure_devops",
+    "azuredevops",
+    "azure-devops",
+    "azure devops",
+    "dev.azure.com",
+    "visualstudio.com",
+    "ado_pat",
+];
+
+/// The legacy format: 52 lower-case base32 characters, taken only next to Azure DevOps.
+pub static AZURE_DEVOPS_LEGACY_PAT: Detector = Detector {
+    id: "azure-devops-legacy-pat",
+    kind: "azure-devops",
+    family: Family::CodeAndRegistry,
+    title: "Azure DevOps personal access token",
+    keywords: AZURE_DEVOPS_WORDS,
+    pattern: r"[a-z2-7]{52}",
+    matcher: context(AZURE_DEVOPS_WORDS, 3),
+    verify: Some(super::named_mixed),
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "AZURE_DEVOPS_PAT=q7m2xk4vt6rz3wp5nc",
+        "7hb2jd4sf6gy3tu5ea7oq2iw4zr6cv3bn5"
+    )],
+    negatives: &[concat!(
+        "AZURE_DEVOPS_ORG=q7m2xk4vt6rz3wp5nc",
+        "7hb2jd4sf6gy3tu5ea7oq2iw4zr6cv3bn5"
+    )],
+    ..BASE
+};
+
+const GITHUB_WORDS: &[&str] = &["github"];
+
+/// 40 hexadecimal characters assigned to a GitHub secret name: an OAuth app's client
+/// secret, or a token of the format used before 2021.
+pub static GITHUB_OAUTH_SECRET: Detector = Detector {
+    id: "github-oauth-client-secret",
+    kind: "github-oauth-secret",
+    family: Family::CodeAndRegistry,
+    title: "GitHub OAuth client secret or legacy token",
+    keywords: GITHUB_WORDS,
+    pattern: r"[a-f0-9]{40}",
+    matcher: context(GITHUB_WORDS, 3),
+    verify: Some(super::named_mixed),
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "GITHUB_CLIENT_SECRET=\"3e9a1f7c5b2d",
+        "8e4f6a0c9b1d",
+        "7e3f5a2c8b4d6e0f\""
+    )],
+    negatives: &[
+        concat!(
+            "GITHUB_SHA=3e9a1f7c5b2d",
+            "8e4f6a0c9b1d",
+            "7e3f5a2c8b4d6e0f"
+        ),
+        concat!(
+            "      - uses: actions/checkout@3e9a1f7c5b2d",
+            "8e4f6a0c9b1d",
+            "7e3f5a2c8b4d6e0f  # github action pin"
+        ),
+        // A commit link in a changelog line that mentions a token.
+        concat!(
+            "Build Token support (added in https://github.com/acme/tool/commit/3e9a1f7c5b2d",
+            "8e4f6a0c9b1d",
+            "7e3f5a2c8b4d6e0f)"
+        ),
+    ],
+    ..BASE
+};
+
+const SNYK_WORDS: &[&str] = &["snyk"];
+
+pub static SNYK: Detector = Detector {
+    id: "snyk-api-token",
+    kind: "snyk",
+    family: Family::CodeAndRegistry,
+    title: "Snyk API token",
+    keywords: SNYK_WORDS,
+    pattern: r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    matcher: context(SNYK_WORDS, 3),
+    verify: Some(super::named_mixed),
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "SNYK_TOKEN=\"9b4e2c7a-1f8d-",
+        "4a63-b0e5-7c2d9f1a8e34\""
+    )],
+    negatives: &[concat!(
+        "SNYK_ORG_ID=\"9b4e2c7a-1f8d-",
+        "4a63-b0e5-7c2d9f1a8e34\""
+    )],
+    ..BASE
+};
+
+pub static SOURCEGRAPH: Detector = Detector {
+    id: "sourcegraph-access-token",
+    kind: "sourcegraph",
+    family: Family::CodeAndRegistry,
+    title: "Sourcegraph access token",
+    keywords: &["sgp_"],
+    pattern: r"sgp_(?:local_|[a-fA-F0-9]{16}_)?[a-fA-F0-9]{40}",
+    prefix: "sgp_",
+    positives: &[concat!(
+        "SRC_ACCESS_TOKEN=sgp_3e9a1f7c5b2d",
+        "8e4f6a0c9b1d",
+        "7e3f5a2c8b4d6e0f"
+    )],
+    negatives: &["SRC_ACCESS_TOKEN=sgp_<token>"],
+    ..BASE
+};
+
+pub static ONEPASSWORD_SERVICE_ACCOUNT: Detector = Detector {
+    id: "1password-service-account-token",
+    kind: "1password",
+    family: Family::CodeAndRegistry,
+    title: "1Password service account token",
+    keywords: &["ops_eyJ"],
+    pattern: r"ops_eyJ[A-Za-z0-9+/_-]{200,2000}={0,2}",
+    prefix: "ops_eyJ",
+    reach: 2200,
+    positives: &[concat!(
+        "OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNz",
+        "IjoiZmFrZS0xcGFzc3dvcmQtZXhhbXBsZS5leGFtcGxlIiwi",
+        "dXNlckF1dGgiOnsibWV0aG9kIjoiU1JQZy00MDk2IiwiYWxn",
+        "IjoiUEJFUzJnLUhTMjU2IiwiaXRlcmF0aW9ucyI6NjUwMDAw",
+        "LCJzYWx0IjoiZmFrZVNhbHRGb3JUZXN0cyJ9LCJlbWFpbCI6",
+        "ImZha2VAZXhhbXBsZS5leGFtcGxlIiwic3JwWCI6ImZha2Ui"
+    )],
+    negatives: &["export OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjoiaHR0cHM6..."],
+    ..BASE
+};
+
+/// The Secret Key of a 1Password account (with the password, it opens the vaults).
+pub static ONEPASSWORD_SECRET_KEY: Detector = Detector {
+    id: "1password-secret-key",
+    kind: "1password",
+    family: Family::CodeAndRegistry,
+    title: "1Password account Secret Key",
+    keywords: &["A3-"],
+    pattern: r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
+    prefix: "A3-",
+    positives: &[concat!(
+        "secret_key: A3-Q7KX2M-",
+        "9TRV4W-P8L3N-H6JD2-B5XC9-K4MQ7"
+    )],
+    negatives: &["A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX"],
+    ..BASE
+};
+
 /// Every source-control, CI, registry and automation detector.
 pub static ALL: &[&Detector] = &[
     &GITHUB_CLASSIC,
@@ -386,6 +651,7 @@ pub static ALL: &[&Detector] = &[
     &PYPI,
     &DOCKER_AUTH,
     &VAULT,
+    &VAULT_BATCH,
     &TERRAFORM_CLOUD,
     &DOPPLER,
     &POSTMAN,
@@ -393,4 +659,14 @@ pub static ALL: &[&Detector] = &[
     &CRATES_IO,
     &RUBYGEMS,
     &ATLASSIAN,
+    &DOCKER_HUB,
+    &SONARQUBE,
+    &SONARQUBE_LEGACY,
+    &AZURE_DEVOPS_PAT,
+    &AZURE_DEVOPS_LEGACY_PAT,
+    &GITHUB_OAUTH_SECRET,
+    &SNYK,
+    &SOURCEGRAPH,
+    &ONEPASSWORD_SERVICE_ACCOUNT,
+    &ONEPASSWORD_SECRET_KEY,
 ];

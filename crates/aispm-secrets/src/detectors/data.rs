@@ -1,8 +1,10 @@
 //! Data platforms around the models: Databricks, Snowflake and database connection
 //! strings with a password in them.
 
-use crate::detector::{BASE, Detector, Family, Matcher};
+use crate::detector::{BASE, Boundary, Detector, Family, Matcher, Site, Verdict};
+use crate::noise;
 use crate::structured;
+use crate::text::{self, Classes};
 use crate::verify;
 
 pub static DATABRICKS: Detector = Detector {
@@ -106,5 +108,94 @@ pub static DATABASE_URL: Detector = Detector {
     ..BASE
 };
 
+/// Keys of an ODBC, ADO.NET or JDBC-style `key=value;` connection string that name the
+/// server or the database: a `Password=` is a connection string's only with one of them.
+const CONNECTION_KEYS: &[&[u8]] = &[
+    b"server=",
+    b"data source=",
+    b"datasource=",
+    b"driver=",
+    b"host=",
+    b"hostname=",
+    b"address=",
+    b"addr=",
+    b"dsn=",
+    b"database=",
+    b"initial catalog=",
+    b"uid=",
+    b"user id=",
+    b"userid=",
+];
+
+/// A `Password=`/`Pwd=` value inside a connection string: `;`-separated, with a server
+/// or database key on the same line, and not a stand-in.
+fn connection_password(token: &str, site: &Site<'_>) -> Verdict {
+    let v = token.as_bytes();
+    let line = text::lower(site.line());
+    if !line.contains(&b';')
+        || !CONNECTION_KEYS
+            .iter()
+            .any(|k| memchr::memmem::find(&line, k).is_some())
+        || noise::is_placeholder(v)
+        || noise::is_reference(v)
+        || noise::is_password_word(v)
+        || noise::spells_credential_word(v)
+        || v.iter().any(|b| {
+            matches!(
+                b,
+                b'$' | b'%' | b'{' | b'}' | b'<' | b'>' | b'[' | b']' | b'\\'
+            )
+        })
+        || Classes::of(v).count() < 2
+    {
+        return Verdict::Reject;
+    }
+    Verdict::medium().with("format", "connection-string")
+}
+
+pub static CONNECTION_STRING: Detector = Detector {
+    id: "connection-string-password",
+    kind: "database-url",
+    family: Family::DataPlatform,
+    title: "Database connection string with a password",
+    keywords: &[
+        "Password=",
+        "password=",
+        "PASSWORD=",
+        "Pwd=",
+        "pwd=",
+        "PWD=",
+    ],
+    pattern: r"(?i:password|pwd)=([^;'\x22\s<>]{4,128})",
+    min_entropy: 2.5,
+    verify: Some(connection_password),
+    priority: 2,
+    binary: false,
+    boundary: Boundary::None,
+    positives: &[
+        concat!(
+            "\"Server=tcp:sql.internal,1433;Database=rag;User ID=app;Password=",
+            "Vq7Lm2Rk9Tz4Wx;Encrypt=True;\""
+        ),
+        concat!(
+            "conn = \"Driver={ODBC Driver 18 for SQL Server};Server=db;Uid=etl;Pwd=",
+            "Hn4Pz8Qc2Lv;\""
+        ),
+    ],
+    negatives: &[
+        "\"Server=sql.internal;Database=rag;User ID=app;Password=$(DB_PASSWORD);\"",
+        "\"Server=sql.internal;Database=rag;User ID=app;Password=<password>;\"",
+        "\"Server=localhost;Database=test;User ID=sa;Password=password;\"",
+        concat!("reset_link = \"/account?password=Vq7Lm2", "Rk9Tz4Wx\""),
+    ],
+    ..BASE
+};
+
 /// Every data-platform detector.
-pub static ALL: &[&Detector] = &[&DATABRICKS, &DATABRICKS_OAUTH, &SNOWFLAKE, &DATABASE_URL];
+pub static ALL: &[&Detector] = &[
+    &DATABRICKS,
+    &DATABRICKS_OAUTH,
+    &SNOWFLAKE,
+    &DATABASE_URL,
+    &CONNECTION_STRING,
+];

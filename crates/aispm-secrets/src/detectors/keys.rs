@@ -2,8 +2,9 @@
 //! signed bearer tokens (JWT). Key blocks are validated by decoding them: a header
 //! around a word is documentation, not a key.
 
-use crate::detector::{BASE, Boundary, Confidence, Detector, Family, Matcher};
+use crate::detector::{BASE, Boundary, Confidence, Detector, Family, Matcher, Site, Verdict};
 use crate::structured;
+use crate::text;
 use crate::verify;
 
 pub static PEM_PRIVATE_KEY: Detector = Detector {
@@ -566,6 +567,8 @@ pub static JWT: Detector = Detector {
     boundary: Boundary::Base64,
     min_entropy: 3.5,
     verify: Some(verify::jwt),
+    // Kubernetes service-account and OIDC ID tokens run to several kilobytes.
+    reach: 16384,
     default_confidence: Confidence::Medium,
     positives: &[
         concat!(
@@ -637,5 +640,175 @@ pub static JWT: Detector = Detector {
     ..BASE
 };
 
+/// A PEM private key wrapped in base64 (a Kubernetes secret's `data`, a CI variable):
+/// decoded, and accepted only when the decoded block is a well-formed private key.
+fn pem_base64(token: &str, _: &Site<'_>) -> Verdict {
+    let Some(decoded) = text::base64_decode(token.as_bytes()) else {
+        return Verdict::Reject;
+    };
+    let Some(label_end) = decoded
+        .get(11..)
+        .and_then(|rest| memchr::memmem::find(rest, b"-----"))
+        .map(|p| 11 + p)
+    else {
+        return Verdict::Reject;
+    };
+    let Ok(label) = std::str::from_utf8(&decoded[11..label_end]) else {
+        return Verdict::Reject;
+    };
+    if !label.contains("PRIVATE KEY") {
+        return Verdict::Reject;
+    }
+    let body_start = label_end + 5;
+    let footer = format!("-----END {label}-----");
+    let Some(body_len) = decoded
+        .get(body_start..)
+        .and_then(|rest| memchr::memmem::find(rest, footer.as_bytes()))
+    else {
+        return Verdict::Reject;
+    };
+    match structured::check_pem_body(label, &decoded[body_start..body_start + body_len]) {
+        Some(key) => {
+            let v = Verdict::high()
+                .with("key_type", key.key_type)
+                .with("encoding", "base64");
+            if key.encrypted {
+                v.with("encrypted", true)
+            } else {
+                v
+            }
+        }
+        None => Verdict::Reject,
+    }
+}
+
+pub static PEM_BASE64: Detector = Detector {
+    id: "private-key-base64",
+    kind: "private-key",
+    family: Family::PrivateKey,
+    title: "Private key (base64-encoded PEM)",
+    // `-----BEGIN ` in base64, at the start of a value.
+    keywords: &["LS0tLS1CRUdJTi"],
+    pattern: r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,65536}={0,2}",
+    display: "LS0tLS1CRUdJTi",
+    boundary: Boundary::Base64,
+    verify: Some(pem_base64),
+    reach: 70000,
+    priority: 4,
+    binary: false,
+    // The `private-key` sample above, base64-encoded.
+    positives: &[concat!(
+        "PRIVATE_KEY_B64: ",
+        "LS0tLS1CRUdJ",
+        "TiBSU0EgUFJJ",
+        "VkFURSBLRVkt",
+        "LS0tLQpNSUlD",
+        "V0FJQkFFOTVp",
+        "Y1lZRVFsTDE1",
+        "QWJjRGpuTlBB",
+        "T3h1TzJSZzJz",
+        "NnhrTUIvWmtp",
+        "dlhob1dLVG9x",
+        "a0hDSmpYCkls",
+        "VlAxWTRHVGNC",
+        "aXBFWm85NkVt",
+        "VTZlaUo2Mmxw",
+        "Mk9LQzhhS1dO",
+        "K1NsVmlqNTVP",
+        "bnJiM0Y5MjVr",
+        "ZDR2bWNaeHIK",
+        "RlBnVSs1Mkdw",
+        "YW4wcmNCWm5P",
+        "R0NqZWM5R295",
+        "UnlMcFNiajZs",
+        "b0ZFVGdFMEZR",
+        "WkFycHlLNTgw",
+        "eTdrb1YrVEJt",
+        "QgpHbXNKQWRw",
+        "MUk2OEEvYVZk",
+        "TXZGcVZaUnor",
+        "T1hMSnJja05D",
+        "dnV3NS9GYmxM",
+        "NlhxbUlPWlVn",
+        "LzVrdyt6bXVy",
+        "azVlCi9MTWNS",
+        "VEJUcXNNakdJ",
+        "cVZxSnZia2pL",
+        "QkV1Z2t2Q3pm",
+        "YkZlNTFvNS9E",
+        "U0VVZ1NTdUNU",
+        "WDBiL0lKV2g4",
+        "Qis3OE4KSUky",
+        "b253WEViOFJi",
+        "N3VwckdWRmVM",
+        "aXMvekhhdEtM",
+        "NTFNMS9KMktZ",
+        "K1BLVEFlaEo3",
+        "eDBnQWdWMUda",
+        "YjJxR0s4OQp5",
+        "aEJCQ3ZLT3dS",
+        "d2RqS2VTdzUy",
+        "ZWxIWEk2c3JO",
+        "d1loZXk3SGJC",
+        "VHc1RUg1OXlj",
+        "d2JlZzMvSVFB",
+        "dVlHVnQweWpK",
+        "CkZoUmlJOXRt",
+        "MGNiaEN3NTg2",
+        "YnVQajZ1NUtN",
+        "VmNkY0Q0Rnd2",
+        "b0NBZTIwZlo3",
+        "Z09mdUJ6djRk",
+        "MjFKM3Nnekx1",
+        "OFIKSm5IN1hS",
+        "TzNadUVOL256",
+        "bzZpa0hXdEN0",
+        "NWI1UDlMZHpt",
+        "ckNwSm05aUp3",
+        "TS9lb0VEQUo5",
+        "RjlMU25IeHFn",
+        "R0cyTwpNUk9E",
+        "T21rUGxOUU84",
+        "OSsweEc0eGEx",
+        "OGZtUEJiS2ZM",
+        "UHBWeUlPRlZG",
+        "VkpWOW9pbzdD",
+        "b0gwcTc4NGN1",
+        "OUR0WlJQCk1p",
+        "a29zejcrZXR3",
+        "bFJuRGZyVWcz",
+        "bGdKeXVybFNX",
+        "VmluclBXWi9Q",
+        "MU81LzFCL1px",
+        "dUlML1hkK3dC",
+        "dGZnTGVhNDAK",
+        "eGNYZjQ1ckVy",
+        "anJaeU9CamRS",
+        "R0xIZXczSEd3",
+        "eUl1aUtUM2x2",
+        "Y2FEaE9QeFpw",
+        "MEhBeWlRc3Nw",
+        "WVpwUmZJQ3pM",
+        "NwpYRUZXd0xr",
+        "c28vWHpQeTYy",
+        "dk8wTzJFUHhq",
+        "b01aYW9IR0lG",
+        "Vk4vOEZ2a2c9",
+        "PQotLS0tLUVO",
+        "RCBSU0EgUFJJ",
+        "VkFURSBLRVkt",
+        "LS0tLQ=="
+    )],
+    negatives: &[
+        // `-----BEGIN CERTIFICATE-----` and a body: a certificate is public.
+        concat!(
+            "tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t",
+            "Ck1JSUJJakFOQmdrcWhraUc5dzBCQVFFRkFBT0NBUThBTUlJQkNnS0NBUUVB",
+            "Ci0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K"
+        ),
+    ],
+    ..BASE
+};
+
 /// Every key and token detector.
-pub static ALL: &[&Detector] = &[&PEM_PRIVATE_KEY, &PUTTY_KEY, &AGE_KEY, &JWT];
+pub static ALL: &[&Detector] = &[&PEM_PRIVATE_KEY, &PUTTY_KEY, &AGE_KEY, &JWT, &PEM_BASE64];

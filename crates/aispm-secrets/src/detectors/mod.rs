@@ -9,11 +9,15 @@ pub mod cloud;
 pub mod code;
 pub mod data;
 pub mod generic;
+pub mod http;
 pub mod keys;
 pub mod platform;
 pub mod saas;
 
-use crate::detector::Detector;
+use crate::assign;
+use crate::detector::{Detector, Site, Verdict};
+use crate::text;
+use crate::verify;
 
 /// All built-in detectors.
 pub fn all() -> Vec<&'static Detector> {
@@ -24,8 +28,23 @@ pub fn all() -> Vec<&'static Detector> {
         code::ALL,
         saas::ALL,
         data::ALL,
+        http::ALL,
         keys::ALL,
         generic::ALL,
     ]
     .concat()
+}
+
+/// For keys whose shape alone is common (a UUID, 40 hex digits) found next to their
+/// service's name: the value must be assigned to a name (not sit in a URL, a commit
+/// link or prose) and mix letters and digits.
+pub fn named_mixed(token: &str, site: &Site<'_>) -> Verdict {
+    let (ls, _) = text::line_bounds(site.buf, site.start);
+    let before = site.start.checked_sub(1).map(|i| site.buf[i]);
+    if matches!(before, Some(b'/' | b'@' | b'#' | b'.' | b'-'))
+        || assign::name_before(site.buf, site.start, ls).is_none()
+    {
+        return Verdict::Reject;
+    }
+    verify::mixed(token, site)
 }

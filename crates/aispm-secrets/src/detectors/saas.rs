@@ -15,9 +15,11 @@ pub static SLACK_TOKEN: Detector = Detector {
     family: Family::Saas,
     title: "Slack token",
     keywords: &[
-        "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe.", "xoxe-", "xapp-",
+        "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxe.", "xoxe-", "xapp-",
     ],
-    pattern: r"(?:xox[bparse]-(?:[0-9]{8,14}-){1,3}[A-Za-z0-9]{24,64}|xoxe\.xox[bp]-1-[A-Za-z0-9]{100,200}|xoxe-1-[A-Za-z0-9]{100,200}|xapp-1-[A-Z0-9]{9,12}-[0-9]{10,14}-[a-f0-9]{64})",
+    // Legacy tokens: one to three numeric IDs (`xoxa-2-` workspace tokens start with a
+    // version) and a shorter secret part (`xoxs`/`xoxo` end in ten or more hex digits).
+    pattern: r"(?:xox[bparseo]-(?:[0-9]-)?(?:[0-9]{6,14}-){1,3}[A-Za-z0-9]{10,64}|xoxe\.xox[bp]-1-[A-Za-z0-9]{100,200}|xoxe-1-[A-Za-z0-9]{100,200}|xapp-1-[A-Z0-9]{9,12}-[0-9]{10,14}-[a-f0-9]{64})",
     prefix: "xox",
     verify: Some(verify::slack),
     positives: &[
@@ -45,9 +47,20 @@ pub static SLACK_TOKEN: Detector = Detector {
             "39768915e2ed",
             "4a22"
         ),
+        // Legacy formats (fakes): a bot token with one ID, a session token, a
+        // workspace token.
+        concat!("legacy_bot: xoxb-48217", "3950621-Tq8Lm2Vx9Rk4Wz7Pc3Nb6Hd1"),
+        concat!("session: xoxs-730918", "264519-482017-593816-c4e9a1f7b2"),
+        concat!(
+            "workspace: xoxa-2-4829",
+            "17365-51920384716-6180",
+            "294735168-a93f0c4e7d21b85f"
+        ),
     ],
     negatives: &[
         "SLACK_BOT_TOKEN=xoxb-your-token",
+        "SLACK_BOT_TOKEN=xoxb-12345-abcd234",
+        "legacy_token: xoxs-1234-1234-1234-aaaaaaaaaa",
         "SLACK_BOT_TOKEN=xoxb-0000000000-0000000000000-xxxxxxxxxxxxxxxxxxxxxxxx",
     ],
     ..BASE
@@ -60,14 +73,22 @@ pub static SLACK_WEBHOOK: Detector = Detector {
     family: Family::Saas,
     title: "Slack incoming webhook URL",
     keywords: &["hooks.slack.com/"],
-    pattern: r"hooks\.slack\.com/(?:services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/([A-Za-z0-9]{23,25})|(?:workflows|triggers)/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{17,20}/([a-f0-9]{32}))",
+    pattern: r"hooks\.slack\.com/(?:services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/([A-Za-z0-9]{23,25})|(?:workflows|triggers)/T[A-Z0-9]{6,12}/A[A-Z0-9]{6,12}/[0-9]{17,20}/([A-Za-z0-9]{22,32}))",
     boundary: Boundary::None,
-    positives: &[concat!(
-        "  https://hooks.slack.com/services/TIGPO",
-        "IAU5/BB0ZJ8",
-        "Q7D26/d4FC2JdMT9QR",
-        "NrbbTgAPRbpH"
-    )],
+    positives: &[
+        concat!(
+            "  https://hooks.slack.com/services/TIGPO",
+            "IAU5/BB0ZJ8",
+            "Q7D26/d4FC2JdMT9QR",
+            "NrbbTgAPRbpH"
+        ),
+        // A Workflow Builder webhook (fake).
+        concat!(
+            "WORKFLOW_URL=https://hooks.slack.com/workflows/T7QK2M",
+            "9XW/A05RZ8PL3TQ/4826150937",
+            "46281937/Vb8nQ2xLk7Rp4WzT9cM3yH6d"
+        ),
+    ],
     negatives: &[
         "SLACK_WEBHOOK=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
     ],
@@ -125,6 +146,47 @@ pub static STRIPE: Detector = Detector {
 };
 
 const TWILIO: &[&str] = &["twilio"];
+pub static SQUARE: Detector = Detector {
+    id: "square-access-token",
+    kind: "square",
+    family: Family::Saas,
+    title: "Square access token or application secret",
+    keywords: &["sq0atp-", "sq0csp-"],
+    pattern: r"sq0(?:atp-[A-Za-z0-9_-]{22}|csp-[A-Za-z0-9_-]{43})",
+    prefix: "sq0atp-",
+    positives: &[
+        concat!("SQUARE_TOKEN=sq0atp-Vq7Lm2Rk9", "Tz4WxPc8Nb1Hd"),
+        concat!(
+            "SQUARE_APP_SECRET=sq0csp-Hn4Pz8Qc2Lv7Xk",
+            "3Rt9Wm5Yb1Jd6Fs0Gu2Ea8Oi4Tc7K"
+        ),
+    ],
+    negatives: &["SQUARE_TOKEN=sq0atp-XXXXXXXXXXXXXXXXXXXXXX"],
+    ..BASE
+};
+
+pub static FACEBOOK_TOKEN: Detector = Detector {
+    id: "facebook-access-token",
+    kind: "facebook",
+    family: Family::Saas,
+    title: "Facebook (Meta) access token",
+    keywords: &["EAAC", "EAAM", "EAAG"],
+    pattern: r"EAA[CMG][A-Za-z0-9]{90,400}",
+    prefix: "EAA",
+    min_entropy: 4.0,
+    verify: Some(verify::mixed),
+    positives: &[concat!(
+        "FACEBOOK_TOKEN=EAAM7qKx2Vq9mZpT4rW9cN1bH6",
+        "LfQ8yJ3sD5eA0uXkGiRtYuIoPmNbVcXzAsDfGhJkL",
+        "q8Wn3Rt6Yp1Ls4Kd7Fg0Hj2Zx5Cv9Bm3Nq6Wr8Ty1Ui4",
+        "Op7As0Df3Gh6Jk9Lz2Xc5Vb8"
+    )],
+    negatives: &[
+        "FACEBOOK_TOKEN=EAAMxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    ],
+    ..BASE
+};
+
 pub static TWILIO_TOKEN: Detector = Detector {
     id: "twilio-auth-token",
     kind: "twilio",
@@ -446,4 +508,6 @@ pub static ALL: &[&Detector] = &[
     &NEW_RELIC,
     &SUPABASE,
     &DATADOG_KEY,
+    &SQUARE,
+    &FACEBOOK_TOKEN,
 ];

@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     what: "Reports API keys of AI model providers written into files: OpenAI (legacy, \
 project, service-account, admin and user keys), Anthropic (API, admin and Claude Code \
-OAuth tokens), Google AI Studio / Gemini (`AIza…`), Azure OpenAI and Azure AI services \
+OAuth tokens), Google AI Studio / Gemini (`AIza…` keys next to a Gemini mention; \
+other Google API keys are `SEC003`), Azure OpenAI and Azure AI services \
 (paired with their endpoint), Amazon Bedrock API keys, Cohere, Mistral, Groq, Together, \
 Fireworks, Perplexity, DeepSeek, xAI, Replicate, OpenRouter, Voyage, Jina, Stability, \
 ElevenLabs, AssemblyAI, Deepgram, AI21, NVIDIA, Tavily and Cerebras. Prefixed formats are \

@@ -12,8 +12,10 @@ pub static RULE: Rule = Rule {
 with its secret access key, found within a few lines; the account is decoded from the \
 ID), AWS secret keys assigned by name, Google Cloud service-account key files (also \
 base64-encoded) and OAuth client secrets, Azure storage account keys, SAS tokens, \
-Service Bus keys and Entra ID client secrets, and DigitalOcean, Heroku and Alibaba \
-tokens.",
+Service Bus keys and Entra ID client secrets, Google API keys (high at most; a Firebase \
+app configuration key, public by design, at low) and Google OAuth refresh tokens (also \
+URL-encoded) and access tokens (medium: they expire within the hour), MongoDB Atlas \
+private keys, and DigitalOcean, Heroku, Fly.io and Alibaba tokens.",
     why: "A cloud key opens the account behind the AI system: the training data in storage, \
 the model registry and endpoints, Bedrock, Vertex AI or Azure OpenAI usage billed to \
 the account, and often far more than the application needed.",

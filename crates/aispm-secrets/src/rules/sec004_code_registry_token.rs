@@ -12,7 +12,10 @@ pub static RULE: Rule = Rule {
 holds; fine-grained tokens by their layout), GitLab tokens, npm tokens (checksum checked) \
 and `.npmrc` auth tokens, PyPI upload tokens, Docker registry credentials in \
 `config.json`, HashiCorp Vault, Terraform Cloud, Doppler, Postman, Bitbucket, crates.io, \
-RubyGems and Atlassian tokens.",
+RubyGems, Atlassian, Docker Hub, SonarQube, Azure DevOps, Sourcegraph, Snyk and 1Password \
+(service-account tokens, account Secret Keys) tokens, and \
+GitHub OAuth client secrets (the formats without a prefix only next to their service's \
+name).",
     why: "These tokens change what others install and run: pushing to a repository or a \
 package registry is a supply-chain compromise of every user of the code, models or \
 packages, and secret-manager tokens hand over every other secret at once.",

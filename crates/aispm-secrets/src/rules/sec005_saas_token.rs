@@ -8,10 +8,11 @@ pub static RULE: Rule = Rule {
     title: "Messaging, payment or SaaS credential hard-coded",
     category: Category::Secret,
     severity: Severity::High,
-    what: "Reports Slack tokens and webhook URLs, Stripe secret and restricted keys \
+    what: "Reports Slack tokens (also the legacy `xoxs`/`xoxo`/`xoxa-2` formats) and webhook \
+URLs (incoming and Workflow Builder), Stripe secret and restricted keys \
 (publishable keys are public and not reported), Twilio, SendGrid, Mailchimp, Mailgun, \
 Discord webhooks, Telegram bot tokens, Shopify, Notion, Linear, Sentry, Grafana, New \
-Relic, Supabase and Datadog keys.",
+Relic, Supabase, Datadog, Square and Facebook (Meta) keys and tokens.",
     why: "AI applications are wired to these services to act: a bot token posts and reads as \
 the bot, a webhook lets anyone post into the channel (phishing from a trusted source), a \
 live Stripe key moves money, and observability tokens read the prompts and responses \

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     what: "Reports Databricks personal access tokens and OAuth secrets, Snowflake passwords \
 and tokens assigned near a Snowflake connection, and database connection strings \
 (`postgres://user:password@host`, MongoDB, MySQL, Redis, AMQP, JDBC, ...) that carry a \
-password. Placeholders (`user:password@`), variables and a password equal to the user \
+password, also as `Password=`/`Pwd=` in an ODBC or ADO.NET `key=value;` string. Placeholders (`user:password@`), variables and a password equal to the user \
 name are not reported; a local host lowers the severity.",
     why: "Training sets, feature stores, RAG corpora and inference logs live on these \
 platforms; a password there reads (and often writes) the data the models learn and \

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::High,
     what: "Reports private keys in PEM (`RSA`, `EC`, `DSA`, PKCS#8 and encrypted PKCS#8), \
 OpenSSH, PGP armour, PuTTY (`.ppk`) and age formats, also inside strings with `\\n` \
-escapes. The key material is decoded and checked (a DER sequence, the OpenSSH magic and \
+escapes, and PEM blocks wrapped in base64 (a Kubernetes secret's `data`). The key material is decoded and checked (a DER sequence, the OpenSSH magic and \
 cipher), so a header around placeholder text is not reported. Encrypted keys are \
 reported at medium severity.",
     why: "A private key is an identity: it signs, decrypts and logs in (deploy keys, TLS \

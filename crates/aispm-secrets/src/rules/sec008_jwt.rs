@@ -11,7 +11,9 @@ pub static RULE: Rule = Rule {
     what: "Reports JSON Web Tokens whose header and payload decode to JSON with a signing \
 algorithm. Unsigned tokens (`alg: none`), public Supabase `anon` keys and the jwt.io \
 documentation example are not reported; `service_role` tokens are also reported as \
-admin-scoped (SEC103).",
+admin-scoped (SEC103). A token whose issuer names a demo (a tool's published \
+local-development key) or whose `exp` passed more than 30 days ago is informational, \
+with the reason in the message and the `public_demo` or `expired` property.",
     why: "A JWT is a bearer credential: whoever holds it is the subject until it expires, \
 and tokens written into code or configuration are often long-lived service tokens.",
     example: "`Authorization: Bearer eyJhbGciOi…` in a test script that calls a production \

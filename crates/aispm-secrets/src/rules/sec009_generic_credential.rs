@@ -9,12 +9,18 @@ pub static RULE: Rule = Rule {
     category: Category::Secret,
     severity: Severity::Medium,
     what: "Reports literal values assigned to credential names (`*_PASSWORD`, `*_SECRET`, \
-`*_TOKEN`, `*_API_KEY`, `client_secret`, `<password>`) and passwords in URLs. Names that \
+`*_TOKEN`, `*_API_KEY`, `client_secret`, `<password>`) passwords in URLs, and \
+credentials on `curl` command lines (`-u user:password`, `-H 'Authorization: …'`, \
+`-H 'X-Api-Key: …'`). Names that \
 only mention a credential (`token_count`, `private_key_id`, `password_reset_url`) are \
 ignored, and so are values that are references (`${VAR}`, `os.environ[…]`, \
 `{{ .Values.x }}`), placeholders (`changeme`, `<your-key>`, `xxxx`), digests, UUIDs, \
-base64-encoded prose, identifiers and low-entropy words. In source code only string \
-literals count.",
+base64-encoded prose or words, identifiers and low-entropy words, code (calls, paths, \
+templates, also inside data files), file paths and dotted names under a bare `key`, \
+and public-by-design keys (PostHog project keys, publishable keys). In source code \
+only string literals count. Never above medium; low in test, fixture, cassette and \
+example files and for URL passwords of reserved documentation hosts (`example.com`, \
+`.test`), which tests use as input and are not reported there.",
     why: "Passwords and service secrets in files end up in every clone, fork, CI log and \
 container image built from them, and cannot be taken back once pushed.",
     example: "`DB_PASSWORD=8ae3…` in `.env.prod`; `http://user:…@host` in a script.",
