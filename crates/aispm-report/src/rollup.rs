@@ -3,7 +3,7 @@
 //! model file), with how many there are and where, largest group first. A repository
 //! that imports `openai` in 120 files has one `openai` row, not 120.
 
-use crate::text::{human_bytes, one_line};
+use crate::text::{count, human_bytes, one_line};
 use aispm_core::{Asset, AssetKind};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -56,7 +56,7 @@ impl Group<'_> {
     pub fn detail(&self) -> String {
         let props = |key: &str| distinct(self.assets.iter().filter_map(|a| prop(a, key)));
         let parts: Vec<String> = match self.kind {
-            AssetKind::AiSdkUsage => vec![props("language")],
+            AssetKind::AiSdkUsage => vec![props("language"), imports(&self.assets)],
             AssetKind::ModelReference => vec![props("provider")],
             AssetKind::AiDependency => vec![props("ecosystem"), requirements(&self.assets)],
             AssetKind::McpServer => {
@@ -99,6 +99,20 @@ fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> String {
         text.push_str(&format!(" (+{} more)", sorted.len() - SHOWN));
     }
     text
+}
+
+/// How many import statements the group's assets stand for, when they say (one
+/// asset per file and SDK carries an `imports` count); empty otherwise.
+fn imports(assets: &[&Asset]) -> String {
+    let n: u64 = assets
+        .iter()
+        .filter_map(|a| a.properties.get("imports").and_then(|v| v.as_u64()))
+        .fold(0, u64::saturating_add);
+    if n == 0 {
+        String::new()
+    } else {
+        count(n, "import")
+    }
 }
 
 /// The versions a package is locked or installed at, else the requirements it is

@@ -1041,7 +1041,24 @@ fn coverage_lines(report: &ScanReport) -> Vec<String> {
         ));
     }
     if !skipped.is_empty() {
-        lines.push(format!("Skipped: {}", skipped.join(", ")));
+        lines.push(format!(
+            "Skipped (a folder counts once): {}",
+            skipped.join(", ")
+        ));
+    }
+    if s.tracked_gitignored > 0 {
+        lines.push(format!(
+            "Scanned although .gitignore matches them: {} tracked by git (ignore \
+             patterns apply to untracked files only)",
+            count(s.tracked_gitignored, "file")
+        ));
+    }
+    if !s.analyzers_not_run.is_empty() {
+        let names: Vec<String> = s.analyzers_not_run.iter().map(|n| one_line(n)).collect();
+        lines.push(format!(
+            "Not run, the rule selection leaves them nothing to report: {}",
+            names.join(", ")
+        ));
     }
     if !report.errors.is_empty() {
         let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
@@ -1061,18 +1078,16 @@ fn coverage_lines(report: &ScanReport) -> Vec<String> {
     lines
 }
 
-/// Files the walk did not scan, with why, from the engine's skip counters in
-/// [`Stats`].
-///
-/// Merge note: the engine's walk counters land in `Stats` as `skipped_gitignored`
-/// (untracked files `.gitignore` ignores), `skipped_excluded` (`--exclude`,
-/// `.aispmignore`, `.ignore`) and `tracked_gitignored` (tracked files `.gitignore`
-/// matches, scanned all the same); wire them here as
-/// `(s.skipped_gitignored, "untracked and ignored by .gitignore")`,
-/// `(s.skipped_excluded, "excluded by --exclude, .aispmignore or .ignore")`. Until
-/// then the walk reports none.
-fn skipped_by_walk(_stats: &Stats) -> Vec<(u64, &'static str)> {
-    Vec::new()
+/// Files the walk did not scan, with why, from the engine's skip counters (a folder
+/// skipped whole counts once).
+fn skipped_by_walk(s: &Stats) -> Vec<(u64, &'static str)> {
+    vec![
+        (s.skipped_gitignored, "untracked and ignored by .gitignore"),
+        (
+            s.skipped_excluded,
+            "excluded by --exclude, .aispmignore or .ignore",
+        ),
+    ]
 }
 
 /// Report-level notices (advisory data age and coverage, …), one line each after the

@@ -380,3 +380,33 @@ fn inventory_is_rolled_up_per_name_with_counts() {
         301
     );
 }
+
+#[test]
+fn summary_says_what_the_walk_skipped_and_what_did_not_run() {
+    let mut report = fixture::report();
+    report.stats.skipped_gitignored = 12;
+    report.stats.skipped_excluded = 3;
+    report.stats.tracked_gitignored = 147;
+    report.stats.limits_hit = 1;
+    report.stats.analyzers_not_run = vec!["secrets".to_string(), "code".to_string()];
+    let text = table(&report, &RenderOptions::default());
+    let summary = &text[text.find("SUMMARY").expect("a summary")..];
+    assert!(
+        summary.contains(
+            "Skipped (a folder counts once): 12 untracked and ignored by .gitignore, 3 excluded \
+         by --exclude, .aispmignore or .ignore, 1 limit reached (see ERRORS)\n"
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains(
+        "Scanned although .gitignore matches them: 147 files tracked by git (ignore patterns \
+         apply to untracked files only)\n"
+    ));
+    assert!(
+        summary
+            .contains("Not run, the rule selection leaves them nothing to report: secrets, code\n")
+    );
+    // Nothing skipped: no line about it.
+    let plain = table(&fixture::report(), &RenderOptions::default());
+    assert!(!plain.contains("Skipped") && !plain.contains("Not run"));
+}
