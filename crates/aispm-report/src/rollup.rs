@@ -60,7 +60,13 @@ impl Group<'_> {
             AssetKind::ModelReference => vec![props("provider")],
             AssetKind::AiDependency => vec![props("ecosystem"), requirements(&self.assets)],
             AssetKind::McpServer => {
-                vec![props("transport"), props("package"), props("url_host")]
+                let package = props("package");
+                let package = if package == self.name {
+                    String::new()
+                } else {
+                    package
+                };
+                vec![props("transport"), package, props("url_host")]
             }
             AssetKind::Agent => vec![props("framework")],
             _ => vec![total_size(&self.assets)],
