@@ -108,6 +108,14 @@ struct ScanArgs {
     /// List suppressed findings in the table output too.
     #[arg(long)]
     show_suppressed: bool,
+    /// List low and info findings one by one in the table output (by default they
+    /// are folded into one line per rule with a count).
+    #[arg(long)]
+    show_low: bool,
+    /// Table output in full: low and info findings listed, every inventory group and
+    /// asset, every error and suppressed finding.
+    #[arg(long, short)]
+    verbose: bool,
     /// No progress output.
     #[arg(long, short)]
     quiet: bool,
@@ -331,6 +339,14 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let opts = RenderOptions {
         color,
         show_suppressed: args.show_suppressed,
+        show_low: args.show_low,
+        verbose: args.verbose,
+        // Fit a terminal; never wrap a file or a pipe.
+        width: if to_terminal {
+            aispm_report::terminal_width()
+        } else {
+            None
+        },
         ..RenderOptions::default()
     };
     match &args.output {

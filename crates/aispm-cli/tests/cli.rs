@@ -271,6 +271,45 @@ fn rules_and_explain() {
 }
 
 #[test]
+fn table_folds_low_findings_unless_asked() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "app/requirements.txt", b"openai\nanthropic\n");
+    let app = d.path().join("app");
+    let table = |extra: &[&str]| {
+        let out = aispm()
+            .args(["scan", "--quiet", "--color", "never"])
+            .args(extra)
+            .arg(&app)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // (DEP004 may fold the manifest's packages into one finding: counts are not
+    // asserted.)
+    let folded = table(&[]);
+    assert!(
+        folded.contains("), folded: --show-low lists them\n  DEP004  "),
+        "{folded}"
+    );
+    assert!(folded.contains(" in 1 file: "), "{folded}");
+    assert!(!folded.contains("DEP004  requirements.txt"), "{folded}");
+    assert!(folded.contains("SUMMARY"));
+    for flag in ["--show-low", "--verbose", "-v"] {
+        let listed = table(&[flag]);
+        assert!(!listed.contains("folded"), "{flag}: {listed}");
+        assert!(
+            listed.contains("DEP004  requirements.txt:"),
+            "{flag}: {listed}"
+        );
+    }
+    // JSON carries everything whatever the table options.
+    let (plain, _) = scan_json(&app, &[]);
+    let (verbose, _) = scan_json(&app, &["--verbose", "--show-low"]);
+    assert_eq!(plain["findings"], verbose["findings"]);
+    assert!(!plain["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
 fn table_output_file_config_and_baseline() {
     let d = tempfile::tempdir().unwrap();
     write(

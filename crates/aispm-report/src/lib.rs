@@ -1,10 +1,12 @@
 //! Report writers: this crate owns how a [`ScanReport`] and the rule catalogue are
 //! shown to people and handed to machines. It renders three formats: a human table
-//! (findings grouped by severity, a compact inventory, errors and a summary line),
+//! (findings grouped by severity with low and info folded per rule, the inventory
+//! rolled up per kind and name, errors and a closing summary),
 //! the JSON contract unchanged, and SARIF 2.1.0 for code-scanning platforms. It reads
 //! nothing from the scan and decides nothing about findings; it only formats.
 #![forbid(unsafe_code)]
 
+mod rollup;
 mod rules;
 mod sarif;
 mod table;
@@ -77,6 +79,23 @@ pub struct RenderOptions {
     pub show_suppressed: bool,
     /// Show at most this many findings per severity; the rest are counted.
     pub max_findings_per_severity: Option<usize>,
+    /// List low and info findings one by one. Off by default: they are folded into
+    /// one line per rule with a count, so they do not bury the rest.
+    pub show_low: bool,
+    /// Everything: low and info findings listed, every inventory group, every asset,
+    /// every error and suppressed finding.
+    pub verbose: bool,
+    /// Width of the terminal the table goes to. `None` (a file or a pipe): nothing is
+    /// wrapped or cut, each line is as long as its content. `Some`: messages wrap at
+    /// word boundaries to fit and a path too wide for a line is cut in the middle
+    /// (never split over lines).
+    pub width: Option<u16>,
+}
+
+/// The width of the terminal standard output goes to, or `None` when it is not a
+/// terminal.
+pub fn terminal_width() -> Option<u16> {
+    comfy_table::Table::new().width()
 }
 
 /// Writes `report` to `out` in `format`.
@@ -128,5 +147,7 @@ mod tests {
         assert!(!o.color);
         assert!(!o.show_suppressed);
         assert_eq!(o.max_findings_per_severity, None);
+        assert!(!o.show_low && !o.verbose);
+        assert_eq!(o.width, None);
     }
 }

@@ -54,6 +54,51 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// `s` cut in the middle to at most `max` characters, the cut marked with `…`, so
+/// that both the start of a path (its folder) and its end (the file and line) stay
+/// readable. Unchanged when it fits.
+pub(crate) fn truncate_middle(s: &str, max: usize) -> Cow<'_, str> {
+    let len = s.chars().count();
+    if len <= max {
+        return Cow::Borrowed(s);
+    }
+    if max <= 1 {
+        return Cow::Owned("…".repeat(max));
+    }
+    let keep = max - 1;
+    let tail = keep / 2;
+    let head = keep - tail;
+    let start: String = s.chars().take(head).collect();
+    let end: String = s.chars().skip(len - tail).collect();
+    Cow::Owned(format!("{start}…{end}"))
+}
+
+/// `text` broken into lines of at most `width` characters at white space only. A word
+/// longer than `width` stays whole on a line of its own (the terminal folds it; a
+/// word is never split by us). Runs of white space collapse to one space.
+pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            lines.push(std::mem::take(&mut line));
+            line_len = 0;
+        }
+        if line_len > 0 {
+            line.push(' ');
+            line_len += 1;
+        }
+        line.push_str(word);
+        line_len += len;
+    }
+    if line_len > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// `1234567` → `1,234,567`.
 pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -160,6 +205,39 @@ mod tests {
             let t = truncate_chars(mixed, max);
             assert!(t.chars().count() <= max.max(1), "{max}: {t}");
         }
+    }
+
+    #[test]
+    fn middle_truncation_keeps_both_ends() {
+        assert_eq!(truncate_middle("src/app.py:3", 20), "src/app.py:3");
+        assert_eq!(truncate_middle("abcdefghij", 7), "abc…hij");
+        assert_eq!(truncate_middle("abcdefghij", 6), "abc…ij");
+        assert_eq!(truncate_middle("日本語のテキスト", 5), "日本…スト");
+        assert_eq!(truncate_middle("abc", 1), "…");
+        assert_eq!(truncate_middle("abc", 0), "");
+        for max in 0..12 {
+            assert!(
+                truncate_middle("aé日🦀\u{301}b/c.py:12", max)
+                    .chars()
+                    .count()
+                    <= max
+            );
+        }
+    }
+
+    #[test]
+    fn wrapping_breaks_only_between_words() {
+        assert_eq!(
+            wrap_words("the pickle imports os.system when loaded", 16),
+            ["the pickle", "imports", "os.system when", "loaded"]
+        );
+        // A word wider than the line is kept whole.
+        assert_eq!(
+            wrap_words("see https://example.invalid/a/very/long/url now", 10),
+            ["see", "https://example.invalid/a/very/long/url", "now"]
+        );
+        assert_eq!(wrap_words("", 10), [""]);
+        assert_eq!(wrap_words("  a \n b  ", 80), ["a b"]);
     }
 
     #[test]

@@ -237,3 +237,111 @@ pub fn history_report() -> ScanReport {
     });
     r
 }
+
+/// A low-severity rule the registry does not know (the table then takes the title
+/// from the findings).
+pub static UNPINNED_DEP: Rule = Rule {
+    id: "TST004",
+    name: "test-unpinned-dependency",
+    title: "AI package not pinned to a version",
+    category: Category::Dependency,
+    severity: Severity::Low,
+    what: "Reports AI packages declared without a version.",
+    why: "The next install may bring a different release.",
+    example: "openai",
+    remediation: "Pin the version in a lock file.",
+    controls: &[LLM03],
+};
+
+/// An informational rule the registry does not know.
+pub static RANGE_NOTE: Rule = Rule {
+    id: "TST005",
+    name: "test-range-note",
+    title: "Version range allows known-vulnerable versions",
+    category: Category::Dependency,
+    severity: Severity::Info,
+    what: "Notes ranges that include vulnerable releases.",
+    why: "A resolver may pick one.",
+    example: "requests>=2.0",
+    remediation: "Raise the lower bound.",
+    controls: &[LLM03],
+};
+
+/// A path longer than any terminal line.
+pub const LONG_PATH: &str = "services/ingestion/pipelines/very_long_folder_name_for_a_tutorial/another_nested_folder_with_words/requirements-production.txt";
+
+/// A report shaped like a real repository's: one low rule firing in many manifests,
+/// an info rule, one finding reported twice on one line, a medium rule firing
+/// hundreds of times, a finding in a very deep path, and hundreds of SDK imports and
+/// model references.
+pub fn busy_report() -> ScanReport {
+    let mut r = report();
+    for i in 0..34 {
+        let path = format!("apps/app{:02}/requirements.txt", i / 2);
+        r.findings.push(finding(
+            &UNPINNED_DEP,
+            &path,
+            Some(1 + i % 2),
+            "`openai` is declared without a version",
+        ));
+    }
+    r.findings.push(finding(
+        &RANGE_NOTE,
+        "apps/app00/requirements.txt",
+        Some(3),
+        "`requests>=2.0` allows 2.5.0 (PYSEC-0000-1)",
+    ));
+    // The same finding twice (an analyzer bug the view must not repeat).
+    let dup = r.findings[1].clone();
+    r.findings.push(dup);
+    for i in 0..25 {
+        r.findings.push(finding(
+            &UNPINNED,
+            &format!("tests/test_{:02}.py", i / 5),
+            Some(10 + i),
+            "load_dataset(\"org/data\") has no revision.",
+        ));
+    }
+    let mut deep = finding(
+        &TOKEN,
+        LONG_PATH,
+        Some(12),
+        "Hugging Face token assigned to HF_TOKEN, read by the ingestion service at start-up and sent with every request to the inference endpoint.",
+    );
+    deep.evidence = Some("HF_TOKEN=hf_Zz…[redacted]".to_string());
+    r.findings.push(deep);
+    for i in 0..300u32 {
+        let sdk = match i % 10 {
+            0..=6 => "openai",
+            7 | 8 => "anthropic",
+            _ => "langchain",
+        };
+        let path = format!("apps/app{:02}/main.py", i % 30);
+        let mut a = Asset::new(AssetKind::AiSdkUsage, &path, &format!("{sdk}{i}"), "python");
+        a.line = Some(1 + i / 30);
+        a.set("sdk", sdk);
+        a.set("language", "python");
+        r.assets.push(a);
+    }
+    for i in 0..14u32 {
+        let path = format!("apps/app{:02}/main.py", i);
+        let model = format!("org/model-{:02}", i % 12);
+        let mut a = Asset::new(AssetKind::ModelReference, &path, &model, "python");
+        a.line = Some(40);
+        a.set("model", model.as_str());
+        a.set("provider", "huggingface");
+        r.assets.push(a);
+    }
+    // A model ID longer than a third of a narrow terminal.
+    for app in ["apps/app00/train.py", "apps/app01/train.py"] {
+        let model = "internal-testing-organisation/tiny-Qwen2ForSequenceClassification-2.5";
+        let mut a = Asset::new(AssetKind::ModelReference, app, model, "python");
+        a.line = Some(7);
+        a.set("model", model);
+        a.set("provider", "huggingface");
+        r.assets.push(a);
+    }
+    r.stats.findings = r.findings.len() as u64;
+    r.stats.assets = r.assets.len() as u64;
+    r
+}

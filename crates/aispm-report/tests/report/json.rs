@@ -37,9 +37,17 @@ fn options_do_not_change_json() {
         color: true,
         show_suppressed: true,
         max_findings_per_severity: Some(0),
+        show_low: true,
+        verbose: true,
+        width: Some(40),
     };
     assert_eq!(rendered(&report, Format::Json, &opts), plain);
     assert!(!plain.contains('\x1b'));
+    // SARIF, like JSON, always carries everything whatever the table options.
+    assert_eq!(
+        rendered(&report, Format::Sarif, &opts),
+        rendered(&report, Format::Sarif, &RenderOptions::default())
+    );
 }
 
 #[test]

@@ -98,6 +98,7 @@ fn suppressed_and_capped() {
         color: false,
         show_suppressed: true,
         max_findings_per_severity: Some(1),
+        ..RenderOptions::default()
     };
     let text = table(&report, &opts);
     assert!(text.contains("CRITICAL (2)"));
@@ -131,7 +132,7 @@ fn hostile_text_cannot_reach_the_terminal() {
 }
 
 #[test]
-fn many_assets_and_errors_are_capped() {
+fn many_assets_and_errors_are_counted_not_lost() {
     let mut report = fixture::report();
     let asset = report.assets[1].clone();
     let error = report.errors[0].clone();
@@ -144,14 +145,30 @@ fn many_assets_and_errors_are_capped() {
         report.errors.push(e);
     }
     let text = table(&report, &RenderOptions::default());
+    // 61 imports of one SDK are one row.
     assert!(
-        text.contains("... and 12 more assets, see --format json"),
+        text.contains("│ ai-sdk-usage ┆ datasets    ┆ 61    ┆         ┆ 61 files               │"),
         "{text}"
     );
     assert!(
-        text.contains("... and 11 more errors, see --format json"),
+        text.contains("62 assets in 2 groups; --verbose lists every asset"),
         "{text}"
     );
+    assert!(
+        text.contains("... and 11 more errors; --verbose lists them all"),
+        "{text}"
+    );
+    let verbose = table(
+        &report,
+        &RenderOptions {
+            verbose: true,
+            ..RenderOptions::default()
+        },
+    );
+    assert!(verbose.contains("ASSETS (62)"), "{verbose}");
+    assert!(verbose.contains("src/m59.py:3"));
+    assert!(verbose.contains("models/b59.safetensors"));
+    assert!(!verbose.contains("more errors"));
 }
 
 #[test]
@@ -174,4 +191,252 @@ fn history_findings_show_their_commit() {
     // Reports without history show no commit.
     let plain = table(&fixture::report(), &RenderOptions::default());
     assert!(!plain.contains(" @ ") && !plain.contains("git history"));
+}
+
+fn section<'a>(text: &'a str, heading: &str) -> &'a str {
+    let start = text
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading} in\n{text}"));
+    let rest = &text[start..];
+    let end = rest.find("\n\n").unwrap_or(rest.len());
+    &rest[..end]
+}
+
+#[test]
+fn low_and_info_are_folded_into_one_line_per_rule() {
+    let report = fixture::busy_report();
+    let text = table(&report, &RenderOptions::default());
+    let low = section(&text, "LOW (34)");
+    assert_eq!(
+        low,
+        "LOW (34), folded: --show-low lists them\n  \
+         TST004  34 low findings in 17 files: AI package not pinned to a version"
+    );
+    let info = section(&text, "INFO (1)");
+    assert_eq!(
+        info,
+        "INFO (1), folded: --show-low lists them\n  \
+         TST005  1 info finding in 1 file: Version range allows known-vulnerable versions"
+    );
+    // Folded findings are still counted everywhere.
+    assert!(text.contains("2 critical, 2 high, 26 medium, 34 low, 1 info"));
+
+    for opts in [
+        RenderOptions {
+            show_low: true,
+            ..RenderOptions::default()
+        },
+        RenderOptions {
+            verbose: true,
+            ..RenderOptions::default()
+        },
+    ] {
+        let text = table(&report, &opts);
+        let low = section(&text, "LOW (34)");
+        assert!(low.starts_with("LOW (34)\n"), "{low}");
+        assert_eq!(low.matches("  TST004  apps/app").count(), 34, "{low}");
+        assert!(low.contains("fix TST004: Pin the version in a lock file."));
+        assert!(section(&text, "INFO (1)").contains("TST005  apps/app00/requirements.txt:3"));
+    }
+}
+
+#[test]
+fn identical_findings_are_listed_once_with_a_count() {
+    let text = table(&fixture::busy_report(), &RenderOptions::default());
+    let critical = section(&text, "CRITICAL (2)");
+    assert_eq!(
+        critical
+            .matches("downloads/my model.zip!archive/data.pkl")
+            .count(),
+        1,
+        "{critical}"
+    );
+    assert!(
+        critical.contains("  TST001  downloads/my model.zip!archive/data.pkl  ×2\n"),
+        "{critical}"
+    );
+}
+
+#[test]
+fn a_flood_of_one_medium_rule_is_counted_after_ten() {
+    let report = fixture::busy_report();
+    let text = table(&report, &RenderOptions::default());
+    let medium = section(&text, "MEDIUM (26)");
+    assert_eq!(medium.matches("  TST003  ").count(), 11, "{medium}");
+    assert!(medium.contains(
+        "  TST003  … and 16 more medium findings in 4 files (Dataset is downloaded without a \
+         pinned revision); --verbose lists them"
+    ));
+    let verbose = table(
+        &report,
+        &RenderOptions {
+            verbose: true,
+            ..RenderOptions::default()
+        },
+    );
+    assert_eq!(
+        section(&verbose, "MEDIUM (26)")
+            .matches("  TST003  ")
+            .count(),
+        26
+    );
+}
+
+#[test]
+fn closing_summary_counts_rules_and_names_top_files() {
+    let text = table(&fixture::busy_report(), &RenderOptions::default());
+    let summary = &text[text.find("SUMMARY").expect("a summary")..];
+    insta::assert_snapshot!("table_summary", summary);
+    let rule_rows: Vec<&str> = summary.lines().filter(|l| l.starts_with("│ TST")).collect();
+    assert_eq!(rule_rows.len(), 5, "{summary}");
+    // Highest severity first, then most findings.
+    assert!(rule_rows[0].starts_with("│ TST001 ┆ critical ┆ 2 "));
+    assert!(rule_rows[1].starts_with("│ TST002 ┆ high     ┆ 2 "));
+    assert!(rule_rows[2].starts_with("│ TST003 ┆ medium   ┆ 26 "));
+    assert!(rule_rows[3].starts_with("│ TST004 ┆ low      ┆ 34 "));
+    assert!(summary.contains("Top files (of 26 with findings, most serious first):"));
+    assert!(summary.contains("  2  downloads/my model.zip!archive/data.pkl  (2 critical)"));
+    assert!(summary.contains("Errors: 1 (1 parse), listed under ERRORS"));
+    assert!(
+        summary
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("aispm: 65 findings")
+    );
+}
+
+#[test]
+fn piped_output_is_never_wrapped() {
+    let text = table(&fixture::busy_report(), &RenderOptions::default());
+    let long = format!("{}:12", fixture::LONG_PATH);
+    assert!(text.contains(&format!("  TST002  {long}\n")), "{text}");
+    assert!(text.contains(
+        "          Hugging Face token assigned to HF_TOKEN, read by the ingestion service at \
+         start-up and sent with every request to the inference endpoint.\n"
+    ));
+}
+
+#[test]
+fn terminal_output_wraps_at_words_and_keeps_paths_on_one_line() {
+    const WIDTH: usize = 72;
+    let opts = RenderOptions {
+        width: Some(WIDTH as u16),
+        ..RenderOptions::default()
+    };
+    let text = table(&fixture::busy_report(), &opts);
+    for line in text.lines() {
+        // The one word longer than a line is the 120-character evidence; the summary
+        // line stays one line for scripts.
+        if line.contains("xxxxxxxxxx") || line.starts_with("aispm: ") {
+            continue;
+        }
+        assert!(
+            line.chars().count() <= WIDTH,
+            "{} > {WIDTH}: {line}",
+            line.chars().count()
+        );
+    }
+    // The deep path is cut in the middle, on one line: its start and its end stay.
+    let loc = text
+        .lines()
+        .find(|l| l.starts_with("  TST002  services/"))
+        .unwrap_or_else(|| panic!("no deep location in\n{text}"));
+    assert!(
+        loc.contains('…') && loc.ends_with("requirements-production.txt:12"),
+        "{loc}"
+    );
+    // The message is wrapped between words, every word whole.
+    let high = section(&text, "HIGH (2)");
+    for word in "read by the ingestion service at start-up and sent with every request to \
+                 the inference endpoint."
+        .split(' ')
+    {
+        assert!(
+            high.lines()
+                .any(|l| l.split_whitespace().any(|w| w == word)),
+            "{word} split in\n{high}"
+        );
+    }
+    // Short paths are never cut.
+    assert!(text.contains("  TST003  src/train.py:14\n"));
+    // A model ID wider than a third of the line is cut in the middle, not split.
+    assert!(text.contains("┆ interna…on-2.5 ┆"), "{text}");
+    insta::assert_snapshot!("table_terminal_72", text);
+}
+
+#[test]
+fn inventory_is_rolled_up_per_name_with_counts() {
+    let report = fixture::busy_report();
+    let text = table(&report, &RenderOptions::default());
+    let inventory = section(&text, "INVENTORY");
+    insta::assert_snapshot!("table_inventory", inventory);
+    assert!(inventory.contains("By kind: model 1, model-reference 16, ai-sdk-usage 301"));
+    // One row per SDK, largest first, with its count.
+    let pos = |s: &str| {
+        inventory
+            .find(s)
+            .unwrap_or_else(|| panic!("no {s} in\n{inventory}"))
+    };
+    assert!(pos("┆ openai ") < pos("┆ anthropic ") && pos("┆ anthropic ") < pos("┆ langchain "));
+    let row = |name: &str| {
+        inventory
+            .lines()
+            .find(|l| l.contains(&format!("┆ {name} ")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row("openai").contains("┆ 210 "), "{inventory}");
+    assert!(row("anthropic").contains("┆ 60 "), "{inventory}");
+    // Thirteen models: ten shown, the rest counted, not dropped.
+    assert!(inventory.contains("┆ … 3 more"), "{inventory}");
+    assert!(inventory.contains(
+        "318 assets in 18 groups; the largest 10 of each kind shown, --verbose lists every \
+         group and asset"
+    ));
+    let verbose = table(
+        &report,
+        &RenderOptions {
+            verbose: true,
+            ..RenderOptions::default()
+        },
+    );
+    assert!(!section(&verbose, "INVENTORY").contains("more"));
+    assert_eq!(
+        section(&verbose, "ASSETS (318)")
+            .matches("│ ai-sdk-usage")
+            .count(),
+        301
+    );
+}
+
+#[test]
+fn summary_says_what_the_walk_skipped_and_what_did_not_run() {
+    let mut report = fixture::report();
+    report.stats.skipped_gitignored = 12;
+    report.stats.skipped_excluded = 3;
+    report.stats.tracked_gitignored = 147;
+    report.stats.limits_hit = 1;
+    report.stats.analyzers_not_run = vec!["secrets".to_string(), "code".to_string()];
+    let text = table(&report, &RenderOptions::default());
+    let summary = &text[text.find("SUMMARY").expect("a summary")..];
+    assert!(
+        summary.contains(
+            "Skipped (a folder counts once): 12 untracked and ignored by .gitignore, 3 excluded \
+         by --exclude, .aispmignore or .ignore, 1 limit reached (see ERRORS)\n"
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains(
+        "Scanned although .gitignore matches them: 147 files tracked by git (ignore patterns \
+         apply to untracked files only)\n"
+    ));
+    assert!(
+        summary
+            .contains("Not run, the rule selection leaves them nothing to report: secrets, code\n")
+    );
+    // Nothing skipped: no line about it.
+    let plain = table(&fixture::report(), &RenderOptions::default());
+    assert!(!plain.contains("Skipped") && !plain.contains("Not run"));
 }
