@@ -1,5 +1,6 @@
 //! Every agents rule has positive and negative fixtures under `fixtures/<RULE_ID>/`:
-//! each `pos_*` file is reported by its rule, no `neg_*` file is. The whole folder is
+//! each `pos_*` file is reported by its rule, no `neg_*` file is (a fixture that must
+//! carry its own file name, such as a skill's `SKILL.md`, is a `pos_*`/`neg_*` folder). The whole folder is
 //! scanned through the engine, as the CLI would.
 
 use aispm_agents::AgentsAnalyzer;
@@ -26,10 +27,9 @@ fn every_rule_reports_its_positives_and_spares_its_negatives() {
             .collect();
         files.sort();
         let reported = |f: &str| {
-            report
-                .findings
-                .iter()
-                .any(|x| x.rule_id == rule.id && x.path == f)
+            report.findings.iter().any(|x| {
+                x.rule_id == rule.id && (x.path == f || x.path.starts_with(&format!("{f}/")))
+            })
         };
         let (pos, neg): (Vec<&String>, Vec<&String>) = files
             .iter()

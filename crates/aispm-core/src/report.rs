@@ -132,6 +132,12 @@ pub enum AssetKind {
     Prompt,
     /// An AI cloud service declared in infrastructure as code.
     AiService,
+    /// An agent skill: a `SKILL.md` whose front matter names and describes what it
+    /// teaches an agent, with the scripts beside it.
+    AgentSkill,
+    /// A vector store or document store (a FAISS index's docstore pickle, pickled
+    /// embeddings): retrieval data, not a model.
+    VectorStore,
 }
 
 impl AssetKind {
@@ -151,6 +157,8 @@ impl AssetKind {
             AssetKind::Agent => "agent",
             AssetKind::Prompt => "prompt",
             AssetKind::AiService => "ai-service",
+            AssetKind::AgentSkill => "agent-skill",
+            AssetKind::VectorStore => "vector-store",
         }
     }
 }
