@@ -189,9 +189,7 @@ mod tests {
     fn reported(text: &str) -> Option<Severity> {
         let mut cx = AnalysisContext::new(None, 0);
         analyze("skills/x/SKILL.md", text, &mut cx);
-        cx.findings
-            .first()
-            .map(|f| f.severity)
+        cx.findings.first().map(|f| f.severity)
     }
 
     #[test]

@@ -76,3 +76,23 @@ fn findings_have_lines_and_mcp_evidence_has_no_values() {
     assert!(servers.len() >= 30, "{}", servers.len());
     assert!(servers.iter().all(|a| a.line.is_some()));
 }
+
+#[test]
+fn disabled_servers_are_reported_low() {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/MCP002/pos_disabled_still_low.json");
+    let scanner = Scanner::new(
+        vec![Box::new(AgentsAnalyzer::new())],
+        ScanOptions::default(),
+    )
+    .unwrap();
+    let report = scanner.scan(std::slice::from_ref(&root), None);
+    let f: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "MCP002")
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].severity, aispm_core::Severity::Low);
+    assert!(f[0].message.contains("disabled"));
+}
