@@ -3,7 +3,8 @@
 //! privileged containers, toxic combinations), poisoned tool descriptions in tool
 //! listings and MCP server code, deceptive Unicode (tag characters, bidi controls,
 //! zero-width runs) in any text, prompt injection planted in documents and datasets,
-//! and an inventory of prompt files and agent configurations.
+//! agent skills (`SKILL.md`) and their harmful instructions, and an inventory of prompt
+//! files and agent configurations.
 //!
 //! Everything is static: configurations are read, never launched; server code is
 //! scanned as text with a small string-aware lexer, never imported. Files are read
@@ -17,6 +18,7 @@ pub mod json;
 pub mod mcp;
 pub mod poison;
 pub mod rules;
+pub mod skill;
 pub mod text;
 pub mod unicode;
 
@@ -138,6 +140,10 @@ pub fn analyze_text(
         Lang::Python => poison::analyze_python(path, text, cx)?,
         Lang::Script => poison::analyze_script(path, text, cx)?,
         _ => {}
+    }
+    // A skill is instructions by design: judged by its own rule, not as a document.
+    if skill::analyze(path, text, cx) {
+        return Ok(());
     }
     let prompt = inventory::prompt_file(path, ext, text, cx);
     if !structured && !prompt && matches!(lang, Lang::Document | Lang::Json) {

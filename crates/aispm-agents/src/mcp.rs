@@ -15,7 +15,7 @@
 use crate::json::{Node, Value};
 use crate::rules;
 use crate::text::preview;
-use aispm_core::{AnalysisContext, Asset, AssetKind, RawFinding};
+use aispm_core::{AnalysisContext, Asset, AssetKind, RawFinding, Severity};
 use std::collections::BTreeSet;
 
 /// Servers examined per file.
@@ -43,6 +43,8 @@ pub struct Server {
     pub header_names: Vec<String>,
     /// An `oauth`/`auth` block or similar.
     pub auth_block: bool,
+    /// `"disabled": true`: the client does not start it until the user enables it.
+    pub disabled: bool,
 }
 
 fn arg(n: &Node) -> Option<Arg> {
@@ -71,6 +73,9 @@ fn server_from(name: &str, line: u32, section: &str, n: &Node) -> Server {
         name: name.to_string(),
         line,
         section: section.to_string(),
+        disabled: n
+            .get("disabled")
+            .is_some_and(|d| matches!(d.value, Value::Bool(true))),
         ..Server::default()
     };
     let mut cmd_node = n;
@@ -700,9 +705,30 @@ fn finding_for(
     line: u32,
     msg: String,
 ) -> RawFinding {
+    // A disabled server runs only once the user turns it on: still worth fixing, not
+    // at the severity of one that starts with the client.
+    if s.disabled {
+        return RawFinding::new(rule, path, format!("{msg} (the server is disabled)"))
+            .line(line)
+            .severity(Severity::Low)
+            .property("server", s.name.clone())
+            .property("disabled", true);
+    }
     RawFinding::new(rule, path, msg)
         .line(line)
         .property("server", s.name.clone())
+}
+
+/// Whether a remote server presents itself as documentation (its name or its URL
+/// says `docs`, `documentation` or `knowledge`): public reference endpoints are
+/// anonymous by design and hold nothing to protect, so no authentication is no finding.
+fn documentation_server(s: &Server, url: &str) -> bool {
+    let words = |t: &str| {
+        t.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "docs" | "doc" | "documentation" | "knowledge"))
+    };
+    words(&s.name) || words(url)
 }
 
 /// Judges one server.
@@ -785,7 +811,12 @@ fn check_server(
             .is_some_and(|x| x.line == u.line && x.text == u.text);
         let query_auth = p.rest.to_ascii_lowercase().contains("key=")
             || p.rest.to_ascii_lowercase().contains("token=");
-        if is_endpoint && p.scheme == "https" && !is_loopback(p.host) && !has_auth(s) && !query_auth
+        if is_endpoint
+            && p.scheme == "https"
+            && !is_loopback(p.host)
+            && !has_auth(s)
+            && !query_auth
+            && !documentation_server(s, &u.text)
         {
             cx.report(
                 finding_for(

@@ -30,6 +30,39 @@ pub fn is_zero_width(c: char) -> bool {
     )
 }
 
+/// Whether the text holds what any rule of this module looks for (tag characters,
+/// bidi controls, zero-width characters), judged on the UTF-8 bytes: every one of them
+/// starts with `E1`, `E2`, `EF` or `F3`, and those are rare lead bytes outside
+/// punctuation. The test `deceptive_bytes_agree_with_the_char_tests` keeps the byte
+/// patterns true to [`is_tag`], [`is_bidi_control`] and [`is_zero_width`].
+fn has_deceptive(text: &str) -> bool {
+    if text.is_ascii() {
+        return false;
+    }
+    let b = text.as_bytes();
+    let next = |at: usize, n: usize| b.get(at + n).copied().unwrap_or(0);
+    let e2 = |at: usize| {
+        matches!(
+            (next(at, 1), next(at, 2)),
+            (0x80, 0x8b..=0x8d | 0xaa..=0xae) | (0x81, 0xa0 | 0xa6..=0xa9)
+        )
+    };
+    if memchr::memchr_iter(0xe2, b).any(e2) {
+        return true;
+    }
+    for at in memchr::memchr3_iter(0xe1, 0xef, 0xf3, b) {
+        let hit = match b[at] {
+            0xe1 => next(at, 1) == 0xa0 && next(at, 2) == 0x8e,
+            0xef => next(at, 1) == 0xbb && next(at, 2) == 0xbf,
+            _ => next(at, 1) == 0xa0 && matches!(next(at, 2), 0x80 | 0x81),
+        };
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
 /// Characters shown escaped in previews.
 pub fn is_invisible(c: char) -> bool {
     is_tag(c)
@@ -191,15 +224,18 @@ pub fn scan(
     json_escapes: bool,
     cx: &mut AnalysisContext,
 ) -> Result<(), AnalysisError> {
-    // Nearly all text is ASCII: one vectorised check skips the per-line work.
-    if text.is_ascii() && !(json_escapes && text.contains("\\u")) {
+    // Nearly all text is ASCII, and most other text holds none of the characters the
+    // rules look for: one pass over the text skips the per-line work.
+    let escapes = json_escapes && text.contains("\\u");
+    if !escapes && !has_deceptive(text) {
         return Ok(());
     }
     for (i, raw) in text.split('\n').enumerate() {
         if i % 4096 == 0 {
             cx.check_time()?;
         }
-        if raw.is_ascii() && !(json_escapes && raw.contains("\\u")) {
+        let line_escapes = escapes && raw.contains("\\u");
+        if !line_escapes && !has_deceptive(raw) {
             continue;
         }
         let decoded = if json_escapes {
@@ -343,6 +379,17 @@ fn scan_line(path: &str, line: u32, text: &str, first_line: bool, cx: &mut Analy
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deceptive_bytes_agree_with_the_char_tests() {
+        for cp in 0x80u32..0x10_0000 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let want = is_tag(c) || is_bidi_control(c) || is_zero_width(c);
+            assert_eq!(has_deceptive(&format!("a{c}b")), want, "U+{cp:04X}");
+        }
+    }
     use aispm_core::AnalysisContext;
 
     fn rules_on(text: &str) -> Vec<(String, u32)> {

@@ -1,5 +1,6 @@
 //! Every agents rule has positive and negative fixtures under `fixtures/<RULE_ID>/`:
-//! each `pos_*` file is reported by its rule, no `neg_*` file is. The whole folder is
+//! each `pos_*` file is reported by its rule, no `neg_*` file is (a fixture that must
+//! carry its own file name, such as a skill's `SKILL.md`, is a `pos_*`/`neg_*` folder). The whole folder is
 //! scanned through the engine, as the CLI would.
 
 use aispm_agents::AgentsAnalyzer;
@@ -26,10 +27,9 @@ fn every_rule_reports_its_positives_and_spares_its_negatives() {
             .collect();
         files.sort();
         let reported = |f: &str| {
-            report
-                .findings
-                .iter()
-                .any(|x| x.rule_id == rule.id && x.path == f)
+            report.findings.iter().any(|x| {
+                x.rule_id == rule.id && (x.path == f || x.path.starts_with(&format!("{f}/")))
+            })
         };
         let (pos, neg): (Vec<&String>, Vec<&String>) = files
             .iter()
@@ -75,4 +75,24 @@ fn findings_have_lines_and_mcp_evidence_has_no_values() {
         .collect();
     assert!(servers.len() >= 30, "{}", servers.len());
     assert!(servers.iter().all(|a| a.line.is_some()));
+}
+
+#[test]
+fn disabled_servers_are_reported_low() {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/MCP002/pos_disabled_still_low.json");
+    let scanner = Scanner::new(
+        vec![Box::new(AgentsAnalyzer::new())],
+        ScanOptions::default(),
+    )
+    .unwrap();
+    let report = scanner.scan(std::slice::from_ref(&root), None);
+    let f: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "MCP002")
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].severity, aispm_core::Severity::Low);
+    assert!(f[0].message.contains("disabled"));
 }

@@ -9,6 +9,7 @@ pub mod agt002_unicode_tag_chars;
 pub mod agt003_unicode_bidi;
 pub mod agt004_unicode_zero_width;
 pub mod agt005_prompt_injection;
+pub mod agt006_malicious_skill;
 pub mod mcp001_unpinned_npx;
 pub mod mcp002_unpinned_uvx;
 pub mod mcp003_insecure_http;
@@ -23,6 +24,7 @@ pub use agt002_unicode_tag_chars::RULE as TAG_CHARACTERS;
 pub use agt003_unicode_bidi::RULE as BIDI_CONTROL;
 pub use agt004_unicode_zero_width::RULE as ZERO_WIDTH;
 pub use agt005_prompt_injection::RULE as PROMPT_INJECTION;
+pub use agt006_malicious_skill::RULE as MALICIOUS_SKILL;
 pub use mcp001_unpinned_npx::RULE as UNPINNED_NPX;
 pub use mcp002_unpinned_uvx::RULE as UNPINNED_UVX;
 pub use mcp003_insecure_http::RULE as INSECURE_HTTP;
@@ -47,4 +49,5 @@ pub static RULES: &[&Rule] = &[
     &BIDI_CONTROL,
     &ZERO_WIDTH,
     &PROMPT_INJECTION,
+    &MALICIOUS_SKILL,
 ];

@@ -134,6 +134,28 @@ pub fn fixtures() -> Vec<Fixture> {
         b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"chart.fullname\" . }}\nspec:\n  template:\n    spec:\n      nodeSelector:\n        os: {{ .Values.os.type }}\n      containers:\n        - resources:\n            requests:\n              cpu: {{ .Values.resources.requests.cpu }}\n".to_vec(),
     );
 
+    // Role names quoted in a list are data, not `os.system` reached by name.
+    add(
+        "gguf/MDL040/neg_role_names.jinja",
+        b"{{- bos_token -}}\n{%- if messages and messages[0]['role'] in ['system', 'developer'] -%}\n{{- '<turn>system\\n' + messages[0]['content'] -}}\n{%- endif -%}\n{%- for m in messages -%}{{ prefixes['system'] if m.role == 'system' else '' }}{{ m.content }}{%- endfor -%}\n".to_vec(),
+    );
+    // Reached through the `attr` filter: a call, not data.
+    add(
+        "gguf/MDL040/pos_attr_call.jinja",
+        b"{% for m in messages %}{{ m.content }}{% endfor %}{{ lib|attr('system')('id') }}\n"
+            .to_vec(),
+    );
+    // A YAML config's `chat_template` is a chat template even without `messages`.
+    add(
+        "gguf/MDL040/pos_yaml_chat_template.yaml",
+        b"model: demo\nchat_template: \"{{ cycler.__init__.__globals__.os.popen('id').read() }}\"\n".to_vec(),
+    );
+    // Jinja for deployment files is no chat template: `.environment` is a data field.
+    add(
+        "gguf/MDL042/neg_deploy_template.j2",
+        b"Resources:\n{% for fn in functions %}\n  {{ fn.name }}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: {{ fn.runtime }}\n      Environment:\n        Variables:\n{% for k, v in fn.environment.items() %}\n          {{ k }}: {{ v }}\n{% endfor %}\n{% endfor %}\n".to_vec(),
+    );
+
     // MDL041: obfuscated names.
     add(
         "gguf/MDL041/pos_hex_attr.gguf",
@@ -171,6 +193,16 @@ pub fn fixtures() -> Vec<Fixture> {
     add(
         "gguf/MDL043/pos_unclosed.json",
         tokenizer_config("{% for m in messages %}{{ m.content }}"),
+    );
+    // A CI workflow: `${#VAR}` is the shell's string length, not a Jinja comment.
+    add(
+        "gguf/MDL043/neg_ci_workflow.yml",
+        b"name: release\non: push\njobs:\n  tag:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          NAME=\"${{ github.ref_name }}\"\n          if [ ${#NAME} -gt 40 ]; then exit 1; fi\n".to_vec(),
+    );
+    // A Helm chart: an apostrophe in a `{{/* */}}` comment opens no string.
+    add(
+        "gguf/MDL043/neg_helm_comment.yaml",
+        b"{{/*\nThe bootstrap role: it can't list secrets.\n*/}}\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ include \"chart.fullname\" . }}\n".to_vec(),
     );
     add(
         "gguf/MDL043/neg_balanced.json",

@@ -13,6 +13,14 @@ const CMD: &str = "echo aispm-fixture";
 /// The magic number pickle that opens a PyTorch legacy checkpoint.
 const TORCH_LEGACY_MAGIC: &[u8] = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.";
 
+/// A protocol 4+ stream (PROTO, FRAME, …) with its FRAME length replaced.
+fn with_frame_len(mut b: Vec<u8>, len: u64) -> Vec<u8> {
+    if let Some(slot) = b.get_mut(3..11) {
+        slot.copy_from_slice(&len.to_le_bytes());
+    }
+    b
+}
+
 fn fx(rule: &str, name: &str, bytes: Vec<u8>) -> Fixture {
     (format!("pickle/{rule}/{name}"), bytes)
 }
@@ -263,6 +271,24 @@ pub fn fixtures() -> Vec<Fixture> {
     let mut p = PickleWriter::new(2);
     p.binget(7);
     v.push(fx("MDL009", "pos_memo_unset.pkl", p.finish()));
+    // FRAME lengths that lie: CPython reads the opcodes in sequence all the same, so
+    // the call is found (MDL001) and the lie is reported (MDL009).
+    let call = malicious_os_system_pickle_v4(CMD);
+    let longer = with_frame_len(call.clone(), call.len() as u64 + 4096);
+    let shorter = with_frame_len(call.clone(), 3);
+    v.push(fx(
+        "MDL001",
+        "pos_frame_longer_than_data.pkl",
+        longer.clone(),
+    ));
+    v.push(fx(
+        "MDL001",
+        "pos_frame_shorter_than_call.pkl",
+        shorter.clone(),
+    ));
+    v.push(fx("MDL009", "pos_frame_longer_than_data.pkl", longer));
+    v.push(fx("MDL009", "pos_frame_shorter_than_call.pkl", shorter));
+    v.push(fx("MDL009", "neg_framed_plain.pkl", plain.clone()));
     v.push(fx("MDL009", "neg_state_dict.pkl", state_dict.clone()));
     // MDL010: a pickle inside a pickle.
     v.push(fx(

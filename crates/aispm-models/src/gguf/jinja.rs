@@ -108,10 +108,25 @@ impl Lexed {
     }
 
     /// Whether the text is a Go template (Helm, Hugo) rather than Jinja: an expression
-    /// starts with `.` or `$`, which Jinja refuses to parse.
+    /// starts with `.`, `$` or `/` (a `{{/* comment */}}`), which Jinja refuses to parse.
     pub fn is_go_template(&self) -> bool {
         self.tags_with_kind().any(|(statement, t)| {
-            !statement && t.first().is_some_and(|f| f.is_op(".") || f.is_op("$"))
+            !statement
+                && t.first()
+                    .is_some_and(|f| f.is_op(".") || f.is_op("$") || f.is_op("/"))
+        })
+    }
+
+    /// Whether the template renders a conversation: it reads `messages`,
+    /// `add_generation_prompt` or a special token (`bos_token`, `eos_token`), the
+    /// variables a chat-template renderer passes in. Deployment and CI templates do not.
+    pub fn renders_chat(&self) -> bool {
+        self.tokens.iter().any(|t| {
+            t.kind == TokKind::Ident
+                && matches!(
+                    t.text.as_str(),
+                    "messages" | "add_generation_prompt" | "bos_token" | "eos_token"
+                )
         })
     }
 }

@@ -6,6 +6,13 @@
 //! list of `{name, template}`, and any other string value holding Jinja tags),
 //! standalone `.jinja` / `.j2` / `.template` files, and YAML configs.
 //!
+//! Injection, reach and shape (`MDL040`, `MDL042`, `MDL043`) are judged on chat
+//! templates only: GGUF metadata templates, JSON values under a `chat_template` key,
+//! files named or holding `chat_template`, and any template that renders a
+//! conversation (`messages`, `add_generation_prompt`, `bos_token`). Jinja used for
+//! deployment files, CI workflows or Helm charts shares the braces, not the threat;
+//! only names assembled to hide a dunder (`MDL041`) are reported in any template.
+//!
 //! Nothing is rendered: templates are only tokenised.
 
 use aispm_core::analyzer::TimeLimitReached;
@@ -157,7 +164,7 @@ fn analyze_gguf(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
         );
     }
     for (key, t) in &info.templates {
-        report_template(file, cx, key, t, Lines::None)?;
+        report_template(file, cx, key, t, Lines::None, true)?;
     }
     Ok(())
 }
@@ -187,10 +194,24 @@ fn analyze_text(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
         return Ok(());
     }
     // Helm charts and other Go templates share the braces but not the language.
-    if jinja::lex(&text).is_go_template() {
+    let lexed = jinja::lex(&text);
+    if lexed.is_go_template() {
         return Ok(());
     }
-    report_template(file, cx, "", &text, Lines::Template)
+    let chat = file
+        .file_name()
+        .to_ascii_lowercase()
+        .contains("chat_template")
+        || text.contains("chat_template")
+        || lexed.renders_chat();
+    report_template(file, cx, "", &text, Lines::Template, chat)
+}
+
+/// A template found in text that is not known to be a chat template (broken JSON, a
+/// JSON value under another key) is judged only if it renders a conversation or the
+/// text names `chat_template`.
+fn is_chat_text(text: &str) -> bool {
+    text.contains("chat_template") || jinja::lex(text).renders_chat()
 }
 
 fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
@@ -204,28 +225,29 @@ fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
     // JSON too costly to parse into a tree is analysed as template text, as broken
     // JSON is: the tags are still found.
     if crate::json::over_budget(text.as_bytes()).is_some() {
-        return report_template(file, cx, "", &text, Lines::Template);
+        let chat = is_chat_text(&text);
+        return report_template(file, cx, "", &text, Lines::Template, chat);
     }
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         // Not JSON after all (or broken): analyse the text as a template if it has tags.
         Err(_) => {
-            if text.contains("{{") || text.contains("{%") {
-                return report_template(file, cx, "", &text, Lines::Template);
-            }
-            return Ok(());
+            let chat = is_chat_text(&text);
+            return report_template(file, cx, "", &text, Lines::Template, chat);
         }
     };
     let mut found: Vec<(String, String)> = Vec::new();
     collect_json_templates(&value, String::new(), &mut found, 0);
     for (key, t) in &found {
+        let chat =
+            key.to_ascii_lowercase().contains("chat_template") || jinja::lex(t).renders_chat();
         // Top-level keys are located in the text so the finding points at them.
         let line = (!key.contains(['.', '[']))
             .then(|| text.find(&format!("\"{key}\"")))
             .flatten()
             .map(|at| 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() as u32);
         let lines = line.map_or(Lines::None, Lines::At);
-        report_template(file, cx, key, t, lines)?;
+        report_template(file, cx, key, t, lines, chat)?;
     }
     Ok(())
 }
@@ -270,19 +292,24 @@ enum Lines {
     None,
 }
 
-/// Analyses one template and reports its findings.
+/// Analyses one template and reports its findings; a template that is not a chat
+/// template (`chat` false) is reported for obfuscated names only.
 fn report_template(
     file: &FileInput<'_>,
     cx: &mut AnalysisContext,
     key: &str,
     src: &str,
     lines: Lines,
+    chat: bool,
 ) -> Result<(), AnalysisError> {
     let findings: Vec<TemplateFinding> = {
         let mut check = || -> Result<(), TimeLimitReached> { cx.check_time() };
         analyze_template(src, &mut check)?
     };
     for f in findings {
+        if !chat && f.signal != Signal::Obfuscation {
+            continue;
+        }
         let rule = match f.signal {
             Signal::Injection => &rules::TEMPLATE_INJECTION,
             Signal::Obfuscation => &rules::TEMPLATE_OBFUSCATION,

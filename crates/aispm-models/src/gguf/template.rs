@@ -659,10 +659,26 @@ fn scan_tag(
                         );
                     }
                 }
-                let as_name = subscripted
-                    || prev2.is_some_and(|p| p.is_ident("attr") || p.is_ident("getattr"))
-                        && prev.is_some_and(|p| p.is_op("("));
-                if as_name && (MODULES.contains(&s) || EXEC_CALLS.contains(&s)) {
+                // A name in a string is reached only through `|attr('x')`,
+                // `getattr(o, 'x')` or a real subscript whose result is used further:
+                // `x['system'](…)`, `modules['os'].popen`. A quoted role name in a list
+                // (`in ['system', 'user']`) or a dict key (`roles['system']`) is data.
+                let by_attr = prev2.is_some_and(|p| p.is_ident("attr") || p.is_ident("getattr"))
+                    && prev.is_some_and(|p| p.is_op("("))
+                    || prev.is_some_and(|p| p.is_op(","))
+                        && tag[..j].iter().rev().take(8).any(|t| t.is_ident("getattr"));
+                let real_subscript = subscripted
+                    && prev2
+                        .is_some_and(|p| p.kind == TokKind::Ident || p.is_op("]") || p.is_op(")"))
+                    && next.is_some_and(|n| n.is_op("]"));
+                let used = tag.get(j + 2);
+                let reached = real_subscript
+                    && if EXEC_CALLS.contains(&s) {
+                        used.is_some_and(|u| u.is_op("("))
+                    } else {
+                        used.is_some_and(|u| u.is_op(".") || u.is_op("[") || u.is_op("("))
+                    };
+                if (by_attr || reached) && (MODULES.contains(&s) || EXEC_CALLS.contains(&s)) {
                     let sig = if tok.escaped {
                         Signal::Obfuscation
                     } else {
@@ -956,6 +972,27 @@ mod tests {
 ' }}
 {%- endif %}
 "#;
+
+    /// Role names quoted in a list or used as dict keys are data, not names reached.
+    #[test]
+    fn quoted_role_names_are_data() {
+        for t in [
+            "{%- if messages and messages[0]['role'] in ['system', 'developer'] -%}{{ '<|turn>system' }}{%- endif -%}",
+            "{% set roles = {'system': 'S', 'user': 'U'} %}{{ roles['system'] }}{{ prefixes['system'] ~ m.content }}",
+            "{{ ['os', 'sys'] | join(',') }}",
+        ] {
+            let f = run(t);
+            assert!(f.is_empty(), "{t}\n{f:#?}");
+        }
+        for t in [
+            "{{ x|attr('system')('id') }}",
+            "{{ getattr(x, 'popen')('id') }}",
+            "{{ lib['system']('id') }}",
+            "{{ sysmods['os'].popen('id') }}",
+        ] {
+            assert_eq!(worst(t), Some(Severity::Critical), "{t}");
+        }
+    }
 
     #[test]
     fn tool_calling_template_stays_clean() {

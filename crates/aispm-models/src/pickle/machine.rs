@@ -371,6 +371,12 @@ struct Machine<'o> {
     /// Callables installed on an object with BUILD `{'__setstate__': f}`.
     setstate: HashMap<u32, V>,
     stream_ops: u64,
+    /// Where the current FRAME ends. Frames are a read-ahead hint: CPython reads
+    /// opcodes one after another whatever a frame declares (the C unpickler only checks
+    /// that the declared bytes exist, the Python `_Unframer` reads from the frame
+    /// buffer and then from the stream), so opcodes are read in sequence here too and a
+    /// length that disagrees with the content is reported, never followed.
+    frame_end: Option<u64>,
     /// What STOP returned.
     result: V,
 }
@@ -388,6 +394,7 @@ impl<'o> Machine<'o> {
             memo_full: false,
             setstate: HashMap::new(),
             stream_ops: 0,
+            frame_end: None,
             result: V::Opaque,
         }
     }
@@ -438,6 +445,16 @@ impl<'o> Machine<'o> {
                 Ok(x) => x,
                 Err(e) => return Ok(End::Error(e)),
             };
+            if let Some(end) = self.frame_end {
+                let after = input.pos();
+                if after >= end {
+                    if at < end && after > end {
+                        self.obs
+                            .nonstandard(at, "an opcode crosses the end of its FRAME");
+                    }
+                    self.frame_end = None;
+                }
+            }
             if self.stack.len() > self.lim.max_stack {
                 return Ok(End::Limit(format!(
                     "pickle stack deeper than {}",
@@ -446,6 +463,7 @@ impl<'o> Machine<'o> {
             }
             match op {
                 Op::Stop => {
+                    self.frame_end = None;
                     self.result = self.pop(at);
                     return Ok(End::Stop);
                 }
@@ -663,7 +681,17 @@ impl<'o> Machine<'o> {
                         self.obs.nonstandard(at, "PROTO in the middle of a stream");
                     }
                 }
-                Op::Frame(_) => {}
+                Op::Frame(len) => {
+                    if self.frame_end.is_some() {
+                        self.obs
+                            .nonstandard(at, "FRAME before the end of the current frame");
+                    }
+                    if len > input.remaining() {
+                        self.obs
+                            .nonstandard(at, "FRAME declares more bytes than the stream holds");
+                    }
+                    self.frame_end = (len > 0).then(|| input.pos().saturating_add(len));
+                }
                 Op::NextBuffer => {
                     self.obs
                         .nonstandard(at, "out-of-band buffer (NEXT_BUFFER) in a file");
