@@ -191,7 +191,10 @@ fn prefilter() -> &'static (AhoCorasick, Vec<Hit>) {
                 });
             }
         }
-        (AhoCorasick::new(words).expect("static keyword list builds"), kinds)
+        (
+            AhoCorasick::new(words).expect("static keyword list builds"),
+            kinds,
+        )
     })
 }
 
@@ -484,8 +487,12 @@ mod tests {
         assert!(worth_parsing(b"import openai\n"));
         assert!(worth_parsing(b"x = torch.load(p)\n"));
         // A general deserialiser needs a model or checkpoint beside it.
-        assert!(!worth_parsing(b"import pickle\nstate = pickle.loads(blob)\n"));
-        assert!(worth_parsing(b"import pickle\nclf = pickle.load(open('clf.pkl', 'rb'))\n"));
+        assert!(!worth_parsing(
+            b"import pickle\nstate = pickle.loads(blob)\n"
+        ));
+        assert!(worth_parsing(
+            b"import pickle\nclf = pickle.load(open('clf.pkl', 'rb'))\n"
+        ));
         assert!(worth_parsing(b"import pickle\nmodel = pickle.load(f)\n"));
         // Words that only contain a framework's name are not it.
         assert!(!worth_parsing(b"const camelCase = toCamel(x);\n"));

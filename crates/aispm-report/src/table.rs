@@ -1107,7 +1107,6 @@ fn skipped_by_walk(s: &Stats) -> Vec<(u64, &'static str)> {
     ]
 }
 
-
 /// `git history: 1 repository, 3 refs, 1,200 commits, 5,000 unique blobs (800 as in
 /// the scanned tree), 4,100 scanned (12.3 MB), 1 submodule not followed`.
 fn history_line(h: &HistoryStats) -> String {
