@@ -320,10 +320,11 @@ fn table_output_file_config_and_baseline() {
     write(
         d.path(),
         "repo/models/m.pkl",
-        b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00}\x94.",
+        b"\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00}\x94.",
     );
     let repo = d.path().join("repo");
 
+    // (The pickle is a well-formed empty dict: FRAME declares exactly its 3 bytes.)
     // Table to a file: no colour codes, a summary line.
     let out_file = d.path().join("report.txt");
     aispm()

@@ -99,7 +99,7 @@ fn rule_paths(r: &ScanReport, rule: &str) -> Vec<String> {
         .collect()
 }
 
-const PICKLE: &[u8] = b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00}\x94.";
+const PICKLE: &[u8] = b"\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00}\x94.";
 
 #[test]
 fn types_by_content_and_walks_hidden_ai_folders() {

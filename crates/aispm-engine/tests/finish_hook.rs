@@ -78,7 +78,7 @@ impl Analyzer for Broken {
     }
 }
 
-const PICKLE: &[u8] = b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00}\x94.";
+const PICKLE: &[u8] = b"\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00}\x94.";
 
 fn scan(root: &Path, threads: usize) -> (ScanReport, usize) {
     let scanner = Scanner::new(
