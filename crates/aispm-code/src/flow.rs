@@ -1541,26 +1541,22 @@ impl<'s> Walker<'s> {
     }
 
     /// The severity of a finding in a file of this role; `None`: not reported. Tests
-    /// run fixed inputs against the project's own fixtures: a dangerous flag or loader
-    /// there is low, and whether a test pins the models it downloads is no finding.
+    /// run fixed inputs against the project's own fixtures: a dangerous loader there
+    /// is low; whether a test pins the models it downloads, and the flags and tools a
+    /// test exercises against mock models (`trust_remote_code`, host shells and code
+    /// executors, TLS verification off towards a patched client) are no finding.
     /// Examples and notebooks are code for a reader to adapt: unpinned downloads
     /// there are low, demos of host shell tools medium. Flows of model output into
     /// sinks keep their severity anywhere.
     fn weigh(&self, rule: &'static Rule, severity: Option<Severity>) -> Option<Option<Severity>> {
         let pinning = matches!(rule.id, "CODE015" | "CODE017" | "CODE020");
+        let exercised = matches!(rule.id, "CODE014" | "CODE018" | "CODE019");
         let configuration = matches!(
             rule.id,
-            "CODE010"
-                | "CODE011"
-                | "CODE012"
-                | "CODE013"
-                | "CODE014"
-                | "CODE016"
-                | "CODE018"
-                | "CODE019"
+            "CODE010" | "CODE011" | "CODE012" | "CODE013" | "CODE016"
         );
         match self.role {
-            Role::Test if pinning => None,
+            Role::Test if pinning || exercised => None,
             Role::Test if configuration => Some(Some(Severity::Low)),
             Role::Example if pinning => Some(Some(Severity::Low)),
             // A demo of a host shell or REPL tool shows the reader how to wire it.

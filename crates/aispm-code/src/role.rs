@@ -54,6 +54,8 @@ const EXAMPLE_DIRS: &[&str] = &[
     "samples",
     "guides",
     "recipes",
+    "benchmark",
+    "benchmarks",
 ];
 
 impl Role {
@@ -94,6 +96,7 @@ mod tests {
         assert_eq!(Role::of_path("src/app_test.py"), Role::Test);
         assert_eq!(Role::of_path("web/chat.test.tsx"), Role::Test);
         assert_eq!(Role::of_path("conftest.py"), Role::Test);
+        assert_eq!(Role::of_path("pkg/benchmarks/gaia/scenario.py"), Role::Example);
         assert_eq!(Role::of_path("examples/train.py"), Role::Example);
         assert_eq!(Role::of_path("guide.ipynb"), Role::Example);
         assert_eq!(Role::of_path("src/app/main.py"), Role::Source);

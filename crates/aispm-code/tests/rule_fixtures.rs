@@ -510,14 +510,14 @@ const PLACED: &[(&str, Lang, &str, &str, u32, &str)] = &[
         2,
         "low",
     ),
-    // CODE014 in a test of the flag itself.
+    // CODE014 in a test of the flag itself: no finding.
     (
         "CODE014",
         Lang::Python,
         "tests/test_remote.py",
         "from transformers import AutoModel\ndef test_remote():\n    AutoModel.from_pretrained('lab-internal-testing/tiny-Remote', trust_remote_code=True)\n",
-        3,
-        "low",
+        0,
+        "",
     ),
     (
         "CODE014",
@@ -573,8 +573,17 @@ const PLACED: &[(&str, Lang, &str, &str, u32, &str)] = &[
         Lang::Python,
         "tests/integration/fixture/agent.py",
         "from langchain_community.tools import ShellTool\nfrom langchain.agents import initialize_agent\ntools = [ShellTool()]\n",
+        0,
+        "",
+    ),
+    // A benchmark harness is not shipped code: a host shell there is a demo.
+    (
+        "CODE018",
+        Lang::Python,
+        "bench/benchmarks/gaia/scenario.py",
+        "from langchain_community.tools import ShellTool\nfrom langchain.agents import initialize_agent\ntools = [ShellTool()]\n",
         3,
-        "low",
+        "medium",
     ),
     // CODE018: a host executor counts once handed to an agent or returned.
     (
@@ -648,8 +657,8 @@ const PLACED: &[(&str, Lang, &str, &str, u32, &str)] = &[
         Lang::Python,
         "tests/test_client.py",
         "import httpx\nfrom openai import OpenAI\nc = httpx.AsyncClient(verify=False)\n",
-        3,
-        "low",
+        0,
+        "",
     ),
     (
         "CODE019",

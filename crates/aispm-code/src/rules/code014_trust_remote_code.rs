@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     title: "Model loading runs code from the model repository",
     category: Category::Code,
     severity: Severity::High,
-    what: "Reports `trust_remote_code=True` passed to any call (`from_pretrained`, `pipeline`, `AutoConfig`, `load_dataset`, vLLM `LLM`, sentence-transformers). Low in tests (the project's own fixtures).",
+    what: "Reports `trust_remote_code=True` passed to any call (`from_pretrained`, `pipeline`, `AutoConfig`, `load_dataset`, vLLM `LLM`, sentence-transformers). Not reported in tests (a test of the flag loads the project's own fixture models).",
     why: "With it, the loader imports Python files shipped inside the model repository; whoever can push to that repository, or squat a similar name, runs code on every machine that loads it.",
     example: "`AutoModelForCausalLM.from_pretrained(\"some-lab/chat-7b\", trust_remote_code=True)`.",
     remediation: "Use architectures supported natively by the library; where custom code is unavoidable, pin `revision` to a reviewed commit and vendor the code.",

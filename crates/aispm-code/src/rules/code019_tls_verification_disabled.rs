@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     title: "TLS verification disabled in AI client code",
     category: Category::Code,
     severity: Severity::Medium,
-    what: "Reports certificate verification turned off in a file that uses an AI SDK: `verify=False` in Python HTTP clients (including the `http_client` handed to an SDK), `ssl=False` in aiohttp requests and connectors (not in database or vector-store clients, where it selects plain TCP), `rejectUnauthorized: false`, and setting `NODE_TLS_REJECT_UNAUTHORIZED` to `0`. Low in tests (the project's own fixtures).",
+    what: "Reports certificate verification turned off in a file that uses an AI SDK: `verify=False` in Python HTTP clients (including the `http_client` handed to an SDK), `ssl=False` in aiohttp requests and connectors (not in database or vector-store clients, where it selects plain TCP), `rejectUnauthorized: false`, and setting `NODE_TLS_REJECT_UNAUTHORIZED` to `0`. Not reported in tests (their clients are patched or local).",
     why: "Prompts, completions and API keys then travel over connections any network attacker can intercept and alter (manipulated responses, stolen keys).",
     example: "`OpenAI(http_client=httpx.Client(verify=False))`.",
     remediation: "Keep verification on; point the client at the corporate CA bundle instead of disabling checks.",
