@@ -775,6 +775,11 @@ const NAME_NO: &[&str] = &[
     "timeout",
     "version",
     "hash",
+    // A secret's hash (`hashed_secret` in a detect-secrets baseline) is not the secret.
+    "hashed",
+    "sha1",
+    "sha256",
+    "sha512",
     "salt",
     "digest",
     "checksum",

@@ -100,6 +100,11 @@ pub static GENERIC_SECRET: Detector = Detector {
             "job_key: 3cc2bf0af824d586db06",
             "2726daa5f62840e7a4f7416d91f0e9a5a89c6285fb4e"
         ),
+        // The hash of a secret, as a secrets baseline records it.
+        concat!(
+            "\"hashed_secret\": \"db5ce5d54d629c32cc24",
+            "8efa80a4e34054b19d53\","
+        ),
         // A token published for clients on purpose.
         concat!(
             "publicToken = \"HCy0-wLwfC_xcV7_b",
