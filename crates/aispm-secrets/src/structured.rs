@@ -186,14 +186,13 @@ fn names_hex_credential(info: &NameInfo) -> bool {
     if !info.qualified || info.class == CredClass::Auth {
         return false;
     }
-    let strong = info.words.iter().any(|w| {
+    info.words.iter().any(|w| {
         HEX_CREDENTIAL_WORDS.contains(&w.as_str())
             || matches!(
                 w.as_str(),
                 "apikey" | "apitoken" | "accesstoken" | "authtoken" | "accesskey" | "secretkey"
             )
-    });
-    strong
+    })
 }
 
 /// Whether the client secret at `pos` belongs to an installed application whose
