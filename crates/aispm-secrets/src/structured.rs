@@ -177,11 +177,23 @@ const HEX_CREDENTIAL_WORDS: &[&str] = &[
 /// Whether a name makes a UUID- or hex-shaped value a credential. Many services issue
 /// such keys (Heroku, HubSpot, Snyk, MongoDB Atlas, GitHub OAuth secrets), but far more
 /// UUIDs and hex strings are IDs, digests and request or session handles, so the name
-/// must say "secret" or "api/access/client … key or token" (`session_token`, `job_key`
-/// and a bare `key` or `token` do not).
+/// must say whose secret it is (`client_secret`, not `hex_secret`) or "api/access/client
+/// … key or token" (`session_token`, `job_key` and a bare `key` or `token` do not).
 fn names_hex_credential(info: &NameInfo) -> bool {
-    if info.class == CredClass::Password || info.class == CredClass::Secret {
+    if info.class == CredClass::Password {
         return true;
+    }
+    if info.class == CredClass::Secret {
+        // Whose secret it is (`client_secret`, `webhookSecret`), not only how it is
+        // written (`hex_secret`) or a bare `secret`.
+        const FORM_WORDS: &[&str] = &[
+            "secret", "hex", "b64", "base64", "raw", "plain", "enc", "encoded", "str", "string",
+            "value", "val", "my", "the",
+        ];
+        return info
+            .words
+            .iter()
+            .any(|w| !FORM_WORDS.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()));
     }
     if !info.qualified || info.class == CredClass::Auth {
         return false;

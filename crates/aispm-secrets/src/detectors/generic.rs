@@ -100,6 +100,8 @@ pub static GENERIC_SECRET: Detector = Detector {
             "job_key: 3cc2bf0af824d586db06",
             "2726daa5f62840e7a4f7416d91f0e9a5a89c6285fb4e"
         ),
+        // A name that says only how the secret is written.
+        concat!("hex_secret = '5be06a2f9c81d47e", "3a90b6c2f1d8e457'"),
         // The hash of a secret, as a secrets baseline records it.
         concat!(
             "\"hashed_secret\": \"db5ce5d54d629c32cc24",
