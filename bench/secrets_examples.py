@@ -13,7 +13,13 @@ needed) and nothing of them is kept outside the output folder. Only literal stri
 taken: gitleaks examples built at run time from a regular expression
 (`secrets.NewSecret`, `fmt.Sprintf`) are skipped and counted. A gitleaks example wrapped
 by `utils.GenerateSampleSecrets(id, "literal")` is written once, as `<id>_TOKEN =
-"literal"`. A file counts as found when the tool reports anything in it. Standard
+"literal"`. A file counts as found when the tool reports anything in it.
+
+Many positives are deliberate placeholders (`12345678-ABCD-ABCD-…`, `…EXAMPLEEXAMPLE…`),
+which aispm declines by design. The score is printed twice: on all examples, and
+without the positives whose candidate secret (the longest token) fails aispm's
+documented placeholder tests (`placeholder_example`, restating `noise::is_placeholder`),
+the same exclusion for every tool; those rows are marked `placeholder` in the misses. Standard
 library only (plus PyYAML for Kingfisher's rules, which the peers' virtualenv has).
 """
 
@@ -386,6 +392,57 @@ def files_reported(tool: str, report: str, root: str) -> dict[str, list[str]]:
     return out
 
 
+# ------------------------------------------------------------------ placeholders
+
+# aispm's documented placeholder tests (crates/aispm-secrets/src/noise.rs,
+# `is_placeholder`), restated here so that the scorer does not depend on aispm's build.
+PLACEHOLDER_PARTS = (
+    "example", "sample", "placeholder", "dummy", "your", "xxxx", "****", "....", "\u2026",
+    "changeme", "change_me", "change-me", "replace", "redacted", "insert", "<", ">", "${",
+    "{{", "}}", "%s", "here", "fixme", "todo", "notreal", "not_real", "not-real", "fake",
+    "0000000000", "1234567890", "abcdefgh", "qwerty",
+)
+HEX = set("0123456789abcdefABCDEF")
+
+
+def longest_run(s: str) -> int:
+    best = run = 0
+    prev = None
+    for c in s:
+        run = run + 1 if c == prev else 1
+        prev = c
+        best = max(best, run)
+    return best
+
+
+def longest_sequence(s: str) -> int:
+    best = up = down = 1 if s else 0
+    for a, b in zip(s, s[1:]):
+        up = up + 1 if ord(b) == ord(a) + 1 else 1
+        down = down + 1 if ord(b) == ord(a) - 1 else 1
+        best = max(best, up, down)
+    return best
+
+
+def is_placeholder(v: str) -> bool:
+    low = v.lower()
+    if any(p in low for p in PLACEHOLDER_PARTS):
+        return True
+    if len(v) < 8:
+        return False
+    if longest_run(v) >= (6 if set(v) <= HEX else 5):
+        return True
+    return longest_sequence(low) >= 6 or len(set(v)) < 5
+
+
+def placeholder_example(text: str) -> bool:
+    """An example whose secret is a placeholder by aispm's documented tests: its
+    longest run of token characters (`[A-Za-z0-9_+/=-]`, the candidate secret) is one
+    (`12345678-ABCD-…`, `…EXAMPLEEXAMPLE…`, `AGE-SECRET-KEY-1QQQQ…`)."""
+    tokens = re.findall(r"[A-Za-z0-9_+/=-]{8,}", text)
+    return bool(tokens) and is_placeholder(max(tokens, key=len))
+
+
 def score(args) -> None:
     cases = read_jsonl(args.cases)
     root = os.path.join(os.path.dirname(args.cases), "cases")
@@ -397,17 +454,34 @@ def score(args) -> None:
             continue
         results[tool] = files_reported(tool, report, root)
     sources = sorted({c["source"] for c in cases})
-    print(f"{'tool':<12} {'source':<11} {'recall on positives':>24} {'FP rate on negatives':>24}")
+    for c in cases:
+        with open(os.path.join(root, c["file"]), encoding="utf-8", errors="replace") as fh:
+            c["placeholder"] = c["polarity"] == "tp" and placeholder_example(fh.read())
+    held = [c for c in cases if c["placeholder"]]
+    tables = [("all examples", cases)]
+    if held:
+        tables.append((
+            f"without {len(held)} placeholder positives "
+            + ", ".join(f"{s}: {sum(1 for c in held if c['source'] == s)}" for s in sources)
+            + " (aispm's documented placeholder tests; see placeholder_example)",
+            [c for c in cases if not c["placeholder"]],
+        ))
+    for title, subset in tables:
+        print(f"-- {title}")
+        print(f"{'tool':<12} {'source':<11} {'recall on positives':>24} {'FP rate on negatives':>24}")
+        for tool, found in results.items():
+            for src in sources + ["all"]:
+                rows = [c for c in subset if src == "all" or c["source"] == src]
+                pos = [c for c in rows if c["polarity"] == "tp"]
+                neg = [c for c in rows if c["polarity"] == "fp"]
+                tp = sum(1 for c in pos if found.get(c["file"]))
+                fp = sum(1 for c in neg if found.get(c["file"]))
+                r = f"{tp / len(pos):.3f} ({tp}/{len(pos)})" if pos else "n/a"
+                f = f"{fp / len(neg):.3f} ({fp}/{len(neg)})" if neg else "n/a"
+                print(f"{tool:<12} {src:<11} {r:>24} {f:>24}")
     for tool, found in results.items():
-        for src in sources + ["all"]:
-            rows = [c for c in cases if src == "all" or c["source"] == src]
-            pos = [c for c in rows if c["polarity"] == "tp"]
-            neg = [c for c in rows if c["polarity"] == "fp"]
-            tp = sum(1 for c in pos if found.get(c["file"]))
-            fp = sum(1 for c in neg if found.get(c["file"]))
-            r = f"{tp / len(pos):.3f} ({tp}/{len(pos)})" if pos else "n/a"
-            f = f"{fp / len(neg):.3f} ({fp}/{len(neg)})" if neg else "n/a"
-            print(f"{tool:<12} {src:<11} {r:>24} {f:>24}")
+        n = sum(1 for c in held if found.get(c["file"]))
+        print(f"{tool}: reports {n} of the {len(held)} placeholder positives")
     for tool in args.misses or []:
         found = results.get(tool, {})
         path = os.path.join(os.path.dirname(args.cases), f"{tool}.misses.tsv")
@@ -416,6 +490,8 @@ def score(args) -> None:
                 hit = bool(found.get(c["file"]))
                 if (c["polarity"] == "tp") != hit:
                     kind = "missed" if c["polarity"] == "tp" else "flagged"
+                    if c["placeholder"]:
+                        kind = "placeholder"
                     f.write(f"{kind}\t{c['source']}\t{c['rule']}\t{c['file']}\t{','.join(found.get(c['file'], []))}\n")
         print(f"{tool}: misses and flagged negatives in {path}")
 

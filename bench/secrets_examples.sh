@@ -3,7 +3,8 @@
 # false-positive example string that ships with gitleaks' rules and with Kingfisher's,
 # one small file each, scanned by aispm (--select SEC), Kingfisher and Betterleaks (the
 # gitleaks successor, on gitleaks' rule set). Prints, per tool and per source, the
-# recall on the positives and the false-positive rate on the negatives, and writes
+# recall on the positives and the false-positive rate on the negatives (also without
+# the positives that are placeholders by aispm's documented tests), and writes
 # aispm's misses and flagged negatives to bench/out/secrets-examples/aispm.misses.tsv.
 #
 #   bench/secrets_examples.sh GITLEAKS_GIT_DIR KINGFISHER_GIT_DIR

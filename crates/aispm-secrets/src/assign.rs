@@ -673,6 +673,10 @@ const KEY_QUALIFIER_NO: &[&str] = &[
 
 /// Words right before `token` that make it something else than a credential.
 const TOKEN_QUALIFIER_NO: &[&str] = &[
+    // Tokens published on purpose (Mapbox and Plaid public tokens, Stripe
+    // publishable ones): meant for clients, not secrets.
+    "public",
+    "publishable",
     "csrf",
     "xsrf",
     "page",
@@ -771,6 +775,11 @@ const NAME_NO: &[&str] = &[
     "timeout",
     "version",
     "hash",
+    // A secret's hash (`hashed_secret` in a detect-secrets baseline) is not the secret.
+    "hashed",
+    "sha1",
+    "sha256",
+    "sha512",
     "salt",
     "digest",
     "checksum",

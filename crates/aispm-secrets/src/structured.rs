@@ -87,8 +87,13 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
         return false;
     }
     // Cheap shape tests first; the substring scans only for what is left.
+    // A UUID or a hex string is a key only under a name that says so plainly (see
+    // `names_hex_credential`); elsewhere it is an ID, a digest or a checksum.
+    let hex_shaped = text::is_uuid(v) || noise::is_digest(v);
+    if hex_shaped && !names_hex_credential(info) {
+        return false;
+    }
     if noise::is_identifier_like(v)
-        || text::is_uuid(v)
         || v.starts_with(b"-----")
         || v.starts_with(b"eyJ")
         || v.iter()
@@ -97,10 +102,7 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
         return false;
     }
     if info.class != CredClass::Password
-        && (noise::is_digest(v)
-            || noise::is_word_like(v)
-            || noise::is_camel_identifier(v)
-            || noise::is_file_path(v))
+        && (noise::is_word_like(v) || noise::is_camel_identifier(v) || noise::is_file_path(v))
     {
         return false;
     }
@@ -151,6 +153,58 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
         _ => classes.digit && classes.letter() && h >= 3.0,
     };
     ok && (style != Style::Prose || (h >= 3.5 && v.len() >= 16))
+}
+
+/// Words in a credential name that make it name an issued secret even when its value
+/// is a UUID or hex string (`api_key`, `client_secret`, `access_token`).
+const HEX_CREDENTIAL_WORDS: &[&str] = &[
+    "api",
+    "secret",
+    "access",
+    "private",
+    "client",
+    "app",
+    "master",
+    "service",
+    "bearer",
+    "personal",
+    "oauth",
+    "auth",
+    "license",
+    "subscription",
+];
+
+/// Whether a name makes a UUID- or hex-shaped value a credential. Many services issue
+/// such keys (Heroku, HubSpot, Snyk, MongoDB Atlas, GitHub OAuth secrets), but far more
+/// UUIDs and hex strings are IDs, digests and request or session handles, so the name
+/// must say whose secret it is (`client_secret`, not `hex_secret`) or "api/access/client
+/// … key or token" (`session_token`, `job_key` and a bare `key` or `token` do not).
+fn names_hex_credential(info: &NameInfo) -> bool {
+    if info.class == CredClass::Password {
+        return true;
+    }
+    if info.class == CredClass::Secret {
+        // Whose secret it is (`client_secret`, `webhookSecret`), not only how it is
+        // written (`hex_secret`) or a bare `secret`.
+        const FORM_WORDS: &[&str] = &[
+            "secret", "hex", "b64", "base64", "raw", "plain", "enc", "encoded", "str", "string",
+            "value", "val", "my", "the",
+        ];
+        return info
+            .words
+            .iter()
+            .any(|w| !FORM_WORDS.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()));
+    }
+    if !info.qualified || info.class == CredClass::Auth {
+        return false;
+    }
+    info.words.iter().any(|w| {
+        HEX_CREDENTIAL_WORDS.contains(&w.as_str())
+            || matches!(
+                w.as_str(),
+                "apikey" | "apitoken" | "accesstoken" | "authtoken" | "accesskey" | "secretkey"
+            )
+    })
 }
 
 /// Whether the client secret at `pos` belongs to an installed application whose

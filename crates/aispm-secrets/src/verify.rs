@@ -224,6 +224,11 @@ pub fn jwt(token: &str, _: &Site<'_>) -> Verdict {
     if alg.is_empty() || alg.eq_ignore_ascii_case("none") || sig.len() < 16 {
         return Verdict::Reject;
     }
+    if !payload.keys().any(|k| is_grant_claim(k)) {
+        // A payload with no identity, audience, lifetime or permission claim
+        // (`{"confidence": 0.8}`) signs data; it lets no one in.
+        return Verdict::Reject;
+    }
     let role = payload.get("role").and_then(Value::as_str).unwrap_or("");
     if role == "anon" {
         return Verdict::Reject; // Supabase anonymous keys are public by design
@@ -276,6 +281,21 @@ pub fn jwt(token: &str, _: &Site<'_>) -> Verdict {
         }
     }
     v
+}
+
+/// Parts of claim names that say who a token speaks for, to whom, for how long or
+/// with which rights: registered claims (`iss`, `sub`, `aud`, `exp`, `iat`, `nbf`,
+/// `jti`) and the usual identity and permission claims of providers.
+const GRANT_CLAIM_PARTS: &[&str] = &[
+    "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "user", "uid", "id", "name", "email", "role",
+    "scope", "scp", "perm", "auth", "acc", "grant", "admin", "tenant", "org", "project", "team",
+    "group", "session", "client", "app", "login", "ref", "key", "token",
+];
+
+/// Whether a claim name is one that grants or identifies.
+fn is_grant_claim(name: &str) -> bool {
+    let low = name.to_ascii_lowercase();
+    GRANT_CLAIM_PARTS.iter().any(|p| low.contains(p))
 }
 
 /// An issuer one of whose words is `demo`, `example` or `sample`.

@@ -44,6 +44,19 @@ pub static GENERIC_SECRET: Detector = Detector {
             "hYF6\";"
         ),
         concat!("<password>T5yDiNGbAvBv", "jb!</password>"),
+        // UUID- and hex-shaped keys under a name that says what they are.
+        concat!(
+            "const ACME_API_KEY = \"d4fa1621-8127-",
+            "4828-b7d8-15fd916c3d6f\""
+        ),
+        concat!(
+            "\"client_secret\": \"a413d5c2e3095be8",
+            "2f803bc2d44c890d\""
+        ),
+        concat!(
+            "WIDGETCO_API_TOKEN=3cc2bf0af824d586db06",
+            "2726daa5f62840e7a4f7416d91f0e9a5a89c6285fb4e"
+        ),
     ],
     negatives: &[
         "datasource.password=${SPRING_DB_PASSWORD}",
@@ -78,6 +91,29 @@ pub static GENERIC_SECRET: Detector = Detector {
             "Z2Fpbg=='"
         ),
         "password = 31415926535897",
+        // A UUID or a digest under a name that does not say "secret" or "API key".
+        concat!(
+            "const request_token = \"067d6825-2275-",
+            "4a46-8cb4-11ed9e8c3c0e\";"
+        ),
+        concat!(
+            "job_key: 3cc2bf0af824d586db06",
+            "2726daa5f62840e7a4f7416d91f0e9a5a89c6285fb4e"
+        ),
+        // A name that says only how the secret is written.
+        concat!("hex_secret = '5be06a2f9c81d47e", "3a90b6c2f1d8e457'"),
+        // The hash of a secret, as a secrets baseline records it.
+        concat!(
+            "\"hashed_secret\": \"db5ce5d54d629c32cc24",
+            "8efa80a4e34054b19d53\","
+        ),
+        // A token published for clients on purpose.
+        concat!(
+            "publicToken = \"HCy0-wLwfC_xcV7_b",
+            "WXghLJ8AcBYRoh-kgCwNuZk\""
+        ),
+        // The example UUID of RFC 4122.
+        "API_KEY = \"123e4567-e89b-12d3-a456-426614174000\"",
         "password = \"changeme\"",
         "secret_note: not_a_secret",
         "tok := os.Getenv(\"API_TOKEN\")",

@@ -636,6 +636,12 @@ pub static JWT: Detector = Detector {
             "qyvD"
         ),
         "token = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\"",
+        // Signed data, not a credential: the payload names no one and grants nothing.
+        concat!(
+            "Authorization: Basic eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.",
+            "eyJzY29yZSI6MC40MiwibGFiZWwiOiJvayJ9.",
+            "sckWi_5sqLbrWq55KxU55OCifijiIPgKNca7khabMSA"
+        ),
     ],
     ..BASE
 };
