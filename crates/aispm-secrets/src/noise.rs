@@ -125,23 +125,6 @@ const KNOWN_EXAMPLES: &[&str] = &[
     // Stripe documentation test keys.
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-    // API keys published in the Firebase Android SDK's sources and test configurations
-    // (github.com/firebase/firebase-android-sdk), copied into many apps' samples.
-    "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
-    "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
-    "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
-    "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
-    "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
-    "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
-    "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
-    "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
-    "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
-    "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
-    "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
-    "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
-    "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
-    "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
-    "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
     // The example UUID of RFC 4122 and of most UUID documentation.
     "123e4567-e89b-12d3-a456-426614174000",
 ];
