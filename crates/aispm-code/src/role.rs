@@ -96,7 +96,10 @@ mod tests {
         assert_eq!(Role::of_path("src/app_test.py"), Role::Test);
         assert_eq!(Role::of_path("web/chat.test.tsx"), Role::Test);
         assert_eq!(Role::of_path("conftest.py"), Role::Test);
-        assert_eq!(Role::of_path("pkg/benchmarks/gaia/scenario.py"), Role::Example);
+        assert_eq!(
+            Role::of_path("pkg/benchmarks/gaia/scenario.py"),
+            Role::Example
+        );
         assert_eq!(Role::of_path("examples/train.py"), Role::Example);
         assert_eq!(Role::of_path("guide.ipynb"), Role::Example);
         assert_eq!(Role::of_path("src/app/main.py"), Role::Source);
