@@ -2229,8 +2229,12 @@ impl<'s> Walker<'s> {
                         "`{id}` is loaded ({what}) from the Hub without a pinned `revision`"
                     ),
                 };
-                let sev = data_only.then_some(Severity::Low);
-                self.hit(&rules::code015_hub_model_unpinned::RULE, call, msg, sev);
+                // Data files read by a reader's example or a maintainer's script are
+                // no finding; in shipped code they are a low note.
+                if !(data_only && self.role == Role::Example) {
+                    let sev = data_only.then_some(Severity::Low);
+                    self.hit(&rules::code015_hub_model_unpinned::RULE, call, msg, sev);
+                }
             }
         }
         let download_repo = match last {

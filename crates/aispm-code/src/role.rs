@@ -13,7 +13,8 @@ pub enum Role {
     /// Application or library code.
     #[default]
     Source,
-    /// Examples, tutorials, documentation and notebooks: code for a reader to adapt.
+    /// Examples, tutorials, documentation, notebooks, benchmark harnesses and
+    /// maintainers' scripts: code for a person to run or adapt, not shipped.
     Example,
     /// Tests and test fixtures.
     Test,
@@ -56,6 +57,8 @@ const EXAMPLE_DIRS: &[&str] = &[
     "recipes",
     "benchmark",
     "benchmarks",
+    // maintainers' scripts, run by hand, not shipped
+    "scripts",
 ];
 
 impl Role {
