@@ -505,7 +505,7 @@ or mirror holding a named one would install it: pin or lock a clean version",
             .property("match", how.as_str());
         match how {
             MaliciousMatch::Version(v) => f = f.property("version", v),
-            MaliciousMatch::RangeAdmits => f = f.severity(Severity::Low),
+            MaliciousMatch::RangeAdmits => f = f.severity(Severity::Info),
             MaliciousMatch::OnlyBad => {}
         }
         advisory_props(f, hits[0]).property(

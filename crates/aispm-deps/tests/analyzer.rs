@@ -676,7 +676,7 @@ fn dep005_is_critical_for_a_pinned_or_locked_release_and_low_for_a_range() {
             })
             .collect::<Vec<_>>()
     };
-    use aispm_core::Severity::{Critical, Low};
+    use aispm_core::Severity::{Critical, Info};
     assert_eq!(
         by_path("pinned/requirements.txt"),
         vec![(Critical, "version".into())]
@@ -687,11 +687,11 @@ fn dep005_is_critical_for_a_pinned_or_locked_release_and_low_for_a_range() {
     );
     assert_eq!(
         by_path("floor/requirements.txt"),
-        vec![(Low, "range-admits".into())]
+        vec![(Info, "range-admits".into())]
     );
     assert_eq!(
         by_path("bare/requirements.txt"),
-        vec![(Low, "range-admits".into())]
+        vec![(Info, "range-admits".into())]
     );
     assert!(by_path("clean/requirements.txt").is_empty());
     assert_eq!(

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
 list of AI-package incidents with public sources (`torchtriton`; compromised `ultralytics` \
 and `litellm` releases) and OSV `MAL-` records of an imported osv.dev export. Critical \
 when the pinned or locked version is a named one, or when every version the requirement \
-admits is (a package malicious in all its releases); low when a range or an unconstrained \
+admits is (a package malicious in all its releases); informational when a range or an unconstrained \
 requirement merely admits named releases among clean ones (`match`: `version`, \
 `every-admitted-version`, `range-admits`), since an installer takes the newest release \
 and compromised ones are usually withdrawn from the registry.",
