@@ -57,15 +57,22 @@ const KEYWORDS: &[&str] = &[
     "litellm",
     "ollama",
     "crewai",
-    "autogen",
+    "from autogen",
+    "import autogen",
+    "autogen_",
     "semantic_kernel",
     "dspy",
-    "haystack",
-    "mcp",
+    "from haystack",
+    "import haystack",
+    "from mcp",
+    "import mcp",
+    "mcp.",
+    "Mcp",
     "modelcontextprotocol",
     "groq",
     "fireworks",
-    "replicate",
+    "import replicate",
+    "from replicate",
     "voyageai",
     "pinecone",
     "weaviate",
@@ -92,7 +99,9 @@ const KEYWORDS: &[&str] = &[
     "from instructor",
     "import trl",
     "from trl",
-    "agno",
+    "from agno",
+    "import agno",
+    "agno.",
     "google.adk",
     "@google/adk",
     "from agents",
@@ -109,7 +118,9 @@ const KEYWORDS: &[&str] = &[
     "MCP",
     "@xenova/transformers",
     // LLM calls reached through a client passed in
-    "completions",
+    "chat.completions",
+    "completions.create",
+    "completions.stream",
     "messages.create",
     "messages.stream",
     "generate_content",
@@ -152,13 +163,17 @@ const GENERAL_RISKY: &[&str] = &["pickle", "dill", "shelve", "cloudpickle"];
 /// Words and file suffixes that make a general deserialiser's input a model, a
 /// checkpoint or ML data.
 const MODEL_HINTS: &[&str] = &[
-    "model",
-    "Model",
+    "model =",
+    "model=",
+    "model_",
+    "_model",
+    "model.",
+    "models/",
+    "Model(",
     "checkpoint",
     "ckpt",
     "weights",
     "embedding",
-    "vector",
     "tokenizer",
     ".pkl",
     ".pickle",
@@ -169,52 +184,24 @@ const MODEL_HINTS: &[&str] = &[
     ".bin'",
 ];
 
-enum Hit {
-    Ai,
-    Risky,
-    Hint,
-}
-
-fn prefilter() -> &'static (AhoCorasick, Vec<Hit>) {
-    static AC: OnceLock<(AhoCorasick, Vec<Hit>)> = OnceLock::new();
-    AC.get_or_init(|| {
-        let groups = [(KEYWORDS, 0u8), (GENERAL_RISKY, 1), (MODEL_HINTS, 2)];
-        let mut words = Vec::new();
-        let mut kinds = Vec::new();
-        for (list, g) in groups {
-            for w in list {
-                words.push(*w);
-                kinds.push(match g {
-                    0 => Hit::Ai,
-                    1 => Hit::Risky,
-                    _ => Hit::Hint,
-                });
-            }
-        }
-        (
-            AhoCorasick::new(words).expect("static keyword list builds"),
-            kinds,
-        )
-    })
+fn automaton(words: &'static [&'static str]) -> AhoCorasick {
+    AhoCorasick::new(words).expect("static keyword list builds")
 }
 
 /// Whether the file can hold anything the analyzer reports: an AI keyword (SDK,
 /// LLM call, model loading, ML library), or a general deserialiser beside a model
-/// or checkpoint hint. One Aho-Corasick pass, stopped at the first AI keyword.
+/// or checkpoint hint. Each list is one Aho-Corasick search that stops at its first
+/// hit, and most files stop at the first.
 pub fn worth_parsing(bytes: &[u8]) -> bool {
-    let (ac, kinds) = prefilter();
-    let (mut risky, mut hint) = (false, false);
-    for m in ac.find_overlapping_iter(bytes) {
-        match kinds[m.pattern().as_usize()] {
-            Hit::Ai => return true,
-            Hit::Risky => risky = true,
-            Hit::Hint => hint = true,
-        }
-        if risky && hint {
-            return true;
-        }
-    }
-    false
+    static LISTS: OnceLock<[AhoCorasick; 3]> = OnceLock::new();
+    let [ai, risky, hints] = LISTS.get_or_init(|| {
+        [
+            automaton(KEYWORDS),
+            automaton(GENERAL_RISKY),
+            automaton(MODEL_HINTS),
+        ]
+    });
+    ai.is_match(bytes) || (risky.is_match(bytes) && hints.is_match(bytes))
 }
 
 /// The source analyzer.
