@@ -1,5 +1,5 @@
 //! Throughput of the agents analyzer on a tree of text files, in MB/s, without the
-//! engine's walk: `cargo run --release -p aispm-agents --example throughput -- DIR`.
+//! engine's walk: `cargo run --release -p aispm-agents --example agents_throughput -- DIR`.
 //! Every file under DIR up to the analyzer's size cap is read into memory first, then
 //! analysed once; only the analysis is timed.
 
