@@ -5,13 +5,21 @@
 //!   `prompts/` (or `prompt/`, `system_prompts/`) folder; files whose name contains
 //!   `system_prompt`/`system-prompt`; and `.md`/`.txt` files whose first line starts
 //!   like a system prompt ("You are a …", "You are an …").
-//! - `agent` assets: CrewAI `agents.yaml` entries (role, goal and backstory), LangGraph
+//! - `agent` assets: CrewAI `agents.yaml` entries (top-level keys whose direct children
+//!   are `role` and `goal`, with `backstory`), LangGraph
 //!   `langgraph.json` graphs, AutoGen `OAI_CONFIG_LIST` model lists, and OpenAI
 //!   Assistants/Agents JSON definitions (`instructions` with `tools` or `model`).
+//! - `mcp-server` assets for MCP server implementations in code, one per server:
+//!   Python `FastMCP("name")`/`MCPServer("name")` and `Server("name")` from
+//!   `mcp.server`, JS/TS `new McpServer({ name: … })` (or `Server`/`FastMCP` from an
+//!   MCP SDK), with the number of tools the file registers.
 
 use crate::json::{Node, Value};
+use crate::poison::{js_string, python_string, skip_trivia, tool_call, tool_decorator};
 use crate::text::preview;
 use aispm_core::{AnalysisContext, Asset, AssetKind};
+use regex::Regex;
+use std::sync::OnceLock;
 
 const PROMPT_EXTS: &[&str] = &[
     "md", "txt", "text", "prompt", "prompty", "j2", "jinja", "jinja2", "tmpl", "tpl", "mustache",
@@ -239,12 +247,14 @@ pub fn agents_json(path: &str, root: &Node, cx: &mut AnalysisContext) -> bool {
     false
 }
 
-/// CrewAI `agents.yaml`: top-level keys whose children include `role` and `goal`.
+/// CrewAI `agents.yaml`: top-level keys whose direct children include `role` and `goal`.
 pub fn agents_yaml(path: &str, text: &str, cx: &mut AnalysisContext) -> bool {
     let mut found = false;
-    let mut current: Option<(String, u32, Vec<String>)> = None;
-    let mut flush = |c: Option<(String, u32, Vec<String>)>, cx: &mut AnalysisContext| {
-        if let Some((name, line, keys)) = c
+    // The name, its line, the indentation of its direct children, and their keys.
+    type Entry = (String, u32, Option<usize>, Vec<String>);
+    let mut current: Option<Entry> = None;
+    let mut flush = |c: Option<Entry>, cx: &mut AnalysisContext| {
+        if let Some((name, line, _, keys)) = c
             && keys.iter().any(|k| k == "role")
             && keys.iter().any(|k| k == "goal")
         {
@@ -266,16 +276,159 @@ pub fn agents_yaml(path: &str, text: &str, cx: &mut AnalysisContext) -> bool {
             if let Some(k) = t.strip_suffix(':')
                 && !k.contains(' ')
             {
-                current = Some((k.trim_matches(['"', '\'']).to_string(), line, Vec::new()));
+                current = Some((
+                    k.trim_matches(['"', '\'']).to_string(),
+                    line,
+                    None,
+                    Vec::new(),
+                ));
             }
-        } else if let Some((_, _, keys)) = current.as_mut()
-            && let Some((k, _)) = t.trim_start().split_once(':')
-        {
-            keys.push(k.trim().to_string());
+        } else if let Some((_, _, child, keys)) = current.as_mut() {
+            // Only direct children count: `role` and `goal` nested deeper (a flow
+            // definition's `methods:` holding inline crews) do not make the top key
+            // an agent.
+            let child = *child.get_or_insert(ind);
+            if ind == child
+                && let Some((k, _)) = t.trim_start().split_once(':')
+            {
+                keys.push(k.trim().to_string());
+            }
         }
     }
     flush(current.take(), cx);
     found
+}
+
+fn py_server_call() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?m)(^|[^\w.]|\bmcp\.server(?:\.lowlevel)?\.|\bfastmcp\.)(FastMCP|MCPServer|Server)\s*\(")
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+fn js_server_call() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"\bnew\s+(McpServer|FastMCP|Server)\s*\(\s*\{")
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+fn name_kwarg(python: bool) -> &'static Regex {
+    static PY: OnceLock<Regex> = OnceLock::new();
+    static JS: OnceLock<Regex> = OnceLock::new();
+    if python {
+        PY.get_or_init(|| Regex::new(r"^\s*name\s*=\s*").unwrap_or_else(|e| panic!("{e}")))
+    } else {
+        JS.get_or_init(|| {
+            Regex::new(r#"(?:\bname|["']name["'])\s*:\s*"#).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+}
+
+/// The most servers inventoried in one file.
+const MAX_SERVERS: usize = 64;
+
+/// MCP server implementations in Python or JS/TS code: one `mcp-server` asset per
+/// constructor call that names the server; returns how many.
+pub fn mcp_servers_in_code(
+    path: &str,
+    text: &str,
+    python: bool,
+    cx: &mut AnalysisContext,
+) -> usize {
+    let lower_has = |w: &str| text.contains(w);
+    let (sdk, calls) = if python {
+        // `Server` is only the MCP low-level server when imported from `mcp.server`.
+        let mcp = lower_has("from mcp") || lower_has("import mcp") || lower_has("fastmcp");
+        if !mcp {
+            return 0;
+        }
+        (lower_has("mcp.server"), py_server_call())
+    } else {
+        if !(lower_has("@modelcontextprotocol/sdk") || lower_has("fastmcp")) {
+            return 0;
+        }
+        (
+            lower_has("@modelcontextprotocol/sdk/server"),
+            js_server_call(),
+        )
+    };
+    let bytes = text.as_bytes();
+    let mut names: Vec<(String, u32, &str)> = Vec::new();
+    for c in calls.captures_iter(text) {
+        if names.len() >= MAX_SERVERS {
+            break;
+        }
+        let (Some(whole), Some(cm)) = (c.get(0), c.get(if python { 2 } else { 1 })) else {
+            continue;
+        };
+        let class = cm.as_str();
+        if class == "Server" && !sdk {
+            continue;
+        }
+        // Not a definition (`class Server(`, `def FastMCP(`).
+        let before = text[..cm.start()].trim_end_matches([' ', '\t']);
+        if before.ends_with("class") || before.ends_with("def") || before.ends_with("function") {
+            continue;
+        }
+        let open = whole.end();
+        let name = if python {
+            // First positional string, or `name=`.
+            let p = skip_trivia(text, open, true);
+            python_string(text, p).map(|l| l.text).or_else(|| {
+                let m = name_kwarg(true).find(&text[p..])?;
+                python_string(text, skip_trivia(text, p + m.end(), true)).map(|l| l.text)
+            })
+        } else {
+            // `{ name: "…" }` within the object literal's first lines.
+            let mut end = text.len().min(open + 400);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            name_kwarg(false)
+                .find(&text[open..end])
+                .and_then(|m| js_string(text, skip_trivia(text, open + m.end(), false)))
+                .map(|l| l.text)
+        };
+        let Some(name) = name.filter(|n| !n.trim().is_empty() && n.len() <= 200) else {
+            continue;
+        };
+        let line = u32::try_from(bytes[..cm.start()].iter().filter(|&&b| b == b'\n').count() + 1)
+            .unwrap_or(u32::MAX);
+        names.push((name, line, class));
+    }
+    if names.is_empty() {
+        return 0;
+    }
+    let tools = if python {
+        tool_decorator().find_iter(text).count()
+    } else {
+        tool_call().find_iter(text).count()
+    };
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let format = match ext.as_str() {
+        _ if python => "python",
+        "ts" | "mts" | "cts" => "typescript",
+        "tsx" => "tsx",
+        _ => "javascript",
+    };
+    for (i, (name, line, class)) in names.iter().enumerate() {
+        let mut a = Asset::new(
+            AssetKind::McpServer,
+            path,
+            &format!("implementation:{name}#{i}"),
+            format,
+        );
+        a.line = Some(*line);
+        a.set("server_name", preview(name, 80));
+        a.set("api", *class);
+        a.set("implemented_in", "code");
+        a.set("tools_in_file", tools);
+        cx.asset(a);
+    }
+    names.len()
 }
 
 #[cfg(test)]
@@ -316,5 +469,98 @@ mod tests {
             &parse(r#"{"name": "x"}"#).unwrap(),
             &mut cx
         ));
+    }
+
+    #[test]
+    fn nested_role_and_goal_are_not_an_agent() {
+        // A flow definition: inline crews nested under `methods:` are not agents of
+        // the top-level key.
+        let flow = "name: ExampleFlow\nmethods:\n  first_step:\n    start: true\n    do:\n      call: crew\n      with:\n        agents:\n          analyst:\n            role: Analyst\n            goal: Analyse\n            backstory: x\n  second_step:\n    do:\n      call: agent\n      with:\n        role: Router\n        goal: Route\n";
+        let mut cx = AnalysisContext::new(None, 0);
+        assert!(!agents_yaml("flow.yaml", flow, &mut cx));
+        assert!(cx.assets.is_empty());
+        // Direct children still make an agent, whatever their indentation.
+        assert!(agents_yaml(
+            "agents.yaml",
+            "analyst:\n    role: Analyst\n    goal: Analyse\n    extra:\n        role: nested\n",
+            &mut cx
+        ));
+        assert_eq!(cx.assets.len(), 1);
+        assert_eq!(
+            cx.assets[0]
+                .properties
+                .get("agent_name")
+                .and_then(|v| v.as_str()),
+            Some("analyst")
+        );
+    }
+
+    fn servers(path: &str, src: &str, python: bool) -> Vec<Asset> {
+        let mut cx = AnalysisContext::new(None, 0);
+        mcp_servers_in_code(path, src, python, &mut cx);
+        cx.assets
+    }
+
+    #[test]
+    fn mcp_server_implementations() {
+        let py = "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"notes\")\n\n@mcp.tool()\ndef a() -> str:\n    return ''\n\n@mcp.tool\ndef b() -> str:\n    return ''\n";
+        let a = servers("s.py", py, true);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].line, Some(3));
+        assert_eq!(
+            a[0].properties.get("server_name").and_then(|v| v.as_str()),
+            Some("notes")
+        );
+        assert_eq!(
+            a[0].properties
+                .get("tools_in_file")
+                .and_then(|v| v.as_u64()),
+            Some(2)
+        );
+        // Deterministic and distinct from a launched server's ID in the same file.
+        assert_eq!(a[0].id, servers("s.py", py, true)[0].id);
+        assert_ne!(
+            a[0].id,
+            aispm_core::report::asset_id(AssetKind::McpServer, "s.py", "notes#0")
+        );
+        // Low-level server, keyword name; two servers in one file get two IDs.
+        let low = "from mcp.server.lowlevel import Server\nimport mcp.server\na = Server(name='one')\nb = mcp.server.Server('two')\n";
+        let a = servers("l.py", low, true);
+        assert_eq!(a.len(), 2);
+        assert_ne!(a[0].id, a[1].id);
+        // `Server` without the MCP SDK, definitions and unnamed calls are not servers.
+        assert!(
+            servers(
+                "w.py",
+                "from http import Server\nimport mcp\ns = Server('x')\n",
+                true
+            )
+            .is_empty()
+        );
+        assert!(servers("d.py", "import mcp\nclass FastMCP(Base):\n    pass\n", true).is_empty());
+        assert!(
+            servers(
+                "c.py",
+                "from mcp import ClientSession\nc = ClientSession(r, w)\n",
+                true
+            )
+            .is_empty()
+        );
+        let ts = "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nconst server = new McpServer({\n  name: 'weather',\n  version: '1.0.0',\n});\nserver.tool('a', 'A', {}, h);\nserver.registerTool('b', { description: 'B' }, h);\n";
+        let a = servers("src/index.ts", ts, false);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].format, "typescript");
+        assert_eq!(a[0].line, Some(2));
+        assert_eq!(
+            a[0].properties.get("server_name").and_then(|v| v.as_str()),
+            Some("weather")
+        );
+        assert_eq!(
+            a[0].properties
+                .get("tools_in_file")
+                .and_then(|v| v.as_u64()),
+            Some(2)
+        );
+        assert!(servers("x.ts", "const s = new McpServer({ name: 'x' });\n", false).is_empty());
     }
 }

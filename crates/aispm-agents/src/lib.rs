@@ -137,8 +137,14 @@ pub fn analyze_text(
         structured |= inventory::agents_yaml(path, text, cx);
     }
     match lang {
-        Lang::Python => poison::analyze_python(path, text, cx)?,
-        Lang::Script => poison::analyze_script(path, text, cx)?,
+        Lang::Python => {
+            poison::analyze_python(path, text, cx)?;
+            inventory::mcp_servers_in_code(path, text, true, cx);
+        }
+        Lang::Script => {
+            poison::analyze_script(path, text, cx)?;
+            inventory::mcp_servers_in_code(path, text, false, cx);
+        }
         _ => {}
     }
     // A skill is instructions by design: judged by its own rule, not as a document.

@@ -479,7 +479,7 @@ fn skip_space(s: &str, mut pos: usize) -> usize {
 }
 
 /// Skips whitespace and comments (`#` for Python, `//` and `/* */` for JS).
-fn skip_trivia(s: &str, mut pos: usize, python: bool) -> usize {
+pub(crate) fn skip_trivia(s: &str, mut pos: usize, python: bool) -> usize {
     let b = s.as_bytes();
     loop {
         pos = skip_space(s, pos);
@@ -553,7 +553,7 @@ fn skip_balanced(s: &str, pos: usize, python: bool) -> Option<usize> {
 
 // ---------------------------------------------------------------- Python
 
-fn tool_decorator() -> &'static Regex {
+pub(crate) fn tool_decorator() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(r"(?m)^[ \t]*@[ \t]*(?:[A-Za-z_][\w]*\.)*(?:tool|mcp_tool|prompt_tool)\b")
@@ -712,7 +712,7 @@ pub fn analyze_python(
 
 // ---------------------------------------------------------------- JavaScript / TypeScript
 
-fn tool_call() -> &'static Regex {
+pub(crate) fn tool_call() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(r"\.\s*(?:tool|registerTool|addTool)\s*\(").unwrap_or_else(|e| panic!("{e}"))
