@@ -139,11 +139,15 @@ pub fn analyze_text(
     match lang {
         Lang::Python => {
             poison::analyze_python(path, text, cx)?;
-            inventory::mcp_servers_in_code(path, text, true, cx);
+            if !inventory::is_test_path(path) {
+                inventory::mcp_servers_in_code(path, text, true, cx);
+            }
         }
         Lang::Script => {
             poison::analyze_script(path, text, cx)?;
-            inventory::mcp_servers_in_code(path, text, false, cx);
+            if !inventory::is_test_path(path) {
+                inventory::mcp_servers_in_code(path, text, false, cx);
+            }
         }
         _ => {}
     }
