@@ -936,3 +936,17 @@ fn placed_fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A server's own constructor names the server: it starts nothing.
+#[test]
+fn a_server_constructor_is_no_launch() {
+    let src = "from mcp.server.mcpserver import MCPServer\nmcp = MCPServer(\"Shrimp\")\n";
+    let out = analyze_at(src, Lang::Python, "src/server.py").expect("parser loads");
+    assert!(out.servers.is_empty(), "{:?}", out.servers);
+    let src = "from agents.mcp import MCPServerStdio\ns = MCPServerStdio(\"npx\", args=[\"-y\", \"pkg\"])\n";
+    let out = analyze_at(src, Lang::Python, "src/client.py").expect("parser loads");
+    assert_eq!(out.servers.len(), 1, "{:?}", out.servers);
+    let src = "from agno.tools.mcp import MCPTools\nt = MCPTools(\"npx -y @scope/server-x\")\n";
+    let out = analyze_at(src, Lang::Python, "src/agent.py").expect("parser loads");
+    assert_eq!(out.servers.len(), 1, "{:?}", out.servers);
+}

@@ -214,10 +214,15 @@ impl<'s> Walker<'s> {
         {
             (command, args) = self.command_pairs(params);
         }
-        // `MCPServerStdio("npx", args=[...])`, `StdioServerParameters("npx", ["-y", "pkg"])`
+        // `MCPServerStdio("npx", args=[...])`, `StdioServerParameters("npx", ["-y", "pkg"])`,
+        // `MCPTools("npx -y pkg")`: a first positional string is a command for a stdio
+        // launcher, or when it is a command line or has arguments beside it; a lone
+        // word in a server's own constructor (`MCPServer("Shrimp")`) is its name.
+        let launcher_class = lower.contains("stdio") || last.ends_with("ServerParameters");
         if command.is_none()
             && let Some(first) = pos.first()
-            && self.string_literal(*first).is_some()
+            && let Some(text) = self.string_literal(*first)
+            && (launcher_class || text.trim().contains(' ') || args.is_some() || pos.len() > 1)
         {
             command = Some(*first);
             args = args.or_else(|| pos.get(1).copied());
