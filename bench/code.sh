@@ -67,19 +67,7 @@ mkdir -p "$C"
 SEMGREP=""
 stamp="$VENV/.aispm-bench-requirements"
 if [[ ",$TOOLS," == *",semgrep,"* ]]; then
-    if [[ -f "$stamp" && "$(cat "$stamp")" == "$SEMGREP_PIN" ]]; then
-        echo "== reusing $VENV" >&2
-    else
-        echo "== installing $SEMGREP_PIN into $VENV" >&2
-        rm -rf "$VENV"
-        mkdir -p "$(dirname "$VENV")"
-        if { "$PYTHON" -m venv "$VENV" && "$VENV/bin/python" -m pip install --quiet \
-            --disable-pip-version-check "$SEMGREP_PIN"; } >"$OUT/code/install.log" 2>&1; then
-            printf '%s' "$SEMGREP_PIN" >"$stamp"
-        else
-            echo "bench: pip install failed, see $OUT/code/install.log: $(tail -n 1 "$OUT/code/install.log")" >&2
-        fi
-    fi
+    install_peers "$VENV" "$OUT/code/install.log" "$SEMGREP_PIN"
     [[ -f "$stamp" && -x "$VENV/bin/semgrep" ]] && SEMGREP="$(realpath "$VENV/bin/semgrep")"
 fi
 export SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off
