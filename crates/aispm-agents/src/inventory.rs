@@ -330,36 +330,6 @@ fn name_kwarg(python: bool) -> &'static Regex {
 /// The most servers inventoried in one file.
 const MAX_SERVERS: usize = 64;
 
-/// Whether a display path is the project's tests (a `tests/`-like folder or a test
-/// runner's file-name convention): servers built there are fixtures, not the
-/// project's servers, and would flood the inventory.
-pub fn is_test_path(path: &str) -> bool {
-    const DIRS: &[&str] = &[
-        "test",
-        "tests",
-        "__tests__",
-        "spec",
-        "specs",
-        "e2e",
-        "fixtures",
-    ];
-    let inner = path.rsplit('!').next().unwrap_or(path);
-    let mut parts: Vec<&str> = inner.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-    let Some(file) = parts.pop() else {
-        return false;
-    };
-    let file = file.to_ascii_lowercase();
-    let stem = file.split('.').next().unwrap_or(&file);
-    stem.starts_with("test_")
-        || stem.ends_with("_test")
-        || stem == "conftest"
-        || file.contains(".test.")
-        || file.contains(".spec.")
-        || parts
-            .iter()
-            .any(|d| DIRS.contains(&d.to_ascii_lowercase().as_str()))
-}
-
 /// MCP server implementations in Python or JS/TS code: one `mcp-server` asset per
 /// constructor call that names the server; returns how many.
 pub fn mcp_servers_in_code(
@@ -466,11 +436,13 @@ mod tests {
 
     #[test]
     fn test_paths_are_told_apart() {
-        assert!(super::is_test_path("tests/server/test_fastmcp.py"));
-        assert!(super::is_test_path("pkg/src/server.test.ts"));
-        assert!(super::is_test_path("a.zip!tests/s.py"));
-        assert!(!super::is_test_path("src/weather/server.py"));
-        assert!(!super::is_test_path("examples/servers/simple.py"));
+        use aispm_core::role::Role;
+        let test = |p: &str| Role::of_path(p) == Role::Test;
+        assert!(test("tests/server/test_fastmcp.py"));
+        assert!(test("pkg/src/server.test.ts"));
+        assert!(test("a.zip!tests/s.py"));
+        assert!(!test("src/weather/server.py"));
+        assert!(!test("examples/servers/simple.py"));
     }
     use super::*;
     use crate::json::parse;

@@ -139,13 +139,13 @@ pub fn analyze_text(
     match lang {
         Lang::Python => {
             poison::analyze_python(path, text, cx)?;
-            if !inventory::is_test_path(path) {
+            if !is_test(path) {
                 inventory::mcp_servers_in_code(path, text, true, cx);
             }
         }
         Lang::Script => {
             poison::analyze_script(path, text, cx)?;
-            if !inventory::is_test_path(path) {
+            if !is_test(path) {
                 inventory::mcp_servers_in_code(path, text, false, cx);
             }
         }
@@ -160,4 +160,10 @@ pub fn analyze_text(
         inject::scan(path, ext, text, cx)?;
     }
     Ok(())
+}
+
+/// Servers built in the project's tests are fixtures, not its servers, and would flood
+/// the inventory.
+fn is_test(path: &str) -> bool {
+    aispm_core::role::Role::of_path(path) == aispm_core::role::Role::Test
 }

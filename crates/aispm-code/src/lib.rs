@@ -15,7 +15,7 @@
 
 pub mod flow;
 pub mod lang;
-pub mod role;
+pub use aispm_core::role;
 pub mod rules;
 pub mod sdk;
 

@@ -9,6 +9,7 @@ pub mod json;
 pub mod kind;
 pub mod notebook;
 pub mod report;
+pub mod role;
 pub mod rule;
 pub mod severity;
 
