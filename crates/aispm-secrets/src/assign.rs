@@ -291,6 +291,19 @@ pub fn name_before(buf: &[u8], value_start: usize, floor: usize) -> Option<Name>
     }
 }
 
+/// The one word that leads a `WORD NAME VALUE` line (a Dockerfile's `ENV API_KEY …`, a
+/// note's `acme TOKEN …`): the text between `line_start` and the name at `name_start`
+/// when it is a single name-like word between blanks.
+pub fn lead_word(buf: &[u8], line_start: usize, name_start: usize) -> Option<&[u8]> {
+    let lead = buf.get(line_start..name_start)?;
+    if lead.last().is_none_or(|b| !matches!(b, b' ' | b'\t')) {
+        return None;
+    }
+    let word = lead.trim_ascii();
+    (!word.is_empty() && word.len() <= 64 && word.iter().all(|&b| is_name_byte(b) && b != b'-'))
+        .then_some(word)
+}
+
 /// The value assigned to the name ending at `name_end` on the line ending at `ceil`.
 pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
     let mut i = name_end;
@@ -355,9 +368,10 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
             .iter()
             .rposition(|b| !is_name_byte(*b))
             .map_or(line_start, |p| line_start + p + 1);
-        let alone = buf[line_start..name_start]
+        let alone = (buf[line_start..name_start]
             .iter()
             .all(|b| matches!(b, b' ' | b'\t'))
+            || lead_word(buf, line_start, name_start).is_some())
             && i > name_end
             && !name_quote;
         let end = buf[i..ceil]

@@ -53,6 +53,14 @@ fn ident_at(buf: &[u8], hit: usize) -> Option<(usize, usize)> {
         if k == 0 || buf[k - 1] == b'\n' || buf[s] == b'-' {
             return Some((s, e));
         }
+        // `WORD NAME VALUE`: one word before the name on its line.
+        let line_start = buf[lo..k]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        if (line_start > lo || lo == 0) && assign::lead_word(buf, line_start, s).is_some() {
+            return Some((s, e));
+        }
     }
     None
 }
@@ -83,7 +91,12 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
     } else {
         12
     };
-    if v.len() < min_len || v.len() > 256 || v.iter().any(|b| b.is_ascii_whitespace()) {
+    if v.len() < min_len || v.len() > MAX_GENERIC_LEN || v.iter().any(|b| b.is_ascii_whitespace()) {
+        return false;
+    }
+    // Long values are tokens only when nothing else explains them: no repeated block
+    // (an encoded image or a padded fixture) and a generated alphabet.
+    if v.len() > 256 && (info.class == CredClass::Password || !long_token_shaped(v)) {
         return false;
     }
     // Cheap shape tests first; the substring scans only for what is left.
@@ -95,7 +108,7 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
     }
     if noise::is_identifier_like(v)
         || v.starts_with(b"-----")
-        || v.starts_with(b"eyJ")
+        || (v.starts_with(b"eyJ") && is_jwt_shaped(v))
         || v.iter()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b'+'))
     {
@@ -134,13 +147,13 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
     {
         return false;
     }
+    // A value that spells its own name (`stripe_key = "stripe-key-1"`) was typed; a
+    // generated secret behind a product prefix (`acme_9fK2…`) was not.
     let low = text::lower(v);
-    if info
-        .words
-        .iter()
-        .filter(|w| w.len() >= 4)
-        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some())
-    {
+    if info.words.iter().filter(|w| w.len() >= 4).any(|w| {
+        memchr::memmem::find(&low, w.as_bytes())
+            .is_some_and(|_| low.len() < w.len() + 20 || !rest_is_random(&low, w))
+    }) {
         return false;
     }
     let classes = Classes::of(v);
@@ -153,6 +166,49 @@ pub fn generic_value_ok(scan: &Scan<'_>, info: &NameInfo, v: &[u8], quoted: bool
         _ => classes.digit && classes.letter() && h >= 3.0,
     };
     ok && (style != Style::Prose || (h >= 3.5 && v.len() >= 16))
+}
+
+/// Longest value the generic detector reads as one secret (long-lived tokens of some
+/// services run to several hundred characters).
+const MAX_GENERIC_LEN: usize = 1024;
+
+/// Whether a long value reads as one generated token: its alphabet is a token's (no
+/// padding inside, at most a few separators) and no 16-byte block repeats in it.
+fn long_token_shaped(v: &[u8]) -> bool {
+    let separators = v
+        .iter()
+        .filter(|&&b| matches!(b, b'.' | b'-' | b'_' | b'/' | b'+'))
+        .count();
+    if separators > v.len() / 16 || v[..v.len() - 2].contains(&b'=') {
+        return false;
+    }
+    let mut seen = std::collections::HashSet::new();
+    v.chunks_exact(16).all(|c| seen.insert(c))
+}
+
+/// Whether a value starting with `eyJ` is a JSON Web Token (its first segment decodes to
+/// a JSON header naming an `alg`): the token detector judges those, including the ones it
+/// rejects on purpose (unsigned, public anon keys, the documentation example).
+fn is_jwt_shaped(v: &[u8]) -> bool {
+    let head = v.split(|&b| b == b'.').next().unwrap_or(v);
+    text::base64_decode(head)
+        .and_then(|d| serde_json::from_slice::<Value>(&d).ok())
+        .is_some_and(|h| h.get("alg").is_some())
+}
+
+/// Whether `low` without the first `word` in it is still a generated secret (at least 16
+/// characters of letters and digits with a secret's entropy).
+fn rest_is_random(low: &[u8], word: &str) -> bool {
+    let Some(at) = memchr::memmem::find(low, word.as_bytes()) else {
+        return false;
+    };
+    let rest: Vec<u8> = low[..at]
+        .iter()
+        .chain(&low[at + word.len()..])
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    rest.len() >= 16 && text::entropy(&rest) >= 3.5
 }
 
 /// Words in a credential name that make it name an issued secret even when its value
@@ -204,8 +260,178 @@ fn names_hex_credential(info: &NameInfo) -> bool {
                 w.as_str(),
                 "apikey" | "apitoken" | "accesstoken" | "authtoken" | "accesskey" | "secretkey"
             )
-    })
+    }) || names_owner(info)
 }
+
+/// Words that say what a key or token is for inside a program (a request, a session, a
+/// job, an upload), not whose credential it is: a UUID or hex value under them is a
+/// handle, not an issued secret.
+const HANDLE_WORDS: &[&str] = &[
+    "request",
+    "session",
+    "job",
+    "task",
+    "run",
+    "step",
+    "batch",
+    "build",
+    "trace",
+    "span",
+    "correlation",
+    "device",
+    "user",
+    "install",
+    "installation",
+    "instance",
+    "event",
+    "message",
+    "upload",
+    "download",
+    "item",
+    "record",
+    "transaction",
+    "order",
+    "invite",
+    "invitation",
+    "share",
+    "entity",
+    "team",
+    "project",
+    "workspace",
+    "query",
+    "search",
+    "result",
+    "document",
+    "commit",
+    "revision",
+    "branch",
+    "release",
+    "notification",
+    "stream",
+    "queue",
+    "topic",
+    "channel",
+    "room",
+    "chat",
+    "thread",
+    "conversation",
+    "media",
+    "video",
+    "track",
+    "product",
+    "account",
+    "tenant",
+    "registration",
+    "enrollment",
+    "email",
+    "phone",
+    "login",
+    "logout",
+    "magic",
+    "nonce",
+    "challenge",
+    "state",
+    "random",
+    "unique",
+    "local",
+    "remote",
+    "temp",
+    "tmp",
+    "test",
+    "tests",
+    "mock",
+    "fake",
+    "stub",
+    "demo",
+    "default",
+    "current",
+    "old",
+    "previous",
+    "other",
+    "this",
+    "that",
+    "your",
+    "some",
+    "model",
+    "layer",
+    "weight",
+    "data",
+    "dataset",
+    "config",
+    "cfg",
+    "context",
+    "payload",
+    "body",
+    "header",
+    "cookie",
+    "form",
+    "link",
+    "share",
+    "embed",
+    "widget",
+    "plugin",
+    "schema",
+    "secondary",
+    "encryption",
+    "decryption",
+    "wrapped",
+    "wrapping",
+    "derived",
+    "shared",
+    "common",
+    "global",
+    "internal",
+    "external",
+    "upstream",
+    "downstream",
+    "parent",
+    "child",
+    "root",
+    "base",
+    "master",
+    "main",
+    "refresh",
+    "access",
+    "bearer",
+    "client",
+    "service",
+    "api",
+    "auth",
+    "private",
+    "secret",
+];
+
+/// Whether the word before `key`/`token` names whose credential it is: a word of at least
+/// four letters that is not a program's own purpose (`diffbot_token`, `checklyhqTOKEN`,
+/// `box-key`), as opposed to `session_token`, `job_key` or `upload_token`. The names
+/// `HEX_CREDENTIAL_WORDS` already settle are listed in `HANDLE_WORDS` too, so this test
+/// only widens.
+fn names_owner(info: &NameInfo) -> bool {
+    if !matches!(info.class, CredClass::Key | CredClass::Token) {
+        return false;
+    }
+    let Some(pos) = info
+        .words
+        .iter()
+        .rposition(|w| matches!(w.as_str(), "key" | "token"))
+    else {
+        return false;
+    };
+    let Some(owner) = pos.checked_sub(1).map(|p| info.words[p].as_str()) else {
+        return false;
+    };
+    owner.len() >= 3
+        && owner
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && owner.bytes().any(|b| b.is_ascii_lowercase())
+        && !HANDLE_WORDS.contains(&owner)
+        && !KEY_OR_TOKEN_HANDLE.iter().any(|w| owner.ends_with(w))
+}
+
+/// Endings of a qualifier that make it a handle whatever comes before
+/// (`idempotency`, `dedupe`, `cacheKey`-like compounds glued into one word).
+const KEY_OR_TOKEN_HANDLE: &[&str] = &["id", "ids", "cache", "hash", "sum", "index", "name"];
 
 /// Whether the client secret at `pos` belongs to an installed application whose
 /// secret is published with it (its client ID is within a few hundred bytes).
@@ -213,6 +439,16 @@ fn public_client_secret(buf: &[u8], pos: usize) -> bool {
     let lo = pos.saturating_sub(512);
     let hi = (pos + 512).min(buf.len());
     noise::names_public_oauth_client(&buf[lo..hi])
+}
+
+/// Whether a blank, not an operator, separates the name ending at `e` from its value.
+fn bare_value_follows(buf: &[u8], e: usize) -> bool {
+    let rest = &buf[e..(e + 8).min(buf.len())];
+    rest.first().is_some_and(|b| matches!(b, b' ' | b'\t'))
+        && rest
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t'))
+            .is_some_and(|b| !matches!(b, b'=' | b':'))
 }
 
 /// `NAME = value` where NAME reads as a credential and the value as a literal secret.
@@ -226,13 +462,21 @@ pub fn generic_assignment(scan: &mut Scan<'_>, det: &'static Detector, hit: usiz
     let Some((name, name_start, v)) = assignment_of(scan.buf, s, e) else {
         return;
     };
-    let Some(info) = assign::classify(name) else {
+    // In a `WORD NAME VALUE` line the word says whose credential it is: `acme TOKEN v`
+    // reads as `acme_TOKEN`.
+    let (ls, _) = text::line_bounds(scan.buf, name_start);
+    let name = match assign::lead_word(scan.buf, ls, name_start) {
+        Some(word) if !name.starts_with('-') && bare_value_follows(scan.buf, e) => {
+            format!("{}_{name}", String::from_utf8_lossy(word))
+        }
+        _ => name.to_string(),
+    };
+    let Some(info) = assign::classify(&name) else {
         return;
     };
     if !scan.seen.insert((det.id, name_start)) {
         return;
     }
-    let name = name.to_string();
     let value = &scan.buf[v.start..v.end];
     if v.code
         || !generic_value_ok(scan, &info, value, v.quoted)

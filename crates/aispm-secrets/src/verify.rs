@@ -487,3 +487,52 @@ mod tests {
         );
     }
 }
+
+/// Password hashes. An entry of a password file (`user:HASH` first on its line, as in
+/// `/etc/shadow` or an `htpasswd`) opens an account once cracked: medium. A hash alone on
+/// its line (a dumped hash list) or on a line that names a password (Jupyter's
+/// `c.ServerApp.password = 'argon2:$argon2id$…'`) is low. A hash anywhere else in code or
+/// text is most often a hashing library's test vector or a documentation sample, with the
+/// plain text beside it, and is not reported.
+pub fn password_hash(token: &str, site: &Site<'_>) -> Verdict {
+    let scheme = token
+        .trim_start_matches('$')
+        .split('$')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let (ls, le) = text::line_bounds(site.buf, site.start);
+    let before = &site.buf[ls..site.start];
+    let after = &site.buf[site.end.min(le)..le];
+    let entry = before
+        .strip_suffix(b":")
+        .map(<[u8]>::trim_ascii_start)
+        .is_some_and(|user| {
+            !user.is_empty()
+                && user.len() <= 64
+                && user
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@'))
+        });
+    let alone = before.trim_ascii().is_empty() && after.trim_ascii().is_empty();
+    // The name of the value, not a word further back on a long line.
+    let low = text::lower(&before[before.len().saturating_sub(40)..]);
+    let named = ["password", "passwd", "pwd", "passphrase"]
+        .iter()
+        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some());
+    let confidence = if entry {
+        Confidence::Medium
+    } else if alone || named {
+        Confidence::Low
+    } else {
+        return Verdict::Reject;
+    };
+    Verdict::Accept {
+        confidence,
+        props: vec![
+            ("hash_scheme", Value::from(scheme)),
+            ("password_file_entry", Value::from(entry)),
+        ],
+        kind: None,
+    }
+}

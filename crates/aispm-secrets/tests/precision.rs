@@ -396,3 +396,89 @@ fn severity_follows_evidence() {
     assert_eq!(f[0].severity, f[0].rule.severity);
     assert_eq!(prop(&f[0], "confidence"), Some("high"));
 }
+
+#[test]
+fn named_keys_with_owner_words_and_word_name_value_lines() {
+    // A UUID or hex value under a key or token named after its owner is an issued key;
+    // under a name that says what it is for in the program, it is a handle.
+    one(
+        "generic-secret",
+        &[
+            case(
+                "a.env",
+                concat!("diffbot_token=9f2c4e1a7b3d", "58e6a0c9f1d2b4e7a835"),
+            ),
+            case(
+                "a.env",
+                concat!("checklyhqTOKEN=5d1e9a3c7f2b", "48e6c0a9d1f3b5e7a24c"),
+            ),
+            case(
+                "b.py",
+                concat!("box_key = \"4Fa83E1Dc6b9", "2CAeE780C9b47dd9bE34\""),
+            ),
+            // One word before a credential name on its line: a Dockerfile's ENV, a note.
+            case(
+                "Dockerfile",
+                concat!("ENV API_KEY Zk4Lp9Xq2Wv7", "Rn3Tb8Ys1Hc6"),
+            ),
+            case(
+                "notes.txt",
+                concat!("acme SECRET Tq9Xv2Lk7Wp3", "Zn8Rb4Yc1Hs6Md5F"),
+            ),
+        ],
+    );
+    none(&[
+        case(
+            "a.py",
+            concat!(
+                "session_token = \"067d6825-2275-",
+                "4a46-8cb4-11ed9e8c3c0e\""
+            ),
+        ),
+        case(
+            "a.py",
+            concat!(
+                "upload_key = \"3cc2bf0af824d586db06",
+                "2726daa5f62840e7a4f7\""
+            ),
+        ),
+        case(
+            "a.py",
+            concat!("requestToken = \"5be06a2f9c81d47e", "3a90b6c2f1d8e457\""),
+        ),
+        // A sentence is not a `WORD NAME VALUE` line.
+        case(
+            "README.md",
+            concat!(
+                "Set the token Tq9Xv2Lk7Wp3",
+                "Zn8Rb4Yc1Hs6Md5F before you run"
+            ),
+        ),
+        case("a.sh", "export TOKEN $ACME_TOKEN"),
+    ]);
+}
+
+#[test]
+fn password_hashes_are_medium_only_in_password_files() {
+    let shadow = concat!(
+        "deploy:$6$Zq3vW9xk$Hn7Lr2pT5mB8cF1dJ4sK6gY0aV3eX9uQ2iO7wE5t",
+        "R8yU1pA4sD6fG9hJ2kL5zX8cV1bN4mQ7wE0rT3yU6iO9p:19000:0:99999:7:::\n"
+    );
+    let f = findings("etc/shadow", shadow);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].severity, Severity::Medium);
+    // A hashing library's test vector, the plain text beside it.
+    let vector = concat!(
+        "String hash = \"$argon2id$v=19$m=16384,t=2,p=1$nQ7kLm2Xp9Zw4Rv8Ty6Ub",
+        "A$Hq3Nc8Vd2Lr7Ks1Pm5Xz9Wb4Tf6Yg0Ja2Ue8Ri3Oq\";\nString plain = \"Test123!\";\n"
+    );
+    assert!(findings("src/HashTest.java", vector).is_empty());
+    // A notebook server's password, stored as its hash.
+    let jupyter = concat!(
+        "c.ServerApp.password = 'argon2:$argon2id$v=19$m=10240,t=10,p=8$Lq5Xv9Zk2Wp7Rn3T",
+        "b8Ys1A$Hc6Md4Fq2Jn8Vt5Lw3Xp9Zr7Ks1Pb4Yd6Ug0Ta2Oe8'\n"
+    );
+    let f = findings("jupyter_server_config.py", jupyter);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].severity, Severity::Low);
+}

@@ -466,6 +466,29 @@ pub static SONARQUBE_LEGACY: Detector = Detector {
     ..BASE
 };
 
+/// The `sonar.login` property (and `sonarLogin` variables), where SonarQube scanners took
+/// a 40-hex token before `sonar.token` replaced it.
+pub static SONARQUBE_LOGIN: Detector = Detector {
+    id: "sonarqube-login-token",
+    kind: "sonarqube",
+    family: Family::CodeAndRegistry,
+    title: "SonarQube token",
+    keywords: &["sonar.login", "sonarlogin", "sonar_login"],
+    pattern: r#"(?i:sonar[._]?login)['"]?\s*[=:,]\s*['"]?([a-f0-9]{40})\b"#,
+    boundary: Boundary::None,
+    verify: Some(verify::mixed),
+    default_confidence: Confidence::Medium,
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "mvn sonar:sonar -Dsonar.login=8f3a1c9e7b2d",
+        "4f60a5e1c8b7",
+        "d2f9a3e6c1b4d8f2"
+    )],
+    negatives: &["mvn sonar:sonar -Dsonar.login=$SONAR_TOKEN"],
+    ..BASE
+};
+
 /// The current Azure DevOps personal access token format: 84 characters with the
 /// `JQQJ99` marker of Azure keys and `AZDO` near the end.
 pub static AZURE_DEVOPS_PAT: Detector = Detector {
@@ -641,6 +664,42 @@ pub static ONEPASSWORD_SECRET_KEY: Detector = Detector {
 };
 
 /// Every source-control, CI, registry and automation detector.
+/// NuGet API keys: `oy2` and 43 lower-case letters and digits.
+pub static NUGET: Detector = Detector {
+    id: "nuget-api-key",
+    kind: "nuget",
+    family: Family::CodeAndRegistry,
+    title: "NuGet API key",
+    keywords: &["oy2"],
+    pattern: r"oy2[a-z0-9]{43}",
+    prefix: "oy2",
+    min_entropy: 3.5,
+    positives: &[concat!(
+        "dotnet nuget push pkg.nupkg --api-key oy2k7d3qf9",
+        "w1xz5b8n2m6v4c0j3h7g1p5r9t2y6u8e4a7q"
+    )],
+    negatives: &["NUGET_KEY=oy2aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"],
+    ..BASE
+};
+
+/// Dependency-Track API keys: `odt_` and 32 or more letters and digits.
+pub static DEPENDENCY_TRACK: Detector = Detector {
+    id: "dependency-track-api-key",
+    kind: "dependency-track",
+    family: Family::CodeAndRegistry,
+    title: "Dependency-Track API key",
+    keywords: &["odt_"],
+    pattern: r"odt_[A-Za-z0-9]{32,48}",
+    prefix: "odt_",
+    min_entropy: 3.5,
+    positives: &[concat!(
+        "DTRACK_API_KEY=odt_Qm7vX2",
+        "kR9pL4tN8wZ3cJ6hB1fY5sD0aG"
+    )],
+    negatives: &["DTRACK_API_KEY=odt_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"],
+    ..BASE
+};
+
 pub static ALL: &[&Detector] = &[
     &GITHUB_CLASSIC,
     &GITHUB_FINE_GRAINED,
@@ -662,6 +721,7 @@ pub static ALL: &[&Detector] = &[
     &DOCKER_HUB,
     &SONARQUBE,
     &SONARQUBE_LEGACY,
+    &SONARQUBE_LOGIN,
     &AZURE_DEVOPS_PAT,
     &AZURE_DEVOPS_LEGACY_PAT,
     &GITHUB_OAUTH_SECRET,
@@ -669,4 +729,6 @@ pub static ALL: &[&Detector] = &[
     &SOURCEGRAPH,
     &ONEPASSWORD_SERVICE_ACCOUNT,
     &ONEPASSWORD_SECRET_KEY,
+    &NUGET,
+    &DEPENDENCY_TRACK,
 ];

@@ -192,10 +192,29 @@ pub static CONNECTION_STRING: Detector = Detector {
 };
 
 /// Every data-platform detector.
+/// MongoDB Atlas service-account secrets: `mdb_sa_sk_` and 40 characters.
+pub static MONGODB_ATLAS_SA: Detector = Detector {
+    id: "mongodb-atlas-service-account-secret",
+    kind: "mongodb-atlas",
+    family: Family::DataPlatform,
+    title: "MongoDB Atlas service account secret",
+    keywords: &["mdb_sa_sk_"],
+    pattern: r"mdb_sa_sk_[A-Za-z0-9_-]{40}",
+    prefix: "mdb_sa_sk_",
+    min_entropy: 3.5,
+    positives: &[concat!(
+        "ATLAS_CLIENT_SECRET=mdb_sa_sk_Vq8Zt3Lw",
+        "9Kc2Hn5Xr7Bd1Fj4Mp6Sy0Ga_Ue-Qi8W"
+    )],
+    negatives: &["ATLAS_CLIENT_SECRET=mdb_sa_sk_<your-secret>"],
+    ..BASE
+};
+
 pub static ALL: &[&Detector] = &[
     &DATABRICKS,
     &DATABRICKS_OAUTH,
     &SNOWFLAKE,
     &DATABASE_URL,
     &CONNECTION_STRING,
+    &MONGODB_ATLAS_SA,
 ];

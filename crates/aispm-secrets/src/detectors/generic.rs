@@ -4,7 +4,7 @@
 //! credentials) and the value (references, placeholders, digests, UUIDs, prose and
 //! low-entropy words are not secrets).
 
-use crate::detector::{BASE, Confidence, Detector, Family, Matcher};
+use crate::detector::{BASE, Boundary, Confidence, Detector, Family, Matcher};
 use crate::structured;
 
 pub static GENERIC_SECRET: Detector = Detector {
@@ -178,5 +178,72 @@ pub static URL_PASSWORD: Detector = Detector {
     ..BASE
 };
 
+/// Password hashes in the crypt formats (`$1$`, `$2b$`, `$5$`, `$6$`, Cisco `$8$`/`$9$`,
+/// Argon2) and Kerberos AS-REP and TGS-REP hashes: what a shadow file, an `htpasswd`, a
+/// router config or a roasting tool writes. Offline cracking turns them into the password,
+/// so they are reported like a password, capped at medium.
+pub static PASSWORD_HASH: Detector = Detector {
+    id: "password-hash",
+    kind: "password-hash",
+    family: Family::Generic,
+    title: "Password hash",
+    keywords: &[
+        "$1$",
+        "$apr1$",
+        "$2a$",
+        "$2b$",
+        "$2x$",
+        "$2y$",
+        "$5$",
+        "$6$",
+        "$8$",
+        "$9$",
+        "$argon2",
+        "$krb5asrep$",
+        "$krb5tgs$",
+    ],
+    pattern: concat!(
+        r"\$(?:(?:1|apr1)\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22}",
+        r"|2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}",
+        r"|[56]\$(?:rounds=[0-9]{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43}(?:[./A-Za-z0-9]{43})?",
+        r"|[89]\$[./A-Za-z0-9]{14}\$[./A-Za-z0-9]{43}",
+        r"|argon2(?:id|i|d)\$v=[0-9]{1,3}\$m=[0-9]{1,8},t=[0-9]{1,4},p=[0-9]{1,3}\$[A-Za-z0-9+/]{11,64}\$[A-Za-z0-9+/]{16,128}",
+        r"|krb5asrep\$(?:17|18|23)\$(?:[^$:\s]{1,128}:)?[0-9a-f]{24,32}\$[0-9a-f]{64,4096}",
+        r"|krb5tgs\$(?:17|18|23)\$\*[^$*\s]{1,128}\*\$[0-9a-f]{24,32}\$[0-9a-f]{64,8192})"
+    ),
+    prefix: "$",
+    boundary: Boundary::None,
+    min_entropy: 3.2,
+    verify: Some(crate::verify::password_hash),
+    default_confidence: Confidence::Medium,
+    priority: 2,
+    binary: false,
+    reach: 9000,
+    positives: &[
+        concat!(
+            "admin:$6$Zq3vW9xk$Hn7Lr2pT5mB8cF1dJ4s",
+            "K6gY0aV3eX9uQ2iO7wE5tR8yU1pA4sD6fG9hJ2kL5zX8cV1bN4mQ7wE0rT3yU6iO9p:19000:0:99999:7:::"
+        ),
+        concat!(
+            "user:$2b$12$KIXQJq4Lr9Zx2",
+            "mT7vB8cOe5Hn3pW1sD6fG0aY4uR2iE9tQ7wL1kxz"
+        ),
+        concat!(
+            "$krb5asrep$23$svc@CORP.LOCAL:",
+            "3e156ada591263b8aab0965f5aebd837$",
+            "007497cb51b6c8116d6407a782ea0e1c5402b17db7afa6b05a6d30ed164a9933c75e"
+        ),
+    ],
+    negatives: &[
+        "hash = \"$2b$12$<salt-and-hash>\"",
+        "echo \"$1$2\"",
+        concat!(
+            "user:$6$saltsalt$",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        ),
+    ],
+    ..BASE
+};
+
 /// Every generic detector.
-pub static ALL: &[&Detector] = &[&GENERIC_SECRET, &URL_PASSWORD];
+pub static ALL: &[&Detector] = &[&GENERIC_SECRET, &URL_PASSWORD, &PASSWORD_HASH];

@@ -490,6 +490,35 @@ pub static DATADOG_KEY: Detector = Detector {
 };
 
 /// Every SaaS detector.
+/// Microsoft Teams incoming webhooks (Office 365 connectors): anyone holding the URL
+/// posts into the channel.
+pub static TEAMS_WEBHOOK: Detector = Detector {
+    id: "teams-webhook-url",
+    display: "webhook.office.com/",
+    kind: "teams-webhook",
+    family: Family::Saas,
+    title: "Microsoft Teams incoming webhook URL",
+    keywords: &[
+        "outlook.office.com/webhook",
+        "outlook.office365.com/webhook",
+        ".webhook.office.com/webhookb2",
+    ],
+    pattern: r"(?:outlook\.office(?:365)?\.com/webhook|[a-z0-9-]{1,63}\.webhook\.office\.com/webhookb2)/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}@[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}/IncomingWebhook/([0-9a-f]{32}/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})",
+    boundary: Boundary::None,
+    min_entropy: 3.0,
+    positives: &[concat!(
+        "TEAMS_URL=https://acme.webhook.office.com/webhookb2/",
+        "3f9c2a71-5d4e-4b8a-9c1f-7e2d6a0b4c93@8b1e4d27-9a3c-4f6e-b2d8-1c7a5e9f3b60",
+        "/IncomingWebhook/a7c3e91f5b2d48e6904c1f7b3a8d2e65/",
+        "c4e8a2f6-1b9d-4c3e-8f7a-2d5b9e1c6a40"
+    )],
+    negatives: &[concat!(
+        "https://acme.webhook.office.com/webhookb2/",
+        "<group-id>@<tenant-id>/IncomingWebhook/<id>/<owner>"
+    )],
+    ..BASE
+};
+
 pub static ALL: &[&Detector] = &[
     &SLACK_TOKEN,
     &SLACK_WEBHOOK,
@@ -510,4 +539,5 @@ pub static ALL: &[&Detector] = &[
     &DATADOG_KEY,
     &SQUARE,
     &FACEBOOK_TOKEN,
+    &TEAMS_WEBHOOK,
 ];
