@@ -449,45 +449,6 @@ pub fn confidence(v: &Verdict) -> Option<Confidence> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_expiry() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(1_740_266_464), "2025-02-22");
-        assert_eq!(civil_date(951_782_400), "2000-02-29");
-        assert!(expired_long_ago(1_000_000_000.0, 1_800_000_000.0));
-        assert!(!expired_long_ago(1_800_000_000.0, 1_800_000_000.0));
-        assert!(!expired_long_ago(f64::NAN, 1_800_000_000.0));
-        assert!(is_demo_issuer("acme-demo"));
-        assert!(!is_demo_issuer("https://auth.demographics.io"));
-    }
-
-    #[test]
-    fn github_checksum() {
-        // A random body and its checksum computed independently of this code.
-        assert_eq!(crc32_base62(b"U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8"), "14Un4I");
-        let site = Site {
-            buf: b"",
-            start: 0,
-            end: 0,
-        };
-        let ok = concat!("ghp_", "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8", "14Un4I");
-        assert_eq!(
-            confidence(&github_classic(ok, &site)),
-            Some(Confidence::High)
-        );
-        let bad = concat!("ghp_", "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8", "I4nU41");
-        assert_eq!(github_classic(bad, &site), Verdict::Reject);
-        assert_eq!(
-            github_classic("ghp_000000000000000000000000000000000000", &site),
-            Verdict::Reject
-        );
-    }
-}
-
 /// Password hashes. An entry of a password file (`user:HASH` first on its line, as in
 /// `/etc/shadow` or an `htpasswd`) opens an account once cracked: medium. A hash alone on
 /// its line (a dumped hash list) or on a line that names a password (Jupyter's
@@ -534,5 +495,44 @@ pub fn password_hash(token: &str, site: &Site<'_>) -> Verdict {
             ("password_file_entry", Value::from(entry)),
         ],
         kind: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_expiry() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(1_740_266_464), "2025-02-22");
+        assert_eq!(civil_date(951_782_400), "2000-02-29");
+        assert!(expired_long_ago(1_000_000_000.0, 1_800_000_000.0));
+        assert!(!expired_long_ago(1_800_000_000.0, 1_800_000_000.0));
+        assert!(!expired_long_ago(f64::NAN, 1_800_000_000.0));
+        assert!(is_demo_issuer("acme-demo"));
+        assert!(!is_demo_issuer("https://auth.demographics.io"));
+    }
+
+    #[test]
+    fn github_checksum() {
+        // A random body and its checksum computed independently of this code.
+        assert_eq!(crc32_base62(b"U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8"), "14Un4I");
+        let site = Site {
+            buf: b"",
+            start: 0,
+            end: 0,
+        };
+        let ok = concat!("ghp_", "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8", "14Un4I");
+        assert_eq!(
+            confidence(&github_classic(ok, &site)),
+            Some(Confidence::High)
+        );
+        let bad = concat!("ghp_", "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8", "I4nU41");
+        assert_eq!(github_classic(bad, &site), Verdict::Reject);
+        assert_eq!(
+            github_classic("ghp_000000000000000000000000000000000000", &site),
+            Verdict::Reject
+        );
     }
 }
