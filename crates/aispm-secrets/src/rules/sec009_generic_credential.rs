@@ -11,7 +11,13 @@ pub static RULE: Rule = Rule {
     what: "Reports literal values assigned to credential names (`*_PASSWORD`, `*_SECRET`, \
 `*_TOKEN`, `*_API_KEY`, `client_secret`, `<password>`) passwords in URLs, and \
 credentials on `curl` command lines (`-u user:password`, `-H 'Authorization: …'`, \
-`-H 'X-Api-Key: …'`). Names that \
+`-H 'X-Api-Key: …'`), and password hashes (crypt `$1$`/`$2b$`/`$5$`/`$6$`, Cisco \
+`$8$`/`$9$`, Argon2, Kerberos AS-REP and TGS-REP): medium as a password-file entry \
+(`user:HASH`), low alone on a line or under a password name, not reported elsewhere \
+(test vectors). A UUID or hex value counts under a name that says whose secret it is \
+(`client_secret`, `api_key`, `diffbot_token`), not under one that says what the \
+program uses it for (`session_token`, `upload_key`). `WORD NAME VALUE` lines (a \
+Dockerfile's `ENV API_KEY …`) read as `WORD_NAME = VALUE`. Names that \
 only mention a credential (`token_count`, `private_key_id`, `password_reset_url`) are \
 ignored, and so are values that are references (`${VAR}`, `os.environ[…]`, \
 `{{ .Values.x }}`), placeholders (`changeme`, `<your-key>`, `xxxx`), digests, UUIDs, \
