@@ -292,10 +292,13 @@ const GRANT_CLAIM_PARTS: &[&str] = &[
     "group", "session", "client", "app", "login", "ref", "key", "token",
 ];
 
-/// Whether a claim name is one that grants or identifies.
+/// Whether a claim name is one that grants or identifies: one of its words (`user_id`,
+/// `tenantId`, `scopes`) starts with a grant part; a part inside a word
+/// (`confidence`, `valid`) does not count.
 fn is_grant_claim(name: &str) -> bool {
-    let low = name.to_ascii_lowercase();
-    GRANT_CLAIM_PARTS.iter().any(|p| low.contains(p))
+    crate::assign::words(name)
+        .iter()
+        .any(|w| GRANT_CLAIM_PARTS.iter().any(|p| w.starts_with(p)))
 }
 
 /// An issuer one of whose words is `demo`, `example` or `sample`.

@@ -473,7 +473,7 @@ pub static SONARQUBE_LOGIN: Detector = Detector {
     kind: "sonarqube",
     family: Family::CodeAndRegistry,
     title: "SonarQube token",
-    keywords: &["sonar.login", "sonarlogin", "sonar_login"],
+    keywords: &["sonar.login", "sonarLogin", "sonar_login", "SONAR_LOGIN"],
     pattern: r#"(?i:sonar[._]?login)['"]?\s*[=:,]\s*['"]?([a-f0-9]{40})\b"#,
     boundary: Boundary::None,
     verify: Some(verify::mixed),
@@ -488,6 +488,46 @@ pub static SONARQUBE_LOGIN: Detector = Detector {
     negatives: &["mvn sonar:sonar -Dsonar.login=$SONAR_TOKEN"],
     ..BASE
 };
+
+/// Bundler's credentials for a private gem server, given as an environment variable
+/// named after the host (`BUNDLE_GEMS__ACME__COM=user:password`, as for Sidekiq Pro and
+/// Enterprise): the `user:password` pair.
+pub static BUNDLER_CREDENTIALS: Detector = Detector {
+    id: "bundler-host-credentials",
+    kind: "gem-server",
+    family: Family::CodeAndRegistry,
+    title: "Bundler gem server credentials",
+    keywords: &["BUNDLE_"],
+    pattern: r#"\bBUNDLE_[A-Z0-9_]{1,80}__[A-Z0-9_]{1,40}["']?\s*[=:]\s*["']?([A-Za-z0-9._%+@-]{1,64}:[^\s"';&$]{4,128})"#,
+    boundary: Boundary::None,
+    verify: Some(bundler_pair),
+    default_confidence: Confidence::Medium,
+    priority: 2,
+    binary: false,
+    positives: &[concat!(
+        "export BUNDLE_GEMS__ACME__IO=ci-bot:",
+        "Qm7vX2kR9pL4tN8w"
+    )],
+    negatives: &[
+        "BUNDLE_GEMS__ACME__IO=$GEM_USER:$GEM_PASSWORD",
+        "BUNDLE_GEMS__ACME__IO: \"user:password\"",
+        "BUNDLE_PATH=vendor/bundle",
+    ],
+    ..BASE
+};
+
+/// The password of a `user:password` pair must be a value, not a stand-in.
+fn bundler_pair(token: &str, _: &crate::detector::Site<'_>) -> crate::detector::Verdict {
+    let pass = token.split_once(':').map_or("", |(_, p)| p).as_bytes();
+    if crate::noise::is_placeholder(pass)
+        || crate::noise::is_reference(pass)
+        || crate::noise::is_password_word(pass)
+        || crate::text::entropy(pass) < 2.5
+    {
+        return crate::detector::Verdict::Reject;
+    }
+    crate::detector::Verdict::medium()
+}
 
 /// The current Azure DevOps personal access token format: 84 characters with the
 /// `JQQJ99` marker of Azure keys and `AZDO` near the end.
@@ -722,6 +762,7 @@ pub static ALL: &[&Detector] = &[
     &SONARQUBE,
     &SONARQUBE_LEGACY,
     &SONARQUBE_LOGIN,
+    &BUNDLER_CREDENTIALS,
     &AZURE_DEVOPS_PAT,
     &AZURE_DEVOPS_LEGACY_PAT,
     &GITHUB_OAUTH_SECRET,
