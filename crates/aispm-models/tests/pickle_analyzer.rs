@@ -52,3 +52,36 @@ fn ordinary_files_are_silent() {
         .collect();
     assert!(model.is_empty(), "{model:#?}");
 }
+
+/// A protocol-2 pickle that calls `n` different callables of unknown modules.
+fn many_calls_pickle(n: usize) -> Vec<u8> {
+    let mut p = vec![0x80, 2];
+    for i in 0..n {
+        p.extend_from_slice(format!("cpayload{i}\nrun\n").as_bytes());
+        let arg = format!("echo call-{i}");
+        p.push(b'X');
+        p.extend_from_slice(&(arg.len() as u32).to_le_bytes());
+        p.extend_from_slice(arg.as_bytes());
+        p.extend_from_slice(&[0x85, b'R', b'0']);
+    }
+    p.extend_from_slice(b"N.");
+    p
+}
+
+#[test]
+fn findings_over_the_per_rule_cap_are_counted_not_dropped() {
+    const RULE: &str = "MDL004";
+    let report = scan(&[("many.pkl", many_calls_pickle(40))]);
+    let calls: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == RULE)
+        .collect();
+    assert_eq!(calls.len(), 32, "{calls:#?}");
+    let last = calls
+        .iter()
+        .find(|f| f.properties.contains_key("more_in_file"))
+        .expect("the last listed finding counts the rest");
+    assert_eq!(last.properties["more_in_file"], 8);
+    assert!(last.message.contains("8 more"), "{}", last.message);
+}

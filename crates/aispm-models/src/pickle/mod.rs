@@ -20,7 +20,7 @@ pub mod rules;
 use machine::{Layout, Limits, NestedContent, Observations};
 use policy::Verdict;
 
-/// Findings of one rule reported per file at most; the rest are counted in the last one.
+/// Findings of one rule reported per file at most; the last one reported counts the rest.
 const MAX_PER_RULE: usize = 32;
 
 /// Analyzer for pickle-based model files.
@@ -313,13 +313,36 @@ fn report(path: &str, obs: &Observations, layout: Layout, cx: &mut AnalysisConte
             .evidence(msg.clone()),
         );
     }
-    // Cap the findings per rule.
-    let mut counts: std::collections::HashMap<&str, usize> = Default::default();
-    for f in out {
-        let n = counts.entry(f.rule.id).or_default();
-        *n += 1;
-        if *n <= MAX_PER_RULE {
-            cx.report(f);
-        }
+    for f in cap_per_rule(out) {
+        cx.report(f);
     }
+}
+
+/// Keeps at most [`MAX_PER_RULE`] findings of each rule; the last one kept says how many
+/// more the file holds (message and `more_in_file`), so that nothing is dropped unsaid.
+fn cap_per_rule(out: Vec<RawFinding>) -> Vec<RawFinding> {
+    let mut totals: std::collections::HashMap<&str, usize> = Default::default();
+    for f in &out {
+        *totals.entry(f.rule.id).or_default() += 1;
+    }
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    let mut kept = Vec::with_capacity(out.len().min(totals.len() * MAX_PER_RULE));
+    for mut f in out {
+        let total = totals[f.rule.id];
+        let n = seen.entry(f.rule.id).or_default();
+        *n += 1;
+        if *n > MAX_PER_RULE {
+            continue;
+        }
+        if *n == MAX_PER_RULE && total > MAX_PER_RULE {
+            let more = total - MAX_PER_RULE;
+            f.message = format!(
+                "{} (and {more} more findings of this rule in this file, not listed)",
+                f.message
+            );
+            f = f.property("more_in_file", more);
+        }
+        kept.push(f);
+    }
+    kept
 }
