@@ -41,6 +41,8 @@ pub struct HeaderReport {
     /// `__metadata__` entries (string values only).
     pub metadata: Vec<(String, String)>,
     pub tensor_count: usize,
+    /// Issues found past [`MAX_ISSUES`], counted and not listed.
+    pub omitted: usize,
 }
 
 const MAX_ISSUES: usize = 32;
@@ -53,6 +55,8 @@ impl HeaderReport {
                 severity,
                 message,
             });
+        } else {
+            self.omitted += 1;
         }
     }
 }
@@ -394,6 +398,19 @@ mod tests {
         assert_eq!(r.issues[0].kind, IssueKind::Header);
         assert!(r.issues[0].message.contains("MiB to parse"));
         assert!(r.metadata.is_empty());
+    }
+
+    /// Forty tensors with an unknown dtype: 32 issues listed, the rest counted.
+    #[test]
+    fn issues_past_the_cap_are_counted() {
+        let tensors: Vec<String> = (0..40)
+            .map(|i| format!(r#""t{i}":{{"dtype":"Q9","shape":[1],"data_offsets":[0,0]}}"#))
+            .collect();
+        let h = format!("{{{}}}", tensors.join(","));
+        let r = validate_header(h.as_bytes(), 0);
+        assert_eq!(r.issues.len(), MAX_ISSUES, "{:?}", r.issues);
+        assert!(r.omitted > 0);
+        assert_eq!(r.issues.len() + r.omitted, 40, "{:?}", r.issues);
     }
 
     #[test]

@@ -67,18 +67,26 @@ impl Analyzer for SafetensorsAnalyzer {
         r.read_exact(&mut buf)?;
         let data_len = file.size - 8 - n;
         let rep = header::validate_header(&buf, data_len);
-        for issue in &rep.issues {
+        let last = rep.issues.len().saturating_sub(1);
+        for (i, issue) in rep.issues.iter().enumerate() {
             let rule = match issue.kind {
                 header::IssueKind::HeaderLength => &rules::HEADER_LENGTH,
                 header::IssueKind::Offsets => &rules::OFFSETS,
                 header::IssueKind::Header => &rules::INVALID_HEADER,
                 header::IssueKind::Size => &rules::SIZE_MISMATCH,
             };
-            cx.report(
-                RawFinding::new(rule, file.path, issue.message.clone())
-                    .severity(issue.severity)
-                    .key(issue.message.clone()),
-            );
+            let mut f = RawFinding::new(rule, file.path, issue.message.clone())
+                .severity(issue.severity)
+                .key(issue.message.clone());
+            // Nothing dropped unsaid: the last issue listed counts the ones past the cap.
+            if i == last && rep.omitted > 0 {
+                f.message = format!(
+                    "{} (and {} more header issues in this file, not listed)",
+                    f.message, rep.omitted
+                );
+                f = f.property("more_in_file", rep.omitted);
+            }
+            cx.report(f);
         }
         let hits = {
             let mut check = || -> Result<(), TimeLimitReached> { cx.check_time() };
