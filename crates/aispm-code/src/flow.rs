@@ -1,4 +1,5 @@
-//! One walk over a parsed file: imports and SDK inventory, model references, the
+//! One walk over a parsed file: imports and SDK inventory, model references, agents
+//! built in code (`agents.rs`), MCP servers started (`mcp.rs`), the
 //! pattern rules (unsafe loaders, Hub pinning, dangerous flags) and an intra-procedural
 //! taint analysis from model output (and request input) to sinks.
 //!
@@ -22,9 +23,11 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, TreeCursor};
 
+mod agents;
 mod mcp;
 mod tools;
 
+pub use agents::{AgentDef, MAX_AGENTS_PER_FILE};
 pub use mcp::{Launch, McpLaunch, parse_launch};
 
 /// Model output.
@@ -138,6 +141,11 @@ pub struct Outcome {
     pub endpoints: Vec<String>,
     /// MCP servers the code starts.
     pub servers: Vec<McpLaunch>,
+    /// Agents the code builds with an agent framework (at most
+    /// [`MAX_AGENTS_PER_FILE`]).
+    pub agents: Vec<AgentDef>,
+    /// Agents found, including those past the cap.
+    pub agents_found: usize,
 }
 
 /// Analyses one parsed file as application code with no known location.
@@ -180,6 +188,12 @@ pub fn analyze_at(src: &str, lang: Lang, path: &str) -> Option<Outcome> {
         called: HashSet::new(),
         agent_names: HashSet::new(),
         has_mcp: false,
+        openai_agents: false,
+        agent_sdk: false,
+        local_defs: HashSet::new(),
+        bound: HashMap::new(),
+        agent_vars: HashMap::new(),
+        agent_nodes: Vec::new(),
     };
     w.collect(root);
     w.has_mcp = w
@@ -198,6 +212,11 @@ pub fn analyze_at(src: &str, lang: Lang, path: &str) -> Option<Outcome> {
     {
         w.out.hits.clear();
         w.out.servers.clear();
+        w.out.agents.clear();
+        w.out.agents_found = 0;
+        w.bound.clear();
+        w.agent_vars.clear();
+        w.agent_nodes.clear();
         w.seen.clear();
         w.pending.clear();
         w.scopes = vec![HashMap::new()];
@@ -247,6 +266,19 @@ struct Walker<'s> {
     agent_names: HashSet<String>,
     /// The file imports an MCP client or server library.
     has_mcp: bool,
+    /// The file's imports prove the OpenAI Agents SDK (`from agents import Runner`).
+    openai_agents: bool,
+    /// The file imports a framework that builds agents (or a module named `agents`).
+    agent_sdk: bool,
+    /// Classes and functions the file defines (they shadow imported names).
+    local_defs: HashSet<&'s str>,
+    /// Names bound to a call or a literal container, last binding in source order
+    /// (to follow `tools = [...]`, `llm = ChatOpenAI(model=...)` into an agent).
+    bound: HashMap<&'s str, Node<'s>>,
+    /// Names bound to an agent of [`Outcome::agents`], by index.
+    agent_vars: HashMap<&'s str, usize>,
+    /// Agent-building calls (node ID) and their index in [`Outcome::agents`].
+    agent_nodes: Vec<(usize, usize)>,
 }
 
 fn line_of(n: Node) -> u32 {
@@ -525,6 +557,14 @@ impl<'s> Walker<'s> {
                         self.consts.insert(self.text(l).to_string(), s);
                     }
                 }
+                "class_definition"
+                | "function_definition"
+                | "class_declaration"
+                | "function_declaration" => {
+                    if let Some(name) = self.field(n, "name") {
+                        self.local_defs.insert(self.text(name));
+                    }
+                }
                 _ => {}
             }
             // Imports and constants are statements: expressions are not entered.
@@ -542,18 +582,13 @@ impl<'s> Walker<'s> {
     /// not a use of the SDK.
     fn add_sdk(&mut self, sdk: &'static str, module: &str, line: u32) {
         self.has_ai = true;
+        self.agent_sdk |= agents::is_agent_sdk(sdk);
         let package: Vec<&str> = if self.lang.is_python() {
             sdk::python_package(module)
         } else {
             vec![sdk::javascript_package(module)]
         };
-        if self.lang.is_python()
-            && !package.is_empty()
-            && self
-                .dirs
-                .windows(package.len())
-                .any(|w| w.iter().zip(&package).all(|(d, p)| d == p))
-        {
+        if self.lang.is_python() && self.own_package(&package) {
             return;
         }
         let package = package.join(".");
@@ -642,7 +677,11 @@ impl<'s> Walker<'s> {
                 })
                 .collect();
             if sdk::is_openai_agents(&module, &imported) {
+                self.openai_agents = true;
                 self.add_sdk("openai-agents", &module, line_of(n));
+            } else if module == "agents" || module.starts_with("agents.") {
+                // Perhaps the SDK: the calls' keywords decide (`agents.rs`).
+                self.agent_sdk = true;
             }
         }
     }
@@ -1384,6 +1423,29 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// Remembers what a plain name is bound to when it may describe an agent's model
+    /// or tools (a call or a literal container), in files that can build agents.
+    fn note_binding(&mut self, target: Node<'s>, value: Node<'s>) {
+        if self.agent_sdk
+            && self.kind(target) == "identifier"
+            && matches!(
+                self.kind(value),
+                "call"
+                    | "call_expression"
+                    | "new_expression"
+                    | "await"
+                    | "await_expression"
+                    | "list"
+                    | "array"
+                    | "tuple"
+                    | "dictionary"
+                    | "object"
+            )
+        {
+            self.bound.insert(self.text(target), value);
+        }
+    }
+
     fn bind_target(&mut self, target: Node<'s>, t: u8) {
         match self.kind(target) {
             "identifier"
@@ -1445,6 +1507,7 @@ impl<'s> Walker<'s> {
                     self.check_tls_env(n, left, right);
                 }
                 self.note_agent(left, right);
+                self.note_binding(left, right);
                 self.bind_target(left, t);
             }
             "augmented_assignment" | "augmented_assignment_expression" => {
@@ -1467,6 +1530,7 @@ impl<'s> Walker<'s> {
                 };
                 let t = self.taint(value, 0);
                 self.note_agent(name, value);
+                self.note_binding(name, value);
                 self.bind_target(name, t);
             }
             "with_item" => {
@@ -1588,6 +1652,10 @@ impl<'s> Walker<'s> {
             self.check_mcp_call(call, last, &pos, &kw);
         }
         self.model_refs(call, &resolved, last, &pos, &kw);
+        // Tests build agents as fixtures: no inventory.
+        if self.agent_sdk && self.role != Role::Test {
+            self.agent_call(call, &segs, &resolved, last, &pos, &kw);
+        }
     }
 
     /// A bare name that no import rebinds (`eval`, `open`): the language's own.

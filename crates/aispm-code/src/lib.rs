@@ -5,7 +5,8 @@
 //! can be in it (SDK names, model-loading and risky APIs, LLM call names); only then
 //! is the file parsed, once, and walked (`flow.rs`) for the inventory (AI SDK imports
 //! → `ai-sdk-usage` assets, model names and Hub repositories → `model-reference`
-//! assets) and the `CODE` rules: model output reaching code execution, shell, SQL,
+//! assets, MCP servers started → `mcp-server` assets, agents built with an agent
+//! framework → `agent` assets) and the `CODE` rules: model output reaching code execution, shell, SQL,
 //! HTML, file paths and deserialisers (intra-procedural taint with same-file function
 //! summaries), request input written into system prompts, unsafe model loading,
 //! `trust_remote_code`, unpinned Hub revisions, LangChain dangerous flags and tools,
@@ -308,6 +309,9 @@ fn remap(outcome: &mut flow::Outcome, lines: &[u32]) {
     for m in &mut outcome.servers {
         m.line = map(m.line);
     }
+    for a in &mut outcome.agents {
+        a.line = map(a.line);
+    }
 }
 
 /// The code cells of a notebook as one Python module, magics and shell escapes
@@ -418,6 +422,9 @@ fn emit(file: &FileInput<'_>, mapped: Mapped, cx: &mut AnalysisContext) {
         a.line = Some(m.line);
         cx.asset(a);
     }
+    if inventory {
+        emit_agents(file, &outcome, language, cx);
+    }
     let mut server_ids = Vec::with_capacity(outcome.servers.len());
     for (i, m) in outcome.servers.iter().enumerate() {
         let name = m.package.clone().unwrap_or_else(|| m.program.clone());
@@ -462,6 +469,82 @@ fn emit(file: &FileInput<'_>, mapped: Mapped, cx: &mut AnalysisContext) {
         }
         cx.report(f);
     }
+}
+
+/// One `agent` asset per agent the code builds. The ID is the agent's name and its
+/// occurrence among agents of that name in the file, so it survives edits that move
+/// or add other agents.
+fn emit_agents(
+    file: &FileInput<'_>,
+    outcome: &flow::Outcome,
+    language: &str,
+    cx: &mut AnalysisContext,
+) {
+    let capped = outcome.agents_found > outcome.agents.len();
+    if capped {
+        cx.error(
+            file.path,
+            ErrorKind::Limit,
+            format!(
+                "{} agents built in this file; the first {} are inventoried",
+                outcome.agents_found,
+                outcome.agents.len()
+            ),
+        );
+    }
+    let mut seen: Vec<&str> = Vec::with_capacity(outcome.agents.len());
+    for g in &outcome.agents {
+        let n = seen.iter().filter(|s| **s == g.name).count();
+        seen.push(&g.name);
+        let mut a = Asset::new(
+            AssetKind::Agent,
+            file.path,
+            &format!("code:{}#{n}", g.name),
+            language,
+        )
+        .with_property("framework", g.framework)
+        .with_property("agent_name", short(&g.name, 80))
+        .with_property("named_by", g.named_by)
+        .with_property("class", g.class.clone())
+        .with_property("api", g.api.clone())
+        .with_property("defined_in", "code");
+        if let Some(m) = &g.model {
+            a.set("model", m.clone());
+            if let Some(p) = sdk::provider_of_model(m) {
+                a.set("provider", p);
+            }
+        }
+        if let Some(c) = g.tools_count {
+            a.set("tools", g.tools.clone());
+            a.set("tools_count", c);
+        }
+        if !g.sub_agents.is_empty() {
+            a.set("sub_agents", g.sub_agents.clone());
+        }
+        if let Some(why) = &g.code_execution {
+            a.set("code_execution", true);
+            a.set("code_execution_evidence", why.clone());
+        }
+        if let Some(why) = &g.shell {
+            a.set("shell_access", true);
+            a.set("shell_access_evidence", why.clone());
+        }
+        if capped {
+            a.set("agents_in_file", outcome.agents_found);
+        }
+        a.line = Some(g.line);
+        cx.asset(a);
+    }
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    out
 }
 
 #[cfg(test)]

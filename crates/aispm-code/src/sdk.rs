@@ -126,12 +126,20 @@ pub fn is_openai_agents(module: &str, names: &[&str]) -> bool {
     }
 }
 
+/// Whether `module` is `prefix` or one of its sub-modules (`google.adk.agents` in
+/// `google.adk`), without allocating.
+fn in_module(module: &str, prefix: &str) -> bool {
+    module
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
 /// The installable package a Python module belongs to, as its import path
 /// components: `google.adk.agents` → `[google, adk]`, `crewai.tools` → `[crewai]`.
 pub fn python_package(module: &str) -> Vec<&str> {
     let module = module.trim_start_matches('.');
     for &(prefix, _) in PYTHON {
-        if prefix.contains('.') && (module == prefix || module.starts_with(&format!("{prefix}."))) {
+        if prefix.contains('.') && in_module(module, prefix) {
             return prefix.split('.').collect();
         }
     }
@@ -168,6 +176,10 @@ const JAVASCRIPT: &[(&str, &str)] = &[
     ("@aws-sdk/client-bedrock-runtime", "bedrock"),
     ("@aws-sdk/client-bedrock-agent-runtime", "bedrock"),
     ("@openai/agents", "openai-agents"),
+    ("@openai/agents-core", "openai-agents"),
+    ("@openai/agents-openai", "openai-agents"),
+    ("@openai/agents-realtime", "openai-agents"),
+    ("@openai/agents-extensions", "openai-agents"),
     ("@mastra/", "mastra"),
     ("@google/adk", "google-adk"),
 ];
@@ -181,7 +193,7 @@ pub fn python_sdk(module: &str) -> Option<&'static str> {
     // Whole dotted prefixes first (`google.genai`), then the root with an optional
     // `_suffix` family (`langchain_openai`, `llama_index`).
     for &(prefix, sdk) in PYTHON {
-        if prefix.contains('.') && (module == prefix || module.starts_with(&format!("{prefix}."))) {
+        if prefix.contains('.') && in_module(module, prefix) {
             return Some(sdk);
         }
     }

@@ -28,6 +28,20 @@ proptest! {
             let _ = analyze(&src, lang);
         }
     }
+
+    #[test]
+    fn mutated_agent_definitions_never_panic(cut in 0usize..700, junk in "[(){}\\[\\]'\"`:=,.+ \n]{0,40}") {
+        let py = "from crewai import Agent\nfrom langchain.agents import AgentExecutor, load_tools\ntools = [ShellTool(), *more]\nllm = ChatOpenAI(model='gpt-4o')\na = Agent(role='r', goal='g', llm=llm, tools=tools, config=self.c['k'])\nx = AgentExecutor(agent=a, tools=load_tools(['terminal']))\ndef f():\n    return Agent(role=f'{x}', code_execution_config={'use_docker': False})\n";
+        let js = "import { Agent } from '@openai/agents';\nconst t = [lookup];\nexport const a = new Agent({ name: 'A', model: openai('gpt-4o'), tools: { t, s: new ShellTool() } });\nconst b = Agent.create({ name: `x${y}` });\n";
+        for (base, langs) in [(py, &LANGS[..1]), (js, &LANGS[1..])] {
+            let cut = cut.min(base.len());
+            let cut = (0..=cut).rev().find(|&i| base.is_char_boundary(i)).unwrap_or(0);
+            let src = format!("{}{}{}", &base[..cut], junk, &base[cut..]);
+            for &lang in langs {
+                let _ = analyze(&src, lang);
+            }
+        }
+    }
 }
 
 #[test]

@@ -62,6 +62,19 @@ const EXAMPLE_DIRS: &[&str] = &[
 ];
 
 impl Role {
+    /// The role a folder of this name gives what it holds (`tests` → tests,
+    /// `examples` → examples), if it gives one.
+    pub fn of_folder(name: &str) -> Option<Role> {
+        let name = name.to_ascii_lowercase();
+        if TEST_DIRS.contains(&name.as_str()) {
+            Some(Role::Test)
+        } else if EXAMPLE_DIRS.contains(&name.as_str()) {
+            Some(Role::Example)
+        } else {
+            None
+        }
+    }
+
     /// The role of a file from its display path (`a/b.py`, `x.zip!tests/t.py`).
     pub fn of_path(path: &str) -> Role {
         let inner = path.rsplit('!').next().unwrap_or(path);
@@ -109,5 +122,8 @@ mod tests {
         assert_eq!(Role::of_path("src/latest.py"), Role::Source);
         assert_eq!(Role::of_path("src/contest/main.py"), Role::Source);
         assert_eq!(Role::of_path("a.zip!tests/t.py"), Role::Test);
+        assert_eq!(Role::of_folder("Examples"), Some(Role::Example));
+        assert_eq!(Role::of_folder("tests"), Some(Role::Test));
+        assert_eq!(Role::of_folder("src"), None);
     }
 }

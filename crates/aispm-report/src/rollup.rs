@@ -1,7 +1,9 @@
 //! The inventory rolled up for people: assets grouped by kind and by what they are
-//! (the SDK, the model, the package, the server, the agent; the format of a data or
-//! model file), with how many there are and where, largest group first. A repository
-//! that imports `openai` in 120 files has one `openai` row, not 120.
+//! (the SDK, the model, the package, the server, the agent framework; the format of a
+//! data or model file), with how many there are and where, largest group first. A
+//! repository that imports `openai` in 120 files has one `openai` row, not 120, and
+//! one whose examples build 300 agents with agno has one `agno` row with their names,
+//! models and how many can run code or a shell.
 
 use crate::text::{count, human_bytes, one_line};
 use aispm_core::{Asset, AssetKind};
@@ -68,7 +70,11 @@ impl Group<'_> {
                 };
                 vec![props("transport"), package, props("url_host")]
             }
-            AssetKind::Agent => vec![props("framework")],
+            AssetKind::Agent => vec![
+                distinct(self.assets.iter().filter_map(|a| agent_name(a))),
+                props("model"),
+                capabilities(&self.assets),
+            ],
             _ => vec![total_size(&self.assets)],
         };
         parts
@@ -105,6 +111,34 @@ fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> String {
         text.push_str(&format!(" (+{} more)", sorted.len() - SHOWN));
     }
     text
+}
+
+/// An agent's own name: given in its definition (`name=`, `role=`, a configuration
+/// key), not a stand-in such as the variable it is assigned to.
+fn agent_name(a: &Asset) -> Option<&str> {
+    match prop(a, "named_by") {
+        None | Some("name" | "role" | "argument" | "config") => prop(a, "agent_name"),
+        Some(_) => None,
+    }
+}
+
+/// How many of the agents can run code or a shell, when any can.
+fn capabilities(assets: &[&Asset]) -> String {
+    let flagged = |key: &str| {
+        assets
+            .iter()
+            .filter(|a| a.properties.get(key).and_then(|v| v.as_bool()) == Some(true))
+            .count()
+    };
+    [
+        (flagged("code_execution"), "code execution"),
+        (flagged("shell_access"), "shell access"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} with {what}"))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// How many import statements the group's assets stand for, when they say (one
@@ -147,7 +181,9 @@ fn total_size(assets: &[&Asset]) -> String {
 }
 
 /// What makes two assets of one kind the same thing: the SDK, the model, the package,
-/// the server or agent name; for files, their format (and a model's framework).
+/// the server name, the agent framework (agents are many, and often named only by
+/// the variable they are assigned to); for files, their format (and a model's
+/// framework).
 fn identity(a: &Asset) -> String {
     let named = |keys: &[&str]| keys.iter().find_map(|k| prop(a, k)).map(one_line);
     let name = match a.kind {
@@ -155,7 +191,7 @@ fn identity(a: &Asset) -> String {
         AssetKind::ModelReference => named(&["model", "repo_id"]),
         AssetKind::AiDependency => named(&["package", "name"]),
         AssetKind::McpServer => named(&["server_name", "package", "command", "url_host"]),
-        AssetKind::Agent => named(&["agent_name", "name"]),
+        AssetKind::Agent => named(&["framework", "agent_name"]),
         AssetKind::HfCacheRepo => named(&["repo_id", "name"]),
         AssetKind::Prompt => named(&["role"]),
         AssetKind::Notebook => named(&["language"]),
@@ -273,6 +309,45 @@ mod tests {
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].detail(), "PyPI; locked 1.3.0");
         assert_eq!(roll_up(&assets[..2])[0].detail(), "PyPI; >=1.0");
+    }
+
+    #[test]
+    fn agents_roll_up_by_framework() {
+        let agent = |path: &str, name: &str, by: Option<&str>, model: Option<&str>| {
+            let mut a = Asset::new(AssetKind::Agent, path, name, "python");
+            a.line = Some(1);
+            a.set("framework", "agno");
+            a.set("agent_name", name);
+            if let Some(b) = by {
+                a.set("named_by", b);
+            }
+            if let Some(m) = model {
+                a.set("model", m);
+            }
+            a
+        };
+        let mut coder = agent("b.py", "Coder", Some("name"), Some("gpt-4o"));
+        coder.set("code_execution", true);
+        let mut yaml = Asset::new(AssetKind::Agent, "agents.yaml", "researcher", "crewai-yaml");
+        yaml.set("framework", "crewai");
+        yaml.set("agent_name", "researcher");
+        let assets = vec![
+            agent("a.py", "agent", Some("variable"), Some("gpt-4o")),
+            agent("a.py", "Writer", Some("name"), None),
+            coder,
+            yaml,
+        ];
+        let groups = roll_up(&assets);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].name, "agno");
+        assert_eq!(groups[0].assets.len(), 3);
+        // Stand-in names (the variable) are not listed; models and capabilities are.
+        assert_eq!(
+            groups[0].detail(),
+            "Coder, Writer; gpt-4o; 1 with code execution"
+        );
+        assert_eq!(groups[1].name, "crewai");
+        assert_eq!(groups[1].detail(), "researcher");
     }
 
     #[test]

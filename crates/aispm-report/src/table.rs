@@ -738,7 +738,24 @@ fn more_line(total: usize, shown: usize, what: &str, out: &mut dyn Write) -> io:
 fn asset_detail(a: &Asset) -> String {
     const MAX: usize = 48;
     let prop = |k: &str| a.properties.get(k).and_then(|v| v.as_str());
-    let mut d = if let Some(p) = prop("package") {
+    let flag = |k: &str| a.properties.get(k).and_then(|v| v.as_bool()) == Some(true);
+    let mut d = if a.kind == AssetKind::Agent {
+        // The name, the model, and what it can run.
+        let mut parts: Vec<&str> = [prop("agent_name"), prop("model")]
+            .into_iter()
+            .flatten()
+            .collect();
+        if flag("code_execution") {
+            parts.push("code execution");
+        }
+        if flag("shell_access") {
+            parts.push("shell");
+        }
+        if parts.is_empty() {
+            parts.extend(prop("framework"));
+        }
+        parts.join("; ")
+    } else if let Some(p) = prop("package") {
         match prop("requirement") {
             Some(r) if !r.is_empty() => format!("{p} {r}"),
             _ => p.to_string(),

@@ -92,7 +92,7 @@ impl<'s> Walker<'s> {
 
     /// Whether an expression names a same-file function or class that runs a shell:
     /// `run_shell`, `self._run`, `ShellExecutor()`.
-    fn names_shell_function(&self, n: Node<'s>) -> bool {
+    pub(super) fn names_shell_function(&self, n: Node<'s>) -> bool {
         let target = match self.kind(n) {
             "call" | "call_expression" => match self.callee(n) {
                 Some(f) => f,
