@@ -520,6 +520,35 @@ const WEAK_SOURCES: &[&str] = &[
 ];
 
 impl<'s> Walker<'s> {
+    /// A constant whose line's comment tells the reader to put their own value in
+    /// (`model_name = "someone/model"  # Replace with your HF username`) stands for the
+    /// reader's repository: it is kept as the placeholder `<your-value>`.
+    fn unless_stand_in(&self, n: Node, value: String) -> String {
+        let rest = self.src.get(n.end_byte()..).unwrap_or("");
+        let line = rest.split('\n').next().unwrap_or("");
+        let comment = line
+            .find('#')
+            .or_else(|| line.find("//"))
+            .map_or("", |i| &line[i..])
+            .to_ascii_lowercase();
+        const SAYS: &[&str] = &[
+            "replace with your",
+            "change to your",
+            "change this to your",
+            "set to your",
+            "use your own",
+            "your username",
+            "your hf username",
+            "your hub username",
+            "your own repo",
+        ];
+        if SAYS.iter().any(|w| comment.contains(w)) {
+            "<your-value>".to_string()
+        } else {
+            value
+        }
+    }
+
     fn text(&self, n: Node) -> &'s str {
         self.src.get(n.byte_range()).unwrap_or("")
     }
@@ -554,6 +583,7 @@ impl<'s> Walker<'s> {
                         && self.kind(l) == "identifier"
                         && let Some(s) = self.string_literal(r)
                     {
+                        let s = self.unless_stand_in(n, s);
                         self.consts.insert(self.text(l).to_string(), s);
                     }
                 }
@@ -747,6 +777,7 @@ impl<'s> Walker<'s> {
         if self.kind(name) == "identifier"
             && let Some(s) = self.string_literal(value)
         {
+            let s = self.unless_stand_in(n, s);
             self.consts.insert(self.text(name).to_string(), s);
             return;
         }

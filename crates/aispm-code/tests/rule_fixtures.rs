@@ -502,6 +502,23 @@ const PLACED: &[(&str, Lang, &str, &str, u32, &str)] = &[
         0,
         "",
     ),
+    // A constant whose comment tells the reader to put in their own repository.
+    (
+        "CODE015",
+        Lang::Python,
+        "src/infer.py",
+        "from transformers import AutoModel\nname = 'someone/wordle-ft'  # Replace with your HF username\nm = AutoModel.from_pretrained(name)\n",
+        0,
+        "",
+    ),
+    (
+        "CODE015",
+        Lang::Python,
+        "src/infer.py",
+        "from transformers import AutoModel\nname = 'someone/wordle-ft'  # the tuned model\nm = AutoModel.from_pretrained(name)\n",
+        3,
+        "medium",
+    ),
     (
         "CODE015",
         Lang::Python,
