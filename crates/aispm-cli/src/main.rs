@@ -6,7 +6,7 @@ mod db;
 mod progress;
 
 use aispm_core::{Analyzer, Severity};
-use aispm_engine::{Baseline, Config, Limits, ScanOptions, Scanner, SelectionOptions};
+use aispm_engine::{Baseline, Config, Overrides, ScanOptions, Scanner, SelectionOptions};
 use aispm_report::{Format, RenderOptions};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -234,53 +234,35 @@ fn scan(args: ScanArgs) -> Result<u8> {
         None => Config::default(),
     };
 
-    let mut limits: Limits = config.limits.clone();
-    if let Some(v) = args.max_file_size {
-        limits.max_file_size = v;
-    }
-    if let Some(v) = args.max_archive_depth {
-        limits.max_archive_depth = v;
-    }
-    if let Some(v) = args.max_expanded_bytes {
-        limits.max_expanded_bytes = v;
-    }
-    if let Some(v) = args.max_expansion_ratio {
-        limits.max_expansion_ratio = v.max(1);
-    }
-    if let Some(v) = args.time_per_file_ms {
-        limits.time_per_file_ms = v;
-    }
-    if let Some(v) = args.max_hash_size {
-        limits.max_hash_size = v;
-    }
-    if args.hash_all {
-        limits.max_hash_size = u64::MAX;
-    }
-
-    let select = if args.select.is_empty() {
-        config.scan.select.clone()
-    } else {
-        args.select.clone()
-    };
-    let mut ignore = config.scan.ignore.clone();
-    ignore.extend(args.ignore.iter().cloned());
-    let mut excludes = config.scan.exclude.clone();
-    excludes.extend(args.exclude.iter().cloned());
+    let resolved = config.resolve(&Overrides {
+        max_file_size: args.max_file_size,
+        max_archive_depth: args.max_archive_depth,
+        max_expanded_bytes: args.max_expanded_bytes,
+        max_expansion_ratio: args.max_expansion_ratio,
+        time_per_file_ms: args.time_per_file_ms,
+        max_hash_size: args.max_hash_size,
+        hash_all: args.hash_all,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        exclude: args.exclude.clone(),
+        fail_on: args.fail_on,
+        no_gitignore: args.no_gitignore,
+    });
     let baseline = match &args.baseline {
         Some(p) => Some(Baseline::load(p).map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let fail_on = args.fail_on.or(config.scan.fail_on);
+    let fail_on = resolved.fail_on;
 
     let options = ScanOptions {
-        limits,
-        excludes,
-        respect_gitignore: !(args.no_gitignore || config.scan.no_gitignore),
+        limits: resolved.limits,
+        excludes: resolved.excludes,
+        respect_gitignore: resolved.respect_gitignore,
         threads: args.threads,
         selection: SelectionOptions {
-            select,
-            ignore,
-            path_ignores: config.path_ignores.clone(),
+            select: resolved.select,
+            ignore: resolved.ignore,
+            path_ignores: resolved.path_ignores,
             baseline,
         },
         config_path: config_path

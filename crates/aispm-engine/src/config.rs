@@ -129,6 +129,87 @@ pub struct Config {
     pub path_ignores: Vec<PathIgnore>,
 }
 
+/// What the command line says, where it says anything: `None`, `false` and empty lists
+/// mean "not given" and leave the configuration file's value (or the default) in place.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    pub max_file_size: Option<u64>,
+    pub max_archive_depth: Option<u32>,
+    pub max_expanded_bytes: Option<u64>,
+    pub max_expansion_ratio: Option<u64>,
+    pub time_per_file_ms: Option<u64>,
+    pub max_hash_size: Option<u64>,
+    /// Hash every file whatever its size (`--hash-all`).
+    pub hash_all: bool,
+    /// Replaces the file's `select` when not empty.
+    pub select: Vec<String>,
+    /// Added to the file's `ignore`.
+    pub ignore: Vec<String>,
+    /// Added to the file's `exclude`.
+    pub exclude: Vec<String>,
+    pub fail_on: Option<Severity>,
+    /// Scan `.gitignore`d files too (either source can switch this on).
+    pub no_gitignore: bool,
+}
+
+/// The settings a scan runs with, once defaults, `aispm.toml` and flags are merged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub limits: Limits,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub excludes: Vec<String>,
+    pub fail_on: Option<Severity>,
+    pub respect_gitignore: bool,
+    pub path_ignores: Vec<PathIgnore>,
+}
+
+impl Config {
+    /// The one place where precedence is decided: defaults < `aispm.toml` < flags.
+    /// Limits and `fail_on` given as flags replace the file's; a flag `select` replaces
+    /// the file's list; `ignore` and `exclude` add to it.
+    pub fn resolve(&self, flags: &Overrides) -> Resolved {
+        let mut limits = self.limits.clone();
+        let set = |slot: &mut u64, v: Option<u64>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut limits.max_file_size, flags.max_file_size);
+        if let Some(v) = flags.max_archive_depth {
+            limits.max_archive_depth = v;
+        }
+        set(&mut limits.max_expanded_bytes, flags.max_expanded_bytes);
+        set(
+            &mut limits.max_expansion_ratio,
+            flags.max_expansion_ratio.map(|v| v.max(1)),
+        );
+        set(&mut limits.time_per_file_ms, flags.time_per_file_ms);
+        set(&mut limits.max_hash_size, flags.max_hash_size);
+        if flags.hash_all {
+            limits.max_hash_size = u64::MAX;
+        }
+        let select = if flags.select.is_empty() {
+            self.scan.select.clone()
+        } else {
+            flags.select.clone()
+        };
+        let mut ignore = self.scan.ignore.clone();
+        ignore.extend(flags.ignore.iter().cloned());
+        let mut excludes = self.scan.exclude.clone();
+        excludes.extend(flags.exclude.iter().cloned());
+        Resolved {
+            limits,
+            select,
+            ignore,
+            excludes,
+            fail_on: flags.fail_on.or(self.scan.fail_on),
+            respect_gitignore: !(flags.no_gitignore || self.scan.no_gitignore),
+            path_ignores: self.path_ignores.clone(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
@@ -253,6 +334,51 @@ mod byte_size_map {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn precedence_is_defaults_then_file_then_flags() {
+        let file: Config = toml::from_str(
+            "[scan]\nselect = [\"SEC\"]\nignore = [\"SEC009\"]\nexclude = [\"vendor/\"]\nfail_on = \"high\"\n[limits]\nmax_file_size = \"1MiB\"\ntime_per_file_ms = 5\n",
+        )
+        .unwrap();
+        // Nothing on the command line: the file's values, defaults elsewhere.
+        let r = file.resolve(&Overrides::default());
+        assert_eq!(r.select, ["SEC"]);
+        assert_eq!(r.limits.max_file_size, 1 << 20);
+        assert_eq!(r.limits.time_per_file_ms, 5);
+        assert_eq!(
+            r.limits.max_archive_depth,
+            Limits::default().max_archive_depth
+        );
+        assert_eq!(r.fail_on, Some(Severity::High));
+        assert!(r.respect_gitignore);
+        // Flags win where given; lists of exclusions add up.
+        let flags = Overrides {
+            max_file_size: Some(7),
+            max_expansion_ratio: Some(0),
+            hash_all: true,
+            select: vec!["MDL".into()],
+            ignore: vec!["MDL004".into()],
+            exclude: vec!["data/".into()],
+            fail_on: Some(Severity::Critical),
+            no_gitignore: true,
+            ..Overrides::default()
+        };
+        let r = file.resolve(&flags);
+        assert_eq!(r.select, ["MDL"]);
+        assert_eq!(r.ignore, ["SEC009", "MDL004"]);
+        assert_eq!(r.excludes, ["vendor/", "data/"]);
+        assert_eq!(r.limits.max_file_size, 7);
+        assert_eq!(r.limits.time_per_file_ms, 5);
+        assert_eq!(r.limits.max_expansion_ratio, 1);
+        assert_eq!(r.limits.max_hash_size, u64::MAX);
+        assert_eq!(r.fail_on, Some(Severity::Critical));
+        assert!(!r.respect_gitignore);
+        // No file: the defaults.
+        let r = Config::default().resolve(&Overrides::default());
+        assert_eq!(r.limits, Limits::default());
+        assert!(r.select.is_empty() && r.fail_on.is_none());
+    }
 
     #[test]
     fn sizes() {

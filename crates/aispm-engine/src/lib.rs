@@ -15,6 +15,6 @@ pub mod scanner;
 pub mod sniff;
 mod walkfilter;
 
-pub use config::{Config, Limits, PathIgnore, ScanSection};
+pub use config::{Config, Limits, Overrides, PathIgnore, Resolved, ScanSection};
 pub use finalize::{Baseline, SelectionOptions};
 pub use scanner::{Progress, ScanOptions, Scanner};
