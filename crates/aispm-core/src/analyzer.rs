@@ -36,6 +36,7 @@ pub enum Source<'a> {
 /// SHA-256 and line count of a whole file, computed in one streaming pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Digest256 {
+    /// Lower-case hex SHA-256 of the content (64 digits).
     pub sha256: String,
     /// Number of `\n` bytes.
     pub newlines: u64,
@@ -46,6 +47,7 @@ pub struct Digest256 {
 pub struct ParentInfo {
     /// Display path of the container.
     pub path: String,
+    /// Content type of the container.
     pub kind: FileKind,
 }
 
@@ -55,10 +57,13 @@ pub struct FileInput<'a> {
     pub path: &'a str,
     /// Path on disk of the file, or of the outermost archive for members.
     pub disk_path: &'a Path,
+    /// Content type, as the engine decided it.
     pub kind: FileKind,
+    /// Size in bytes (for an archive member, the uncompressed size the archive declares).
     pub size: u64,
     /// The first [`HEAD_LEN`] bytes (fewer for small files).
     pub head: &'a [u8],
+    /// Where the content is read from; see [`open`](Self::open).
     pub source: Source<'a>,
     /// The container this file came from, if any.
     pub parent: Option<&'a ParentInfo>,
@@ -71,6 +76,7 @@ pub struct FileInput<'a> {
 }
 
 impl<'a> FileInput<'a> {
+    /// A file with no container, no member list, no read counter and no hash limit.
     pub fn new(
         path: &'a str,
         disk_path: &'a Path,
@@ -113,11 +119,13 @@ impl<'a> FileInput<'a> {
         self
     }
 
+    /// Sets the container this file came from.
     pub fn with_parent(mut self, parent: Option<&'a ParentInfo>) -> Self {
         self.parent = parent;
         self
     }
 
+    /// Sets the member names of a zip-like container.
     pub fn with_members(mut self, members: Option<&'a [String]>) -> Self {
         self.members = members;
         self
@@ -219,15 +227,18 @@ pub struct DigestBuilder {
 }
 
 impl DigestBuilder {
+    /// A digest of no bytes yet.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Feeds the next chunk of the content.
     pub fn update(&mut self, chunk: &[u8]) {
         self.hasher.update(chunk);
         self.newlines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
     }
 
+    /// The digest of every chunk fed so far.
     pub fn finish(self) -> Digest256 {
         Digest256 {
             sha256: hex::encode(self.hasher.finalize()),
@@ -254,21 +265,31 @@ pub fn digest_stream(mut r: impl Read) -> io::Result<Digest256> {
 /// remediation and fingerprint from the rule.
 #[derive(Debug, Clone)]
 pub struct RawFinding {
+    /// The rule reported; title, category, controls and remediation come from it.
     pub rule: &'static Rule,
+    /// Severity of this finding; the rule's default unless the analyzer chose another.
     pub severity: Severity,
+    /// Display path of the file, as in [`FileInput::path`].
     pub path: String,
+    /// 1-based first line, when the finding has one.
     pub line: Option<u32>,
+    /// 1-based last line, when the finding spans several lines.
     pub end_line: Option<u32>,
+    /// What was found in this file, for a person.
     pub message: String,
+    /// What was seen, redacted by the analyzer where it is a secret.
     pub evidence: Option<String>,
     /// What identifies this finding within the file for the fingerprint; defaults to
     /// the evidence, then the message.
     pub fingerprint_key: Option<String>,
+    /// ID of the asset the finding is about ([`Asset::id`]), if any.
     pub asset_id: Option<String>,
+    /// Extra facts for machines, copied into the finding's `properties`.
     pub properties: BTreeMap<String, serde_json::Value>,
 }
 
 impl RawFinding {
+    /// A finding of `rule` in the file at `path`, at the rule's default severity.
     pub fn new(rule: &'static Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
         RawFinding {
             rule,
@@ -284,37 +305,45 @@ impl RawFinding {
         }
     }
 
+    /// Sets the 1-based line.
     pub fn line(mut self, line: u32) -> Self {
         self.line = Some(line);
         self
     }
 
+    /// Sets the 1-based first and last line; the last is kept only when it is after the
+    /// first.
     pub fn lines(mut self, line: u32, end_line: u32) -> Self {
         self.line = Some(line);
         self.end_line = (end_line > line).then_some(end_line);
         self
     }
 
+    /// Sets the evidence (already redacted where it is a secret).
     pub fn evidence(mut self, evidence: impl Into<String>) -> Self {
         self.evidence = Some(evidence.into());
         self
     }
 
+    /// Reports at `severity` instead of the rule's default.
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
     }
 
+    /// Sets the [`fingerprint_key`](Self::fingerprint_key).
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.fingerprint_key = Some(key.into());
         self
     }
 
+    /// Ties the finding to the asset with this ID.
     pub fn asset(mut self, asset_id: impl Into<String>) -> Self {
         self.asset_id = Some(asset_id.into());
         self
     }
 
+    /// Adds (or replaces) one machine-readable property.
     pub fn property(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
         self.properties.insert(key.to_string(), value.into());
         self
@@ -328,8 +357,12 @@ pub struct TimeLimitReached(pub u64);
 
 /// What an analyzer collects for one file.
 pub struct AnalysisContext {
+    /// Findings reported on the file.
     pub findings: Vec<RawFinding>,
+    /// Assets found in the file.
     pub assets: Vec<Asset>,
+    /// Parts of the file that could not be analysed; the engine sets their stage to the
+    /// analyzer's name.
     pub errors: Vec<ErrorRecord>,
     /// Report-level notices (see [`Notice`]); the engine keeps each distinct one once.
     pub notices: Vec<Notice>,
@@ -339,6 +372,8 @@ pub struct AnalysisContext {
 }
 
 impl AnalysisContext {
+    /// An empty context. [`check_time`](Self::check_time) fails once `deadline` has
+    /// passed; `time_limit_ms` is the per-file limit its error names.
     pub fn new(deadline: Option<Instant>, time_limit_ms: u64) -> Self {
         AnalysisContext {
             findings: Vec::new(),
@@ -358,22 +393,27 @@ impl AnalysisContext {
         self.reports_later = true;
     }
 
+    /// Whether the analyzer called [`report_later`](Self::report_later).
     pub fn reports_later(&self) -> bool {
         self.reports_later
     }
 
+    /// Adds a finding.
     pub fn report(&mut self, finding: RawFinding) {
         self.findings.push(finding);
     }
 
+    /// Adds an asset.
     pub fn asset(&mut self, asset: Asset) {
         self.assets.push(asset);
     }
 
+    /// Records that `path` (this file or a part of it) could not be fully analysed.
     pub fn error(&mut self, path: &str, kind: ErrorKind, message: impl Into<String>) {
         self.errors.push(ErrorRecord::new(path, kind, message));
     }
 
+    /// Adds a report-level notice.
     pub fn notice(&mut self, notice: Notice) {
         self.notices.push(notice);
     }
@@ -392,17 +432,22 @@ impl AnalysisContext {
 /// of these, and the scan goes on.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
+    /// Reading the content failed.
     #[error("read error: {0}")]
     Io(#[from] io::Error),
+    /// The content is malformed; the text says how.
     #[error("cannot parse: {0}")]
     Parse(String),
+    /// A size, count or depth limit was reached; the text says which.
     #[error("limit reached: {0}")]
     Limit(String),
+    /// The per-file time limit passed.
     #[error(transparent)]
     Time(#[from] TimeLimitReached),
 }
 
 impl AnalysisError {
+    /// The kind of the error record the engine writes for this error.
     pub fn error_kind(&self) -> ErrorKind {
         match self {
             AnalysisError::Io(_) => ErrorKind::Io,
@@ -437,6 +482,8 @@ pub trait Analyzer: Send + Sync {
         false
     }
 
+    /// Analyses one file, reporting into `cx`. An `Err` ends the analysis of this file by
+    /// this analyzer only; what `cx` already holds is kept.
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError>;
 
     /// Called once after every file has been analysed, before the report is finalised,

@@ -16,25 +16,34 @@ use std::fmt;
 /// A compliance or threat framework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Framework {
+    /// OWASP Top 10 for LLM Applications 2025.
     #[serde(rename = "owasp-llm-2025")]
     OwaspLlm2025,
+    /// OWASP Machine Learning Security Top 10 (2023).
     #[serde(rename = "owasp-ml-2023")]
     OwaspMl2023,
+    /// MITRE ATLAS techniques and mitigations.
     #[serde(rename = "mitre-atlas")]
     MitreAtlas,
+    /// NIST AI Risk Management Framework 1.0 subcategories.
     #[serde(rename = "nist-ai-rmf")]
     NistAiRmf,
+    /// EU AI Act (Regulation (EU) 2024/1689) articles.
     #[serde(rename = "eu-ai-act")]
     EuAiAct,
+    /// ISO/IEC 42001:2023 Annex A controls.
     #[serde(rename = "iso-42001")]
     Iso42001,
+    /// GDPR (Regulation (EU) 2016/679) articles.
     #[serde(rename = "gdpr")]
     Gdpr,
+    /// HIPAA rules in 45 CFR Part 164.
     #[serde(rename = "hipaa")]
     Hipaa,
 }
 
 impl Framework {
+    /// Every framework, in declaration order.
     pub const ALL: [Framework; 8] = [
         Framework::OwaspLlm2025,
         Framework::OwaspMl2023,
@@ -84,8 +93,12 @@ impl fmt::Display for Framework {
 /// One control of one framework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Control {
+    /// The framework the control belongs to.
     pub framework: Framework,
+    /// The control's ID as the framework writes it (`LLM03:2025`, `AML.T0010.003`,
+    /// `Art. 15`).
     pub id: &'static str,
+    /// Short title of the control.
     pub title: &'static str,
 }
 
@@ -98,8 +111,11 @@ impl fmt::Display for Control {
 /// The serialised form of a control reference in findings and rule listings.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ControlRef {
+    /// The framework the control belongs to.
     pub framework: Framework,
+    /// The control's ID, as in [`Control::id`].
     pub id: String,
+    /// Short title of the control.
     pub title: String,
 }
 
@@ -113,9 +129,14 @@ impl From<&Control> for ControlRef {
     }
 }
 
+// Each constant is documented with its ID, title and framework.
 macro_rules! controls {
     ($( $(#[$m:meta])* $name:ident = ($fw:ident, $id:literal, $title:literal); )*) => {
-        $( $(#[$m])* pub const $name: Control = Control { framework: Framework::$fw, id: $id, title: $title }; )*
+        $(
+            #[doc = concat!("`", $id, "`: ", $title, " ([`Framework::", stringify!($fw), "`]).")]
+            $(#[$m])*
+            pub const $name: Control = Control { framework: Framework::$fw, id: $id, title: $title };
+        )*
         /// Every control in the catalogue.
         pub const CATALOGUE: &[Control] = &[ $( $name ),* ];
     };

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The content type of a file or archive member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileKind {
@@ -20,8 +21,11 @@ pub enum FileKind {
     PytorchTar,
     /// TorchScript archive (`code/`, `constants.pkl`).
     Torchscript,
+    /// safetensors: a JSON header, then raw tensor data.
     Safetensors,
+    /// GGUF model file (the llama.cpp format).
     Gguf,
+    /// ONNX model protobuf.
     Onnx,
     /// Keras 3 `.keras` zip (`config.json`, `model.weights.h5`).
     KerasZip,
@@ -38,36 +42,57 @@ pub enum FileKind {
     /// NumPy `.npz` zip of arrays.
     Npz,
     // Containers
+    /// A zip archive that is none of the zip-based model formats.
     Zip,
+    /// A tar archive that is not a PyTorch legacy tar.
     Tar,
+    /// A gzip stream.
     Gzip,
+    /// A bzip2 stream.
     Bzip2,
+    /// An xz stream.
     Xz,
+    /// A legacy LZMA (`.lzma`, LZMA-alone) stream.
     Lzma,
+    /// A Zstandard stream (recognised, not opened).
     Zstd,
     /// A raw zlib stream (joblib's default compression).
     Zlib,
+    /// A 7-Zip archive (recognised, not opened).
     SevenZip,
+    /// A RAR archive (recognised, not opened).
     Rar,
     // Data and documents
+    /// A Jupyter notebook (`.ipynb`).
     Notebook,
+    /// A JSON document.
     Json,
+    /// JSON Lines: one JSON value per line.
     Jsonl,
+    /// Comma-separated values.
     Csv,
+    /// Tab-separated values.
     Tsv,
+    /// Apache Parquet.
     Parquet,
+    /// Apache Arrow IPC file or stream (Feather v2).
     Arrow,
+    /// YAML.
     Yaml,
+    /// TOML.
     Toml,
+    /// Markdown (READMEs, model cards, agent skills).
     Markdown,
     /// Other text (source code, configs, prose).
     Text,
     /// Executables, images, media and other binary content with no AI meaning.
     Binary,
+    /// A file of zero bytes.
     Empty,
 }
 
 impl FileKind {
+    /// Stable short name, used as an asset's `format` and in messages.
     pub fn as_str(self) -> &'static str {
         use FileKind::*;
         match self {
@@ -162,6 +187,7 @@ impl FileKind {
         matches!(self, SevenZip | Rar | Zstd)
     }
 
+    /// Tabular and record formats that datasets come in.
     pub fn is_dataset(self) -> bool {
         use FileKind::*;
         matches!(self, Csv | Tsv | Jsonl | Parquet | Arrow)

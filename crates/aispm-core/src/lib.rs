@@ -2,6 +2,7 @@
 //! the framework-control catalogue. Every other crate depends on this one; it depends
 //! on no other aispm crate.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod analyzer;
 pub mod framework;

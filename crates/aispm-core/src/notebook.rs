@@ -10,17 +10,23 @@ pub struct Origin {
     pub line: u32,
     /// 0-based cell index, when inside `cells`.
     pub cell: Option<u32>,
+    /// Which part of the notebook the line comes from.
     pub location: Location,
 }
 
+/// The part of a notebook a decoded line comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
+    /// A cell's `source`.
     Source,
+    /// A cell's `outputs` (images, audio, video and PDF data left out).
     Output,
+    /// Any other string: notebook and cell metadata, cell and output types.
     Metadata,
 }
 
 impl Location {
+    /// Lower-case name, as findings carry it in their `location` property.
     pub fn as_str(self) -> &'static str {
         match self {
             Location::Source => "source",
@@ -33,7 +39,9 @@ impl Location {
 /// The decoded text and the origin of each of its lines.
 #[derive(Debug, Default)]
 pub struct NotebookView {
+    /// The decoded strings, split at newlines; every line ends in `\n`.
     pub text: Vec<u8>,
+    /// The origin of each line of [`text`](Self::text), in order.
     pub lines: Vec<Origin>,
 }
 

@@ -17,18 +17,26 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Separator between an archive and a path inside it: `outer.zip!inner/path`.
 pub const ARCHIVE_SEPARATOR: char = '!';
 
+/// The result of one scan: the JSON document.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScanReport {
+    /// Layout version of this document, [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The program that wrote the report.
     pub tool: ToolInfo,
+    /// When and over what the scan ran.
     pub scan: ScanInfo,
+    /// Counts over the whole scan.
     pub stats: Stats,
+    /// The AI asset inventory.
     pub assets: Vec<Asset>,
+    /// Findings in force (suppressed ones are in [`suppressed`](Self::suppressed)).
     pub findings: Vec<Finding>,
     /// Findings removed by an inline comment, a baseline or rule selection; kept with
     /// the reason so that nothing is lost.
     #[serde(default)]
     pub suppressed: Vec<SuppressedFinding>,
+    /// Files, or parts of files, that could not be (fully) analysed.
     pub errors: Vec<ErrorRecord>,
     /// What a reader needs to know about the scan as a whole (for example how old the
     /// advisory data was); not about one file.
@@ -36,16 +44,21 @@ pub struct ScanReport {
     pub notices: Vec<Notice>,
 }
 
+/// The program that wrote a report.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ToolInfo {
+    /// Tool name (`aispm`).
     pub name: String,
+    /// Tool version (the version of the build).
     pub version: String,
 }
 
+/// When a scan ran, over what, and with which limits.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScanInfo {
     /// RFC 3339 UTC timestamp.
     pub started_at: String,
+    /// Wall-clock duration of the scan in milliseconds.
     pub duration_ms: u64,
     /// The roots as given on the command line.
     pub roots: Vec<String>,
@@ -57,6 +70,7 @@ pub struct ScanInfo {
     pub limits: BTreeMap<String, Value>,
 }
 
+/// Counts over a whole scan.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Stats {
     /// Files (and archive members) encountered.
@@ -65,13 +79,20 @@ pub struct Stats {
     pub files_analyzed: u64,
     /// Bytes read from disk and decompressed from archives.
     pub bytes_read: u64,
+    /// Findings in the report (suppressed ones not counted).
     pub findings: u64,
+    /// Suppressed findings.
     pub suppressed: u64,
+    /// Error records.
     pub errors: u64,
+    /// Assets in the inventory.
     #[serde(default)]
     pub assets: u64,
+    /// Archive members encountered (also counted in [`files_seen`](Self::files_seen)).
     #[serde(default)]
     pub archive_members: u64,
+    /// Times a limit (size, depth, member count, time) stopped the engine or an analyzer
+    /// short of a file's whole content.
     #[serde(default)]
     pub limits_hit: u64,
     /// Files whose assets carry no SHA-256 because they are over `max_hash_size`.
@@ -163,6 +184,7 @@ pub enum AssetKind {
 }
 
 impl AssetKind {
+    /// Stable kebab-case name, as serialised and hashed into asset IDs.
     pub fn as_str(self) -> &'static str {
         match self {
             AssetKind::Model => "model",
@@ -190,10 +212,14 @@ impl AssetKind {
 pub struct Asset {
     /// Stable identifier derived from kind, path and name.
     pub id: String,
+    /// What kind of asset it is.
     pub kind: AssetKind,
+    /// Display path of the file that holds the asset.
     pub path: String,
     /// Content format (`safetensors`, `pytorch-zip`, `csv`, ...).
     pub format: String,
+    /// Size in bytes of the file that holds the asset; 0 when unknown (the engine fills
+    /// it in for whole-file assets).
     pub size: u64,
     /// Hex SHA-256 of the content; empty when it could not be computed or the file is
     /// over the hash limit (the property `sha256_skipped` then says why).
@@ -201,6 +227,7 @@ pub struct Asset {
     /// 1-based line for assets that live inside a file (an SDK import, an MCP server).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// Kind-specific facts set by the analyzers (and `sha256_skipped` by the engine).
     #[serde(default)]
     pub properties: BTreeMap<String, Value>,
 }
@@ -221,11 +248,13 @@ impl Asset {
         }
     }
 
+    /// Sets a property, while building an asset.
     pub fn with_property(mut self, key: &str, value: impl Into<Value>) -> Asset {
         self.properties.insert(key.to_string(), value.into());
         self
     }
 
+    /// Sets (or replaces) a property.
     pub fn set(&mut self, key: &str, value: impl Into<Value>) {
         self.properties.insert(key.to_string(), value.into());
     }
@@ -246,23 +275,34 @@ pub fn asset_id(kind: AssetKind, path: &str, name: &str) -> String {
 /// A finding as reported.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Finding {
+    /// ID of the rule that reported it (`MDL001`).
     pub rule_id: String,
+    /// The rule's title.
     pub title: String,
+    /// Severity of this finding: the rule's default unless the analyzer chose another.
     pub severity: Severity,
+    /// The rule's category.
     pub category: Category,
+    /// Display path of the file: relative to the scan root; archive members as
+    /// `outer.zip!inner`.
     pub path: String,
     /// 1-based line, when the finding has one.
     pub line: Option<u32>,
+    /// 1-based last line, when the finding spans several lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_line: Option<u32>,
+    /// What was found, for a person.
     pub message: String,
     /// What was seen, already redacted where it is a secret.
     pub evidence: Option<String>,
     /// Stable across runs and machines: depends on rule, path and what was found,
     /// not on line numbers or time.
     pub fingerprint: String,
+    /// ID of the asset the finding is about ([`Asset::id`]), if any.
     pub asset_id: Option<String>,
+    /// The framework controls the rule maps to.
     pub frameworks: Vec<ControlRef>,
+    /// What to do about it (the rule's remediation).
     pub remediation: String,
     /// Extra facts for machines (resolved call, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -278,8 +318,9 @@ pub struct Finding {
 pub struct HistoryProvenance {
     /// Full hex object id of the commit.
     pub commit: String,
-    /// Author name and e-mail as recorded in the commit.
+    /// Author name as recorded in the commit.
     pub author: String,
+    /// Author e-mail as recorded in the commit.
     pub email: String,
     /// Author date, RFC 3339 with the author's offset.
     pub date: String,
@@ -311,17 +352,24 @@ pub enum SuppressionKind {
     PathExclusion,
 }
 
+/// What suppressed a finding, and why.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Suppression {
+    /// What suppressed it.
     pub kind: SuppressionKind,
+    /// The reason given: an inline comment's, a path exclusion's, or `rule not selected`;
+    /// none for a baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+/// A finding that was suppressed, with what suppressed it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SuppressedFinding {
+    /// The finding as it would have been reported (flattened into this object in JSON).
     #[serde(flatten)]
     pub finding: Finding,
+    /// What suppressed it, and why.
     pub suppression: Suppression,
 }
 
@@ -346,8 +394,11 @@ pub enum ErrorKind {
 /// A file, or a part of one, that could not be analysed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ErrorRecord {
+    /// Display path of the file, archive member or folder.
     pub path: String,
+    /// What went wrong, for a person.
     pub message: String,
+    /// What kind of problem it was.
     pub kind: ErrorKind,
     /// The analyzer or engine stage that gave up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -355,6 +406,7 @@ pub struct ErrorRecord {
 }
 
 impl ErrorRecord {
+    /// An error record with no stage.
     pub fn new(path: impl Into<String>, kind: ErrorKind, message: impl Into<String>) -> Self {
         ErrorRecord {
             path: path.into(),
@@ -364,6 +416,7 @@ impl ErrorRecord {
         }
     }
 
+    /// Sets the analyzer or engine stage that gave up.
     pub fn at_stage(mut self, stage: impl Into<String>) -> Self {
         self.stage = Some(stage.into());
         self
@@ -374,7 +427,9 @@ impl ErrorRecord {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum NoticeLevel {
+    /// Context: what data the scan used (shown as a note).
     Info,
+    /// The scan could not judge something fully (stale or missing data); listed first.
     Warning,
 }
 
@@ -384,7 +439,9 @@ pub enum NoticeLevel {
 pub struct Notice {
     /// Stable kebab-case kind, e.g. `advisory-data`.
     pub kind: String,
+    /// How much the notice matters.
     pub level: NoticeLevel,
+    /// The statement, for a person.
     pub message: String,
     /// Machine-readable facts behind the message.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -392,6 +449,7 @@ pub struct Notice {
 }
 
 impl Notice {
+    /// A notice with no data.
     pub fn new(kind: impl Into<String>, level: NoticeLevel, message: impl Into<String>) -> Self {
         Notice {
             kind: kind.into(),
@@ -401,6 +459,7 @@ impl Notice {
         }
     }
 
+    /// Adds one machine-readable fact.
     pub fn with_data(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.data.insert(key.to_string(), value.into());
         self

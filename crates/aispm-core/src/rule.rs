@@ -19,7 +19,9 @@ pub struct Rule {
     pub name: &'static str,
     /// One-line title used in reports.
     pub title: &'static str,
+    /// The family the rule belongs to.
     pub category: Category,
+    /// Default severity of its findings; an analyzer may report one at another.
     pub severity: Severity,
     /// What it does.
     pub what: &'static str,
@@ -54,6 +56,7 @@ impl Rule {
         s
     }
 
+    /// The rule's controls in their serialised form.
     pub fn control_refs(&self) -> Vec<ControlRef> {
         self.controls.iter().map(ControlRef::from).collect()
     }
@@ -79,13 +82,21 @@ pub fn is_valid_rule_id(id: &str) -> bool {
 /// The serialised summary of a rule for `aispm rules --format json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleInfo {
+    /// The rule's ID.
     pub id: String,
+    /// The rule's kebab-case name.
     pub name: String,
+    /// The rule's title.
     pub title: String,
+    /// The rule's category.
     pub category: Category,
+    /// The rule's default severity.
     pub severity: Severity,
+    /// First line of the rule's *What it does*.
     pub summary: String,
+    /// The rule's remediation.
     pub remediation: String,
+    /// The framework controls the rule maps to.
     pub frameworks: Vec<ControlRef>,
 }
 
@@ -107,12 +118,16 @@ impl From<&Rule> for RuleInfo {
 /// Problems a registry refuses.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RegistryError {
+    /// The ID is not three or four upper-case letters and three digits.
     #[error("rule ID `{0}` does not have the shape LLL000")]
     BadId(String),
+    /// Another rule already has the ID.
     #[error("rule ID `{0}` is declared twice")]
     Duplicate(String),
+    /// The name, the title or a documentation section is empty.
     #[error("rule `{0}` has an empty documentation section")]
     MissingDoc(String),
+    /// The rule maps to no OWASP LLM or OWASP ML control.
     #[error("rule `{0}` maps to no OWASP control")]
     NoOwaspMapping(String),
 }
@@ -124,6 +139,7 @@ pub struct RuleRegistry {
 }
 
 impl RuleRegistry {
+    /// An empty registry.
     pub fn new() -> Self {
         Self::default()
     }
@@ -162,6 +178,7 @@ impl RuleRegistry {
         Ok(())
     }
 
+    /// The rule with this ID, compared without regard to case.
     pub fn get(&self, id: &str) -> Option<&'static Rule> {
         self.rules.get(id).copied().or_else(|| {
             self.rules
@@ -171,14 +188,17 @@ impl RuleRegistry {
         })
     }
 
+    /// Every rule, ordered by ID.
     pub fn iter(&self) -> impl Iterator<Item = &'static Rule> + '_ {
         self.rules.values().copied()
     }
 
+    /// Number of rules.
     pub fn len(&self) -> usize {
         self.rules.len()
     }
 
+    /// Whether there are no rules.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }

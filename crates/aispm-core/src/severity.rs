@@ -8,14 +8,22 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Informational: context, not a weakness by itself.
     Info,
+    /// Hygiene or weak evidence (an unpinned AI package, a malformed chat template).
     Low,
+    /// A weakness to fix (a hub model loaded without a pinned commit).
     Medium,
+    /// A serious weakness (a hard-coded AI provider key, a package with a known
+    /// vulnerability).
     High,
+    /// Compromise as it stands (code run on model load, a known-malicious package, a
+    /// hard-coded cloud credential).
     Critical,
 }
 
 impl Severity {
+    /// Every severity, highest first.
     pub const ALL: [Severity; 5] = [
         Severity::Critical,
         Severity::High,
@@ -24,6 +32,7 @@ impl Severity {
         Severity::Info,
     ];
 
+    /// Lower-case name, as serialised and as parsed.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -41,6 +50,7 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A string that names no severity.
 #[derive(Debug, thiserror::Error)]
 #[error("unknown severity `{0}` (expected one of critical, high, medium, low, info)")]
 pub struct ParseSeverityError(String);
@@ -64,18 +74,28 @@ impl FromStr for Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
+    /// Model files and the archives that carry them.
     Model,
+    /// Hard-coded credentials.
     Secret,
+    /// Personal data (no rule reports it yet).
     Pii,
+    /// Infrastructure as code (no rule reports it yet).
     Iac,
+    /// Source code that calls AI SDKs or loads models.
     Code,
+    /// AI packages in dependency manifests and lock files.
     Dependency,
+    /// AI agents, agent skills and MCP servers.
     Agent,
+    /// Data and the scanned tree itself (a symbolic link out of it).
     Data,
+    /// How far a leaked credential reaches: its scope, its lifetime, where it is written.
     Access,
 }
 
 impl Category {
+    /// Lower-case name, as serialised.
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Model => "model",
