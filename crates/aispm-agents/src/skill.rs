@@ -406,7 +406,12 @@ fn anchor_groups(lower: &[u8]) -> u16 {
     const ALL: u16 = (1 << 8) - 1;
     let mut groups = 0;
     for m in anchors().find_iter(lower) {
-        groups |= ANCHORS[m.pattern().as_usize()].1;
+        let group = ANCHORS[m.pattern().as_usize()].1;
+        // A method of that name (`model.eval(`, a JS regex's `.exec(`) runs no code.
+        if group == A_RUN && m.start() > 0 && matches!(lower[m.start() - 1], b'.' | b'$') {
+            continue;
+        }
+        groups |= group;
         if groups == ALL {
             break;
         }
