@@ -1,7 +1,8 @@
 //! Throughput of the agents analyzer on a tree of text files, in MB/s, without the
 //! engine's walk: `cargo run --release -p aispm-agents --example agents_throughput -- DIR`.
 //! Every file under DIR up to the analyzer's size cap is read into memory first, then
-//! analysed once; only the analysis is timed.
+//! analysed once; only the analysis is timed (with the scoring of scripts the analyzer
+//! keeps for skills after the walk; `THROUGHPUT_PARTS=1` times each part alone).
 
 use aispm_agents::analyze_text;
 use aispm_core::{AnalysisContext, FileKind};
@@ -57,6 +58,7 @@ fn main() {
     let total: usize = files.iter().map(|f| f.2.len()).sum();
     let start = Instant::now();
     let mut findings = 0usize;
+    let mut scored = 0usize;
     for (path, ext, text) in &files {
         let kind = match ext.as_str() {
             "md" | "mdx" | "markdown" => FileKind::Markdown,
@@ -65,18 +67,28 @@ fn main() {
             _ => FileKind::Text,
         };
         let mut cx = AnalysisContext::new(None, 0);
+        // As the analyzer does: every script is scored for the skill step after the walk.
+        let head = &text.as_bytes()[..text.len().min(aispm_core::HEAD_LEN)];
+        if let Some(r) = aispm_agents::skill::script_record(path, head, text, &mut cx) {
+            scored += usize::from(r.verdict.is_some());
+        }
         let _ = analyze_text(path, ext, kind, text, &mut cx);
         findings += cx.findings.len();
     }
     let secs = start.elapsed().as_secs_f64();
     if std::env::var_os("THROUGHPUT_PARTS").is_some() {
-        for part in ["unicode", "inject", "prompt"] {
+        for part in ["unicode", "inject", "prompt", "scripts"] {
             let t = Instant::now();
             for (path, ext, text) in &files {
                 let mut cx = AnalysisContext::new(None, 0);
                 let _ = match part {
                     "unicode" => aispm_agents::unicode::scan(path, text, false, &mut cx),
                     "inject" => aispm_agents::inject::scan(path, ext, text, &mut cx),
+                    "scripts" => {
+                        let head = &text.as_bytes()[..text.len().min(aispm_core::HEAD_LEN)];
+                        aispm_agents::skill::script_record(path, head, text, &mut cx);
+                        Ok(())
+                    }
                     _ => {
                         aispm_agents::inventory::prompt_file(path, ext, text, &mut cx);
                         Ok(())
@@ -87,11 +99,12 @@ fn main() {
         }
     }
     println!(
-        "{} files, {:.1} MB in {:.2} s: {:.1} MB/s, {} findings",
+        "{} files, {:.1} MB in {:.2} s: {:.1} MB/s, {} findings, {} scripts scored as harmful",
         files.len(),
         total as f64 / 1e6,
         secs,
         total as f64 / 1e6 / secs,
-        findings
+        findings,
+        scored
     );
 }

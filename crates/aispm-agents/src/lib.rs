@@ -3,8 +3,8 @@
 //! privileged containers, toxic combinations), poisoned tool descriptions in tool
 //! listings and MCP server code, deceptive Unicode (tag characters, bidi controls,
 //! zero-width runs) in any text, prompt injection planted in documents and datasets,
-//! agent skills (`SKILL.md`) and their harmful instructions, and an inventory of prompt
-//! files and agent configurations.
+//! agent skills (`SKILL.md`) with their harmful instructions and the scripts they ship,
+//! and an inventory of prompt files and agent configurations.
 //!
 //! Everything is static: configurations are read, never launched; server code is
 //! scanned as text with a small string-aware lexer, never imported. Files are read
@@ -22,7 +22,8 @@ pub mod skill;
 pub mod text;
 pub mod unicode;
 
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, Rule};
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, Asset, FileInput, FileKind, Rule};
+use std::sync::{Mutex, PoisonError};
 
 /// Text files larger than this are not analysed (configurable per analyzer).
 pub const MAX_FILE_SIZE: u64 = 32 << 20;
@@ -31,13 +32,24 @@ pub const MAX_FILE_SIZE: u64 = 32 << 20;
 /// still searched for hidden Unicode and injections).
 pub const MAX_JSON_SIZE: usize = 8 << 20;
 
-/// The agents analyzer.
+/// The agents analyzer. It keeps the scripts it saw during the walk (their paths, and
+/// the few that score as harmful) until `finish`, which ties them to the skills whose
+/// folders hold them.
 #[derive(Debug, Default)]
-pub struct AgentsAnalyzer;
+pub struct AgentsAnalyzer {
+    scripts: Mutex<Vec<skill::ScriptRecord>>,
+}
 
 impl AgentsAnalyzer {
     pub fn new() -> Self {
-        AgentsAnalyzer
+        Self::default()
+    }
+
+    fn keep_script(&self, record: skill::ScriptRecord) {
+        self.scripts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(record);
     }
 }
 
@@ -79,7 +91,10 @@ impl Analyzer for AgentsAnalyzer {
     }
 
     fn accepts(&self, file: &FileInput<'_>) -> bool {
-        file.kind.is_text() && file.kind != FileKind::Notebook
+        (file.kind.is_text() && file.kind != FileKind::Notebook)
+            || (file.kind == FileKind::Binary && skill::is_utf16_powershell(file.path, file.head))
+            // An empty script (a package's `__init__.py`) is still one of a skill's files.
+            || (file.kind == FileKind::Empty && skill::is_script(file.path, file.head))
     }
 
     fn default_max_file_size(&self) -> u64 {
@@ -87,7 +102,8 @@ impl Analyzer for AgentsAnalyzer {
     }
 
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
-        if memchr_zero(file.head) {
+        let utf16 = skill::is_utf16_powershell(file.path, file.head);
+        if memchr_zero(file.head) && !utf16 {
             return Ok(());
         }
         let Some(bytes) = file.read_all(MAX_FILE_SIZE)? else {
@@ -96,8 +112,31 @@ impl Analyzer for AgentsAnalyzer {
                 file.size, MAX_FILE_SIZE
             )));
         };
+        if utf16 {
+            // A PowerShell script saved as UTF-16 is still a script a skill may run; it
+            // is judged as a script only.
+            let text = skill::decode_utf16(&bytes, 2 * skill::MAX_SCRIPT_BYTES);
+            if let Some(r) = skill::script_record(file.path, file.head, &text, cx) {
+                self.keep_script(r);
+            }
+            return Ok(());
+        }
         let text = String::from_utf8_lossy(&bytes);
+        // Before the other checks, so a script is listed with its skill even when they
+        // run out of time.
+        if let Some(r) = skill::script_record(file.path, file.head, &text, cx) {
+            self.keep_script(r);
+        }
         analyze_text(file.path, &file.extension(), file.kind, &text, cx)
+    }
+
+    /// Ties the scripts seen during the walk to the skills whose folders hold them:
+    /// lists them on the skill assets and reports the harmful ones (AGT006).
+    fn finish(&self, assets: &mut [Asset], cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        let scripts =
+            std::mem::take(&mut *self.scripts.lock().unwrap_or_else(PoisonError::into_inner));
+        skill::link_scripts(assets, scripts, cx);
+        Ok(())
     }
 }
 

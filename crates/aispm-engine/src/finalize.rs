@@ -30,11 +30,14 @@ pub struct FileResult {
 }
 
 impl FileResult {
+    /// Nothing to keep: also no inline suppressions, which a file without findings of
+    /// its own holds when an analyzer's `finish` hook may report on it.
     pub fn is_empty(&self) -> bool {
         self.findings.is_empty()
             && self.assets.is_empty()
             && self.errors.is_empty()
             && self.notices.is_empty()
+            && self.inline.is_empty()
     }
 }
 

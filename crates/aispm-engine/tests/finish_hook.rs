@@ -138,3 +138,77 @@ fn finish_runs_once_on_sorted_assets_and_is_isolated() {
         serde_json::to_string(&two).unwrap()
     );
 }
+
+static LATE: Rule = Rule {
+    id: "TST011",
+    name: "late-line",
+    title: "A line reported after the walk",
+    category: Category::Model,
+    severity: Severity::Low,
+    what: "Reports, from the post-walk hook, the line of every `LATE` marker seen during the walk.",
+    why: "Test rule.",
+    example: "LATE",
+    remediation: "None.",
+    controls: &[LLM03],
+};
+static LATE_RULES: &[&Rule] = &[&LATE];
+
+/// Notes during the walk where `LATE` stands (reporting nothing and adding no asset),
+/// asks for the file's inline comments, and reports those lines from `finish`.
+#[derive(Default)]
+struct Late {
+    seen: std::sync::Mutex<Vec<(String, u32)>>,
+}
+
+impl Analyzer for Late {
+    fn name(&self) -> &'static str {
+        "late"
+    }
+    fn rules(&self) -> &'static [&'static Rule] {
+        LATE_RULES
+    }
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        file.kind.is_text()
+    }
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        let text = String::from_utf8_lossy(file.head).into_owned();
+        for (i, l) in text.lines().enumerate() {
+            if l.contains("LATE") && !l.contains("aispm:ignore") {
+                cx.report_later();
+                self.seen
+                    .lock()
+                    .unwrap()
+                    .push((file.path.to_string(), i as u32 + 1));
+            }
+        }
+        Ok(())
+    }
+    fn finish(&self, _: &mut [Asset], cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        let mut seen = std::mem::take(&mut *self.seen.lock().unwrap());
+        seen.sort();
+        for (path, line) in seen {
+            cx.report(RawFinding::new(&LATE, &path, "late").line(line));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn inline_comments_cover_findings_from_finish_in_files_with_nothing_else() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("a.py"),
+        "x = 1\n# aispm:ignore TST011 reviewed\nLATE = 2\nLATE = 3\n",
+    )
+    .unwrap();
+    let scanner = Scanner::new(vec![Box::new(Late::default())], ScanOptions::default()).unwrap();
+    let report = scanner.scan(&[d.path().to_path_buf()], None);
+    let lines: Vec<Option<u32>> = report.findings.iter().map(|f| f.line).collect();
+    assert_eq!(lines, vec![Some(4)]);
+    assert_eq!(report.suppressed.len(), 1);
+    assert_eq!(report.suppressed[0].finding.line, Some(3));
+    assert_eq!(
+        report.suppressed[0].suppression.reason.as_deref(),
+        Some("reviewed")
+    );
+}
