@@ -122,7 +122,9 @@ pub fn analyze(path: &str, text: &str, cx: &mut AnalysisContext) -> bool {
         return false;
     }
     if let Some((name, description, _)) = front_matter(text) {
-        let mut a = Asset::new(AssetKind::AgentSkill, path, &name, "skill-md");
+        // The whole file is the skill: the same asset (and ID) as the inventory's
+        // `agent-skill`, which the engine merges with this one.
+        let mut a = Asset::new(AssetKind::AgentSkill, path, "", "skill-md");
         a.line = Some(1);
         a.size = text.len() as u64;
         a.set("skill_name", preview(&name, 80));

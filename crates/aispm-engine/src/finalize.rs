@@ -309,10 +309,28 @@ fn selected(rule_id: &str, sels: &[String]) -> bool {
     })
 }
 
-/// Report order of assets (path, kind, ID), without repeats of an ID.
+/// Report order of assets (path, kind, ID), one asset per ID: when two analyzers
+/// describe the same asset (the inventory and the agents analyzer both see a
+/// `SKILL.md`), the first keeps its values and gains the properties, line, size and
+/// hash it lacked from the others.
 pub(crate) fn order_assets(assets: &mut Vec<Asset>) {
     assets.sort_by(|a, b| (&a.path, a.kind, &a.id).cmp(&(&b.path, b.kind, &b.id)));
-    assets.dedup_by(|a, b| a.id == b.id);
+    assets.dedup_by(|dup, kept| {
+        if dup.id != kept.id {
+            return false;
+        }
+        for (k, v) in std::mem::take(&mut dup.properties) {
+            kept.properties.entry(k).or_insert(v);
+        }
+        kept.line = kept.line.or(dup.line);
+        if kept.size == 0 {
+            kept.size = dup.size;
+        }
+        if kept.sha256.is_empty() {
+            kept.sha256 = std::mem::take(&mut dup.sha256);
+        }
+        true
+    });
 }
 
 /// Assembles the report from everything collected.
@@ -698,6 +716,29 @@ pub fn findings_by_rule(report: &ScanReport) -> BTreeMap<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_asset_per_id_with_the_properties_of_both() {
+        use aispm_core::AssetKind;
+        let mut inventory = Asset::new(AssetKind::AgentSkill, "s/SKILL.md", "", "agent-skill");
+        inventory.set("license", "MIT");
+        inventory.set("description", "from the inventory");
+        let mut agents = Asset::new(AssetKind::AgentSkill, "s/SKILL.md", "", "skill-md");
+        agents.set("description", "from the agents analyzer");
+        agents.set("skill_name", "sync");
+        agents.line = Some(1);
+        let other = Asset::new(AssetKind::AgentSkill, "t/SKILL.md", "", "agent-skill");
+        let mut assets = vec![other, inventory, agents];
+        order_assets(&mut assets);
+        assert_eq!(assets.len(), 2);
+        let a = &assets[0];
+        assert_eq!(a.path, "s/SKILL.md");
+        assert_eq!(a.format, "agent-skill");
+        assert_eq!(a.properties["license"], "MIT");
+        assert_eq!(a.properties["description"], "from the inventory");
+        assert_eq!(a.properties["skill_name"], "sync");
+        assert_eq!(a.line, Some(1));
+    }
 
     #[test]
     fn inline_comment_syntax() {
