@@ -159,7 +159,25 @@ const KEYWORDS: &[&str] = &[
 /// file handles models or ML data (`MODEL_HINTS`). Alone they are everyday Python — a
 /// standard library uses `pickle` in a hundred files — and an AI posture tool has
 /// nothing to say about them there.
-const GENERAL_RISKY: &[&str] = &["pickle", "dill", "shelve", "cloudpickle"];
+/// Written as the reads themselves (a load, an unpickler, an import of one, an alias
+/// of the module): a file that only writes pickles or names the module in prose
+/// loads nothing.
+const GENERAL_RISKY: &[&str] = &[
+    "pickle.load",
+    "pickle.Unpickler",
+    "Unpickler(",
+    "from pickle import",
+    "import pickle as",
+    "dill.load",
+    "from dill import",
+    "import dill as",
+    "shelve.open",
+    "from shelve import",
+    "import shelve as",
+    "cloudpickle.load",
+    "from cloudpickle import",
+    "import cloudpickle as",
+];
 
 /// Words and file suffixes that make a general deserialiser's input a model, a
 /// checkpoint or ML data.
@@ -185,8 +203,14 @@ const MODEL_HINTS: &[&str] = &[
     ".bin'",
 ];
 
+/// A searcher over `words`, built as a DFA: these lists are small and searched over
+/// every source byte, where the DFA is the fastest of the automata.
 fn automaton(words: &'static [&'static str]) -> AhoCorasick {
-    AhoCorasick::new(words).expect("static keyword list builds")
+    aho_corasick::AhoCorasickBuilder::new()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .or_else(|_| AhoCorasick::new(words))
+        .expect("static keyword list builds")
 }
 
 /// Whether the file can hold anything the analyzer reports: an AI keyword (SDK,
@@ -564,6 +588,11 @@ mod tests {
             b"import pickle\nclf = pickle.load(open('clf.pkl', 'rb'))\n"
         ));
         assert!(worth_parsing(b"import pickle\nmodel = pickle.load(f)\n"));
+        assert!(worth_parsing(b"import dill as d\nmodel = d.load(f)\n"));
+        // Writing a model's pickle, or naming the module in prose, loads nothing.
+        assert!(!worth_parsing(
+            b"import pickle\npickle.dump(model, open('m.pkl', 'wb'))\n"
+        ));
         // Words that only contain a framework's name are not it.
         assert!(!worth_parsing(b"const camelCase = toCamel(x);\n"));
     }
