@@ -366,7 +366,6 @@ const HANDLE_WORDS: &[&str] = &[
     "cookie",
     "form",
     "link",
-    "share",
     "embed",
     "widget",
     "plugin",
@@ -388,24 +387,15 @@ const HANDLE_WORDS: &[&str] = &[
     "child",
     "root",
     "base",
-    "master",
     "main",
+    // A refresh token in UUID or hex form is rare; a refresh handle is not.
     "refresh",
-    "access",
-    "bearer",
-    "client",
-    "service",
-    "api",
-    "auth",
-    "private",
-    "secret",
 ];
 
 /// Whether the word before `key`/`token` names whose credential it is: a word of at least
-/// four letters that is not a program's own purpose (`diffbot_token`, `checklyhqTOKEN`,
-/// `box-key`), as opposed to `session_token`, `job_key` or `upload_token`. The names
-/// `HEX_CREDENTIAL_WORDS` already settle are listed in `HANDLE_WORDS` too, so this test
-/// only widens.
+/// three letters, not all digits, that is not a program's own purpose (`diffbot_token`,
+/// `checklyhqTOKEN`, `box-key`), as opposed to `session_token`, `job_key` or
+/// `upload_token`. Consulted only after `HEX_CREDENTIAL_WORDS`, so it only widens.
 fn names_owner(info: &NameInfo) -> bool {
     if !matches!(info.class, CredClass::Key | CredClass::Token) {
         return false;
