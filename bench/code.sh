@@ -121,7 +121,7 @@ if want_input tree; then
     generate_once "$C/tree.stamp" "code-tree bytes=$TREE_BYTES seed=$SEED v$GEN_VERSION" \
         bash -c 'rm -rf "$1" "$2" && "$3" code-tree "$1" --bytes "$4" --labels "$2" --seed "$5" &&
             printf "# scan everything: no default ignores\n" >"$1/.semgrepignore"' \
-        _ "$TREE" "$TREE_LABELS" "$FIXTURES" "$TREE_BYTES" "$SEED"
+        _ "$TREE" "$TREE_LABELS" "$BENCHGEN" "$TREE_BYTES" "$SEED"
     read -r n b < <(tree_stats "$TREE")
     input_size tree "$b" "$n" "$TREE"
     inputs+=("tree=$TREE")

@@ -2,7 +2,7 @@
 
 OUT=bench/out
 AISPM=target/release/aispm
-FIXTURES=target/release/aispm-fixtures
+BENCHGEN=target/release/aispm-benchgen
 
 need() {
     command -v "$1" >/dev/null 2>&1 || {
@@ -13,8 +13,8 @@ need() {
 
 build_release() {
     need /usr/bin/time "install GNU time, e.g. apt-get install time"
-    echo "== building release binaries (aispm, aispm-fixtures)" >&2
-    cargo build --release -p aispm-cli -p aispm-fixtures >&2
+    echo "== building release binaries (aispm, aispm-benchgen)" >&2
+    cargo build --release -p aispm-cli -p aispm-benchgen >&2
 }
 
 # generate_once STAMP_FILE DESCRIPTION COMMAND...: runs COMMAND unless STAMP_FILE already

@@ -18,7 +18,7 @@ build_release
 mkdir -p "$OUT"
 generate_once "$OUT/tree.stamp" "bench-tree files=$FILES bytes=$BYTES profile=mixed seed=42" \
     bash -c 'rm -rf "$1" && "$2" bench-tree "$1" --files "$3" --bytes "$4" --profile mixed --seed 42' \
-    _ "$TREE" "$FIXTURES" "$FILES" "$BYTES"
+    _ "$TREE" "$BENCHGEN" "$FILES" "$BYTES"
 
 read -r n_files n_bytes < <(tree_stats "$TREE")
 timed_scan inventory "$TREE" "$OUT/inventory.json"

@@ -20,10 +20,10 @@ mkdir -p "$OUT"
 
 generate_once "$OUT/many-small.stamp" "bench-tree files=$MANY_FILES bytes=$MANY_BYTES profile=small seed=7" \
     bash -c 'rm -rf "$1" && "$2" bench-tree "$1" --files "$3" --bytes "$4" --profile small --seed 7' \
-    _ "$MANY" "$FIXTURES" "$MANY_FILES" "$MANY_BYTES"
+    _ "$MANY" "$BENCHGEN" "$MANY_FILES" "$MANY_BYTES"
 if [[ "$DENSE" == 1 ]]; then sparse_flag=""; kind=dense; else sparse_flag="--sparse"; kind=sparse; fi
 generate_once "$OUT/big.stamp" "large-safetensors bytes=$BIG_BYTES $kind" \
-    "$FIXTURES" large-safetensors "$BIG" --bytes "$BIG_BYTES" $sparse_flag
+    "$BENCHGEN" large-safetensors "$BIG" --bytes "$BIG_BYTES" $sparse_flag
 
 read -r many_n many_b < <(tree_stats "$MANY")
 timed_scan memory-many "$MANY" "$OUT/memory-many.json"

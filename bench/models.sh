@@ -183,10 +183,10 @@ BIG_PICKLE="$M/big-pickle/arrays.pkl"
 BIG_ZIP="$M/big-torch/model.pt"
 generate_once "$M/big-pickle.stamp" "big-pickle bytes=$PICKLE_BYTES protocol=5 seed=42" \
     bash -c 'rm -rf "$(dirname "$1")" && "$2" big-pickle "$1" --bytes "$3" --protocol 5 --seed 42' \
-    _ "$BIG_PICKLE" "$FIXTURES" "$PICKLE_BYTES"
+    _ "$BIG_PICKLE" "$BENCHGEN" "$PICKLE_BYTES"
 generate_once "$M/big-torch.stamp" "big-torch-zip bytes=$ZIP_BYTES seed=42" \
     bash -c 'rm -rf "$(dirname "$1")" && "$2" big-torch-zip "$1" --bytes "$3" --seed 42' \
-    _ "$BIG_ZIP" "$FIXTURES" "$ZIP_BYTES"
+    _ "$BIG_ZIP" "$BENCHGEN" "$ZIP_BYTES"
 
 inputs=()
 if [[ -f "$CORPUS/labels.jsonl" ]]; then

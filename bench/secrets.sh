@@ -157,7 +157,7 @@ if want_input src-tree; then
     generate_once "$S/src-tree.stamp" \
         "source-tree bytes=$SRC_BYTES secrets=$SRC_SECRETS seed=42 v$GEN_VERSION" \
         bash -c 'rm -rf "$1" "$2" && "$3" source-tree "$1" --bytes "$4" --secrets "$5" --labels "$2" --seed 42' \
-        _ "$TREE" "$TREE_LABELS" "$FIXTURES" "$SRC_BYTES" "$SRC_SECRETS"
+        _ "$TREE" "$TREE_LABELS" "$BENCHGEN" "$SRC_BYTES" "$SRC_SECRETS"
     read -r n b < <(tree_stats "$TREE")
     input_size src-tree "$b" "$n" "$TREE"
     inputs+=("src-tree=$TREE")
@@ -169,7 +169,7 @@ if want_input src-small; then
     generate_once "$S/src-small.stamp" \
         "source-tree bytes=$SMALL_BYTES secrets=$small_secrets seed=7 v$GEN_VERSION" \
         bash -c 'rm -rf "$1" "$2" && "$3" source-tree "$1" --bytes "$4" --secrets "$5" --labels "$2" --seed 7' \
-        _ "$SMALL" "$SMALL_LABELS" "$FIXTURES" "$SMALL_BYTES" "$small_secrets"
+        _ "$SMALL" "$SMALL_LABELS" "$BENCHGEN" "$SMALL_BYTES" "$small_secrets"
     read -r n b < <(tree_stats "$SMALL")
     input_size src-small "$b" "$n" "$SMALL"
     inputs+=("src-small=$SMALL")
@@ -198,7 +198,7 @@ if want_input git-history; then
             git -C "$1" fast-import --quiet --export-marks="$(realpath "$3")" <"$1.stream"
             git -C "$1" checkout -qf main
             rm -f "$1.stream"' \
-        _ "$HIST" "$HIST_LABELS" "$HIST_MARKS" "$FIXTURES" "$COMMITS"
+        _ "$HIST" "$HIST_LABELS" "$HIST_MARKS" "$BENCHGEN" "$COMMITS"
     read -r n b < <(blob_stats "$HIST")
     input_size git-history "$b" "$n" "$HIST"
     inputs+=("git-history=$HIST")

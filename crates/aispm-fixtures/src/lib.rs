@@ -10,9 +10,6 @@
 #![forbid(unsafe_code)]
 
 pub mod archive;
-pub mod bench;
-pub mod bench_models;
-pub mod code_bench;
 pub mod deflate;
 pub mod demo;
 pub mod gguf;
@@ -25,7 +22,6 @@ pub mod protobuf;
 pub mod pytorch;
 pub mod rng;
 pub mod safetensors;
-pub mod secrets_bench;
 pub mod zipfile;
 
 pub use archive::{

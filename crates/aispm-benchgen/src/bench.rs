@@ -12,12 +12,14 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use crate::gguf::{GgufBuilder, GgufValue, ggml_type};
-use crate::numpy::npy;
-use crate::pickle::{PickleWriter, StateDictTensor, malicious_os_system_pickle, state_dict_pickle};
-use crate::pytorch::pytorch_zip;
-use crate::rng::{SplitMix64, capital};
-use crate::safetensors::{TensorSpec, pt_metadata, safetensors_header};
+use aispm_fixtures::gguf::{GgufBuilder, GgufValue, ggml_type};
+use aispm_fixtures::numpy::npy;
+use aispm_fixtures::pickle::{
+    PickleWriter, StateDictTensor, malicious_os_system_pickle, state_dict_pickle,
+};
+use aispm_fixtures::pytorch::pytorch_zip;
+use aispm_fixtures::rng::{SplitMix64, capital};
+use aispm_fixtures::safetensors::{TensorSpec, pt_metadata, safetensors_header};
 
 /// What the tree is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -637,7 +639,7 @@ fn model_file(k: u64, size: u64, rng: &mut SplitMix64) -> (String, Vec<u8>) {
                 .architecture("llama")
                 .name(&family)
                 .kv("llama.context_length", GgufValue::U32(2048))
-                .chat_template(crate::gguf::CHATML_TEMPLATE)
+                .chat_template(aispm_fixtures::gguf::CHATML_TEMPLATE)
                 .tensor("token_embd.weight", &[data / 4], ggml_type::F32, &bytes)
                 .build();
             (format!("{dir}/{family}-{k}.gguf"), out)

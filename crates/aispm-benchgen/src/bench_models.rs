@@ -15,8 +15,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use crate::pickle::{StateDictTensor, op, state_dict_pickle};
-use crate::rng::SplitMix64;
+use aispm_fixtures::pickle::{StateDictTensor, op, state_dict_pickle};
+use aispm_fixtures::rng::SplitMix64;
 
 /// CPython's `_FRAME_SIZE_TARGET`: frames are committed once they reach it, and bytes
 /// objects at least this long are written outside any frame.
@@ -527,8 +527,8 @@ impl<W: Write + Seek> StreamingZip<W> {
         h.extend_from_slice(&(if zip64 { 45u16 } else { 20 }).to_le_bytes());
         h.extend_from_slice(&0u16.to_le_bytes()); // flags
         h.extend_from_slice(&0u16.to_le_bytes()); // stored
-        h.extend_from_slice(&crate::zipfile::DOS_TIME.to_le_bytes());
-        h.extend_from_slice(&crate::zipfile::DOS_DATE.to_le_bytes());
+        h.extend_from_slice(&aispm_fixtures::zipfile::DOS_TIME.to_le_bytes());
+        h.extend_from_slice(&aispm_fixtures::zipfile::DOS_DATE.to_le_bytes());
         h.extend_from_slice(&0u32.to_le_bytes()); // CRC, patched below
         h.extend_from_slice(&clamp.to_le_bytes());
         h.extend_from_slice(&clamp.to_le_bytes());
@@ -600,8 +600,8 @@ impl<W: Write + Seek> StreamingZip<W> {
             cd.extend_from_slice(&(if extra.is_empty() { 20u16 } else { 45 }).to_le_bytes());
             cd.extend_from_slice(&0u16.to_le_bytes()); // flags
             cd.extend_from_slice(&0u16.to_le_bytes()); // stored
-            cd.extend_from_slice(&crate::zipfile::DOS_TIME.to_le_bytes());
-            cd.extend_from_slice(&crate::zipfile::DOS_DATE.to_le_bytes());
+            cd.extend_from_slice(&aispm_fixtures::zipfile::DOS_TIME.to_le_bytes());
+            cd.extend_from_slice(&aispm_fixtures::zipfile::DOS_DATE.to_le_bytes());
             cd.extend_from_slice(&e.crc.to_le_bytes());
             cd.extend_from_slice(&size32.to_le_bytes());
             cd.extend_from_slice(&size32.to_le_bytes());

@@ -23,7 +23,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use crate::rng::{SplitMix64, capital};
+use aispm_fixtures::rng::{SplitMix64, capital};
 
 const EXEC: &str = "code/llm-output-to-exec";
 const SHELL: &str = "code/llm-output-to-shell";
