@@ -149,7 +149,7 @@ struct ScanArgs {
     hash_all: bool,
 }
 
-fn parse_size(s: &str) -> Result<u64, String> {
+fn parse_size(s: &str) -> Result<u64, aispm_engine::config::ByteSizeError> {
     aispm_engine::config::parse_byte_size(s)
 }
 
@@ -249,7 +249,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         no_gitignore: args.no_gitignore,
     });
     let baseline = match &args.baseline {
-        Some(p) => Some(Baseline::load(p).map_err(anyhow::Error::msg)?),
+        Some(p) => Some(Baseline::load(p)?),
         None => None,
     };
     let fail_on = resolved.fail_on;
@@ -300,9 +300,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
     }
 
     if let Some(path) = &args.write_baseline {
-        Baseline::from_report(&report)
-            .save(path)
-            .map_err(anyhow::Error::msg)?;
+        Baseline::from_report(&report).save(path)?;
         if !args.quiet {
             eprintln!(
                 "aispm: wrote {} fingerprints to {}",

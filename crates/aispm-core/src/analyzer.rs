@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Cursor, Read, Seek};
 use std::path::Path;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// Number of leading bytes the engine reads to type a file and hands to analyzers.
@@ -69,7 +69,7 @@ pub struct FileInput<'a> {
     pub parent: Option<&'a ParentInfo>,
     /// Member names, when the file is a zip-like container.
     pub members: Option<&'a [String]>,
-    digest: OnceLock<Result<Digest256, String>>,
+    digest: OnceLock<Result<Digest256, DigestError>>,
     read_counter: Option<&'a AtomicU64>,
     /// Files larger than this are not hashed unless the engine seeded a digest.
     max_hash_size: u64,
@@ -178,16 +178,18 @@ impl<'a> FileInput<'a> {
 
     /// SHA-256 and newline count of the content, computed once (streaming) and shared
     /// by every analyzer that asks.
-    pub fn digest(&self) -> Result<&Digest256, String> {
+    pub fn digest(&self) -> Result<&Digest256, DigestError> {
         self.digest
             .get_or_init(|| {
                 if self.size > self.max_hash_size {
-                    return Err(format!(
-                        "not hashed: {} bytes is over the hash limit of {} bytes (max_hash_size)",
-                        self.size, self.max_hash_size
-                    ));
+                    return Err(DigestError::OverHashLimit {
+                        size: self.size,
+                        max_hash_size: self.max_hash_size,
+                    });
                 }
-                digest_stream(self.open().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+                self.open()
+                    .and_then(digest_stream)
+                    .map_err(|e| DigestError::Io(Arc::new(e)))
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -197,6 +199,25 @@ impl<'a> FileInput<'a> {
     pub fn set_digest(&self, d: Digest256) {
         let _ = self.digest.set(Ok(d));
     }
+}
+
+/// Why [`FileInput::digest`] has no digest. Computed once per file and shared by
+/// every analyzer that asks, hence `Clone` (the I/O error is behind an `Arc`).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DigestError {
+    /// The file is larger than the engine's `max_hash_size` and was not read.
+    #[error(
+        "not hashed: {size} bytes is over the hash limit of {max_hash_size} bytes (max_hash_size)"
+    )]
+    OverHashLimit {
+        /// Size of the file in bytes.
+        size: u64,
+        /// The hash limit in bytes.
+        max_hash_size: u64,
+    },
+    /// Opening or reading the content failed.
+    #[error(transparent)]
+    Io(Arc<io::Error>),
 }
 
 struct CountingReader<'a> {
@@ -520,5 +541,35 @@ mod tests {
         assert_eq!(d.sha256.len(), 64);
         assert_eq!(f.read_all(3).unwrap(), None);
         assert_eq!(f.read_all(100).unwrap().unwrap(), data);
+    }
+
+    #[test]
+    fn digest_errors_say_why() {
+        let data = b"0123456789";
+        let f = FileInput::new(
+            "big.bin",
+            Path::new("big.bin"),
+            FileKind::Binary,
+            data.len() as u64,
+            data,
+            Source::Bytes(data),
+        )
+        .with_max_hash_size(4);
+        assert!(!f.hashable());
+        assert_eq!(
+            f.digest().unwrap_err().to_string(),
+            "not hashed: 10 bytes is over the hash limit of 4 bytes (max_hash_size)"
+        );
+        let missing = Path::new("/nonexistent/aispm-digest-test");
+        let f = FileInput::new(
+            "gone.bin",
+            missing,
+            FileKind::Binary,
+            0,
+            b"",
+            Source::Path(missing),
+        );
+        let io = File::open(missing).unwrap_err();
+        assert_eq!(f.digest().unwrap_err().to_string(), io.to_string());
     }
 }

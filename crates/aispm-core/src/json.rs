@@ -48,17 +48,31 @@ pub fn over_budget(text: &[u8]) -> Option<u64> {
     (cost > MAX_PARSED_BYTES).then_some(cost)
 }
 
+/// Why [`from_slice_bounded`] gave no value.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonError {
+    /// Parsing would cost more than [`MAX_PARSED_BYTES`].
+    #[error(
+        "JSON too dense to parse: its value tree would need about {} MiB (limit {} MiB)",
+        .cost >> 20,
+        MAX_PARSED_BYTES >> 20
+    )]
+    TooDense {
+        /// The estimated cost in bytes ([`parsed_cost`]).
+        cost: u64,
+    },
+    /// The text is not valid JSON; the message is `serde_json`'s.
+    #[error(transparent)]
+    Syntax(#[from] serde_json::Error),
+}
+
 /// Parses `text` as JSON unless the parsed tree would cost more than
 /// [`MAX_PARSED_BYTES`]; the error says which.
-pub fn from_slice_bounded(text: &[u8]) -> Result<serde_json::Value, String> {
+pub fn from_slice_bounded(text: &[u8]) -> Result<serde_json::Value, JsonError> {
     if let Some(cost) = over_budget(text) {
-        return Err(format!(
-            "JSON too dense to parse: its value tree would need about {} MiB (limit {} MiB)",
-            cost >> 20,
-            MAX_PARSED_BYTES >> 20
-        ));
+        return Err(JsonError::TooDense { cost });
     }
-    serde_json::from_slice(text).map_err(|e| e.to_string())
+    Ok(serde_json::from_slice(text)?)
 }
 
 #[cfg(test)]
@@ -85,5 +99,17 @@ mod tests {
         doc.extend_from_slice(b"0]");
         assert!(over_budget(&doc).is_some());
         assert!(over_budget(&doc[..doc.len() / 2]).is_none());
+    }
+
+    #[test]
+    fn errors_read_as_the_parser_and_the_budget_say() {
+        let dense = JsonError::TooDense { cost: 300 << 20 };
+        assert_eq!(
+            dense.to_string(),
+            "JSON too dense to parse: its value tree would need about 300 MiB (limit 256 MiB)"
+        );
+        let e = from_slice_bounded(b"{").unwrap_err();
+        let direct = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err();
+        assert_eq!(e.to_string(), direct.to_string());
     }
 }

@@ -15,8 +15,8 @@ pub mod rule;
 pub mod severity;
 
 pub use analyzer::{
-    AnalysisContext, AnalysisError, Analyzer, Digest256, DigestBuilder, FileInput, HEAD_LEN,
-    ParentInfo, RawFinding, Source,
+    AnalysisContext, AnalysisError, Analyzer, Digest256, DigestBuilder, DigestError, FileInput,
+    HEAD_LEN, ParentInfo, RawFinding, Source,
 };
 pub use framework::{Control, ControlRef, Framework};
 pub use kind::FileKind;

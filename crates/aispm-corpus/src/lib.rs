@@ -80,23 +80,63 @@ pub struct FileLabel {
     pub why: Option<String>,
 }
 
-fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Why labels, the kind map or a scan report could not be had. Where the message
+/// includes the underlying error's, that error is kept but not also given as the
+/// `source` (an error chain would print it twice).
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// A file could not be read.
+    #[error("cannot read {}: {error}", path.display())]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// A line of a JSON Lines file is not a valid row (`line` counts from 1).
+    #[error("{}:{line}: {error}", path.display())]
+    Row {
+        path: PathBuf,
+        line: usize,
+        error: serde_json::Error,
+    },
+    /// The kind map is not a JSON object of string lists.
+    #[error(transparent)]
+    KindMap(#[from] serde_json::Error),
+    /// The `aispm` binary could not be started.
+    #[error("cannot run {}: {error}", bin.display())]
+    Run { bin: PathBuf, error: std::io::Error },
+    /// `aispm` exited with neither 0 nor 1 (`code` is `None` when a signal ended it).
+    #[error("aispm exited with {code:?}: {stderr}")]
+    Exit { code: Option<i32>, stderr: String },
+    /// The standard output of `aispm` is not a JSON report.
+    #[error("report is not valid JSON: {0}")]
+    Report(serde_json::Error),
+}
+
+fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, CorpusError> {
+    let text = std::fs::read_to_string(path).map_err(|error| CorpusError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
+            serde_json::from_str(l).map_err(|error| CorpusError::Row {
+                path: path.to_path_buf(),
+                line: i + 1,
+                error,
+            })
         })
         .collect()
 }
 
-pub fn load_labels(folder: &Path) -> Result<Vec<Label>, String> {
+/// The rows of a text corpus' `labels.jsonl` in `folder`.
+pub fn load_labels(folder: &Path) -> Result<Vec<Label>, CorpusError> {
     read_jsonl(&folder.join("labels.jsonl"))
 }
 
-pub fn load_file_labels(folder: &Path) -> Result<Vec<FileLabel>, String> {
+/// The rows of the model corpus' `labels.jsonl` in `folder`.
+pub fn load_file_labels(folder: &Path) -> Result<Vec<FileLabel>, CorpusError> {
     read_jsonl(&folder.join("labels.jsonl"))
 }
 
@@ -107,17 +147,17 @@ pub struct KindMap {
 }
 
 impl KindMap {
-    pub fn from_json(text: &str) -> Result<KindMap, String> {
-        let kinds: BTreeMap<String, Vec<String>> =
-            serde_json::from_str(text).map_err(|e| e.to_string())?;
+    /// A kind map from its JSON text (`{"kind": ["RULE", ...], ...}`).
+    pub fn from_json(text: &str) -> Result<KindMap, CorpusError> {
+        let kinds: BTreeMap<String, Vec<String>> = serde_json::from_str(text)?;
         Ok(KindMap { kinds })
     }
 
     /// `tests/corpus-kinds.json` of the workspace.
-    pub fn load() -> Result<KindMap, String> {
+    pub fn load() -> Result<KindMap, CorpusError> {
         let path = workspace_root().join("tests").join("corpus-kinds.json");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|error| CorpusError::Read { path, error })?;
         Self::from_json(&text)
     }
 
@@ -177,22 +217,24 @@ fn entry_matches(entry: &str, f: &aispm_core::Finding) -> bool {
 }
 
 /// Runs the built `aispm` binary over `folder` and parses its JSON report.
-pub fn run_scan(bin: &Path, folder: &Path, extra_args: &[&str]) -> Result<ScanReport, String> {
+pub fn run_scan(bin: &Path, folder: &Path, extra_args: &[&str]) -> Result<ScanReport, CorpusError> {
     let out = Command::new(bin)
         .arg("scan")
         .arg(folder)
         .args(["--format", "json", "--quiet", "--no-config"])
         .args(extra_args)
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+        .map_err(|error| CorpusError::Run {
+            bin: bin.to_path_buf(),
+            error,
+        })?;
     if !out.status.success() && out.status.code() != Some(1) {
-        return Err(format!(
-            "aispm exited with {:?}: {}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(CorpusError::Exit {
+            code: out.status.code(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        });
     }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("report is not valid JSON: {e}"))
+    serde_json::from_slice(&out.stdout).map_err(CorpusError::Report)
 }
 
 /// Something reported, reduced to what matching needs.
@@ -562,6 +604,31 @@ mod tests {
     use super::*;
     use aispm_core::report::{ScanInfo, ToolInfo};
     use aispm_core::{Asset, AssetKind, Category, Finding, Stats};
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let json = serde_json::from_str::<serde_json::Value>("[").unwrap_err();
+        assert_eq!(
+            KindMap::from_json("[").unwrap_err().to_string(),
+            serde_json::from_str::<BTreeMap<String, Vec<String>>>("[")
+                .unwrap_err()
+                .to_string()
+        );
+        let folder = std::env::temp_dir().join(format!("aispm-corpus-test-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let labels = folder.join("labels.jsonl");
+        std::fs::write(&labels, "\n[\n").unwrap();
+        assert_eq!(
+            load_labels(&folder).unwrap_err().to_string(),
+            format!("{}:2: {json}", labels.display())
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
+        let io = std::fs::read_to_string(&labels).unwrap_err();
+        assert_eq!(
+            load_file_labels(&folder).unwrap_err().to_string(),
+            format!("cannot read {}: {io}", labels.display())
+        );
+    }
 
     fn finding(rule: &str, path: &str, line: Option<u32>) -> Finding {
         Finding {

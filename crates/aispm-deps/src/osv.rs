@@ -244,25 +244,42 @@ pub(crate) fn yaml_options() -> serde_saphyr::Options {
     serde_saphyr::options! { strict_booleans: true }
 }
 
+/// Why OSV records could not be read ([`parse_record`], [`parse_json_document`]).
+/// The importer's failure lines read `<file>: <message>`.
+#[derive(Debug, thiserror::Error)]
+pub enum OsvError {
+    /// Not valid YAML, or not an OSV record: the first line of the parser's message
+    /// (which it is part of, so it is not also the `source`).
+    #[error("{}", first_line(.0))]
+    Yaml(Box<serde_saphyr::Error>),
+    /// Not valid JSON, or not an OSV record: `serde_json`'s message.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// A JSON object without an `id` nor a `vulns` array.
+    #[error("neither an OSV record nor a list of records")]
+    NotRecords,
+}
+
 /// Reads one OSV record from JSON or YAML text.
-pub fn parse_record(text: &str, yaml: bool) -> Result<Parsed, String> {
+pub fn parse_record(text: &str, yaml: bool) -> Result<Parsed, OsvError> {
     let rec: InRecord = if yaml {
-        serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| first_line(&e))?
+        serde_saphyr::from_str_with_options(text, yaml_options())
+            .map_err(|e| OsvError::Yaml(Box::new(e)))?
     } else {
-        serde_json::from_str(text).map_err(|e| e.to_string())?
+        serde_json::from_str(text)?
     };
     Ok(convert(rec))
 }
 
 /// Reads records from a JSON document that is one record, an array of records or an
 /// object with a `vulns` array (the osv.dev API's shape).
-pub fn parse_json_document(text: &str) -> Result<Vec<Parsed>, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse_json_document(text: &str) -> Result<Vec<Parsed>, OsvError> {
+    let v: serde_json::Value = serde_json::from_str(text)?;
     let items = match v {
         serde_json::Value::Array(a) => a,
         serde_json::Value::Object(mut o) if !o.contains_key("id") => match o.remove("vulns") {
             Some(serde_json::Value::Array(a)) => a,
-            _ => return Err("neither an OSV record nor a list of records".into()),
+            _ => return Err(OsvError::NotRecords),
         },
         other => vec![other],
     };
@@ -271,7 +288,7 @@ pub fn parse_json_document(text: &str) -> Result<Vec<Parsed>, String> {
         .map(|item| {
             serde_json::from_value::<InRecord>(item)
                 .map(convert)
-                .map_err(|e| e.to_string())
+                .map_err(OsvError::from)
         })
         .collect()
 }
@@ -821,6 +838,33 @@ mod tests {
         assert!(!m.affects("2.3.1"));
         assert_eq!(m.fixed_for("2.1"), Some("2.3.1"));
         assert_eq!(m.fixed_for("1.2"), Some("1.9.5"));
+    }
+
+    #[test]
+    fn errors_read_as_the_parsers_say() {
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        assert_eq!(
+            parse_record("{", false).unwrap_err().to_string(),
+            json.to_string()
+        );
+        assert_eq!(
+            parse_json_document("{").unwrap_err().to_string(),
+            json.to_string()
+        );
+        assert_eq!(
+            parse_json_document(r#"{"vulns": 1}"#)
+                .unwrap_err()
+                .to_string(),
+            "neither an OSV record nor a list of records"
+        );
+        let Err(yaml) = serde_saphyr::from_str_with_options::<InRecord>("id: [", yaml_options())
+        else {
+            panic!("not an OSV record");
+        };
+        assert_eq!(
+            parse_record("id: [", true).unwrap_err().to_string(),
+            yaml.to_string().lines().next().unwrap()
+        );
     }
 
     #[test]

@@ -210,6 +210,7 @@ impl Config {
     }
 }
 
+/// Why [`Config::from_file`] gave no configuration.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
@@ -217,9 +218,21 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("invalid configuration in {path}: {message}")]
-    Invalid { path: PathBuf, message: String },
+    /// The file does not parse. Its message is part of this one's, so it is not also
+    /// the `source`.
+    #[error("invalid configuration in {path}: {error}")]
+    Invalid {
+        path: PathBuf,
+        error: ParseConfigError,
+    },
 }
+
+/// A configuration text that does not parse ([`Config::parse`]): not TOML, an
+/// unknown key, a value of the wrong type or an unreadable size. The message is the
+/// TOML parser's.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ParseConfigError(#[from] toml::de::Error);
 
 impl Config {
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
@@ -227,14 +240,15 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&text).map_err(|message| ConfigError::Invalid {
+        Self::parse(&text).map_err(|error| ConfigError::Invalid {
             path: path.to_path_buf(),
-            message,
+            error,
         })
     }
 
-    pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+    /// Parses the text of an `aispm.toml`.
+    pub fn parse(text: &str) -> Result<Config, ParseConfigError> {
+        Ok(toml::from_str(text)?)
     }
 
     /// Finds `aispm.toml` in `start` (or its folder, for a file) and its ancestors.
@@ -256,9 +270,23 @@ impl Config {
     }
 }
 
+/// A size that [`parse_byte_size`] cannot read. Each variant holds the text as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ByteSizeError {
+    /// The number is missing or does not fit a `u64`.
+    #[error("invalid size `{0}`")]
+    Invalid(String),
+    /// A unit other than B, k/kB/KiB, M/MB/MiB, G/GB/GiB or T/TB/TiB (in any case).
+    #[error("unknown size unit `{unit}` in `{size}`")]
+    UnknownUnit { unit: String, size: String },
+    /// More bytes than a `u64` holds.
+    #[error("size `{0}` is too large")]
+    TooLarge(String),
+}
+
 /// Parses sizes written as integers (bytes) or strings with a unit: `512MiB`, `2GB`,
 /// `64 KiB`.
-pub fn parse_byte_size(s: &str) -> Result<u64, String> {
+pub fn parse_byte_size(s: &str) -> Result<u64, ByteSizeError> {
     let t = s.trim();
     let split = t
         .find(|c: char| !c.is_ascii_digit() && c != '_')
@@ -267,7 +295,7 @@ pub fn parse_byte_size(s: &str) -> Result<u64, String> {
     let n: u64 = num
         .replace('_', "")
         .parse()
-        .map_err(|_| format!("invalid size `{s}`"))?;
+        .map_err(|_| ByteSizeError::Invalid(s.to_string()))?;
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" => 1_000,
@@ -278,10 +306,15 @@ pub fn parse_byte_size(s: &str) -> Result<u64, String> {
         "gib" => 1 << 30,
         "t" | "tb" => 1_000_000_000_000,
         "tib" => 1 << 40,
-        other => return Err(format!("unknown size unit `{other}` in `{s}`")),
+        other => {
+            return Err(ByteSizeError::UnknownUnit {
+                unit: other.to_string(),
+                size: s.to_string(),
+            });
+        }
     };
     n.checked_mul(mult)
-        .ok_or_else(|| format!("size `{s}` is too large"))
+        .ok_or_else(|| ByteSizeError::TooLarge(s.to_string()))
 }
 
 mod byte_size {
@@ -295,7 +328,7 @@ mod byte_size {
     }
 
     impl Raw {
-        pub(super) fn bytes(self) -> Result<u64, String> {
+        pub(super) fn bytes(self) -> Result<u64, super::ByteSizeError> {
             match self {
                 Raw::Int(n) => Ok(n),
                 Raw::Str(s) => super::parse_byte_size(&s),
@@ -386,8 +419,24 @@ mod tests {
         assert_eq!(parse_byte_size("2GiB").unwrap(), 2 << 30);
         assert_eq!(parse_byte_size("64 KiB").unwrap(), 64 << 10);
         assert_eq!(parse_byte_size("1_000mb").unwrap(), 1_000_000_000);
-        assert!(parse_byte_size("12 parsecs").is_err());
-        assert!(parse_byte_size("99999999999999999999").is_err());
+        assert_eq!(
+            parse_byte_size("12 parsecs").unwrap_err().to_string(),
+            "unknown size unit `parsecs` in `12 parsecs`"
+        );
+        assert_eq!(
+            parse_byte_size("lots").unwrap_err().to_string(),
+            "invalid size `lots`"
+        );
+        assert_eq!(
+            parse_byte_size("99999999999999999999")
+                .unwrap_err()
+                .to_string(),
+            "invalid size `99999999999999999999`"
+        );
+        assert_eq!(
+            parse_byte_size("20000000TiB").unwrap_err().to_string(),
+            "size `20000000TiB` is too large"
+        );
     }
 
     #[test]

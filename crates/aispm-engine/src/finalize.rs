@@ -102,6 +102,35 @@ impl SelectionOptions {
     }
 }
 
+/// Why a baseline could not be read or written ([`Baseline::load`],
+/// [`Baseline::save`]). Where the message includes the underlying error's, that
+/// error is kept but not also given as the `source` (an error chain such as the
+/// command line's would print it twice).
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The file could not be read.
+    #[error("cannot read baseline {}: {error}", path.display())]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// The file is not a baseline (not JSON, or not its shape).
+    #[error("invalid baseline {}: {error}", path.display())]
+    Invalid {
+        path: PathBuf,
+        error: serde_json::Error,
+    },
+    /// The baseline could not be serialised.
+    #[error(transparent)]
+    Serialize(#[from] serde_json::Error),
+    /// The file could not be written.
+    #[error("cannot write baseline {}: {error}", path.display())]
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
 /// A set of known findings, by fingerprint, so that only new ones fail a build.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Baseline {
@@ -144,16 +173,25 @@ impl Baseline {
         }
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("invalid baseline {}: {e}", path.display()))
+    /// Reads a baseline file written by [`save`](Self::save).
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|error| BaselineError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        serde_json::from_str(&text).map_err(|error| BaselineError::Invalid {
+            path: path.to_path_buf(),
+            error,
+        })
     }
 
-    pub fn save(&self, path: &Path) -> Result<(), String> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+    /// Writes the baseline as pretty-printed JSON.
+    pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
+        let text = serde_json::to_string_pretty(self)?;
+        std::fs::write(path, text + "\n").map_err(|error| BaselineError::Write {
+            path: path.to_path_buf(),
+            error,
+        })
     }
 
     fn set(&self) -> HashSet<&str> {
@@ -716,6 +754,32 @@ pub fn findings_by_rule(report: &ScanReport) -> BTreeMap<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn baseline_errors_name_the_file_and_the_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.json");
+        let io = std::fs::read_to_string(&missing).unwrap_err();
+        assert_eq!(
+            Baseline::load(&missing).unwrap_err().to_string(),
+            format!("cannot read baseline {}: {io}", missing.display())
+        );
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{").unwrap();
+        let json = serde_json::from_str::<Baseline>("{").unwrap_err();
+        assert_eq!(
+            Baseline::load(&bad).unwrap_err().to_string(),
+            format!("invalid baseline {}: {json}", bad.display())
+        );
+        let unwritable = missing.join("x.json");
+        let e = Baseline::default().save(&unwritable).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("cannot write baseline {}: ", unwritable.display())),
+            "{e}"
+        );
+        assert!(std::error::Error::source(&e).is_none());
+    }
 
     #[test]
     fn one_asset_per_id_with_the_properties_of_both() {

@@ -78,7 +78,7 @@ pub struct Origin {
 /// Opens the repository `start` is in, looking upwards. No global or system
 /// configuration, no environment: a scan reads objects, references and the index only
 /// and runs nothing from the repository (no hooks, filters or helpers).
-pub(crate) fn discover(start: &Path) -> Result<gix::ThreadSafeRepository, String> {
+pub(crate) fn discover(start: &Path) -> Result<gix::ThreadSafeRepository, gix::Error> {
     let isolated = gix::open::Options::isolated();
     gix::ThreadSafeRepository::discover_opts(
         start,
@@ -88,7 +88,23 @@ pub(crate) fn discover(start: &Path) -> Result<gix::ThreadSafeRepository, String
             reduced: isolated,
         },
     )
-    .map_err(|e| e.to_string())
+}
+
+/// Why the history of a root was not scanned; the message is its error record's.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum HistoryError {
+    /// No repository found upwards from the root. The message includes gix's, so it
+    /// is not also the `source`.
+    #[error("--history: not inside a git repository ({0}); history not scanned")]
+    NotARepository(gix::Error),
+    /// The root is inside the `.git` folder of a repository with a work tree.
+    #[error(
+        "--history: the path is inside the repository's git folder, not its work tree; history not scanned"
+    )]
+    OutsideWorkTree,
+    /// The root is inside a `.git` folder found in the work tree.
+    #[error("--history: the path is inside the repository's git folder; history not scanned")]
+    InGitFolder,
 }
 
 /// Scans the history of the repositories the roots are in.
@@ -118,8 +134,9 @@ pub(crate) fn scan_history(
         let display_root = prefix.clone().unwrap_or_else(|| ".".to_string());
         match catch_unwind(AssertUnwindSafe(|| ctx.scan(&mut out))) {
             Ok(Ok(())) => {}
-            Ok(Err(message)) => out.errors.push(
-                ErrorRecord::new(display_root, ErrorKind::Unsupported, message).at_stage(STAGE),
+            Ok(Err(e)) => out.errors.push(
+                ErrorRecord::new(display_root, ErrorKind::Unsupported, e.to_string())
+                    .at_stage(STAGE),
             ),
             Err(_) => out.errors.push(
                 ErrorRecord::new(
@@ -184,7 +201,7 @@ struct Subpath {
 }
 
 impl RootContext<'_> {
-    fn scan(&self, out: &mut HistoryResult) -> Result<(), String> {
+    fn scan(&self, out: &mut HistoryResult) -> Result<(), HistoryError> {
         let (ts, sub) = self.open()?;
         let repo = ts.to_thread_local();
         out.stats.repositories += 1;
@@ -482,7 +499,7 @@ impl RootContext<'_> {
     }
 
     /// Opens the repository the root is in and finds the root's path inside it.
-    fn open(&self) -> Result<(gix::ThreadSafeRepository, Subpath), String> {
+    fn open(&self) -> Result<(gix::ThreadSafeRepository, Subpath), HistoryError> {
         let is_file = self.root.is_file();
         let start = if is_file {
             self.root.parent().unwrap_or(Path::new("."))
@@ -494,17 +511,15 @@ impl RootContext<'_> {
         } else {
             start
         };
-        let ts = discover(start).map_err(|e| {
-            format!("--history: not inside a git repository ({e}); history not scanned")
-        })?;
+        let ts = discover(start).map_err(HistoryError::NotARepository)?;
         let canonical_root =
             std::fs::canonicalize(self.root).unwrap_or_else(|_| self.root.to_path_buf());
         let components = match ts.work_dir() {
             Some(wd) => {
                 let wd = std::fs::canonicalize(wd).unwrap_or_else(|_| wd.to_path_buf());
-                let rel = canonical_root.strip_prefix(&wd).map_err(|_| {
-                    "--history: the path is inside the repository's git folder, not its work tree; history not scanned".to_string()
-                })?;
+                let rel = canonical_root
+                    .strip_prefix(&wd)
+                    .map_err(|_| HistoryError::OutsideWorkTree)?;
                 rel.components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect()
@@ -512,10 +527,7 @@ impl RootContext<'_> {
             None => Vec::new(),
         };
         if components.iter().any(|c| c == ".git") {
-            return Err(
-                "--history: the path is inside the repository's git folder; history not scanned"
-                    .into(),
-            );
+            return Err(HistoryError::InGitFolder);
         }
         Ok((
             ts,
@@ -559,16 +571,11 @@ impl RootContext<'_> {
                 format!("cannot list references: {e}"),
             ),
         }
-        let mut targets: Vec<(String, Result<ObjectId, String>)> = refs
+        let mut targets: Vec<(String, Result<ObjectId, gix::Error>)> = refs
             .into_iter()
             .map(|mut r| {
                 let name = r.name().as_bstr().to_string();
-                (
-                    name,
-                    r.peel_to_id()
-                        .map(|id| id.detach())
-                        .map_err(|e| e.to_string()),
-                )
+                (name, r.peel_to_id().map(|id| id.detach()))
             })
             .collect();
         // HEAD, attached or detached; an unborn HEAD (empty repository) names nothing.

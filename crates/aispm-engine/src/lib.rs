@@ -16,5 +16,5 @@ pub mod sniff;
 mod walkfilter;
 
 pub use config::{Config, Limits, Overrides, PathIgnore, Resolved, ScanSection};
-pub use finalize::{Baseline, SelectionOptions};
+pub use finalize::{Baseline, BaselineError, SelectionOptions};
 pub use scanner::{Progress, ScanOptions, Scanner};

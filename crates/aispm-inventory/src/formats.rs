@@ -90,7 +90,8 @@ fn safetensors(file: &FileInput<'_>, a: &mut Asset) -> Result<(), AnalysisError>
     }
     let mut header = vec![0u8; n as usize];
     r.read_exact(&mut header)?;
-    let v: Value = aispm_core::json::from_slice_bounded(&header).map_err(parse_err)?;
+    let v: Value =
+        aispm_core::json::from_slice_bounded(&header).map_err(|e| parse_err(e.to_string()))?;
     let obj = v
         .as_object()
         .ok_or_else(|| parse_err("header is not a JSON object"))?;

@@ -2,7 +2,7 @@
 //! parsers that turn each into a list of [`Dependency`] records.
 //!
 //! Every parser works on text already read under a size cap, caps the number of
-//! entries it keeps, and reports malformed input as an error string, never a panic.
+//! entries it keeps, and reports malformed input as a [`ManifestError`], never a panic.
 //! Lines are found in one pass over the text (a map from each entry's key to its
 //! line), not by searching per entry.
 
@@ -17,6 +17,40 @@ use std::collections::HashMap;
 pub const MAX_ENTRIES: usize = 200_000;
 /// Most workspace member patterns kept from one file (real workspaces have tens).
 pub const MAX_MEMBERS: usize = 4096;
+
+/// Why a manifest or lock file could not be read ([`parse`] and the readers in
+/// [`python`] and [`npm`]). The analyzer's error record reads `<kind>: <message>`.
+///
+/// A parser's own error is kept, but its message is part of this one's, so it is
+/// not also given as [`source`](std::error::Error::source) (an error chain would
+/// print it twice).
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// The file has more than [`MAX_ENTRIES`] entries.
+    #[error("more than {MAX_ENTRIES} entries")]
+    TooManyEntries,
+    /// A lockfile v1 `package-lock.json` nests `dependencies` more than 64 deep.
+    #[error("dependencies nested too deep")]
+    NestedTooDeep,
+    /// Not valid JSON, or not the expected shape (`package.json`,
+    /// `package-lock.json`, `Pipfile.lock`): `serde_json`'s message.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// Not valid TOML (`pyproject.toml`, `Pipfile`, TOML lock files): the first line
+    /// of the parser's message.
+    #[error("{}", first_line(.0, "invalid TOML"))]
+    Toml(Box<toml::de::Error>),
+    /// Not valid YAML, or not the expected shape (`environment.yml`,
+    /// `pnpm-lock.yaml`): the first line of the parser's message.
+    #[error("{}", first_line(.0, ""))]
+    Yaml(Box<serde_saphyr::Error>),
+}
+
+/// The first line of an error message (parsers' messages go on with a snippet of
+/// the input), or `default` when it has none.
+fn first_line(e: &impl std::fmt::Display, default: &str) -> String {
+    e.to_string().lines().next().unwrap_or(default).to_string()
+}
 
 /// The kinds of file understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -380,9 +414,9 @@ impl Parsed {
         }
     }
 
-    pub(crate) fn push(&mut self, dep: Dependency) -> Result<(), String> {
+    pub(crate) fn push(&mut self, dep: Dependency) -> Result<(), ManifestError> {
         if self.deps.len() >= MAX_ENTRIES {
-            return Err(format!("more than {MAX_ENTRIES} entries"));
+            return Err(ManifestError::TooManyEntries);
         }
         self.deps.push(dep);
         Ok(())
@@ -390,7 +424,7 @@ impl Parsed {
 }
 
 /// Parses a file of a known kind.
-pub fn parse(kind: ManifestKind, text: &str) -> Result<Parsed, String> {
+pub fn parse(kind: ManifestKind, text: &str) -> Result<Parsed, ManifestError> {
     use ManifestKind::*;
     match kind {
         Requirements => Ok(python::requirements(text, Role::Declared)),
@@ -467,6 +501,32 @@ fn in_comment(prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_read_as_the_parsers_say() {
+        use ManifestKind::*;
+        let msg = |kind, text| parse(kind, text).unwrap_err().to_string();
+        let first = |m: String| m.lines().next().unwrap_or_default().to_string();
+        let toml = toml::from_str::<toml::Table>("[project\n").unwrap_err();
+        assert_eq!(msg(Pyproject, "[project\n"), first(toml.to_string()));
+        assert_eq!(msg(PoetryLock, "[project\n"), first(toml.to_string()));
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        assert_eq!(msg(PackageJson, "{"), json.to_string());
+        assert_eq!(msg(PipfileLock, "{"), json.to_string());
+        assert_eq!(msg(PackageLock, "{"), json.to_string());
+        let yaml = serde_saphyr::from_str::<serde_json::Value>("dependencies: [").unwrap_err();
+        assert_eq!(
+            msg(CondaEnvironment, "dependencies: ["),
+            first(yaml.to_string())
+        );
+        assert!(!msg(PnpmLock, "packages: [").contains('\n'));
+        assert_eq!(
+            ManifestError::TooManyEntries.to_string(),
+            "more than 200000 entries"
+        );
+        let p = parse(Requirements, "torch==2.0\nnot a requirement here\n").unwrap();
+        assert_eq!(p.skipped, ["line 2: not a requirement here"]);
+    }
 
     #[test]
     fn detection() {

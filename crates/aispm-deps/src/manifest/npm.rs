@@ -2,7 +2,7 @@
 //! `npm-shrinkwrap.json` (lockfile versions 1 to 3), `pnpm-lock.yaml` (versions 5
 //! to 9) and `yarn.lock` (classic and Berry).
 
-use super::{Dependency, Parsed, Requirement, Role, line_map};
+use super::{Dependency, ManifestError, Parsed, Requirement, Role, line_map};
 use crate::osv::{AnySet, Ecosystem};
 use crate::semver;
 use serde::Deserialize;
@@ -96,8 +96,8 @@ fn json_key_lines(text: &str) -> std::collections::HashMap<String, u32> {
 }
 
 /// Reads `package.json`.
-pub fn package_json(text: &str) -> Result<Parsed, String> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+pub fn package_json(text: &str) -> Result<Parsed, ManifestError> {
+    let doc: Value = serde_json::from_str(text)?;
     let mut out = Parsed::default();
     // The package's own name (a self-reference is no download).
     if let Some(own) = doc.get("name").and_then(Value::as_str) {
@@ -229,7 +229,7 @@ impl<'de> Deserialize<'de> for KeysOnly {
 }
 
 /// Reads `package-lock.json` / `npm-shrinkwrap.json`.
-pub fn package_lock(text: &str) -> Result<Parsed, String> {
+pub fn package_lock(text: &str) -> Result<Parsed, ManifestError> {
     let mut out = Parsed::default();
     // Another shape than lockfile v2/v3 (or invalid JSON) is read as a value below.
     if let Ok(LockV2 {
@@ -298,16 +298,16 @@ pub fn package_lock(text: &str) -> Result<Parsed, String> {
         }
         return Ok(out);
     }
-    let doc: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let doc: Value = serde_json::from_str(text)?;
     // Lockfile v1: nested `dependencies`.
     fn walk(
         deps: &serde_json::Map<String, Value>,
         depth: usize,
         top: bool,
         out: &mut Parsed,
-    ) -> Result<(), String> {
+    ) -> Result<(), ManifestError> {
         if depth > 64 {
-            return Err("dependencies nested too deep".into());
+            return Err(ManifestError::NestedTooDeep);
         }
         for (name, entry) in deps {
             if let Some(req) = entry
@@ -407,10 +407,10 @@ impl PnpmImporterDep {
 }
 
 /// Reads `pnpm-lock.yaml`.
-pub fn pnpm_lock(text: &str) -> Result<Parsed, String> {
+pub fn pnpm_lock(text: &str) -> Result<Parsed, ManifestError> {
     let lock: Option<PnpmLock> =
         serde_saphyr::from_str_with_options(text, crate::osv::yaml_options())
-            .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?;
+            .map_err(|e| ManifestError::Yaml(Box::new(e)))?;
     let mut out = Parsed::default();
     let Some(lock) = lock else {
         return Ok(out);
@@ -464,7 +464,7 @@ pub fn pnpm_lock(text: &str) -> Result<Parsed, String> {
 
 /// Reads `yarn.lock`, classic (v1) and Berry: entries start at column 0 with the
 /// descriptors they resolve and end with `:`; the `version` line follows indented.
-pub fn yarn_lock(text: &str) -> Result<Parsed, String> {
+pub fn yarn_lock(text: &str) -> Result<Parsed, ManifestError> {
     let mut out = Parsed::default();
     let mut current: Option<(String, u32)> = None;
     let mut seen = HashSet::new();

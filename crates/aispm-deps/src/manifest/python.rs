@@ -4,7 +4,7 @@
 //! environment files.
 
 use super::pep508::{self, classify_pep440, classify_poetry, url_is_pinned};
-use super::{Dependency, Parsed, Requirement, Role, find_line, line_map};
+use super::{Dependency, ManifestError, Parsed, Requirement, Role, find_line, line_map};
 use crate::osv::Ecosystem;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -74,7 +74,7 @@ pub fn requirements(text: &str, role: Role) -> Parsed {
         logical.push_str(raw);
         let line = std::mem::take(&mut logical);
         if let Err(e) = requirement_line(&line, start_line, role, &mut out) {
-            out.skip(e);
+            out.skip(e.to_string());
             if out.deps.len() >= super::MAX_ENTRIES {
                 break;
             }
@@ -86,7 +86,18 @@ pub fn requirements(text: &str, role: Role) -> Parsed {
     out
 }
 
-fn requirement_line(line: &str, n: u32, role: Role, out: &mut Parsed) -> Result<(), String> {
+/// Why one logical line of a requirements file was skipped.
+#[derive(Debug, thiserror::Error)]
+enum LineError {
+    /// Neither a PEP 508 requirement nor a URL, archive or path.
+    #[error("line {line}: {text}")]
+    Unreadable { line: u32, text: String },
+    /// The file has too many entries.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+}
+
+fn requirement_line(line: &str, n: u32, role: Role, out: &mut Parsed) -> Result<(), LineError> {
     // Comments: whole line, or ` #` after content.
     let line = match line.find(" #").or_else(|| line.find("\t#")) {
         Some(i) => &line[..i],
@@ -138,7 +149,7 @@ fn requirement_line(line: &str, n: u32, role: Role, out: &mut Parsed) -> Result<
                 },
                 other => other,
             };
-            out.push(Dependency::new(PYPI, &p.name, requirement, role).at(Some(n)))
+            Ok(out.push(Dependency::new(PYPI, &p.name, requirement, role).at(Some(n)))?)
         }
         // A bare URL, archive or path: named by its `#egg=` fragment or file name;
         // a local folder is the project's own code.
@@ -160,7 +171,10 @@ fn requirement_line(line: &str, n: u32, role: Role, out: &mut Parsed) -> Result<
             }
             Ok(())
         }
-        None => Err(format!("line {n}: {req}")),
+        None => Err(LineError::Unreadable {
+            line: n,
+            text: req.to_string(),
+        }),
     }
 }
 
@@ -177,7 +191,7 @@ fn pep508_deps<'a>(
     role: Role,
     group: Option<&str>,
     out: &mut Parsed,
-) -> Result<(), String> {
+) -> Result<(), ManifestError> {
     for r in reqs {
         match pep508::parse(r) {
             Some(p) => out.push(
@@ -262,7 +276,7 @@ fn table_deps(
     role: Role,
     group: Option<&str>,
     out: &mut Parsed,
-) -> Result<(), String> {
+) -> Result<(), ManifestError> {
     let Some(Value::Table(t)) = table else {
         return Ok(());
     };
@@ -281,18 +295,12 @@ fn table_deps(
     Ok(())
 }
 
-fn parse_toml(text: &str) -> Result<Table, String> {
-    toml::from_str::<Table>(text).map_err(|e| {
-        e.to_string()
-            .lines()
-            .next()
-            .unwrap_or("invalid TOML")
-            .to_string()
-    })
+fn parse_toml(text: &str) -> Result<Table, ManifestError> {
+    toml::from_str::<Table>(text).map_err(|e| ManifestError::Toml(Box::new(e)))
 }
 
 /// Reads `pyproject.toml`.
-pub fn pyproject(text: &str) -> Result<Parsed, String> {
+pub fn pyproject(text: &str) -> Result<Parsed, ManifestError> {
     let doc = parse_toml(text)?;
     let mut out = Parsed::default();
     let project = doc.get("project");
@@ -408,7 +416,7 @@ pub fn pyproject(text: &str) -> Result<Parsed, String> {
 }
 
 /// Reads a `Pipfile`.
-pub fn pipfile(text: &str) -> Result<Parsed, String> {
+pub fn pipfile(text: &str) -> Result<Parsed, ManifestError> {
     let doc = parse_toml(text)?;
     let mut out = Parsed::default();
     for (key, group) in [("packages", None), ("dev-packages", Some("dev"))] {
@@ -418,8 +426,8 @@ pub fn pipfile(text: &str) -> Result<Parsed, String> {
 }
 
 /// Reads a `Pipfile.lock`.
-pub fn pipfile_lock(text: &str) -> Result<Parsed, String> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+pub fn pipfile_lock(text: &str) -> Result<Parsed, ManifestError> {
+    let doc: serde_json::Value = serde_json::from_str(text)?;
     let mut out = Parsed::default();
     let lines = line_map(text, |l| {
         let t = l.trim_start();
@@ -462,7 +470,7 @@ pub fn pipfile_lock(text: &str) -> Result<Parsed, String> {
 /// Reads `poetry.lock`, `uv.lock`, `pdm.lock` and `pylock.toml`: arrays of
 /// `[[package]]` (`[[packages]]` in PEP 751) tables with `name` and `version`.
 /// Packages that are local folders or the project itself are left out.
-pub fn toml_lock(text: &str, kind: super::ManifestKind) -> Result<Parsed, String> {
+pub fn toml_lock(text: &str, kind: super::ManifestKind) -> Result<Parsed, ManifestError> {
     let doc = parse_toml(text)?;
     let key = if kind == super::ManifestKind::Pylock {
         "packages"
@@ -555,10 +563,10 @@ struct CondaEnv {
 
 /// Reads a conda `environment.yml`: conda match specs, and PEP 508 requirements in
 /// its `pip:` list.
-pub fn conda(text: &str) -> Result<Parsed, String> {
+pub fn conda(text: &str) -> Result<Parsed, ManifestError> {
     let env: Option<CondaEnv> =
         serde_saphyr::from_str_with_options(text, crate::osv::yaml_options())
-            .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?;
+            .map_err(|e| ManifestError::Yaml(Box::new(e)))?;
     let mut out = Parsed::default();
     let Some(env) = env else {
         return Ok(out);
