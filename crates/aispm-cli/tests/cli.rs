@@ -494,3 +494,19 @@ fn demo_estate_shows_code_dependency_and_agent_risks() {
             .any(|a| a["kind"] == "model-reference" && a["properties"]["model"] == "gpt-4o-mini")
     );
 }
+
+/// An error's cause is printed once: the message already holds the system's words.
+#[test]
+fn an_unreadable_configuration_is_reported_once() {
+    let missing = repo_root().join("no-such-dir").join("aispm.toml");
+    let out = aispm()
+        .args(["scan", "."])
+        .arg("--config")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read"), "{err}");
+    assert_eq!(err.matches("(os error 2)").count(), 1, "{err}");
+}

@@ -54,12 +54,20 @@ pub struct AdvisoryDb {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
+    /// An I/O error, shown as its own text; kept out of the `source` chain so that a
+    /// printed chain does not say it twice.
     #[error("{0}")]
-    Io(#[from] io::Error),
+    Io(io::Error),
     #[error("not an aispm advisory database: {0}")]
     Format(String),
     #[error("{0}")]
     Import(String),
+}
+
+impl From<io::Error> for DbError {
+    fn from(e: io::Error) -> Self {
+        DbError::Io(e)
+    }
 }
 
 impl AdvisoryDb {

@@ -213,10 +213,14 @@ impl Config {
 /// Why [`Config::from_file`] gave no configuration.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    /// The file cannot be read. The I/O error's text is part of this one's, so it is
+    /// not also the `source` (the CLI prints a whole chain, which would say it twice).
+    #[error("cannot read {path}: {error}")]
     Read {
+        /// The configuration file.
         path: PathBuf,
-        source: std::io::Error,
+        /// What the system said.
+        error: std::io::Error,
     },
     /// The file does not parse. Its message is part of this one's, so it is not also
     /// the `source`.
@@ -236,9 +240,9 @@ pub struct ParseConfigError(#[from] toml::de::Error);
 
 impl Config {
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Self::parse(&text).map_err(|error| ConfigError::Invalid {
             path: path.to_path_buf(),
