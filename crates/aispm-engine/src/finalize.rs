@@ -7,7 +7,7 @@ use crate::history::HistoryResult;
 use crate::scanner::{Counters, Scanner};
 use aispm_core::report::{SCHEMA_VERSION, ScanInfo, ToolInfo, fingerprint};
 use aispm_core::{
-    Asset, ErrorKind, ErrorRecord, FileInput, Finding, Notice, RawFinding, Rule, ScanReport, Stats,
+    Asset, ErrorRecord, FileInput, Finding, Notice, RawFinding, Rule, ScanReport, Stats,
     SuppressedFinding, Suppression, SuppressionKind,
 };
 use serde::{Deserialize, Serialize};
@@ -556,7 +556,10 @@ pub(crate) fn build_report(
         archive_members: counters.archive_members.load(Ordering::Relaxed),
         // Every limit record, whoever wrote it: the engine, an analyzer that returned a
         // limit or recorded one and went on, a `finish` hook, the walk, the history.
-        limits_hit: errors.iter().filter(|e| e.kind == ErrorKind::Limit).count() as u64,
+        limits_hit: errors
+            .iter()
+            .filter(|e| e.kind == aispm_core::ErrorKind::Limit)
+            .count() as u64,
         files_not_hashed: counters.files_not_hashed.load(Ordering::Relaxed),
         skipped_gitignored: counters.skipped_gitignored.load(Ordering::Relaxed),
         skipped_excluded: counters.skipped_excluded.load(Ordering::Relaxed),
