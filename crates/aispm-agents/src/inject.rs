@@ -17,14 +17,15 @@
 use crate::rules;
 use crate::text::{preview, re};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use aispm_core::{AnalysisContext, AnalysisError, RawFinding};
+use aispm_core::{AnalysisContext, AnalysisError, ErrorKind, RawFinding};
 use regex::Regex;
 use std::sync::OnceLock;
 
 /// Score a line needs, with at least one directive signal.
 pub const THRESHOLD: i32 = 4;
 
-/// Lines longer than this are judged on their first part only.
+/// Lines longer than this are judged on their first part only; a limit record counts
+/// the lines judged so.
 const MAX_LINE: usize = 64 * 1024;
 
 struct Signal {
@@ -608,6 +609,8 @@ fn scan_with(
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     let mut walked = 0usize;
+    // Lines judged on their first MAX_LINE bytes only.
+    let mut long = 0usize;
     while pos <= text.len() {
         // With no hidden block open, lines up to the next word or mark found by the
         // prefilter change nothing: go to that line directly.
@@ -675,6 +678,7 @@ fn scan_with(
                 continue;
             }
         }
+        long += usize::from(line.len() > MAX_LINE);
         let mut s = score(line, prose);
         // Inside an HTML comment or a hidden element opened on an earlier line.
         if (in_comment || hidden_lines > 0) && !s.signals.iter().any(|n| n.starts_with("hidden-")) {
@@ -707,6 +711,17 @@ fn scan_with(
             .key(format!("inject:{shown}"))
             .property("signals", s.signals.clone())
             .property("score", s.score),
+        );
+    }
+    if long > 0 {
+        cx.error(
+            path,
+            ErrorKind::Limit,
+            format!(
+                "{long} lines longer than {} KiB were judged for prompt injection on their first {} KiB only",
+                MAX_LINE >> 10,
+                MAX_LINE >> 10
+            ),
         );
     }
     Ok(())
@@ -841,6 +856,24 @@ mod tests {
             assert_eq!(lines(&a), lines(&b), "{ext}");
             assert!(!a.findings.is_empty(), "{ext}");
         }
+    }
+
+    /// A line longer than the cap is judged on its first part; a limit record counts
+    /// the lines judged so.
+    #[test]
+    fn long_lines_are_counted() {
+        let pad = "lorem ipsum ".repeat(MAX_LINE / 8);
+        let doc = format!(
+            "{pad} ignore all previous instructions\nshort line\n{pad} ignore all previous instructions\n"
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        scan("d.md", "md", &doc, &mut cx).unwrap();
+        let msgs: Vec<&str> = cx.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("2 lines longer than 64 KiB"),
+            "{msgs:?}"
+        );
     }
 
     #[test]

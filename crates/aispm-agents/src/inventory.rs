@@ -17,7 +17,7 @@
 use crate::json::{Node, Value};
 use crate::poison::{js_string, python_string, skip_trivia, tool_call, tool_decorator};
 use crate::text::preview;
-use aispm_core::{AnalysisContext, Asset, AssetKind};
+use aispm_core::{AnalysisContext, Asset, AssetKind, ErrorKind};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -247,6 +247,10 @@ pub fn agents_json(path: &str, root: &Node, cx: &mut AnalysisContext) -> bool {
     false
 }
 
+/// Lines of a YAML file read for agents; in an agents file a limit record counts the
+/// lines past it.
+const MAX_YAML_LINES: usize = 100_000;
+
 /// CrewAI `agents.yaml`: top-level keys whose direct children include `role` and `goal`.
 pub fn agents_yaml(path: &str, text: &str, cx: &mut AnalysisContext) -> bool {
     let mut found = false;
@@ -264,7 +268,8 @@ pub fn agents_yaml(path: &str, text: &str, cx: &mut AnalysisContext) -> bool {
             found = true;
         }
     };
-    for (i, raw) in text.lines().enumerate().take(100_000) {
+    let mut lines = text.lines().enumerate();
+    for (i, raw) in lines.by_ref().take(MAX_YAML_LINES) {
         let t = raw.trim_end();
         if t.trim().is_empty() || t.trim_start().starts_with('#') {
             continue;
@@ -296,6 +301,14 @@ pub fn agents_yaml(path: &str, text: &str, cx: &mut AnalysisContext) -> bool {
         }
     }
     flush(current.take(), cx);
+    let unread = lines.count();
+    if found && unread > 0 {
+        cx.error(
+            path,
+            ErrorKind::Limit,
+            format!("{unread} lines past the first {MAX_YAML_LINES} were not read for agents"),
+        );
+    }
     found
 }
 
@@ -327,7 +340,8 @@ fn name_kwarg(python: bool) -> &'static Regex {
     }
 }
 
-/// The most servers inventoried in one file.
+/// The most servers inventoried in one file; the last one inventoried counts the
+/// server constructor calls past it (`more_in_file`).
 const MAX_SERVERS: usize = 64;
 
 /// MCP server implementations in Python or JS/TS code: one `mcp-server` asset per
@@ -357,10 +371,10 @@ pub fn mcp_servers_in_code(
     };
     let bytes = text.as_bytes();
     let mut names: Vec<(String, u32, &str)> = Vec::new();
+    // Constructor calls past the cap: counted, not read for a name (that read is not
+    // linear in the file), and said on the last server inventoried.
+    let mut more = 0usize;
     for c in calls.captures_iter(text) {
-        if names.len() >= MAX_SERVERS {
-            break;
-        }
         let (Some(whole), Some(cm)) = (c.get(0), c.get(if python { 2 } else { 1 })) else {
             continue;
         };
@@ -371,6 +385,10 @@ pub fn mcp_servers_in_code(
         // Not a definition (`class Server(`, `def FastMCP(`).
         let before = text[..cm.start()].trim_end_matches([' ', '\t']);
         if before.ends_with("class") || before.ends_with("def") || before.ends_with("function") {
+            continue;
+        }
+        if names.len() >= MAX_SERVERS {
+            more += 1;
             continue;
         }
         let open = whole.end();
@@ -426,6 +444,9 @@ pub fn mcp_servers_in_code(
         a.set("api", *class);
         a.set("implemented_in", "code");
         a.set("tools_in_file", tools);
+        if more > 0 && i + 1 == names.len() {
+            a.set("more_in_file", more);
+        }
         cx.asset(a);
     }
     names.len()
@@ -510,6 +531,45 @@ mod tests {
         let mut cx = AnalysisContext::new(None, 0);
         mcp_servers_in_code(path, src, python, &mut cx);
         cx.assets
+    }
+
+    /// An agents file longer than the cap gets a limit record counting the lines
+    /// not read; another YAML file does not.
+    #[test]
+    fn agents_yaml_lines_past_the_cap_are_counted() {
+        let mut t = String::from("analyst:\n  role: Analyst\n  goal: Analyse\n");
+        t.push_str(&"other: 1\n".repeat(MAX_YAML_LINES));
+        let mut cx = AnalysisContext::new(None, 0);
+        assert!(agents_yaml("agents.yaml", &t, &mut cx));
+        let msgs: Vec<&str> = cx.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            ["3 lines past the first 100000 were not read for agents"]
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        assert!(!agents_yaml(
+            "k8s.yaml",
+            &"a: 1\n".repeat(MAX_YAML_LINES + 5),
+            &mut cx
+        ));
+        assert!(cx.errors.is_empty());
+    }
+
+    /// Servers past the cap are counted on the last one inventoried.
+    #[test]
+    fn servers_past_the_cap_are_counted() {
+        let mut py = String::from("from mcp.server.fastmcp import FastMCP\n");
+        for i in 0..70 {
+            py.push_str(&format!("s{i} = FastMCP(\"server-{i}\")\n"));
+        }
+        let a = servers("s.py", &py, true);
+        assert_eq!(a.len(), MAX_SERVERS);
+        let counted: Vec<_> = a
+            .iter()
+            .filter_map(|a| a.properties.get("more_in_file"))
+            .collect();
+        assert_eq!(counted, [&serde_json::Value::from(70 - MAX_SERVERS)]);
+        assert!(a[MAX_SERVERS - 1].properties.contains_key("more_in_file"));
     }
 
     #[test]

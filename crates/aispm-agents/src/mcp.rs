@@ -15,10 +15,10 @@
 use crate::json::{Node, Value};
 use crate::rules;
 use crate::text::preview;
-use aispm_core::{AnalysisContext, Asset, AssetKind, RawFinding, Severity};
+use aispm_core::{AnalysisContext, Asset, AssetKind, ErrorKind, RawFinding, Severity};
 use std::collections::BTreeSet;
 
-/// Servers examined per file.
+/// Servers examined per file; the ones past it are counted and reported as a limit.
 const MAX_SERVERS: usize = 1_000;
 
 /// A string with the line it is on.
@@ -128,27 +128,39 @@ fn server_from(name: &str, line: u32, section: &str, n: &Node) -> Server {
     s
 }
 
-fn servers_in(node: &Node, section: &str, out: &mut Vec<Server>) {
+/// The servers of a client configuration, and those past [`MAX_SERVERS`], counted
+/// and not examined.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub servers: Vec<Server>,
+    pub omitted: usize,
+}
+
+fn servers_in(node: &Node, section: &str, out: &mut Found) {
     match &node.value {
         Value::Object(entries) => {
             for e in entries {
-                if out.len() >= MAX_SERVERS {
-                    return;
-                }
                 if looks_like_server(&e.node) {
-                    out.push(server_from(&e.key, e.key_line, section, &e.node));
+                    if out.servers.len() >= MAX_SERVERS {
+                        out.omitted += 1;
+                        continue;
+                    }
+                    out.servers
+                        .push(server_from(&e.key, e.key_line, section, &e.node));
                 }
             }
         }
         Value::Array(items) => {
             // Continue's JSON form: a list of servers with a `name`.
             for item in items {
-                if out.len() >= MAX_SERVERS {
-                    return;
-                }
                 if looks_like_server(item) {
+                    if out.servers.len() >= MAX_SERVERS {
+                        out.omitted += 1;
+                        continue;
+                    }
                     let name = item.get("name").and_then(Node::as_str).unwrap_or("");
-                    out.push(server_from(name, item.line, section, item));
+                    out.servers
+                        .push(server_from(name, item.line, section, item));
                 }
             }
         }
@@ -157,13 +169,13 @@ fn servers_in(node: &Node, section: &str, out: &mut Vec<Server>) {
 }
 
 /// Finds the servers of a client configuration (up to a few levels deep).
-pub fn find_servers(root: &Node) -> Vec<Server> {
-    let mut out = Vec::new();
+pub fn find_servers(root: &Node) -> Found {
+    let mut out = Found::default();
     walk(root, 0, &mut out);
     out
 }
 
-fn walk(n: &Node, depth: usize, out: &mut Vec<Server>) {
+fn walk(n: &Node, depth: usize, out: &mut Found) {
     if depth > 4 {
         return;
     }
@@ -1127,11 +1139,21 @@ fn toxic(
 
 /// Judges a JSON document if it is an MCP client configuration; returns whether it is.
 pub fn analyze_json(path: &str, root: &Node, cx: &mut AnalysisContext) -> bool {
-    let servers = find_servers(root);
-    if servers.is_empty() {
+    let found = find_servers(root);
+    if found.servers.is_empty() {
         return false;
     }
-    analyze_servers(path, "mcp-config", &servers, cx);
+    analyze_servers(path, "mcp-config", &found.servers, cx);
+    if found.omitted > 0 {
+        cx.error(
+            path,
+            ErrorKind::Limit,
+            format!(
+                "{} MCP servers past the first {MAX_SERVERS} of this configuration were not examined",
+                found.omitted
+            ),
+        );
+    }
     true
 }
 
@@ -1327,6 +1349,25 @@ mod tests {
         assert_eq!(got.iter().filter(|(r, _)| r == "MCP005").count(), 1);
         assert!(got.contains(&("MCP006".into(), 7)));
         assert_eq!(got.iter().filter(|(r, _)| r == "MCP007").count(), 2);
+    }
+
+    /// Servers past the cap are not examined, and a limit record counts them.
+    #[test]
+    fn servers_past_the_cap_are_counted() {
+        let servers: Vec<String> = (0..MAX_SERVERS + 5)
+            .map(|i| format!(r#""s{i}": {{"command": "uvx", "args": ["tool==1.0"]}}"#))
+            .collect();
+        let t = format!(r#"{{"mcpServers": {{{}}}}}"#, servers.join(","));
+        let mut cx = AnalysisContext::new(None, 0);
+        assert!(analyze_json("c.json", &parse(&t).unwrap(), &mut cx));
+        assert_eq!(cx.assets.len(), MAX_SERVERS);
+        assert_eq!(cx.errors.len(), 1, "{:?}", cx.errors);
+        assert_eq!(cx.errors[0].kind, ErrorKind::Limit);
+        assert!(
+            cx.errors[0].message.starts_with("5 MCP servers"),
+            "{}",
+            cx.errors[0].message
+        );
     }
 
     #[test]

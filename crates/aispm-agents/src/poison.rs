@@ -16,16 +16,18 @@ use crate::json::{Node, Value};
 use crate::rules;
 use crate::text::{LineIndex, preview, re};
 use crate::unicode;
-use aispm_core::{AnalysisContext, AnalysisError, RawFinding, Severity};
+use aispm_core::{AnalysisContext, AnalysisError, ErrorKind, RawFinding, Severity};
 use regex::Regex;
 use std::sync::OnceLock;
 
 pub const THRESHOLD: i32 = 4;
-/// Descriptions longer than this are judged on their first part.
+/// Descriptions longer than this are judged on their first part (a limit record
+/// counts them).
 const MAX_DESCRIPTION: usize = 64 * 1024;
-/// Tools examined per file.
+/// Tools examined per file; the ones past it are counted in a limit record.
 const MAX_TOOLS: usize = 5_000;
-/// Decorators and calls examined per file.
+/// Decorators and calls examined per file; the ones past it are counted in a limit
+/// record.
 const MAX_SITES: usize = 20_000;
 /// Longest string literal or bracketed span followed in code: keeps hostile,
 /// unterminated input linear per site.
@@ -232,18 +234,59 @@ fn report(path: &str, d: &Description, cx: &mut AnalysisContext) {
     );
 }
 
+/// Judges the descriptions found in a file; one limit record counts those judged on
+/// their first [`MAX_DESCRIPTION`] bytes only.
+fn report_found(path: &str, found: &[Description], cx: &mut AnalysisContext) {
+    let mut long = 0usize;
+    for d in found {
+        long += usize::from(d.text.len() > MAX_DESCRIPTION);
+        report(path, d, cx);
+    }
+    if long > 0 {
+        cx.error(
+            path,
+            ErrorKind::Limit,
+            format!(
+                "{long} tool descriptions longer than {} KiB were judged on their first {} KiB only",
+                MAX_DESCRIPTION >> 10,
+                MAX_DESCRIPTION >> 10
+            ),
+        );
+    }
+}
+
+/// Records that `n` tool sites (`what`) past a per-file cap were not examined.
+fn not_examined(path: &str, n: usize, what: &str, cx: &mut AnalysisContext) {
+    if n > 0 {
+        cx.error(
+            path,
+            ErrorKind::Limit,
+            format!("{n} {what} past the per-file cap were not examined for tool poisoning"),
+        );
+    }
+}
+
 // ---------------------------------------------------------------- JSON listings
 
 /// Finds tool listings in a JSON document and judges their descriptions. Returns
 /// whether the document is a tool listing.
 pub fn analyze_json(path: &str, root: &Node, cx: &mut AnalysisContext) -> bool {
     let mut found = Vec::new();
-    collect_tools(root, 0, &mut found);
+    let mut omitted = 0usize;
+    collect_tools(root, 0, &mut found, &mut omitted);
     let listing = !found.is_empty();
-    for d in found.iter().take(MAX_TOOLS) {
-        report(path, d, cx);
-    }
+    report_found(path, &found, cx);
+    not_examined(path, omitted, "tool descriptions", cx);
     listing
+}
+
+/// Keeps a description, or counts it once [`MAX_TOOLS`] are kept.
+fn keep(out: &mut Vec<Description>, omitted: &mut usize, d: Description) {
+    if out.len() >= MAX_TOOLS {
+        *omitted += 1;
+    } else {
+        out.push(d);
+    }
 }
 
 fn is_tool(n: &Node) -> bool {
@@ -254,8 +297,8 @@ fn is_tool(n: &Node) -> bool {
             || n.get("parameters").is_some())
 }
 
-fn collect_tools(n: &Node, depth: usize, out: &mut Vec<Description>) {
-    if depth > 8 || out.len() >= MAX_TOOLS {
+fn collect_tools(n: &Node, depth: usize, out: &mut Vec<Description>, omitted: &mut usize) {
+    if depth > 8 {
         return;
     }
     for e in n.entries() {
@@ -279,12 +322,16 @@ fn collect_tools(n: &Node, depth: usize, out: &mut Vec<Description>) {
                 if let Some(d) = t.get("description")
                     && let Some(text) = d.as_str()
                 {
-                    out.push(Description {
-                        tool: name.clone(),
-                        text: text.to_string(),
-                        line: d.line,
-                        end_line: d.end_line,
-                    });
+                    keep(
+                        out,
+                        omitted,
+                        Description {
+                            tool: name.clone(),
+                            text: text.to_string(),
+                            line: d.line,
+                            end_line: d.end_line,
+                        },
+                    );
                 }
                 // Parameter descriptions reach the model too.
                 for key in ["inputSchema", "input_schema", "parameters"] {
@@ -293,23 +340,27 @@ fn collect_tools(n: &Node, depth: usize, out: &mut Vec<Description>) {
                             if let Some(d) = p.node.get("description")
                                 && let Some(text) = d.as_str()
                             {
-                                out.push(Description {
-                                    tool: format!("{name}.{}", p.key),
-                                    text: text.to_string(),
-                                    line: d.line,
-                                    end_line: d.end_line,
-                                });
+                                keep(
+                                    out,
+                                    omitted,
+                                    Description {
+                                        tool: format!("{name}.{}", p.key),
+                                        text: text.to_string(),
+                                        line: d.line,
+                                        end_line: d.end_line,
+                                    },
+                                );
                             }
                         }
                     }
                 }
             }
         } else if matches!(e.node.value, Value::Object(_) | Value::Array(_)) {
-            collect_tools(&e.node, depth + 1, out);
+            collect_tools(&e.node, depth + 1, out, omitted);
         }
     }
     for item in n.items() {
-        collect_tools(item, depth + 1, out);
+        collect_tools(item, depth + 1, out, omitted);
     }
 }
 
@@ -563,21 +614,22 @@ pub(crate) fn tool_decorator() -> &'static Regex {
 
 /// `description=`/`description:` values not already found at the same line (Python
 /// keyword arguments, JavaScript properties), as descriptions without a tool name.
+/// Returns how many past [`MAX_TOOLS`] were not examined.
 fn description_properties(
     text: &str,
     idx: &LineIndex,
     python: bool,
     found: &mut Vec<Description>,
     cx: &mut AnalysisContext,
-) -> Result<(), AnalysisError> {
+) -> Result<usize, AnalysisError> {
     let lex: Lexer = if python { python_string } else { js_string };
     // JavaScript joins literals with `+`, Python by juxtaposition.
     let plus = !python;
-    for (n, m) in description_kwarg(python)
-        .find_iter(text)
-        .take(MAX_TOOLS)
-        .enumerate()
-    {
+    let mut sites = description_kwarg(python).find_iter(text).enumerate();
+    for (n, m) in sites.by_ref() {
+        if n >= MAX_TOOLS {
+            return Ok(1 + sites.count());
+        }
         if n % 256 == 0 {
             cx.check_time()?;
         }
@@ -592,7 +644,7 @@ fn description_properties(
             });
         }
     }
-    Ok(())
+    Ok(0)
 }
 
 fn description_kwarg(python: bool) -> &'static Regex {
@@ -620,12 +672,20 @@ pub fn analyze_python(
     let idx = LineIndex::new(text);
     let mut found: Vec<Description> = Vec::new();
     let mut decorated = 0usize;
-    for (n, m) in tool_decorator().find_iter(text).take(MAX_SITES).enumerate() {
+    // Decorators past the caps: counted, not examined.
+    let mut unexamined = 0usize;
+    let mut sites = tool_decorator().find_iter(text).enumerate();
+    for (n, m) in sites.by_ref() {
         if n % 256 == 0 {
             cx.check_time()?;
         }
+        if n >= MAX_SITES {
+            unexamined = 1;
+            break;
+        }
         decorated += 1;
         if found.len() >= MAX_TOOLS {
+            unexamined = 1;
             break;
         }
         // Skip the decorator's arguments and any further decorators.
@@ -701,12 +761,16 @@ pub fn analyze_python(
     }
     // `Tool(name=…, description="…")` in low-level servers, and `description=` of
     // parameters (`Field(description=…)`) in servers with decorated tools.
+    if unexamined > 0 {
+        unexamined += sites.count();
+    }
+    let mut properties = 0;
     if text.contains("Tool(") || decorated > 0 {
-        description_properties(text, &idx, true, &mut found, cx)?;
+        properties = description_properties(text, &idx, true, &mut found, cx)?;
     }
-    for d in &found {
-        report(path, d, cx);
-    }
+    report_found(path, &found, cx);
+    not_examined(path, unexamined, "tool decorators", cx);
+    not_examined(path, properties, "`description=` arguments", cx);
     Ok(())
 }
 
@@ -738,11 +802,15 @@ pub fn analyze_script(
     }
     let idx = LineIndex::new(text);
     let mut found: Vec<Description> = Vec::new();
-    for (n, m) in tool_call().find_iter(text).take(MAX_SITES).enumerate() {
+    // Calls past the caps: counted, not examined.
+    let mut unexamined = 0usize;
+    let mut sites = tool_call().find_iter(text).enumerate();
+    for (n, m) in sites.by_ref() {
         if n % 256 == 0 {
             cx.check_time()?;
         }
-        if found.len() >= MAX_TOOLS {
+        if n >= MAX_SITES || found.len() >= MAX_TOOLS {
+            unexamined = 1;
             break;
         }
         // server.tool("name", "description", …)
@@ -764,11 +832,14 @@ pub fn analyze_script(
             });
         }
     }
-    // `description: "…"` properties (registerTool configs, tool lists).
-    description_properties(text, &idx, false, &mut found, cx)?;
-    for d in &found {
-        report(path, d, cx);
+    if unexamined > 0 {
+        unexamined += sites.count();
     }
+    // `description: "…"` properties (registerTool configs, tool lists).
+    let properties = description_properties(text, &idx, false, &mut found, cx)?;
+    report_found(path, &found, cx);
+    not_examined(path, unexamined, "tool registration calls", cx);
+    not_examined(path, properties, "`description:` properties", cx);
     Ok(())
 }
 
@@ -871,5 +942,69 @@ mod tests {
             let _ = js_string(s, 0);
             let _ = skip_balanced(s, 0, true);
         }
+    }
+
+    fn limit_messages(cx: &AnalysisContext) -> Vec<String> {
+        cx.errors
+            .iter()
+            .filter(|e| e.kind == ErrorKind::Limit)
+            .map(|e| e.message.clone())
+            .collect()
+    }
+
+    /// Tools past the cap in a JSON listing are not judged; a limit record counts them.
+    #[test]
+    fn json_tools_past_the_cap_are_counted() {
+        let tools: Vec<String> = (0..MAX_TOOLS + 3)
+            .map(|i| format!(r#"{{"name": "t{i}", "description": "Adds numbers."}}"#))
+            .collect();
+        let t = format!(r#"{{"tools": [{}]}}"#, tools.join(","));
+        let mut cx = AnalysisContext::new(None, 0);
+        assert!(analyze_json(
+            "t.json",
+            &crate::json::parse(&t).unwrap(),
+            &mut cx
+        ));
+        assert_eq!(
+            limit_messages(&cx),
+            ["3 tool descriptions past the per-file cap were not examined for tool poisoning"]
+        );
+    }
+
+    /// Decorated tools past the cap in Python are counted.
+    #[test]
+    fn python_tools_past_the_cap_are_counted() {
+        let mut py = String::from("from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\n");
+        for i in 0..MAX_TOOLS + 2 {
+            py.push_str(&format!(
+                "@mcp.tool()\ndef f{i}() -> str:\n    \"\"\"Tool {i}.\"\"\"\n"
+            ));
+        }
+        let mut cx = AnalysisContext::new(None, 0);
+        analyze_python("s.py", &py, &mut cx).unwrap();
+        assert_eq!(
+            limit_messages(&cx),
+            ["2 tool decorators past the per-file cap were not examined for tool poisoning"]
+        );
+    }
+
+    /// A description longer than the cap is judged on its first part, and a limit
+    /// record says so. (In code a literal that long is past `MAX_SPAN`: not read.)
+    #[test]
+    fn long_descriptions_are_counted() {
+        let long = "Adds numbers. ".repeat(MAX_DESCRIPTION / 8);
+        let t = format!(r#"{{"tools": [{{"name": "t", "description": "{long}"}}]}}"#);
+        let mut cx = AnalysisContext::new(None, 0);
+        assert!(analyze_json(
+            "t.json",
+            &crate::json::parse(&t).unwrap(),
+            &mut cx
+        ));
+        let msgs = limit_messages(&cx);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("1 tool descriptions longer than 64 KiB"),
+            "{msgs:?}"
+        );
     }
 }

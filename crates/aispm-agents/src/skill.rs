@@ -13,14 +13,14 @@
 
 use crate::rules;
 use crate::text::{preview, re};
-use aispm_core::{AnalysisContext, Asset, AssetKind, RawFinding, Severity};
+use aispm_core::{AnalysisContext, Asset, AssetKind, ErrorKind, RawFinding, Severity};
 use regex::Regex;
 use regex::bytes::Regex as BytesRegex;
 use std::sync::OnceLock;
 
 /// Score a skill needs to be reported.
 pub const THRESHOLD: i32 = 4;
-/// Lines of a skill examined.
+/// Lines of a skill examined; a limit record counts the ones past it.
 const MAX_LINES: usize = 20_000;
 
 /// Whether a file is a skill definition, by name (`SKILL.md`, any case).
@@ -144,7 +144,8 @@ fn judge(path: &str, text: &str, cx: &mut AnalysisContext) {
     let mut first: Option<(u32, &str)> = None;
     // Credentials read on one line and sent on another are still one exfiltration: the
     // pair is judged over the whole skill.
-    for (i, line) in text.lines().enumerate().take(MAX_LINES) {
+    let mut lines = text.lines().enumerate();
+    for (i, line) in lines.by_ref().take(MAX_LINES) {
         for s in signals() {
             if names.contains(&s.name) || !s.re.is_match(line) {
                 continue;
@@ -156,6 +157,14 @@ fn judge(path: &str, text: &str, cx: &mut AnalysisContext) {
                 first = Some((u32::try_from(i + 1).unwrap_or(u32::MAX), line));
             }
         }
+    }
+    let unjudged = lines.count();
+    if unjudged > 0 {
+        cx.error(
+            path,
+            ErrorKind::Limit,
+            format!("{unjudged} lines of the skill past the first {MAX_LINES} were not judged"),
+        );
     }
     let exfiltration = names.contains(&"reads-credentials") && names.contains(&"sends-data-out");
     if exfiltration {
@@ -577,6 +586,9 @@ impl ScriptScore {
 pub struct ScriptRecord {
     pub path: String,
     pub verdict: Option<ScriptScore>,
+    /// Only the first [`MAX_SCRIPT_BYTES`] were judged (a script that does not score
+    /// gets a limit record when a skill's folder holds it).
+    pub truncated: bool,
 }
 
 /// Records a script for the post-walk step: `None` when the file is no script. A
@@ -592,6 +604,7 @@ pub fn script_record(
         return None;
     }
     let score = score_script(path, text);
+    let truncated = score.truncated;
     let verdict = score.reportable().then_some(score);
     if verdict.is_some() {
         cx.report_later();
@@ -599,6 +612,7 @@ pub fn script_record(
     Some(ScriptRecord {
         path: path.to_string(),
         verdict,
+        truncated,
     })
 }
 
@@ -1199,6 +1213,17 @@ pub fn link_scripts(
         listed.entry(folder).or_default().push(rel);
         if let Some(v) = &s.verdict {
             report_script(&s.path, skill, v, cx);
+        } else if s.truncated {
+            // A reported script says so itself (`judged_bytes`).
+            cx.error(
+                &s.path,
+                ErrorKind::Limit,
+                format!(
+                    "script of agent skill `{}` ({}): only its first {MAX_SCRIPT_BYTES} bytes were judged",
+                    preview(&skill.name, 80),
+                    skill.path
+                ),
+            );
         }
     }
     for a in assets
@@ -1583,6 +1608,7 @@ mod tests {
         let s = score_script(path, text);
         ScriptRecord {
             path: path.to_string(),
+            truncated: s.truncated,
             verdict: s.reportable().then_some(s),
         }
     }
@@ -1635,6 +1661,43 @@ mod tests {
         assert_eq!(
             assets[1].properties["scripts"],
             serde_json::json!(["run.py"])
+        );
+    }
+
+    /// A script of a skill that does not score and was judged on its first part only
+    /// gets a limit record; one outside every skill does not.
+    #[test]
+    fn truncated_scripts_of_a_skill_are_recorded() {
+        let mut assets = vec![skill_asset("skills/big/SKILL.md", "big")];
+        let long = "echo hi\n".repeat(MAX_SCRIPT_BYTES / 8 + 1);
+        let scripts = vec![
+            record("skills/big/scripts/run.sh", &long),
+            record("skills/big/scripts/small.sh", "echo hi\n"),
+            record("tools/run.sh", &long),
+        ];
+        let mut cx = AnalysisContext::new(None, 0);
+        link_scripts(&mut assets, scripts, &mut cx);
+        assert!(cx.findings.is_empty());
+        let limits: Vec<&str> = cx
+            .errors
+            .iter()
+            .filter(|e| e.kind == ErrorKind::Limit)
+            .map(|e| e.path.as_str())
+            .collect();
+        assert_eq!(limits, ["skills/big/scripts/run.sh"], "{:?}", cx.errors);
+    }
+
+    /// Lines of a skill past the cap are not judged, and a limit record counts them.
+    #[test]
+    fn skill_lines_past_the_cap_are_counted() {
+        let mut text = String::from("---\nname: x\ndescription: y\n---\n");
+        text.push_str(&"Say hello.\n".repeat(MAX_LINES + 6));
+        let mut cx = AnalysisContext::new(None, 0);
+        judge("skills/x/SKILL.md", &text, &mut cx);
+        let msgs: Vec<&str> = cx.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            ["10 lines of the skill past the first 20000 were not judged"]
         );
     }
 

@@ -91,8 +91,9 @@ pub struct Stats {
     /// Archive members encountered (also counted in [`files_seen`](Self::files_seen)).
     #[serde(default)]
     pub archive_members: u64,
-    /// Times a limit (size, depth, member count, time) stopped the engine or an analyzer
-    /// short of a file's whole content.
+    /// Error records of kind `limit`: times a limit (size, depth, member count, time, an
+    /// analyzer's own cap) stopped the engine or an analyzer short of a file's whole
+    /// content, whether the analyzer gave up or recorded it and went on.
     #[serde(default)]
     pub limits_hit: u64,
     /// Files whose assets carry no SHA-256 because they are over `max_hash_size`.

@@ -879,6 +879,17 @@ impl Analyzer for DepsAnalyzer {
             // Ranges are judged in `finish`, once every lock file has been seen.
             cx.report_later();
         }
+        if parsed.workspace.omitted > 0 {
+            cx.error(
+                file.path,
+                ErrorKind::Limit,
+                format!(
+                    "{} workspace member patterns past the first {} were not kept; folders only they name are not taken for workspace members",
+                    parsed.workspace.omitted,
+                    manifest::MAX_MEMBERS
+                ),
+            );
+        }
         if let Ok(mut state) = self.state.lock() {
             state.files.push(FileRecord {
                 path: file.path.to_string(),

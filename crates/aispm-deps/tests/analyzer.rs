@@ -883,3 +883,33 @@ fn the_report_states_the_advisory_data_and_warns_when_it_is_old_or_missing() {
     write(empty.path(), "README.md", "# nothing\n");
     assert!(scan_on(empty.path(), "2030-01-01").notices.is_empty());
 }
+
+/// Workspace member patterns past the cap are not kept; a limit record counts them.
+#[test]
+fn workspace_members_past_the_cap_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let members: Vec<String> = (0..aispm_deps::manifest::MAX_MEMBERS + 4)
+        .map(|i| format!("\"packages/p{i}\""))
+        .collect();
+    write(
+        dir.path(),
+        "package.json",
+        &format!(
+            r#"{{"name": "root", "workspaces": [{}], "dependencies": {{"openai": "4.0.0"}}}}"#,
+            members.join(",")
+        ),
+    );
+    let r = scan(dir.path());
+    let limits: Vec<&str> = r
+        .errors
+        .iter()
+        .filter(|e| e.kind == aispm_core::ErrorKind::Limit)
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(limits.len(), 1, "{:#?}", r.errors);
+    assert!(
+        limits[0].starts_with("4 workspace member patterns past the first 4096"),
+        "{limits:?}"
+    );
+    assert_eq!(r.stats.limits_hit, 1);
+}

@@ -592,7 +592,12 @@ pub(crate) fn build_report(
         errors: errors.len() as u64,
         assets: collected.assets.len() as u64,
         archive_members: counters.archive_members.load(Ordering::Relaxed),
-        limits_hit: counters.limits_hit.load(Ordering::Relaxed),
+        // Every limit record, whoever wrote it: the engine, an analyzer that returned a
+        // limit or recorded one and went on, a `finish` hook, the walk, the history.
+        limits_hit: errors
+            .iter()
+            .filter(|e| e.kind == aispm_core::ErrorKind::Limit)
+            .count() as u64,
         files_not_hashed: counters.files_not_hashed.load(Ordering::Relaxed),
         skipped_gitignored: counters.skipped_gitignored.load(Ordering::Relaxed),
         skipped_excluded: counters.skipped_excluded.load(Ordering::Relaxed),

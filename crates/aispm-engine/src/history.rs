@@ -33,7 +33,6 @@ use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// Stage name of the error records this module writes.
@@ -128,7 +127,6 @@ pub(crate) fn scan_history(
             root_index: i as u32,
             prefix: prefix.as_deref(),
             tip_files: &tip_files,
-            counters,
             progress,
         };
         let display_root = prefix.clone().unwrap_or_else(|| ".".to_string());
@@ -158,7 +156,6 @@ struct RootContext<'a> {
     root_index: u32,
     prefix: Option<&'a str>,
     tip_files: &'a HashSet<String>,
-    counters: &'a Counters,
     progress: Option<&'a dyn Progress>,
 }
 
@@ -773,12 +770,7 @@ impl RootContext<'_> {
                 )
                 .collect()
         };
-        let outcomes = self.in_pool(run);
-        self.counters.limits_hit.fetch_add(
-            blob_counters.limits_hit.load(Ordering::Relaxed),
-            Ordering::Relaxed,
-        );
-        outcomes
+        self.in_pool(run)
     }
 
     fn read_blob(

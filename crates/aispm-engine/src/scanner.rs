@@ -9,8 +9,8 @@ use crate::rules;
 use crate::sniff;
 use crate::walkfilter::WalkFilter;
 use aispm_core::{
-    AnalysisContext, AnalysisError, Analyzer, ErrorKind, ErrorRecord, FileInput, FileKind,
-    HEAD_LEN, ParentInfo, RawFinding, RuleRegistry, ScanReport, Source,
+    AnalysisContext, Analyzer, ErrorKind, ErrorRecord, FileInput, FileKind, HEAD_LEN, ParentInfo,
+    RawFinding, RuleRegistry, ScanReport, Source,
 };
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -60,7 +60,6 @@ pub(crate) struct Counters {
     pub files_analyzed: AtomicU64,
     pub bytes_read: AtomicU64,
     pub archive_members: AtomicU64,
-    pub limits_hit: AtomicU64,
     pub files_not_hashed: AtomicU64,
     pub skipped_gitignored: AtomicU64,
     pub skipped_excluded: AtomicU64,
@@ -102,9 +101,6 @@ impl Work<'_> {
     }
 
     pub fn error(&mut self, path: &str, kind: ErrorKind, message: impl Into<String>) {
-        if kind == ErrorKind::Limit {
-            self.counters.limits_hit.fetch_add(1, Ordering::Relaxed);
-        }
         self.result
             .errors
             .push(ErrorRecord::new(path, kind, message).at_stage("engine"));
@@ -529,9 +525,6 @@ impl Scanner {
             match outcome {
                 Ok(Ok(())) => {}
                 Ok(Err(err)) => {
-                    if matches!(err, AnalysisError::Time(_) | AnalysisError::Limit(_)) {
-                        work.counters.limits_hit.fetch_add(1, Ordering::Relaxed);
-                    }
                     work.result.errors.push(
                         ErrorRecord::new(&node.display, err.error_kind(), err.to_string())
                             .at_stage(analyzer.name()),

@@ -538,6 +538,72 @@ fn files_over_the_size_limit_are_listed() {
     );
 }
 
+/// Records a limit error on `noted.txt` and goes on, and gives up with a limit on
+/// `stopped.txt`, like analyzers that cap their own work.
+struct SelfLimited;
+
+impl Analyzer for SelfLimited {
+    fn name(&self) -> &'static str {
+        "limited"
+    }
+    fn rules(&self) -> &'static [&'static Rule] {
+        &[]
+    }
+    fn accepts(&self, file: &FileInput<'_>) -> bool {
+        file.kind.is_text()
+    }
+    fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
+        match file.file_name() {
+            "noted.txt" => {
+                cx.error(
+                    file.path,
+                    ErrorKind::Limit,
+                    "only the first items were read",
+                );
+                cx.asset(Asset::new(AssetKind::Prompt, file.path, "", "text"));
+                Ok(())
+            }
+            "stopped.txt" => Err(AnalysisError::Limit("too many items".into())),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `stats.limits_hit` counts every error record of kind limit: the engine's, an
+/// analyzer's that gave up, and an analyzer's that recorded one and went on.
+#[test]
+fn limits_hit_counts_every_limit_record() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "noted.txt", b"text\n");
+    write(d.path(), "stopped.txt", b"text\n");
+    write(d.path(), "big.txt", &vec![b'x'; 10_000]);
+    let opts = ScanOptions {
+        limits: Limits {
+            max_file_size: 1000,
+            ..Limits::default()
+        },
+        ..ScanOptions::default()
+    };
+    let r = Scanner::new(vec![Box::new(SelfLimited)], opts)
+        .expect("rules register")
+        .scan(&[d.path().to_path_buf()], None);
+    let limits: Vec<_> = r
+        .errors
+        .iter()
+        .filter(|e| e.kind == ErrorKind::Limit)
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(
+        limits,
+        ["big.txt", "noted.txt", "stopped.txt"],
+        "{:#?}",
+        r.errors
+    );
+    assert_eq!(r.stats.limits_hit, 3, "{:#?}", r.errors);
+    // The analyzer that recorded a limit still reported what it saw.
+    assert_eq!(r.assets.len(), 1);
+}
+
 #[test]
 fn files_over_the_hash_limit_are_analysed_but_not_hashed() {
     let d = tempfile::tempdir().unwrap();

@@ -11,6 +11,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
+/// Snapshot files listed per repository; the asset counts the rest
+/// (`snapshot_files_not_listed`).
 const MAX_SNAPSHOT_FILES: usize = 1000;
 
 /// The repository ID (`org/name`, with its type for datasets and spaces) of a path
@@ -124,10 +126,14 @@ pub fn record_cache_repo(
             let snap = repo_disk.join("snapshots").join(&commit);
             let mut files = Vec::new();
             let mut blobs = BTreeMap::new();
-            collect_snapshot_files(&snap, &snap, &mut files, &mut blobs);
+            let mut not_listed = 0usize;
+            collect_snapshot_files(&snap, &snap, &mut files, &mut blobs, &mut not_listed);
             files.sort();
             if !files.is_empty() {
                 asset.set("snapshot_files", files);
+            }
+            if not_listed > 0 {
+                asset.set("snapshot_files_not_listed", not_listed);
             }
             if !blobs.is_empty() {
                 let map: serde_json::Map<String, Value> = blobs
@@ -142,23 +148,25 @@ pub fn record_cache_repo(
     Ok(())
 }
 
+/// Lists the files of a snapshot (links are read, never followed); past
+/// [`MAX_SNAPSHOT_FILES`] they are counted in `not_listed` instead.
 fn collect_snapshot_files(
     base: &Path,
     dir: &Path,
     out: &mut Vec<String>,
     blobs: &mut BTreeMap<String, String>,
+    not_listed: &mut usize,
 ) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in rd.flatten() {
-        if out.len() >= MAX_SNAPSHOT_FILES {
-            return;
-        }
         let path = entry.path();
         let Ok(ft) = entry.file_type() else { continue };
         if ft.is_dir() {
-            collect_snapshot_files(base, &path, out, blobs);
+            collect_snapshot_files(base, &path, out, blobs, not_listed);
+        } else if out.len() >= MAX_SNAPSHOT_FILES {
+            *not_listed += 1;
         } else if let Ok(rel) = path.strip_prefix(base) {
             let rel_text = rel.to_string_lossy().replace('\\', "/");
             if ft.is_symlink()
@@ -258,6 +266,24 @@ mod tests {
         assert_eq!(cache_place("hub/models--a--b/blobs/x/y"), None);
         assert_eq!(cache_place("x.zip!models--a--b/blobs/abc"), None);
         assert_eq!(cache_place("models/bert/model.safetensors"), None);
+    }
+
+    /// Snapshot files past the cap are counted, not listed.
+    #[test]
+    fn snapshot_files_past_the_cap_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let snap = dir.path();
+        std::fs::create_dir_all(snap.join("sub")).unwrap();
+        for i in 0..MAX_SNAPSHOT_FILES {
+            std::fs::write(snap.join(format!("f{i}")), b"").unwrap();
+        }
+        for i in 0..5 {
+            std::fs::write(snap.join("sub").join(format!("g{i}")), b"").unwrap();
+        }
+        let (mut files, mut blobs, mut not_listed) = (Vec::new(), BTreeMap::new(), 0);
+        collect_snapshot_files(snap, snap, &mut files, &mut blobs, &mut not_listed);
+        assert_eq!(files.len(), MAX_SNAPSHOT_FILES);
+        assert_eq!(not_listed, 5);
     }
 
     #[test]

@@ -85,3 +85,64 @@ fn findings_over_the_per_rule_cap_are_counted_not_dropped() {
     assert_eq!(last.properties["more_in_file"], 8);
     assert!(last.message.contains("8 more"), "{}", last.message);
 }
+
+/// Sites past the machine's own cap (64 per list) are counted too: a hundred copyreg
+/// extension codes give 32 findings, the last one counting the other 68.
+#[test]
+fn sites_past_the_machine_cap_are_counted_in_the_findings() {
+    const RULE: &str = "MDL005";
+    let mut p = vec![0x80, 2];
+    for i in 0..100u8 {
+        p.extend_from_slice(&[0x82, i]); // EXT1
+    }
+    p.push(b'.');
+    let report = scan(&[("ext.pkl", p)]);
+    let ext: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == RULE)
+        .collect();
+    assert_eq!(ext.len(), 32, "{:#?}", report.findings);
+    let last = ext
+        .iter()
+        .find(|f| f.properties.contains_key("more_in_file"))
+        .expect("the last listed finding counts the rest");
+    assert_eq!(last.properties["more_in_file"], 68);
+    assert!(last.message.contains("68 more"), "{}", last.message);
+}
+
+/// Embedded pickles past the cap are neither kept nor analysed: the finding counts them
+/// and a limit error record says they were not analysed.
+#[test]
+fn embedded_pickles_past_the_cap_are_counted_and_reported() {
+    let inner = aispm_fixtures::pickle::malicious_os_system_pickle("id");
+    let mut w = aispm_fixtures::pickle::PickleWriter::new(4);
+    w.empty_list().mark();
+    for _ in 0..70 {
+        w.bytes(&inner);
+    }
+    w.appends();
+    let report = scan(&[("nested.pkl", w.finish())]);
+    let embedded: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "MDL010")
+        .collect();
+    assert_eq!(embedded.len(), 32, "{:#?}", report.findings);
+    let counted = embedded
+        .iter()
+        .find(|f| f.properties.contains_key("more_in_file"))
+        .expect("the last listed finding counts the rest");
+    assert_eq!(counted.properties["more_in_file"], 70 - 32);
+    let limit: Vec<_> = report
+        .errors
+        .iter()
+        .filter(|e| e.kind == aispm_core::ErrorKind::Limit)
+        .collect();
+    assert_eq!(limit.len(), 1, "{:#?}", report.errors);
+    assert!(
+        limit[0].message.contains("6 embedded pickles"),
+        "{}",
+        limit[0].message
+    );
+}

@@ -315,6 +315,8 @@ pub struct Workspace {
     /// Normalised names of packages built from the workspace's own source (members,
     /// local links): a dependency on one of them is not a registry download.
     pub packages: Vec<String>,
+    /// Member and exclude patterns past [`MAX_MEMBERS`]: counted, not kept.
+    pub omitted: usize,
 }
 
 impl Workspace {
@@ -323,12 +325,15 @@ impl Workspace {
     }
 
     /// Records a member folder as written in a file (`./libs/a/`, `libs\\a`). At most
-    /// [`MAX_MEMBERS`] patterns are kept: every manifest is matched against them.
+    /// [`MAX_MEMBERS`] patterns are kept: every manifest is matched against them; the
+    /// rest are counted in [`omitted`](Self::omitted).
     pub(crate) fn member(&mut self, pattern: &str) {
-        if self.members.len() + self.exclude.len() >= MAX_MEMBERS {
+        let p = clean_rel(pattern);
+        let kept = p.starts_with('!') || (!p.is_empty() && p != ".");
+        if kept && self.members.len() + self.exclude.len() >= MAX_MEMBERS {
+            self.omitted += 1;
             return;
         }
-        let p = clean_rel(pattern);
         if let Some(neg) = p.strip_prefix('!') {
             self.exclude.push(clean_rel(neg));
         } else if !p.is_empty() && p != "." {
@@ -593,6 +598,8 @@ mod tests {
             w.member(&format!("p{i}/*"));
         }
         assert_eq!(w.members.len() + w.exclude.len(), MAX_MEMBERS);
+        // 2 + MAX_MEMBERS + 10 patterns: the 12 past the cap are counted.
+        assert_eq!(w.omitted, 12);
         let deep = vec!["**"; 100].join("/");
         assert!(!g(&deep, "a/b"));
         assert!(!g("*a*a*a*a*a*a*a*b", &"a".repeat(10_000)));

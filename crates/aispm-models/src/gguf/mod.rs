@@ -24,12 +24,14 @@ pub mod reader;
 pub mod rules;
 pub mod template;
 
-use template::{Signal, TemplateFinding, analyze_template};
+use template::{Signal, TemplateFinding, analyze_lexed_template};
 
 /// Largest JSON, YAML or text file read whole for its templates.
 const MAX_TEXT_FILE: u64 = 16 << 20;
-/// Most template strings analysed in one JSON file.
+/// Most template strings analysed in one JSON file; a limit record counts the rest.
 const MAX_JSON_TEMPLATES: usize = 256;
+/// Deepest JSON nesting searched for templates; a limit record counts those below.
+const MAX_JSON_DEPTH: u32 = 64;
 /// Extensions of standalone template files.
 const TEMPLATE_EXTENSIONS: &[&str] = &["jinja", "jinja2", "j2", "template", "tmpl", "tpl"];
 
@@ -237,7 +239,17 @@ fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
         }
     };
     let mut found: Vec<(String, String)> = Vec::new();
-    collect_json_templates(&value, String::new(), &mut found, 0);
+    let mut omitted = 0usize;
+    collect_json_templates(&value, String::new(), &mut found, &mut omitted, 0);
+    if omitted > 0 {
+        cx.error(
+            file.path,
+            aispm_core::ErrorKind::Limit,
+            format!(
+                "{omitted} template strings past the first {MAX_JSON_TEMPLATES} (or nested deeper than {MAX_JSON_DEPTH}) were not analysed"
+            ),
+        );
+    }
     for (key, t) in &found {
         let chat =
             key.to_ascii_lowercase().contains("chat_template") || jinja::lex(t).renders_chat();
@@ -253,28 +265,42 @@ fn analyze_json(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
 }
 
 /// String values holding Jinja tags, with a dotted key path (`chat_template`,
-/// `chat_template[1].template`).
-fn collect_json_templates(v: &Value, path: String, out: &mut Vec<(String, String)>, depth: u32) {
-    if out.len() >= MAX_JSON_TEMPLATES || depth > 64 {
-        return;
-    }
+/// `chat_template[1].template`). Past [`MAX_JSON_TEMPLATES`] or [`MAX_JSON_DEPTH`]
+/// they are counted in `omitted` instead (the parser bounds the nesting walked).
+fn collect_json_templates(
+    v: &Value,
+    path: String,
+    out: &mut Vec<(String, String)>,
+    omitted: &mut usize,
+    depth: u32,
+) {
+    let kept = out.len() < MAX_JSON_TEMPLATES && depth <= MAX_JSON_DEPTH;
+    // Paths are only built for values that can still be kept.
+    let child = |p: &dyn Fn() -> String| if kept { p() } else { String::new() };
     match v {
         Value::String(s) if s.contains("{{") || s.contains("{%") => {
-            out.push((path, s.clone()));
+            if kept {
+                out.push((path, s.clone()));
+            } else {
+                *omitted += 1;
+            }
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                collect_json_templates(x, format!("{path}[{i}]"), out, depth + 1);
+                let p = child(&|| format!("{path}[{i}]"));
+                collect_json_templates(x, p, out, omitted, depth + 1);
             }
         }
         Value::Object(m) => {
             for (k, x) in m {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                collect_json_templates(x, p, out, depth + 1);
+                let p = child(&|| {
+                    if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    }
+                });
+                collect_json_templates(x, p, out, omitted, depth + 1);
             }
         }
         _ => {}
@@ -302,10 +328,26 @@ fn report_template(
     lines: Lines,
     chat: bool,
 ) -> Result<(), AnalysisError> {
+    let lexed = jinja::lex(src);
     let findings: Vec<TemplateFinding> = {
         let mut check = || -> Result<(), TimeLimitReached> { cx.check_time() };
-        analyze_template(src, &mut check)?
+        analyze_lexed_template(&lexed, src, &mut check)?
     };
+    if lexed.truncated {
+        let place = if key.is_empty() {
+            "template".to_string()
+        } else {
+            format!("template `{key}`")
+        };
+        cx.error(
+            file.path,
+            aispm_core::ErrorKind::Limit,
+            format!(
+                "{place}: only its first {} tokens were analysed",
+                jinja::MAX_TOKENS
+            ),
+        );
+    }
     for f in findings {
         if !chat && f.signal != Signal::Obfuscation {
             continue;
@@ -353,6 +395,32 @@ mod tests {
     use aispm_core::Source;
     use std::path::Path;
 
+    /// A template past the token cap is analysed as far as it was tokenised; a limit
+    /// record says so.
+    #[test]
+    fn templates_past_the_token_cap_are_recorded() {
+        let text = format!("{{{{ {}a }}}}", "a.".repeat(jinja::MAX_TOKENS / 2 + 1));
+        let b = text.as_bytes();
+        let input = FileInput::new(
+            "chat_template.jinja",
+            Path::new("chat_template.jinja"),
+            FileKind::Text,
+            b.len() as u64,
+            &b[..aispm_core::HEAD_LEN],
+            Source::Bytes(b),
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        GgufAnalyzer::new().analyze(&input, &mut cx).unwrap();
+        let msgs: Vec<&str> = cx.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [format!(
+                "template: only its first {} tokens were analysed",
+                jinja::MAX_TOKENS
+            )]
+        );
+    }
+
     /// JSON too costly to parse into a tree is read as template text: a payload in it
     /// is still found.
     #[test]
@@ -381,6 +449,38 @@ mod tests {
                 .any(|f| f.rule.id == "MDL040" && !f.properties.contains_key("template_key")),
             "{:?}",
             cx.findings
+        );
+    }
+
+    /// Template strings past the cap, or nested deeper than the search goes, are not
+    /// analysed: a limit record counts them.
+    #[test]
+    fn json_templates_past_the_caps_are_counted() {
+        let many: Vec<String> = (0..MAX_JSON_TEMPLATES + 4)
+            .map(|i| format!(r#""t{i}":"{{{{ x }}}}""#))
+            .collect();
+        let deep = format!(
+            r#"{}"{{{{ y }}}}"{}"#,
+            "[".repeat(MAX_JSON_DEPTH as usize + 2),
+            "]".repeat(MAX_JSON_DEPTH as usize + 2)
+        );
+        let text = format!(r#"{{{},"deep":{deep}}}"#, many.join(","));
+        let b = text.as_bytes();
+        let input = FileInput::new(
+            "tokenizer_config.json",
+            Path::new("tokenizer_config.json"),
+            FileKind::Json,
+            b.len() as u64,
+            &b[..b.len().min(aispm_core::HEAD_LEN)],
+            Source::Bytes(b),
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        GgufAnalyzer::new().analyze(&input, &mut cx).unwrap();
+        let msgs: Vec<&str> = cx.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("5 template strings past the first 256"),
+            "{msgs:?}"
         );
     }
 }

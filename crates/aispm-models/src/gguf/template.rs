@@ -314,8 +314,17 @@ pub fn analyze_template(
     src: &str,
     check: &mut dyn FnMut() -> Result<(), TimeLimitReached>,
 ) -> Result<Vec<TemplateFinding>, TimeLimitReached> {
-    let lexed = lex(src);
-    let mut found = analyze_lexed(&lexed, check)?;
+    analyze_lexed_template(&lex(src), src, check)
+}
+
+/// [`analyze_template`] of a template already lexed from `src` (the caller can then
+/// tell whether lexing stopped at [`super::jinja::MAX_TOKENS`]).
+pub fn analyze_lexed_template(
+    lexed: &Lexed,
+    src: &str,
+    check: &mut dyn FnMut() -> Result<(), TimeLimitReached>,
+) -> Result<Vec<TemplateFinding>, TimeLimitReached> {
+    let mut found = analyze_lexed(lexed, check)?;
     // Safety net: what follows an unterminated construct is not tokenised; payload
     // names there still count (a renderer that recovers differently may run them).
     if let Some(at) = lexed.stopped_at

@@ -29,6 +29,8 @@ const MAX_HEAP_STEPS: usize = 1 << 18;
 pub enum H5Error {
     Io(io::Error),
     Malformed(String),
+    /// One of the reader's caps (header blocks, messages, heap objects visited).
+    Limit(String),
 }
 
 impl From<io::Error> for H5Error {
@@ -42,12 +44,17 @@ impl std::fmt::Display for H5Error {
         match self {
             H5Error::Io(e) => write!(f, "read error: {e}"),
             H5Error::Malformed(m) => write!(f, "malformed HDF5: {m}"),
+            H5Error::Limit(m) => write!(f, "HDF5 reader limit: {m}"),
         }
     }
 }
 
 fn bad<T>(m: impl Into<String>) -> Result<T, H5Error> {
     Err(H5Error::Malformed(m.into()))
+}
+
+fn limit<T>(m: impl Into<String>) -> Result<T, H5Error> {
+    Err(H5Error::Limit(m.into()))
 }
 
 /// The root group's attributes that were asked for and readable.
@@ -58,6 +65,10 @@ pub struct RootAttributes {
     /// The root group keeps (some) attributes in dense storage, which this reader
     /// does not follow.
     pub dense: bool,
+    /// Attributes asked for that were not read because a cap was reached, and the
+    /// first such cap.
+    pub unread: usize,
+    pub limit: Option<String>,
 }
 
 impl RootAttributes {
@@ -173,11 +184,15 @@ impl<R: Read + Seek> Reader<R> {
         let mut dense = false;
         while let Some((at, len, ver, cont)) = blocks.pop() {
             if seen >= MAX_BLOCKS {
-                return bad("too many object header continuation blocks");
+                return limit(format!(
+                    "more than {MAX_BLOCKS} object header continuation blocks"
+                ));
             }
             seen += 1;
             if len > MAX_HEADER_BLOCK {
-                return bad(format!("object header block of {len} bytes"));
+                return limit(format!(
+                    "object header block of {len} bytes, over {MAX_HEADER_BLOCK}"
+                ));
             }
             let block = self.read_at(at, len)?;
             let mut c = Cur { b: &block, p: 0 };
@@ -203,7 +218,7 @@ impl<R: Read + Seek> Reader<R> {
             };
             while c.p + msg_head <= end {
                 if attributes >= MAX_MESSAGES {
-                    return bad("too many object header messages");
+                    return limit(format!("more than {MAX_MESSAGES} attribute messages"));
                 }
                 let (ty, size) = if ver == 2 {
                     let ty = c.uint(1)? as u16;
@@ -359,7 +374,7 @@ impl<R: Read + Seek> Reader<R> {
             }
             self.heap_steps += 1;
             if self.heap_steps > MAX_HEAP_STEPS {
-                return bad(format!(
+                return limit(format!(
                     "more than {MAX_HEAP_STEPS} global heap objects visited"
                 ));
             }
@@ -463,11 +478,18 @@ pub fn root_attributes<R: Read + Seek>(
     let mut out = RootAttributes {
         attrs: Vec::new(),
         dense,
+        ..RootAttributes::default()
     };
     for (_, data) in messages {
-        // One unreadable attribute does not hide the others.
-        if let Ok(a) = reader.attribute(&data) {
-            out.attrs.push(a);
+        // One unreadable attribute does not hide the others; one left unread by a cap
+        // is counted.
+        match reader.attribute(&data) {
+            Ok(a) => out.attrs.push(a),
+            Err(H5Error::Limit(m)) => {
+                out.unread += 1;
+                out.limit.get_or_insert(m);
+            }
+            Err(_) => {}
         }
     }
     Ok(out)
@@ -569,10 +591,49 @@ mod tests {
         let small = with_heap(h5_with_string_attrs(&attrs), 16, &[(48, "found")]);
         let a = root_attributes(Cursor::new(&small), small.len() as u64, 4096, &wanted).unwrap();
         assert_eq!(a.get("a47"), Some("found"));
-        // 47 fruitless walks over 8192 objects exceed the budget before the last one.
+        // 47 fruitless walks over 8192 objects exceed the budget before the last one,
+        // which is counted as unread.
         let large = with_heap(h5_with_string_attrs(&attrs), 8192, &[(48, "found")]);
         let a = root_attributes(Cursor::new(&large), large.len() as u64, 4096, &wanted).unwrap();
         assert_eq!(a.get("a47"), None);
+        assert!(a.unread > 0);
+        assert!(a.limit.as_deref().unwrap_or("").contains("heap objects"));
+    }
+
+    /// The Keras analyzer says when a cap left attributes unread: a heap of filler
+    /// that the attributes asked for walk past exceeds the budget at the second.
+    #[test]
+    fn keras_records_attributes_left_unread_by_a_cap() {
+        use aispm_core::{Analyzer, ErrorKind, FileInput, FileKind, Source};
+        let attrs = [
+            ("keras_version", "2.13.1"),
+            ("training_config", "{}"),
+            ("model_config", "{}"),
+        ];
+        let f = with_heap(h5_with_string_attrs(&attrs), MAX_HEAP_STEPS / 2, &[]);
+        let input = FileInput::new(
+            "m.h5",
+            std::path::Path::new("m.h5"),
+            FileKind::Hdf5,
+            f.len() as u64,
+            &f[..aispm_core::HEAD_LEN],
+            Source::Bytes(&f),
+        );
+        let mut cx = aispm_core::AnalysisContext::new(None, 0);
+        crate::keras::KerasAnalyzer::new()
+            .analyze(&input, &mut cx)
+            .unwrap();
+        let limits: Vec<&str> = cx
+            .errors
+            .iter()
+            .filter(|e| e.kind == ErrorKind::Limit)
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(limits.len(), 1, "{:?}", cx.errors);
+        assert!(
+            limits[0].starts_with("2 HDF5 root attributes not read"),
+            "{limits:?}"
+        );
     }
 
     /// Superblock 0 and a version-1 root object header of attributes `(name, items)`,

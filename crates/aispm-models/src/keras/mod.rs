@@ -6,7 +6,9 @@
 //! imported and nothing is unmarshalled.
 
 use crate::onnx::wire::{Value as Wire, WireError, WireReader};
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
+use aispm_core::{
+    AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
+};
 use memchr::memmem;
 use serde_json::Value;
 use std::io::{Read, Seek, SeekFrom};
@@ -244,15 +246,35 @@ fn hdf5_file(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), Analy
         MAX_CONFIG as usize,
         &["model_config", "training_config", "keras_version"],
     );
+    // A cap of the reader is said, not taken for damage.
     let (config, training, version, fallback) = match parsed {
-        Ok(a) => (
-            a.get("model_config").map(str::to_string),
-            a.get("training_config").map(str::to_string),
-            a.get("keras_version").map(str::to_string),
-            a.dense && a.get("model_config").is_none(),
-        ),
+        Ok(a) => {
+            if let Some(m) = &a.limit {
+                cx.error(
+                    file.path,
+                    ErrorKind::Limit,
+                    format!("{} HDF5 root attributes not read ({m})", a.unread),
+                );
+            }
+            (
+                a.get("model_config").map(str::to_string),
+                a.get("training_config").map(str::to_string),
+                a.get("keras_version").map(str::to_string),
+                a.dense && a.get("model_config").is_none(),
+            )
+        }
         Err(hdf5::H5Error::Io(e)) => return Err(e.into()),
         Err(hdf5::H5Error::Malformed(_)) => (None, None, None, true),
+        Err(hdf5::H5Error::Limit(m)) => {
+            cx.error(
+                file.path,
+                ErrorKind::Limit,
+                format!(
+                    "HDF5 structure not followed ({m}); only the first {FALLBACK_SCAN} bytes were searched for a Keras config"
+                ),
+            );
+            (None, None, None, true)
+        }
     };
     cx.check_time()?;
     if let Some(cfg) = config {
@@ -320,6 +342,8 @@ fn keras_metadata_pb(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(
     let mut r = WireReader::new(file.open()?, file.size);
     let mut docs = Vec::new();
     let mut total = 0usize;
+    // Layer documents past the MAX_CONFIG budget: skipped, counted.
+    let mut skipped = 0usize;
     let res: Result<(), WireError> = (|| {
         while let Some(f) = r.next_field(file.size)? {
             cx.check_time()?;
@@ -333,6 +357,8 @@ fn keras_metadata_pb(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(
                                 if let Some(b) = r.bytes(m, room)? {
                                     total += b.len();
                                     docs.push(b);
+                                } else {
+                                    skipped += 1;
                                 }
                             }
                             _ => r.skip_value(g)?,
@@ -347,6 +373,15 @@ fn keras_metadata_pb(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(
     for d in &docs {
         cx.check_time()?;
         check_metadata_json(file, &String::from_utf8_lossy(d), cx);
+    }
+    if skipped > 0 {
+        cx.error(
+            file.path,
+            ErrorKind::Limit,
+            format!(
+                "{skipped} layer metadata documents past the {MAX_CONFIG}-byte budget were not checked"
+            ),
+        );
     }
     match res {
         Ok(()) => Ok(()),

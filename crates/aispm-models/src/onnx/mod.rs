@@ -4,7 +4,9 @@
 //! graphs and model-local functions), the external-data locations of initializers and
 //! the shapes tensors declare. Nothing is handed to an ONNX runtime.
 
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
+use aispm_core::{
+    AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
+};
 use std::collections::BTreeSet;
 use std::io::{Read, Seek};
 use std::path::Path;
@@ -40,8 +42,11 @@ const PYTHON_OPS: &[&str] = &[
 const MAX_DEPTH: u32 = 64;
 /// Strings longer than this (op names, domains, locations) are truncated.
 const MAX_STRING: usize = 4096;
-/// Distinct operators and external locations remembered per model.
+/// Distinct operators, function domains and external locations remembered per model;
+/// what is past it is counted ([`Omitted`]) and reported as a limit.
 const MAX_DISTINCT: usize = 10_000;
+/// Impossible tensor declarations listed per model; the last one counts the rest.
+const MAX_OVERSIZED: usize = 100;
 /// A tensor rank above this is not a real tensor.
 const MAX_RANK: u64 = 64;
 
@@ -57,6 +62,21 @@ pub struct OnnxFacts {
     /// Human-readable descriptions of impossible tensor declarations.
     pub oversized: Vec<String>,
     pub nodes: u64,
+    /// What was seen past the caps, counted and not kept.
+    pub omitted: Omitted,
+}
+
+/// What the walk counted past its caps instead of keeping.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Omitted {
+    /// Nodes whose operator was not remembered (past [`MAX_DISTINCT`] distinct ones).
+    pub op_nodes: u64,
+    /// Function domains not remembered: their operators may be reported as custom.
+    pub function_domains: u64,
+    /// Externally stored tensors whose location was not checked.
+    pub external: u64,
+    /// Impossible tensor declarations past [`MAX_OVERSIZED`].
+    pub oversized: u64,
 }
 
 struct Walker<'c, R> {
@@ -118,6 +138,8 @@ impl<R: Read + Seek> Walker<'_, R> {
                     let d = self.r.string(n, MAX_STRING)?;
                     if self.facts.function_domains.len() < MAX_DISTINCT {
                         self.facts.function_domains.insert(d);
+                    } else if !self.facts.function_domains.contains(&d) {
+                        self.facts.omitted.function_domains += 1;
                     }
                 }
                 _ => self.r.skip_value(f)?,
@@ -159,8 +181,11 @@ impl<R: Read + Seek> Walker<'_, R> {
                 _ => self.r.skip_value(f)?,
             }
         }
+        let key = (domain, op);
         if self.facts.ops.len() < MAX_DISTINCT {
-            self.facts.ops.insert((domain, op));
+            self.facts.ops.insert(key);
+        } else if !self.facts.ops.contains(&key) {
+            self.facts.omitted.op_nodes += 1;
         }
         Ok(())
     }
@@ -224,40 +249,46 @@ impl<R: Read + Seek> Walker<'_, R> {
             }
         }
         self.check_tensor(&t, data_bytes);
-        if let Some(loc) = t.location
-            && self.facts.external.len() < MAX_DISTINCT
-        {
-            self.facts.external.push((t.name, loc));
+        if let Some(loc) = t.location {
+            if self.facts.external.len() < MAX_DISTINCT {
+                self.facts.external.push((t.name, loc));
+            } else {
+                self.facts.omitted.external += 1;
+            }
         }
         Ok(())
     }
 
     fn check_tensor(&mut self, t: &Tensor, data_bytes: u64) {
-        if self.facts.oversized.len() >= 100 {
-            return;
+        if let Some(o) = self.oversized(t, data_bytes) {
+            if self.facts.oversized.len() < MAX_OVERSIZED {
+                self.facts.oversized.push(o);
+            } else {
+                self.facts.omitted.oversized += 1;
+            }
         }
+    }
+
+    /// Why a tensor declaration is impossible, if it is.
+    fn oversized(&self, t: &Tensor, data_bytes: u64) -> Option<String> {
         let name = if t.name.is_empty() {
             "(unnamed)"
         } else {
             &t.name
         };
         if t.rank > MAX_RANK {
-            self.facts
-                .oversized
-                .push(format!("tensor {name} declares {} dimensions", t.rank));
-            return;
+            return Some(format!("tensor {name} declares {} dimensions", t.rank));
         }
         if let Some(d) = t.dims.iter().find(|&&d| (d as i64) < 0) {
-            self.facts.oversized.push(format!(
+            return Some(format!(
                 "tensor {name} declares a negative dimension {}",
                 *d as i64
             ));
-            return;
         }
         let elems = t.dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
         let bytes = elems.and_then(|e| e.checked_mul(element_size(t.data_type)));
         match bytes {
-            None => self.facts.oversized.push(format!(
+            None => Some(format!(
                 "tensor {name} of shape {:?} has more elements than 64 bits can count",
                 t.dims
             )),
@@ -265,15 +296,15 @@ impl<R: Read + Seek> Walker<'_, R> {
                 // Inline data: a declaration that the file could not hold many times
                 // over is not a model that was ever saved.
                 let limit = self.r.size().saturating_mul(16).max(1 << 20);
-                if b > limit {
-                    self.facts.oversized.push(format!(
+                (b > limit).then(|| {
+                    format!(
                         "tensor {name} of shape {:?} declares {b} bytes in a {}-byte file",
                         t.dims,
                         self.r.size()
-                    ));
-                }
+                    )
+                })
             }
-            Some(_) => {}
+            Some(_) => None,
         }
     }
 
@@ -473,11 +504,46 @@ fn report(file: &FileInput<'_>, facts: &OnnxFacts, cx: &mut AnalysisContext) {
             );
         }
     }
-    for o in &facts.oversized {
-        cx.report(
-            RawFinding::new(&rules::OVERSIZED_DECLARATION, file.path, o.clone())
-                .evidence(o.clone()),
-        );
+    let last = facts.oversized.len().saturating_sub(1);
+    for (i, o) in facts.oversized.iter().enumerate() {
+        let mut f = RawFinding::new(&rules::OVERSIZED_DECLARATION, file.path, o.clone())
+            .evidence(o.clone());
+        // Nothing dropped unsaid: the last one listed counts the ones past the cap.
+        let more = facts.omitted.oversized;
+        if i == last && more > 0 {
+            f.message = format!(
+                "{} (and {more} more impossible tensor declarations in this file, not listed)",
+                f.message
+            );
+            f = f.property("more_in_file", more);
+        }
+        cx.report(f);
+    }
+    // What the walk could not keep, and so did not judge.
+    let o = &facts.omitted;
+    for (n, what) in [
+        (
+            o.op_nodes,
+            format!(
+                "nodes of operator types past the first {MAX_DISTINCT} distinct ones were not judged"
+            ),
+        ),
+        (
+            o.function_domains,
+            format!(
+                "function domains past the first {MAX_DISTINCT} were not remembered (operators of those domains may be reported as custom)"
+            ),
+        ),
+        (
+            o.external,
+            format!(
+                "externally stored tensors past the first {MAX_DISTINCT} did not have their location checked"
+            ),
+        ),
+    ] {
+        if n > 0 {
+            cx.error(file.path, ErrorKind::Limit, format!("{n} {what}"));
+        }
     }
 }
 
@@ -515,6 +581,82 @@ mod tests {
         assert!(f.ops.contains(&("com.example".into(), "Foo".into())));
         assert_eq!(f.external, [("W".to_string(), "../w.bin".to_string())]);
         assert!(f.oversized.is_empty());
+    }
+
+    /// Operators past the distinct cap are counted, and the analyzer says so.
+    #[test]
+    fn operators_past_the_cap_are_counted() {
+        let names: Vec<String> = (0..MAX_DISTINCT + 5).map(|i| format!("Op{i}")).collect();
+        let nodes: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();
+        let m = aispm_fixtures::onnx_model("t", 17, &nodes, None);
+        let (f, err) = walk(&m);
+        assert!(err.is_none());
+        assert_eq!(f.ops.len(), MAX_DISTINCT);
+        assert_eq!(
+            f.omitted,
+            Omitted {
+                op_nodes: 5,
+                ..Omitted::default()
+            }
+        );
+        let input = FileInput::new(
+            "m.onnx",
+            Path::new("m.onnx"),
+            FileKind::Onnx,
+            m.len() as u64,
+            &m[..aispm_core::HEAD_LEN],
+            aispm_core::Source::Bytes(&m),
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        OnnxAnalyzer::new().analyze(&input, &mut cx).unwrap();
+        let msgs: Vec<&str> = cx.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].starts_with("5 nodes of operator types"), "{msgs:?}");
+    }
+
+    /// Impossible declarations past the cap are counted on the last one listed.
+    #[test]
+    fn oversized_declarations_past_the_cap_are_counted() {
+        use aispm_fixtures::protobuf::Message;
+        let mut graph = Message::new();
+        for i in 0..MAX_OVERSIZED + 7 {
+            let mut t = Message::new();
+            for _ in 0..=MAX_RANK {
+                t.int(1, 1);
+            }
+            t.string(8, &format!("t{i}"));
+            graph.message(5, &t);
+        }
+        let mut model = Message::new();
+        model.message(7, &graph);
+        let b = model.encode();
+        let (f, err) = walk(&b);
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(f.oversized.len(), MAX_OVERSIZED);
+        assert_eq!(f.omitted.oversized, 7);
+
+        let input = FileInput::new(
+            "m.onnx",
+            Path::new("m.onnx"),
+            FileKind::Onnx,
+            b.len() as u64,
+            &b[..b.len().min(aispm_core::HEAD_LEN)],
+            aispm_core::Source::Bytes(&b),
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        OnnxAnalyzer::new().analyze(&input, &mut cx).unwrap();
+        let counted: Vec<_> = cx
+            .findings
+            .iter()
+            .filter(|f| f.properties.contains_key("more_in_file"))
+            .collect();
+        assert_eq!(counted.len(), 1);
+        assert_eq!(counted[0].properties["more_in_file"], 7);
+        assert!(
+            counted[0].message.contains("and 7 more"),
+            "{}",
+            counted[0].message
+        );
     }
 
     #[test]

@@ -110,6 +110,11 @@ pub struct Observations {
     pub embedded: Vec<Embedded>,
     /// Constructs the standard unpickler rejects.
     pub nonstandard: Vec<Site>,
+    /// Sites found past [`MAX_SITES`] in each list above, counted and not kept.
+    pub omitted: Omitted,
+    /// Distinct nonstandard constructs past the cap (a few fixed descriptions), so
+    /// that a repeated one is counted once, as it would have been listed once.
+    nonstandard_omitted: std::collections::HashSet<String>,
     pub malformed: Option<Site>,
     pub trailing: Option<Site>,
     /// Complete streams read.
@@ -119,11 +124,33 @@ pub struct Observations {
     text_used: u64,
 }
 
-const MAX_SITES: usize = 64;
+/// Sites kept per list of [`Observations`]; the ones past it are counted in
+/// [`Observations::omitted`].
+pub const MAX_SITES: usize = 64;
+
+/// How many sites of each list of [`Observations`] were found past [`MAX_SITES`]:
+/// counted, not kept, so that the findings can say how many more the file holds.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Omitted {
+    pub dynamic: usize,
+    pub ext_codes: usize,
+    pub setstate: usize,
+    pub code_objects: usize,
+    /// Embedded pickles recognised past the cap: counted, neither kept nor analysed.
+    pub embedded: usize,
+    pub nonstandard: usize,
+}
 
 impl Observations {
-    fn site(list: &mut Vec<Site>, offset: u64, evidence: String) -> Option<usize> {
+    /// Keeps a site in `list`, or counts it in `omitted` once the list is full.
+    fn site(
+        list: &mut Vec<Site>,
+        omitted: &mut usize,
+        offset: u64,
+        evidence: String,
+    ) -> Option<usize> {
         if list.len() >= MAX_SITES {
+            *omitted += 1;
             return None;
         }
         list.push(Site { offset, evidence });
@@ -134,7 +161,18 @@ impl Observations {
         if self.nonstandard.iter().any(|s| s.evidence == what) {
             return;
         }
-        Self::site(&mut self.nonstandard, offset, what.to_string());
+        if self.nonstandard.len() >= MAX_SITES {
+            if self.nonstandard_omitted.insert(what.to_string()) {
+                self.omitted.nonstandard += 1;
+            }
+            return;
+        }
+        Self::site(
+            &mut self.nonstandard,
+            &mut self.omitted.nonstandard,
+            offset,
+            what.to_string(),
+        );
     }
 
     fn import(&mut self, module: &str, name: &str, offset: u64) -> usize {
@@ -668,7 +706,12 @@ impl<'o> Machine<'o> {
                 }
                 Op::Ext(code) => {
                     let what = format!("<extension code {code}>");
-                    Observations::site(&mut self.obs.ext_codes, at, what.clone());
+                    Observations::site(
+                        &mut self.obs.ext_codes,
+                        &mut self.obs.omitted.ext_codes,
+                        at,
+                        what.clone(),
+                    );
                     let v = self.alloc(Node::Unresolved { what, site: None }, true);
                     self.stack.push(v);
                 }
@@ -831,7 +874,12 @@ impl<'o> Machine<'o> {
             Some((m, n)) => format!("{evidence} -> {m}.{n}"),
             None => evidence,
         };
-        let site = Observations::site(&mut self.obs.dynamic, at, evidence.clone());
+        let site = Observations::site(
+            &mut self.obs.dynamic,
+            &mut self.obs.omitted.dynamic,
+            at,
+            evidence.clone(),
+        );
         if let Some((m, n)) = folded {
             // The name is known after all: judge it like any other import too.
             return self.import(&m, &n, at);
@@ -876,7 +924,12 @@ impl<'o> Machine<'o> {
                     imp.evidence = Some(evidence.clone());
                 }
                 if direct && policy::builds_code(&imp.module, &imp.name) {
-                    Observations::site(&mut self.obs.code_objects, at, evidence.clone());
+                    Observations::site(
+                        &mut self.obs.code_objects,
+                        &mut self.obs.omitted.code_objects,
+                        at,
+                        evidence.clone(),
+                    );
                 }
             }
         } else if let Some(Node::Unresolved { site: Some(s), .. }) = self.node(func) {
@@ -938,7 +991,12 @@ impl<'o> Machine<'o> {
                 .map(Import::qualified)
                 .unwrap_or_default();
             let ev = format!("BUILD sets attributes on {name}: {}", self.render(state));
-            Observations::site(&mut self.obs.setstate, at, ev);
+            Observations::site(
+                &mut self.obs.setstate,
+                &mut self.obs.omitted.setstate,
+                at,
+                ev,
+            );
             return Ok(None);
         }
         // An object whose `__setstate__` was installed earlier: this BUILD calls it.
@@ -953,7 +1011,12 @@ impl<'o> Machine<'o> {
             let Some(key) = self.text_of(k) else { continue };
             if DUNDER_STATE.contains(&key.as_str()) {
                 let ev = format!("BUILD {}.{key} = {}", self.render(obj), self.render(val));
-                Observations::site(&mut self.obs.setstate, at, ev);
+                Observations::site(
+                    &mut self.obs.setstate,
+                    &mut self.obs.omitted.setstate,
+                    at,
+                    ev,
+                );
                 if key == "__setstate__"
                     && let V::Node(id) = obj
                 {
@@ -1090,12 +1153,14 @@ impl<'o> Machine<'o> {
         t: &Text,
         cx: &AnalysisContext,
     ) -> Result<(), TimeLimitReached> {
-        if self.obs.embedded.len() >= MAX_SITES {
-            return Ok(());
-        }
         let Some((encoding, bytes)) = embedded::decode_pickle(&t.data) else {
             return Ok(());
         };
+        if self.obs.embedded.len() >= MAX_SITES {
+            // Recognised (decoding costs what it cost for the ones kept), not analysed.
+            self.obs.omitted.embedded += 1;
+            return Ok(());
+        }
         let nested = scan_bytes(&bytes, self.lim, self.depth + 1, cx)?;
         self.obs.ops += nested.ops;
         let content = nested.content();
@@ -1537,6 +1602,37 @@ mod tests {
         assert_eq!(obs.embedded[0].content, NestedContent::Dangerous);
         // The outer file imports nothing itself.
         assert!(obs.imports.is_empty());
+    }
+
+    /// Sites past [`MAX_SITES`] are counted per list, not dropped unsaid.
+    #[test]
+    fn sites_past_the_cap_are_counted() {
+        let mut p = b"\x80\x02".to_vec();
+        for i in 0..100u8 {
+            p.extend_from_slice(&[0x82, i]); // EXT1
+        }
+        p.push(b'.');
+        let obs = scan(&p);
+        assert_eq!(obs.ext_codes.len(), MAX_SITES);
+        assert_eq!(obs.omitted.ext_codes, 100 - MAX_SITES);
+
+        let inner = malicious_os_system_pickle("id");
+        let mut p = PickleWriter::new(4);
+        p.empty_list().mark();
+        for _ in 0..70 {
+            p.bytes(&inner);
+        }
+        p.appends();
+        let obs = scan(&p.finish());
+        assert_eq!(obs.embedded.len(), MAX_SITES);
+        assert_eq!(obs.omitted.embedded, 70 - MAX_SITES);
+        assert_eq!(
+            obs.omitted,
+            Omitted {
+                embedded: 70 - MAX_SITES,
+                ..Omitted::default()
+            }
+        );
     }
 
     #[test]

@@ -144,6 +144,17 @@ impl Analyzer for PickleAnalyzer {
         let outcome = machine::scan_streams(&mut input, &mut obs, &self.limits, layout, 0, cx);
         // Report what was seen even when the time ran out part-way.
         report(file.path, &obs, layout, cx);
+        if obs.omitted.embedded > 0 {
+            cx.error(
+                file.path,
+                ErrorKind::Limit,
+                format!(
+                    "{} embedded pickles past the first {} were counted but not analysed",
+                    obs.omitted.embedded,
+                    machine::MAX_SITES
+                ),
+            );
+        }
         if let Some(msg) = &obs.limit {
             cx.error(
                 file.path,
@@ -313,29 +324,50 @@ fn report(path: &str, obs: &Observations, layout: Layout, cx: &mut AnalysisConte
             .evidence(msg.clone()),
         );
     }
-    for f in cap_per_rule(out) {
+    // Sites the machine counted past its own cap and did not keep.
+    let o = &obs.omitted;
+    let unkept = [
+        (rules::DYNAMIC_IMPORT.id, o.dynamic),
+        (rules::EXTENSION_CODE.id, o.ext_codes),
+        (rules::SETSTATE_GADGET.id, o.setstate),
+        (rules::CODE_OBJECT.id, o.code_objects),
+        (rules::EMBEDDED_PICKLE.id, o.embedded),
+        (rules::NONSTANDARD_OPCODES.id, o.nonstandard),
+    ];
+    for f in cap_per_rule(out, &unkept) {
         cx.report(f);
     }
 }
 
 /// Keeps at most [`MAX_PER_RULE`] findings of each rule; the last one kept says how many
 /// more the file holds (message and `more_in_file`), so that nothing is dropped unsaid.
-fn cap_per_rule(out: Vec<RawFinding>) -> Vec<RawFinding> {
+/// `unkept` adds, per rule ID, the sites the machine counted but did not keep.
+fn cap_per_rule(out: Vec<RawFinding>, unkept: &[(&str, usize)]) -> Vec<RawFinding> {
     let mut totals: std::collections::HashMap<&str, usize> = Default::default();
     for f in &out {
         *totals.entry(f.rule.id).or_default() += 1;
+    }
+    let mut listed: std::collections::HashMap<&str, usize> = Default::default();
+    for (id, total) in &totals {
+        listed.insert(id, (*total).min(MAX_PER_RULE));
+    }
+    for &(id, n) in unkept {
+        if let Some(t) = totals.get_mut(id) {
+            *t += n;
+        }
     }
     let mut seen: std::collections::HashMap<&str, usize> = Default::default();
     let mut kept = Vec::with_capacity(out.len().min(totals.len() * MAX_PER_RULE));
     for mut f in out {
         let total = totals[f.rule.id];
+        let last = listed[f.rule.id];
         let n = seen.entry(f.rule.id).or_default();
         *n += 1;
         if *n > MAX_PER_RULE {
             continue;
         }
-        if *n == MAX_PER_RULE && total > MAX_PER_RULE {
-            let more = total - MAX_PER_RULE;
+        if *n == last && total > last {
+            let more = total - last;
             f.message = format!(
                 "{} (and {more} more findings of this rule in this file, not listed)",
                 f.message

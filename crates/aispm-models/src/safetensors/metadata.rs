@@ -16,6 +16,13 @@ pub struct MetadataHit {
     pub what: String,
 }
 
+/// `__metadata__` entries checked per file; the analyzer counts the rest in a limit
+/// record.
+pub const MAX_ENTRIES: usize = 4096;
+/// Bytes of one value checked (training configs can be long); longer values are
+/// checked on their first part and counted in a limit record.
+pub const MAX_VALUE: usize = 1 << 20;
+
 /// Python that imports, executes or deserialises.
 const CODE: &[&str] = &[
     "import os",
@@ -115,10 +122,10 @@ pub fn check_metadata(
     check: &mut dyn FnMut() -> Result<(), TimeLimitReached>,
 ) -> Result<Vec<MetadataHit>, TimeLimitReached> {
     let mut hits = Vec::new();
-    for (key, value) in entries.iter().take(4096) {
+    for (key, value) in entries.iter().take(MAX_ENTRIES) {
         check()?;
         // Bounded: values can be long (training configs); look at the first 1 MB.
-        let v = crate::gguf::template::truncate(value, 1 << 20);
+        let v = crate::gguf::template::truncate(value, MAX_VALUE);
         if v.contains("{{") || v.contains("{%") {
             let found = analyze_template(&v, check)?;
             if let Some(f) = found

@@ -92,6 +92,35 @@ impl Analyzer for SafetensorsAnalyzer {
             let mut check = || -> Result<(), TimeLimitReached> { cx.check_time() };
             metadata::check_metadata(&rep.metadata, &mut check)?
         };
+        // What the metadata checks left out, said rather than dropped.
+        let unchecked = rep.metadata.len().saturating_sub(metadata::MAX_ENTRIES);
+        if unchecked > 0 {
+            cx.error(
+                file.path,
+                aispm_core::ErrorKind::Limit,
+                format!(
+                    "{unchecked} `__metadata__` entries past the first {} were not checked",
+                    metadata::MAX_ENTRIES
+                ),
+            );
+        }
+        let long = rep
+            .metadata
+            .iter()
+            .take(metadata::MAX_ENTRIES)
+            .filter(|(_, v)| v.len() > metadata::MAX_VALUE)
+            .count();
+        if long > 0 {
+            cx.error(
+                file.path,
+                aispm_core::ErrorKind::Limit,
+                format!(
+                    "{long} `__metadata__` values longer than {} bytes were checked on their first {} bytes only",
+                    metadata::MAX_VALUE,
+                    metadata::MAX_VALUE
+                ),
+            );
+        }
         for h in hits {
             let value = rep
                 .metadata
@@ -115,5 +144,50 @@ impl Analyzer for SafetensorsAnalyzer {
             );
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aispm_core::{ErrorKind, Source};
+    use std::path::Path;
+
+    /// Metadata entries past the cap, and values past the length checked, are said in
+    /// limit records.
+    #[test]
+    fn unchecked_metadata_is_recorded() {
+        let mut entries: Vec<String> = (0..metadata::MAX_ENTRIES + 3)
+            .map(|i| format!(r#""k{i:05}":"v""#))
+            .collect();
+        entries[0] = format!(r#""k00000":"{}""#, "x".repeat(metadata::MAX_VALUE + 1));
+        let header = format!(r#"{{"__metadata__":{{{}}}}}"#, entries.join(","));
+        let mut file = (header.len() as u64).to_le_bytes().to_vec();
+        file.extend_from_slice(header.as_bytes());
+        let input = FileInput::new(
+            "m.safetensors",
+            Path::new("m.safetensors"),
+            FileKind::Safetensors,
+            file.len() as u64,
+            &file[..aispm_core::HEAD_LEN],
+            Source::Bytes(&file),
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        SafetensorsAnalyzer::new().analyze(&input, &mut cx).unwrap();
+        let msgs: Vec<&str> = cx
+            .errors
+            .iter()
+            .filter(|e| e.kind == ErrorKind::Limit)
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("3 `__metadata__` entries past the first 4096"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[1].starts_with("1 `__metadata__` values longer than"),
+            "{msgs:?}"
+        );
     }
 }

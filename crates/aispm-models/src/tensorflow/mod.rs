@@ -9,7 +9,8 @@
 use crate::keras;
 use crate::onnx::wire::{Field, Value, WireError, WireReader, WireResult};
 use aispm_core::{
-    AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule, Severity,
+    AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
+    Severity,
 };
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
@@ -19,6 +20,10 @@ pub mod rules;
 const MAX_STRING: usize = 1024;
 /// Keras metadata strings kept from the object graph, in total.
 const MAX_KERAS_METADATA: usize = 16 << 20;
+/// Asset file names kept per file.
+const MAX_ASSETS: usize = 10_000;
+/// Distinct operator names remembered per file.
+const MAX_OPS: usize = 100_000;
 
 /// What a dangerous operator does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +138,19 @@ pub struct GraphFacts {
     pub keras_metadata: Vec<String>,
     keras_bytes: usize,
     pub nodes: u64,
+    /// What was seen past the caps, counted and not kept (and so not judged).
+    pub omitted: Omitted,
+}
+
+/// What the walk counted past its caps instead of keeping.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Omitted {
+    /// Asset file names past [`MAX_ASSETS`].
+    pub assets: u64,
+    /// Nodes whose operator was not remembered (past [`MAX_OPS`] distinct ones).
+    pub op_nodes: u64,
+    /// Keras metadata strings past [`MAX_KERAS_METADATA`] bytes in total.
+    pub keras_metadata: u64,
 }
 
 struct Walker<'c, R> {
@@ -188,8 +206,10 @@ impl<R: Read + Seek> Walker<'_, R> {
             match (f.number, f.value) {
                 (2, Value::Len(n)) => {
                     let name = self.r.string(n, MAX_STRING)?;
-                    if self.facts.assets.len() < 10_000 {
+                    if self.facts.assets.len() < MAX_ASSETS {
                         self.facts.assets.push(name);
+                    } else {
+                        self.facts.omitted.assets += 1;
                     }
                 }
                 _ => self.r.skip_value(f)?,
@@ -254,7 +274,9 @@ impl<R: Read + Seek> Walker<'_, R> {
                 _ => self.r.skip_value(f)?,
             }
         }
-        if self.facts.ops.len() < 100_000 || self.facts.ops.contains_key(&op) {
+        if self.facts.ops.len() >= MAX_OPS && !self.facts.ops.contains_key(&op) {
+            self.facts.omitted.op_nodes += 1;
+        } else {
             let u = self.facts.ops.entry(op).or_default();
             if u.count == 0 {
                 u.first = match function {
@@ -300,6 +322,8 @@ impl<R: Read + Seek> Walker<'_, R> {
             self.facts
                 .keras_metadata
                 .push(String::from_utf8_lossy(&b).into_owned());
+        } else {
+            self.facts.omitted.keras_metadata += 1;
         }
         Ok(())
     }
@@ -398,6 +422,38 @@ impl Analyzer for TensorflowAnalyzer {
             cx.check_time()?;
             keras::check_metadata_json(file, meta, cx);
         }
+        // What the walk could not keep, and so did not judge.
+        let o = &facts.omitted;
+        if o.op_nodes > 0 {
+            cx.error(
+                file.path,
+                ErrorKind::Limit,
+                format!(
+                    "{} nodes of operator types past the first {MAX_OPS} distinct ones were not judged",
+                    o.op_nodes
+                ),
+            );
+        }
+        if o.assets > 0 {
+            cx.error(
+                file.path,
+                ErrorKind::Limit,
+                format!(
+                    "{} asset file names past the first {MAX_ASSETS} were not checked",
+                    o.assets
+                ),
+            );
+        }
+        if o.keras_metadata > 0 {
+            cx.error(
+                file.path,
+                ErrorKind::Limit,
+                format!(
+                    "{} Keras layer metadata strings past the {MAX_KERAS_METADATA}-byte budget were not checked",
+                    o.keras_metadata
+                ),
+            );
+        }
         match err {
             None => Ok(()),
             Some(WireError::Malformed(m) | WireError::Limit(m)) => {
@@ -479,6 +535,80 @@ mod tests {
         let (f, err) = walk(&sm.encode());
         assert!(err.is_none());
         assert_eq!(f.assets, ["../../../etc/passwd"]);
+    }
+
+    /// Asset names past the cap are counted and the analyzer says so.
+    #[test]
+    fn assets_past_the_cap_are_counted() {
+        let mut mg = Message::new();
+        for i in 0..MAX_ASSETS + 4 {
+            let mut asset = Message::new();
+            asset.string(2, &format!("a{i}.txt"));
+            mg.message(6, &asset);
+        }
+        let mut sm = Message::new();
+        sm.int(1, 1).message(2, &mg);
+        let b = sm.encode();
+        let (f, err) = walk(&b);
+        assert!(err.is_none());
+        assert_eq!(f.assets.len(), MAX_ASSETS);
+        assert_eq!(
+            f.omitted,
+            Omitted {
+                assets: 4,
+                ..Omitted::default()
+            }
+        );
+        let input = FileInput::new(
+            "saved_model.pb",
+            std::path::Path::new("saved_model.pb"),
+            FileKind::TfSavedModel,
+            b.len() as u64,
+            &b[..aispm_core::HEAD_LEN],
+            aispm_core::Source::Bytes(&b),
+        );
+        let mut cx = AnalysisContext::new(None, 0);
+        TensorflowAnalyzer::new().analyze(&input, &mut cx).unwrap();
+        let msgs: Vec<&str> = cx.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            ["4 asset file names past the first 10000 were not checked"]
+        );
+    }
+
+    /// Keras metadata past the byte budget is skipped and counted.
+    #[test]
+    fn keras_metadata_past_the_budget_is_counted() {
+        let mut og = Message::new();
+        for meta in ["{}".to_string(), " ".repeat(MAX_KERAS_METADATA)] {
+            let mut user = Message::new();
+            user.string(1, "_tf_keras_layer").string(3, &meta);
+            let mut obj = Message::new();
+            obj.message(4, &user);
+            og.message(1, &obj);
+        }
+        let mut mg = Message::new();
+        mg.message(7, &og);
+        let mut sm = Message::new();
+        sm.int(1, 1).message(2, &mg);
+        let (f, err) = walk(&sm.encode());
+        assert!(err.is_none());
+        assert_eq!(f.keras_metadata, ["{}"]);
+        assert_eq!(f.omitted.keras_metadata, 1);
+    }
+
+    /// Operators past the distinct cap are counted per node.
+    #[test]
+    fn operators_past_the_cap_are_counted() {
+        let names: Vec<String> = (0..MAX_OPS + 3).map(|i| format!("Op{i}")).collect();
+        let mut nodes: Vec<(&str, &str)> = names.iter().map(|n| ("n", n.as_str())).collect();
+        // A node of an operator already remembered is counted as before.
+        nodes.push(("again", "Op0"));
+        let (f, err) = walk(&saved_model(&nodes, &[]));
+        assert!(err.is_none());
+        assert_eq!(f.ops.len(), MAX_OPS);
+        assert_eq!(f.ops["Op0"].count, 2);
+        assert_eq!(f.omitted.op_nodes, 3);
     }
 
     #[test]
