@@ -814,8 +814,22 @@ impl Analyzer for DepsAnalyzer {
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| AnalysisError::Parse(format!("{} is not UTF-8: {e}", kind.as_str())))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let parsed = manifest::parse(kind, text)
-            .map_err(|e| AnalysisError::Parse(format!("{}: {e}", kind.as_str())))?;
+        // A bound reached is a limit (counted in `limits_hit`), not a malformed file.
+        let parsed = manifest::parse(kind, text).map_err(|e| {
+            let msg = format!("{}: {e}", kind.as_str());
+            match e {
+                manifest::ManifestError::TooManyEntries
+                | manifest::ManifestError::NestedTooDeep => AnalysisError::Limit(msg),
+                _ => AnalysisError::Parse(msg),
+            }
+        })?;
+        if let Some(limit) = &parsed.limit {
+            cx.error(
+                file.path,
+                ErrorKind::Limit,
+                format!("{}: {limit}", kind.as_str()),
+            );
+        }
         if parsed.skipped_count > 0 {
             cx.error(
                 file.path,

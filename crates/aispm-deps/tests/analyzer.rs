@@ -913,3 +913,22 @@ fn workspace_members_past_the_cap_are_counted() {
     );
     assert_eq!(r.stats.limits_hit, 1);
 }
+
+#[test]
+fn a_manifest_past_the_entry_cap_is_a_limit_not_a_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: String = (0..aispm_deps::manifest::MAX_ENTRIES + 1)
+        .map(|i| format!("pkg{i}==1.0\n"))
+        .collect();
+    write(dir.path(), "requirements.txt", &lines);
+    let r = scan(dir.path());
+    let limits: Vec<&str> = r
+        .errors
+        .iter()
+        .filter(|e| e.kind == aispm_core::ErrorKind::Limit)
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(limits.len(), 1, "{:#?}", r.errors);
+    assert!(limits[0].contains("more than 200000 entries"), "{limits:?}");
+    assert_eq!(r.stats.limits_hit, 1);
+}

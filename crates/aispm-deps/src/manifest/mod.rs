@@ -294,6 +294,9 @@ pub struct Parsed {
     pub skipped: Vec<String>,
     /// Total number of skipped entries.
     pub skipped_count: usize,
+    /// A bound reached while reading (line-oriented files stop there and keep what they
+    /// read); reported as a limit.
+    pub limit: Option<String>,
     /// Files this one refers to (`-r`, `-c`), as written.
     pub includes: Vec<String>,
     /// What the file says about a workspace it is the root of, or is locked with.

@@ -73,11 +73,13 @@ pub fn requirements(text: &str, role: Role) -> Parsed {
         }
         logical.push_str(raw);
         let line = std::mem::take(&mut logical);
-        if let Err(e) = requirement_line(&line, start_line, role, &mut out) {
-            out.skip(e.to_string());
-            if out.deps.len() >= super::MAX_ENTRIES {
+        match requirement_line(&line, start_line, role, &mut out) {
+            Ok(()) => {}
+            Err(LineError::Manifest(e)) => {
+                out.limit = Some(format!("{e} (from line {start_line} on, not read)"));
                 break;
             }
+            Err(e) => out.skip(e.to_string()),
         }
     }
     if !logical.is_empty() {
