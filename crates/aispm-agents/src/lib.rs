@@ -22,7 +22,9 @@ pub mod skill;
 pub mod text;
 pub mod unicode;
 
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, Asset, FileInput, FileKind, Rule};
+use aispm_core::{
+    AnalysisContext, AnalysisError, Analyzer, Asset, ErrorKind, FileInput, FileKind, Rule,
+};
 use std::sync::{Mutex, PoisonError};
 
 /// Text files larger than this are not analysed (configurable per analyzer).
@@ -160,6 +162,20 @@ pub fn analyze_text(
 
     // Structured content: MCP configurations, tool listings, agent configurations.
     let mut structured = false;
+    // A JSON document over the size cap that names MCP servers or tools near its start
+    // is said not to be read as one, rather than passed over in silence; other large
+    // JSON (datasets, exports) is only searched line by line, as documents are.
+    if lang == Lang::Json && text.len() > MAX_JSON_SIZE && names_mcp_or_tools(text) {
+        cx.error(
+            path,
+            ErrorKind::Limit,
+            format!(
+                "JSON of {} bytes is over the {} MiB cap for MCP configurations and tool listings; read only line by line",
+                text.len(),
+                MAX_JSON_SIZE >> 20
+            ),
+        );
+    }
     if lang == Lang::Json && text.len() <= MAX_JSON_SIZE {
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with(['{', '[', '/'])
@@ -205,4 +221,21 @@ pub fn analyze_text(
 /// the inventory.
 fn is_test(path: &str) -> bool {
     aispm_core::role::Role::of_path(path) == aispm_core::role::Role::Test
+}
+
+/// Whether the first 64 KiB of a JSON document name MCP servers or tool listings.
+fn names_mcp_or_tools(text: &str) -> bool {
+    let mut end = text.len().min(64 << 10);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    [
+        "\"mcpServers\"",
+        "\"context_servers\"",
+        "\"inputSchema\"",
+        "\"tools\"",
+    ]
+    .iter()
+    .any(|k| head.contains(k))
 }

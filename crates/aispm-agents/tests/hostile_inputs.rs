@@ -123,3 +123,20 @@ fn random_soup_never_panics() {
         run(&format!("f.{ext}"), ext, kind, &text);
     }
 }
+
+/// A JSON document over the structure cap is read line by line only; when it names MCP
+/// servers or tools, a limit record says so.
+#[test]
+fn oversized_mcp_json_is_recorded_as_a_limit() {
+    let filler = format!("\"{}\"", "x".repeat(aispm_agents::MAX_JSON_SIZE));
+    let mcp = format!("{{\"mcpServers\": {{}}, \"pad\": {filler}}}");
+    let cx = run("big.json", "json", FileKind::Json, &mcp);
+    assert_eq!(cx.errors.len(), 1, "{:?}", cx.errors);
+    assert_eq!(cx.errors[0].kind, aispm_core::ErrorKind::Limit);
+    let data = format!("{{\"rows\": [], \"pad\": {filler}}}");
+    assert!(
+        run("big.json", "json", FileKind::Json, &data)
+            .errors
+            .is_empty()
+    );
+}
