@@ -225,11 +225,7 @@ fn is_test(path: &str) -> bool {
 
 /// Whether the first 64 KiB of a JSON document name MCP servers or tool listings.
 fn names_mcp_or_tools(text: &str) -> bool {
-    let mut end = text.len().min(64 << 10);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &text[..end];
+    let head = &text.as_bytes()[..text.len().min(64 << 10)];
     [
         "\"mcpServers\"",
         "\"context_servers\"",
@@ -237,5 +233,5 @@ fn names_mcp_or_tools(text: &str) -> bool {
         "\"tools\"",
     ]
     .iter()
-    .any(|k| head.contains(k))
+    .any(|k| memchr::memmem::find(head, k.as_bytes()).is_some())
 }

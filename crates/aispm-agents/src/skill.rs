@@ -25,8 +25,7 @@ const MAX_LINES: usize = 20_000;
 
 /// Whether a file is a skill definition, by name (`SKILL.md`, any case).
 pub fn is_skill_file(path: &str) -> bool {
-    let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
-    name.eq_ignore_ascii_case("skill.md")
+    file_name(path).eq_ignore_ascii_case("skill.md")
 }
 
 struct Signal {

@@ -369,6 +369,20 @@ impl RawFinding {
         self.properties.insert(key.to_string(), value.into());
         self
     }
+
+    /// Says that this, the last finding listed, stands for `n` more of the same `what`
+    /// that a cap left unlisted: the message ends "(and N more WHAT in this file, not
+    /// listed)" and the property `more_in_file` holds `n`. Nothing is dropped unsaid.
+    pub fn more_in_file<N>(mut self, n: N, what: &str) -> Self
+    where
+        N: std::fmt::Display + Into<serde_json::Value>,
+    {
+        self.message = format!(
+            "{} (and {n} more {what} in this file, not listed)",
+            self.message
+        );
+        self.property("more_in_file", n)
+    }
 }
 
 /// Raised by [`AnalysisContext::check_time`] once the per-file time limit has passed.

@@ -511,11 +511,7 @@ fn report(file: &FileInput<'_>, facts: &OnnxFacts, cx: &mut AnalysisContext) {
         // Nothing dropped unsaid: the last one listed counts the ones past the cap.
         let more = facts.omitted.oversized;
         if i == last && more > 0 {
-            f.message = format!(
-                "{} (and {more} more impossible tensor declarations in this file, not listed)",
-                f.message
-            );
-            f = f.property("more_in_file", more);
+            f = f.more_in_file(more, "impossible tensor declarations");
         }
         cx.report(f);
     }

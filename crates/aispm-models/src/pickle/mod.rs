@@ -367,12 +367,7 @@ fn cap_per_rule(out: Vec<RawFinding>, unkept: &[(&str, usize)]) -> Vec<RawFindin
             continue;
         }
         if *n == last && total > last {
-            let more = total - last;
-            f.message = format!(
-                "{} (and {more} more findings of this rule in this file, not listed)",
-                f.message
-            );
-            f = f.property("more_in_file", more);
+            f = f.more_in_file(total - last, "findings of this rule");
         }
         kept.push(f);
     }

@@ -80,11 +80,7 @@ impl Analyzer for SafetensorsAnalyzer {
                 .key(issue.message.clone());
             // Nothing dropped unsaid: the last issue listed counts the ones past the cap.
             if i == last && rep.omitted > 0 {
-                f.message = format!(
-                    "{} (and {} more header issues in this file, not listed)",
-                    f.message, rep.omitted
-                );
-                f = f.property("more_in_file", rep.omitted);
+                f = f.more_in_file(rep.omitted, "header issues");
             }
             cx.report(f);
         }
