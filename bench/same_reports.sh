@@ -8,6 +8,9 @@
 #
 #   bench/same_reports.sh [BASE] [INPUT_DIR...]
 #
+# With BASE_AISPM=PATH set to an aispm binary already built at BASE, nothing is built
+# for the base side (useful when several branches are compared with one base).
+#
 # Inputs, by default: the demo estate, each visible corpus folder (../shared/corpus,
 # or $AISPM_CORPUS) and a small generated benchmark tree (aispm-benchgen bench-tree,
 # 2,000 files, seed 42).
@@ -26,7 +29,9 @@ build_release
 cargo build --release -p aispm-benchgen >&2
 
 base_rev=$(git rev-parse --verify "$BASE^{commit}")
-if [[ ! -x "$WT/target/release/aispm" || "$(cat "$WT/.rev" 2>/dev/null)" != "$base_rev" ]]; then
+if [[ -n "${BASE_AISPM:-}" ]]; then
+    [[ -x "$BASE_AISPM" ]] || { echo "BASE_AISPM=$BASE_AISPM is not executable" >&2; exit 2; }
+elif [[ ! -x "$WT/target/release/aispm" || "$(cat "$WT/.rev" 2>/dev/null)" != "$base_rev" ]]; then
     git worktree remove --force "$WT" 2>/dev/null || rm -rf "$WT"
     git worktree add --detach "$WT" "$base_rev" >&2
     # Start from this checkout's build cache: only what changed since BASE recompiles.
@@ -34,7 +39,7 @@ if [[ ! -x "$WT/target/release/aispm" || "$(cat "$WT/.rev" 2>/dev/null)" != "$ba
     (cd "$WT" && cargo build --release -p aispm-cli >&2)
     echo "$base_rev" > "$WT/.rev"
 fi
-BASE_AISPM="$WT/target/release/aispm"
+BASE_AISPM="${BASE_AISPM:-$WT/target/release/aispm}"
 
 inputs=("$@")
 if [[ ${#inputs[@]} -eq 0 ]]; then

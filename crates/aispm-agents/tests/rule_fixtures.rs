@@ -96,3 +96,11 @@ fn disabled_servers_are_reported_low() {
     assert_eq!(f[0].severity, aispm_core::Severity::Low);
     assert!(f[0].message.contains("disabled"));
 }
+#[test]
+fn rule_fixtures_and_snapshots() {
+    aispm_testkit::check_rule_fixtures(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        vec![Box::new(aispm_agents::AgentsAnalyzer::new())],
+        aispm_agents::rules::RULES,
+    );
+}
