@@ -1,8 +1,12 @@
 //! Reading assignments on one line without a parser per language: the name a value is
 //! assigned to (`API_KEY = "…"`, `"api_key": "…"`, `api_key: …`, `os.environ["KEY"] =
-//! "…"`, `Client(api_key="…")`, `<password>…</password>`, `--token …`), the value after
-//! a name, and whether a name reads as a credential (`DB_PASSWORD`, `cohereAPIKey`) or
-//! as something else (`token_count`, `private_key_id`, `publishable_key`).
+//! "…"`, `Client(api_key="…")`, `<password>…</password>`, `--token …`), the identifier
+//! around a keyword hit, and the value after a name. Whether a name reads as a
+//! credential is `credential_names`' question; the reader asks it only where a
+//! declaration writes a type next to the name.
+
+use crate::credential_names::classify;
+use crate::text;
 
 /// Bytes of a name: identifiers, dotted paths, kebab-case keys.
 pub fn is_name_byte(b: u8) -> bool {
@@ -359,7 +363,7 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
         1
     } else {
         // `password VALUE` alone on its line (`.netrc`, SSH-style files).
-        let floor = name_end.saturating_sub(crate::text::MAX_LINE_REACH);
+        let floor = name_end.saturating_sub(text::MAX_LINE_REACH);
         let line_start = buf[floor..name_end]
             .iter()
             .rposition(|&b| b == b'\n')
@@ -505,434 +509,72 @@ pub fn value_after(buf: &[u8], name_end: usize, ceil: usize) -> Option<Value> {
     })
 }
 
-/// What a credential name protects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CredClass {
-    Password,
-    Secret,
-    Token,
-    Key,
-    Auth,
-}
-
-/// Splits a name into lower-case words at separators and camelCase boundaries
-/// (`cohereAPIKey` → `cohere`, `api`, `key`).
-pub fn words(name: &str) -> Vec<String> {
-    let b = name.as_bytes();
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for (i, &c) in b.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        let boundary = i > 0
-            && c.is_ascii_uppercase()
-            && (b[i - 1].is_ascii_lowercase()
-                || (b[i - 1].is_ascii_uppercase()
-                    && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
-        if boundary && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        cur.push(c.to_ascii_lowercase() as char);
+/// The identifier around `hit` (at most 128 bytes), when something that may be an
+/// assignment follows it: a cheap test that rejects most keyword hits in code
+/// (`.keys()`, `token_count +=`, `monkey`) before any name is read.
+pub fn ident_at(buf: &[u8], hit: usize) -> Option<(usize, usize)> {
+    let lo = hit.saturating_sub(128);
+    let mut s = hit.min(buf.len());
+    while s > lo && is_name_byte(buf[s - 1]) {
+        s -= 1;
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    let hi = (hit + 128).min(buf.len());
+    let mut e = hit.min(buf.len());
+    while e < hi && is_name_byte(buf[e]) {
+        e += 1;
     }
-    out
-}
-
-fn class_of_word(w: &str) -> Option<CredClass> {
-    Some(match w {
-        "password" | "passwd" | "pwd" | "pass" | "passphrase" | "passwort" | "pword" => {
-            CredClass::Password
-        }
-        "secret" | "clientsecret" | "appsecret" | "secretkey" | "secretaccesskey" => {
-            CredClass::Secret
-        }
-        "token" | "accesstoken" | "authtoken" | "apitoken" | "bearer" | "pat" => CredClass::Token,
-        "key" | "apikey" | "accesskey" | "privatekey" | "appkey" | "masterkey"
-        | "subscriptionkey" | "licensekey" => CredClass::Key,
-        "auth" | "authorization" | "credential" | "credentials" | "creds" => CredClass::Auth,
-        _ => return None,
-    })
-}
-
-/// Words after the credential word that keep the name a credential.
-const SUFFIX_OK: &[&str] = &[
-    "value",
-    "val",
-    "str",
-    "string",
-    "raw",
-    "b64",
-    "base64",
-    "enc",
-    "encoded",
-    "hex",
-    "plain",
-    "plaintext",
-    "prod",
-    "production",
-    "dev",
-    "development",
-    "stg",
-    "staging",
-    "stage",
-    "test",
-    "testing",
-    "qa",
-    "uat",
-    "live",
-    "local",
-    "old",
-    "new",
-    "primary",
-    "secondary",
-    "backup",
-    "default",
-    "v1",
-    "v2",
-    "v3",
-    "1",
-    "2",
-    "3",
-    "sk",
-    "api",
-];
-
-/// Words right before `key` that make it something else than a credential.
-const KEY_QUALIFIER_NO: &[&str] = &[
-    "public",
-    "pub",
-    "primary",
-    "foreign",
-    "partition",
-    "sort",
-    "hash",
-    "cache",
-    "idempotency",
-    "dedup",
-    "dedupe",
-    "lookup",
-    "map",
-    "row",
-    "object",
-    "s3",
-    "bucket",
-    "file",
-    "publishable",
-    "composite",
-    "unique",
-    "index",
-    "group",
-    "route",
-    "routing",
-    "shard",
-    "hot",
-    "range",
-    "cursor",
-    "i18n",
-    "translation",
-    "message",
-    "label",
-    "locale",
-    "dict",
-    "react",
-    "metric",
-    "event",
-    "column",
-    "table",
-    "field",
-    "prop",
-    "state",
-    "storage_path",
-    "sorting",
-    "join",
-    "lock",
-    "tracking",
-    "site",
-    "recaptcha",
-    "ssh",
-    "gpg",
-    "pgp",
-    "signing_public",
-    "verify",
-    "verification",
-    "encrypted",
-    "kms",
-    "cmk",
-    "customer",
-    "managed",
-    "deploy_public",
-    "next",
-    "prev",
-    "last",
-    "first",
-    "asset",
-    "parameter",
-    "attribute",
-    "attr",
-    "tag",
-    "setting",
-    "option",
-    "property",
-    "resource",
-    "node",
-    "selector",
-    "annotation",
-];
-
-/// Words right before `token` that make it something else than a credential.
-const TOKEN_QUALIFIER_NO: &[&str] = &[
-    // Tokens published on purpose (Mapbox and Plaid public tokens, Stripe
-    // publishable ones): meant for clients, not secrets.
-    "public",
-    "publishable",
-    "csrf",
-    "xsrf",
-    "page",
-    "next",
-    "continuation",
-    "pagination",
-    "cancellation",
-    "cancel",
-    "max",
-    "min",
-    "num",
-    "total",
-    "bos",
-    "eos",
-    "pad",
-    "unk",
-    "sep",
-    "cls",
-    "mask",
-    "special",
-    "eot",
-    "start",
-    "end",
-    "stop",
-    "count",
-    "prompt",
-    "completion",
-    "input",
-    "output",
-    "sync",
-    "resume",
-    "id",
-    "sample",
-    "new",
-    "added",
-    "image",
-    "decoder",
-    "vision",
-    "audio",
-    "length",
-    "cached",
-    "reasoning",
-    "generated",
-];
-
-/// Words before the credential word that make the name describe something else than
-/// the secret itself (`password_reset_url` is caught by the suffix rule; these catch
-/// `example_api_key`, `hash_secret`, `max_token`).
-const NAME_NO: &[&str] = &[
-    "example",
-    "sample",
-    "dummy",
-    "fake",
-    "mock",
-    "placeholder",
-    "template",
-    "format",
-    "regex",
-    "pattern",
-    "prefix",
-    "suffix",
-    "hint",
-    "label",
-    "description",
-    "desc",
-    "doc",
-    "help",
-    "message",
-    "msg",
-    "error",
-    "title",
-    "header",
-    "param",
-    "field",
-    "column",
-    "type",
-    "kind",
-    "name",
-    "path",
-    "file",
-    "dir",
-    "url",
-    "uri",
-    "endpoint",
-    "host",
-    "region",
-    "length",
-    "len",
-    "size",
-    "count",
-    "policy",
-    "expiry",
-    "expires",
-    "expiration",
-    "ttl",
-    "timeout",
-    "version",
-    "hash",
-    // A secret's hash (`hashed_secret` in a detect-secrets baseline) is not the secret.
-    "hashed",
-    "sha1",
-    "sha256",
-    "sha512",
-    "salt",
-    "digest",
-    "checksum",
-    "sha",
-    "md5",
-    "fingerprint",
-    "rotation",
-    "ref",
-    "arn",
-    "location",
-    "mode",
-    "method",
-    "scheme",
-    "scope",
-    "strategy",
-    "enabled",
-    "enable",
-    "disabled",
-    "required",
-    "validator",
-    "validation",
-    "min",
-    "max",
-    "generator",
-    "cache",
-    "handler",
-    "factory",
-    "class",
-    "reset",
-    "forgot",
-    "confirm",
-    "confirmation",
-    "input",
-    "lookup",
-    "mapping",
-    "level",
-    "status",
-    "state",
-    "index",
-    "flag",
-    "flags",
-    "is",
-    "has",
-    "use",
-    "show",
-    "get",
-    "set",
-];
-
-/// What a name says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameInfo {
-    pub class: CredClass,
-    /// The name had a qualifier that makes a bare `key`/`token` specific (`api_key`).
-    pub qualified: bool,
-    pub words: Vec<String>,
-}
-
-/// The last word of a name (`cohereAPIKey` → `Key`), without allocating.
-fn last_word(name: &str) -> &str {
-    let b = name.as_bytes();
-    let mut end = b.len();
-    while end > 0 && !b[end - 1].is_ascii_alphanumeric() {
-        end -= 1;
-    }
-    let mut start = end;
-    while start > 0 && b[start - 1].is_ascii_alphanumeric() {
-        let i = start - 1;
-        // A camelCase boundary: `…yK|ey` stops before `K`; `API|Key` before `K`.
-        if start < end
-            && b[start].is_ascii_uppercase()
-            && (b[i].is_ascii_lowercase()
-                || (b[i].is_ascii_uppercase()
-                    && b.get(start + 1).is_some_and(u8::is_ascii_lowercase)))
-        {
-            break;
-        }
-        start = i;
-    }
-    &name[start..end]
-}
-
-/// Whether a name reads as a credential, and of which kind.
-pub fn classify(name: &str) -> Option<NameInfo> {
-    // Most names fail on their last word; decide that before allocating.
-    let last = last_word(name).to_ascii_lowercase();
-    if class_of_word(&last).is_none() && !SUFFIX_OK.contains(&last.as_str()) {
+    if e == s || e - s >= 128 {
         return None;
     }
-    let ws = words(name);
-    let pos = ws.iter().rposition(|w| class_of_word(w).is_some())?;
-    let class = class_of_word(&ws[pos])?;
-    if !ws[pos + 1..]
-        .iter()
-        .all(|w| SUFFIX_OK.contains(&w.as_str()))
-    {
-        return None;
+    let mut i = e;
+    if i < buf.len() && matches!(buf[i], b'"' | b'\'' | b'`') {
+        i += 1;
     }
-    // `*_sk` style suffixes only after a credential word ending.
-    let before: &[String] = &ws[..pos];
-    if before.iter().any(|w| NAME_NO.contains(&w.as_str())) {
-        return None;
+    if i < buf.len() && buf[i] == b']' {
+        i += 1;
     }
-    let prev = pos.checked_sub(1).map(|p| ws[p].as_str());
-    let denied = match class {
-        CredClass::Key => prev.is_some_and(|p| KEY_QUALIFIER_NO.contains(&p)),
-        CredClass::Token => prev.is_some_and(|p| TOKEN_QUALIFIER_NO.contains(&p)),
-        _ => false,
-    };
-    if denied {
-        return None;
+    let after_name = i;
+    while i < buf.len() && matches!(buf[i], b' ' | b'\t') {
+        i += 1;
     }
-    let qualified = match ws[pos].as_str() {
-        "key" | "token" | "auth" | "pat" => prev.is_some(),
-        _ => true,
-    };
-    Some(NameInfo {
-        class,
-        qualified,
-        words: ws,
-    })
+    let next = *buf.get(i)?;
+    if matches!(next, b'=' | b':' | b'>' | b',' | b'<' | b'?' | b'|') {
+        return Some((s, e));
+    }
+    // `password VALUE` and `--token VALUE`: a name first on its line, then a space.
+    if i > after_name && !matches!(next, b'\n' | b'\r') {
+        let mut k = s;
+        while k > lo && matches!(buf[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        if k == 0 || buf[k - 1] == b'\n' || buf[s] == b'-' {
+            return Some((s, e));
+        }
+        // `WORD NAME VALUE`: one word before the name on its line.
+        let line_start = buf[lo..k]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        if (line_start > lo || lo == 0) && lead_word(buf, line_start, s).is_some() {
+            return Some((s, e));
+        }
+    }
+    None
 }
 
-/// Whether a name mentions one of `providers` (lower-case), ignoring separators and
-/// case (`cohereAPIKey` and `COHERE_API_KEY` both mention `cohere`).
-pub fn mentions(name: &str, providers: &[&str]) -> bool {
-    let squashed: Vec<u8> = name
-        .bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    providers.iter().any(|p| {
-        let p: Vec<u8> = p
-            .bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| b.to_ascii_lowercase())
-            .collect();
-        !p.is_empty() && squashed.windows(p.len()).any(|w| w == p.as_slice())
-    })
+/// The identifier around `hit` and the value assigned to it.
+pub fn assignment_at(buf: &[u8], hit: usize) -> Option<(&str, usize, Value)> {
+    let (s, e) = ident_at(buf, hit)?;
+    assignment_of(buf, s, e)
+}
+
+/// The value assigned to the identifier `s..e`.
+pub fn assignment_of(buf: &[u8], s: usize, e: usize) -> Option<(&str, usize, Value)> {
+    let hi = (e + text::MAX_LINE_REACH).min(buf.len());
+    let le = memchr::memchr(b'\n', &buf[e..hi]).map_or(hi, |i| e + i);
+    let name = std::str::from_utf8(&buf[s..e]).ok()?;
+    let v = value_after(buf, e, le)?;
+    Some((name, s, v))
 }
 
 #[cfg(test)]
@@ -1033,42 +675,5 @@ mod tests {
             Some("s3cr3tValue9")
         );
         assert_eq!(value_of("  password is required here", "password"), None);
-    }
-
-    #[test]
-    fn credential_names() {
-        let c = |n: &str| classify(n).map(|i| i.class);
-        assert_eq!(c("DB_PASSWORD"), Some(CredClass::Password));
-        assert_eq!(c("cohereAPIKey"), Some(CredClass::Key));
-        assert_eq!(c("SLACK_BOT_TOKEN"), Some(CredClass::Token));
-        assert_eq!(c("client_secret"), Some(CredClass::Secret));
-        assert_eq!(c("OPENAI_API_KEY_STAGING"), Some(CredClass::Key));
-        for no in [
-            "private_key_id",
-            "token_count",
-            "max_tokens",
-            "publishable_key",
-            "secret_name",
-            "secretKeyRef",
-            "password_hash",
-            "api_key_header",
-            "REQUEST_ID_SALT",
-            "pad_token",
-            "keyboard",
-            "monkey",
-            "primary_key",
-            "PROMPT_CACHE_VERSION",
-            "token_uri",
-            "example_api_key",
-        ] {
-            assert_eq!(c(no), None, "{no}");
-        }
-        assert!(!classify("key").unwrap().qualified);
-        assert_eq!(last_word("cohereAPIKey"), "Key");
-        assert_eq!(last_word("OPENAI_API_KEY_STAGING"), "STAGING");
-        assert_eq!(last_word("apiKEY"), "KEY");
-        assert!(classify("api_key").unwrap().qualified);
-        assert!(mentions("cohereAPIKey", &["cohere"]));
-        assert!(mentions("AZURE_OPENAI_KEY", &["azure_openai"]));
     }
 }

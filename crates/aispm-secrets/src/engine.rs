@@ -4,50 +4,15 @@
 //! favour of the most specific detector, so a value is reported once.
 
 use crate::assign;
-use crate::detector::{Boundary, Confidence, Detector, Matcher, Site, Verdict};
-use crate::noise;
+use crate::credential_names;
+pub use crate::detector::Style;
+use crate::detector::{
+    Boundary, Candidate, CandidateSink, Confidence, Detector, Matcher, Site, Verdict,
+};
 use crate::text::{self, LineIndex};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use serde_json::Value;
-use std::collections::HashSet;
-
-/// How a file's text is written, which decides what a bare value means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    /// Source code: a bare value is an expression, only string literals are values.
-    Code,
-    /// `.env`, YAML, INI, properties, shell, Dockerfiles: bare values are literals.
-    Config,
-    /// Documentation: values are often examples, so generic checks are stricter.
-    Prose,
-    /// Bytes that are not text: only prefixed formats are looked for.
-    Binary,
-}
-
-impl Style {
-    /// From a file name (a notebook's code is code).
-    pub fn of_path(path: &str) -> Style {
-        let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
-        let lower = name.to_ascii_lowercase();
-        let ext = match lower.rfind('.') {
-            Some(i) if i > 0 => &lower[i + 1..],
-            _ => "",
-        };
-        match ext {
-            "py" | "pyw" | "pyi" | "js" | "jsx" | "mjs" | "cjs" | "ts" | "tsx" | "mts" | "cts"
-            | "go" | "rs" | "java" | "kt" | "kts" | "scala" | "sc" | "rb" | "php" | "cs" | "c"
-            | "h" | "cc" | "cpp" | "cxx" | "hpp" | "hh" | "swift" | "m" | "mm" | "dart" | "lua"
-            | "r" | "jl" | "ipynb" | "groovy" | "pl" | "pm" | "ex" | "exs" | "erl" | "clj"
-            | "cljs" | "fs" | "fsx" | "vb" | "ps1" | "psm1" | "vue" | "svelte" | "zig" | "nim"
-            | "hs" | "ml" | "elm" | "sol" => Style::Code,
-            "md" | "markdown" | "rst" | "adoc" | "txt" | "html" | "htm" | "tex" | "org" => {
-                Style::Prose
-            }
-            _ => Style::Config,
-        }
-    }
-}
 
 /// Options of one scan.
 #[derive(Debug, Clone, Copy)]
@@ -63,42 +28,6 @@ impl ScanOptions {
             style,
             decode_depth: 1,
         }
-    }
-}
-
-/// A secret found in a buffer, before line numbers and redaction.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub det: &'static Detector,
-    pub kind: &'static str,
-    /// Byte span of the secret (what overlaps are judged on).
-    pub start: usize,
-    pub end: usize,
-    /// Other spans that belong to the same credential (the secret key and session
-    /// token of an AWS key pair).
-    pub extra: Vec<(usize, usize)>,
-    /// Span of the lines to report.
-    pub span_start: usize,
-    pub span_end: usize,
-    /// The full secret, for hashing and redaction only; never reported.
-    pub secret: String,
-    /// Non-secret text shown before the hash in the redacted form, when not the
-    /// detector's prefix (a PEM header).
-    pub display: Option<String>,
-    /// The name the secret is assigned to, when there is one.
-    pub name: Option<String>,
-    pub confidence: Confidence,
-    pub props: Vec<(&'static str, Value)>,
-}
-
-impl Candidate {
-    fn spans(&self) -> impl Iterator<Item = (usize, usize)> {
-        std::iter::once((self.start, self.end)).chain(self.extra.iter().copied())
-    }
-
-    fn overlaps(&self, other: &Candidate) -> bool {
-        self.spans()
-            .any(|(a, b)| other.spans().any(|(c, d)| a < d && c < b))
     }
 }
 
@@ -248,16 +177,8 @@ impl SecretScanner {
         &self.detectors
     }
 
-    /// Whether a value starts with a prefix that a dedicated detector owns, so that the
-    /// generic detectors leave it to that one (which may have rejected it on purpose).
-    pub fn has_known_prefix(&self, v: &[u8]) -> bool {
-        self.prefixes
-            .iter()
-            .any(|p| v.len() > p.len() && v[..p.len()].eq_ignore_ascii_case(p))
-    }
-
     /// Every candidate in `buf`, overlaps resolved, ordered by position.
-    pub fn scan(&self, buf: &[u8], opts: ScanOptions) -> Vec<Candidate> {
+    pub(crate) fn scan(&self, buf: &[u8], opts: ScanOptions) -> Vec<Candidate> {
         let binary = opts.style == Style::Binary;
         // Hits per detector, in order.
         let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.detectors.len()];
@@ -300,11 +221,8 @@ impl SecretScanner {
         }
         let mut scan = Scan {
             scanner: self,
-            buf,
             opts,
-            out: Vec::new(),
-            seen: HashSet::new(),
-            last_ident: None,
+            sink: CandidateSink::new(buf, opts.style, &self.prefixes),
         };
         for (i, positions) in hits.iter().enumerate() {
             if positions.is_empty() {
@@ -316,8 +234,8 @@ impl SecretScanner {
                 Matcher::Context(_) => scan.run_context(i, positions),
                 Matcher::Custom(f) => {
                     for &p in positions {
-                        f(&mut scan, det, p);
-                        if scan.out.len() > MAX_CANDIDATES * 4 {
+                        f(&mut scan.sink, det, p);
+                        if scan.sink.len() > MAX_CANDIDATES * 4 {
                             break;
                         }
                     }
@@ -327,7 +245,7 @@ impl SecretScanner {
         for p in encoded {
             scan.run_encoded(p);
         }
-        one_per_line(buf, resolve(scan.out))
+        one_per_line(buf, resolve(scan.sink.into_candidates()))
     }
 }
 
@@ -391,74 +309,21 @@ fn resolve(mut cands: Vec<Candidate>) -> Vec<Candidate> {
     kept
 }
 
-/// The state of one scan, handed to custom matchers.
-pub struct Scan<'a> {
-    pub scanner: &'a SecretScanner,
-    pub buf: &'a [u8],
-    pub opts: ScanOptions,
-    pub out: Vec<Candidate>,
-    /// Positions a custom matcher already handled (`(detector id, position)`).
-    pub seen: HashSet<(&'static str, usize)>,
-    /// The last identifier a custom matcher looked at (`(detector id, start)`): hits
-    /// inside one name are handled once without touching `seen`.
-    pub last_ident: Option<(&'static str, usize)>,
+/// The state of one scan: the scanner, the options, and the sink that custom matchers
+/// are handed.
+struct Scan<'a> {
+    scanner: &'a SecretScanner,
+    opts: ScanOptions,
+    sink: CandidateSink<'a>,
 }
 
-impl<'a> Scan<'a> {
-    /// The common checks every candidate passes: whole token, no placeholder, enough
-    /// entropy after the prefix, not a documented example, not marked as fake.
-    pub fn plausible(&self, det: &Detector, start: usize, end: usize) -> bool {
-        let buf = self.buf;
-        // `=` is base64 padding only at the end; before a value it is an assignment.
-        if start > 0 && det.boundary.forbids(buf[start - 1]) && buf[start - 1] != b'=' {
-            return false;
-        }
-        if end < buf.len() && det.boundary.forbids(buf[end]) {
-            // A trailing `.` ends a sentence, not a token.
-            let dot_end =
-                buf[end] == b'.' && buf.get(end + 1).is_none_or(|b| !b.is_ascii_alphanumeric());
-            if !(dot_end && det.boundary != Boundary::Base64) {
-                return false;
-            }
-        }
-        let secret = &buf[start..end];
-        let body = if !det.prefix.is_empty()
-            && secret.len() > det.prefix.len()
-            && secret[..det.prefix.len()].eq_ignore_ascii_case(det.prefix.as_bytes())
-        {
-            &secret[det.prefix.len()..]
-        } else {
-            secret
-        };
-        if noise::is_placeholder(body)
-            || noise::is_known_example(secret)
-            || noise::elided_after(&buf[end..])
-        {
-            return false;
-        }
-        if text::entropy(body) < det.min_entropy {
-            return false;
-        }
-        !self.marked(start, end)
-    }
-
-    /// Whether a comment on the line of `start..end` (or above it) calls the value a fake.
-    pub fn marked(&self, start: usize, end: usize) -> bool {
-        let (ls, le) = text::line_bounds(self.buf, start);
-        let after = &self.buf[end.min(le)..le];
-        let prev = (ls > 0).then(|| {
-            let (ps, pe) = text::line_bounds(self.buf, ls - 1);
-            &self.buf[ps..pe]
-        });
-        noise::is_marked(after, prev)
-    }
-
+impl Scan<'_> {
     fn verdict(&self, det: &Detector, secret: &str, start: usize, end: usize) -> Verdict {
-        match det.verify {
+        match det.check {
             Some(f) => f(
                 secret,
                 &Site {
-                    buf: self.buf,
+                    buf: self.sink.buf,
                     start,
                     end,
                 },
@@ -471,42 +336,6 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Adds a candidate for the single span `start..end`.
-    pub fn push_simple(
-        &mut self,
-        det: &'static Detector,
-        start: usize,
-        end: usize,
-        name: Option<String>,
-        verdict: Verdict,
-    ) {
-        let Verdict::Accept {
-            confidence,
-            props,
-            kind,
-        } = verdict
-        else {
-            return;
-        };
-        let Ok(secret) = std::str::from_utf8(&self.buf[start..end]) else {
-            return;
-        };
-        self.out.push(Candidate {
-            det,
-            kind: kind.unwrap_or(det.kind),
-            start,
-            end,
-            extra: Vec::new(),
-            span_start: start,
-            span_end: end,
-            secret: secret.to_string(),
-            display: None,
-            name,
-            confidence,
-            props,
-        });
-    }
-
     fn windows(
         &self,
         positions: &[usize],
@@ -517,16 +346,16 @@ impl<'a> Scan<'a> {
         let mut out: Vec<(usize, usize)> = Vec::new();
         for &p in positions {
             let (ls, le) = if lines == 0 {
-                let (ls, le) = text::line_bounds(self.buf, p);
+                let (ls, le) = text::line_bounds(self.sink.buf, p);
                 if fwd > text::MAX_LINE_REACH {
-                    let hi = (p + fwd).min(self.buf.len());
-                    let le = memchr::memchr(b'\n', &self.buf[p..hi]).map_or(hi, |i| p + i);
+                    let hi = (p + fwd).min(self.sink.buf.len());
+                    let le = memchr::memchr(b'\n', &self.sink.buf[p..hi]).map_or(hi, |i| p + i);
                     (ls, le)
                 } else {
                     (ls, le)
                 }
             } else {
-                text::lines_around(self.buf, p, lines, lines, 4096)
+                text::lines_around(self.sink.buf, p, lines, lines, 4096)
             };
             let s = ls.max(p.saturating_sub(back));
             let e = le.min(p + fwd).max(s);
@@ -544,7 +373,7 @@ impl<'a> Scan<'a> {
             return;
         };
         for (ws, we) in self.windows(positions, 512, det.reach, 0) {
-            for caps in re.captures_iter(&self.buf[ws..we]) {
+            for caps in re.captures_iter(&self.sink.buf[ws..we]) {
                 let Some(m) = (1..caps.len())
                     .find_map(|g| caps.get(g))
                     .or_else(|| caps.get(0))
@@ -552,16 +381,16 @@ impl<'a> Scan<'a> {
                     continue;
                 };
                 let (s, e) = (ws + m.start(), ws + m.end());
-                if !self.plausible(det, s, e) {
+                if !self.sink.plausible(det, s, e) {
                     continue;
                 }
-                let Ok(secret) = std::str::from_utf8(&self.buf[s..e]) else {
+                let Ok(secret) = std::str::from_utf8(&self.sink.buf[s..e]) else {
                     continue;
                 };
                 let verdict = self.verdict(det, secret, s, e);
-                let (ls, _) = text::line_bounds(self.buf, s);
-                let name = assign::name_before(self.buf, s, ls).map(|n| n.text);
-                self.push_simple(det, s, e, name, verdict);
+                let (ls, _) = text::line_bounds(self.sink.buf, s);
+                let name = assign::name_before(self.sink.buf, s, ls).map(|n| n.text);
+                self.sink.push_simple(det, s, e, name, verdict);
             }
         }
     }
@@ -574,7 +403,7 @@ impl<'a> Scan<'a> {
         let Some(re) = &self.scanner.regexes[i] else {
             return;
         };
-        let buf = self.buf;
+        let buf = self.sink.buf;
         for (ws, we) in self.windows(positions, 4096, 4096, rule.lines) {
             for caps in re.captures_iter(&buf[ws..we]) {
                 let Some(m) = (1..caps.len())
@@ -584,17 +413,17 @@ impl<'a> Scan<'a> {
                     continue;
                 };
                 let (s, e) = (ws + m.start(), ws + m.end());
-                if !self.plausible(det, s, e) {
+                if !self.sink.plausible(det, s, e) {
                     continue;
                 }
                 let (ls, _) = text::line_bounds(buf, s);
                 let name = assign::name_before(buf, s, ls);
                 let accepted = match &name {
-                    Some(n) if n.call => assign::mentions(&n.text, rule.words),
+                    Some(n) if n.call => credential_names::mentions(&n.text, rule.words),
                     Some(n) => {
-                        let info = assign::classify(&n.text);
+                        let info = credential_names::classify(&n.text);
                         match info {
-                            Some(_) if assign::mentions(&n.text, rule.words) => true,
+                            Some(_) if credential_names::mentions(&n.text, rule.words) => true,
                             Some(info) => {
                                 // A credential name without the provider in it needs the
                                 // provider close by: a qualified name (`api_key`) a few
@@ -639,7 +468,8 @@ impl<'a> Scan<'a> {
                     },
                     Verdict::Reject => Verdict::Reject,
                 };
-                self.push_simple(det, s, e, name.map(|n| n.text), verdict);
+                self.sink
+                    .push_simple(det, s, e, name.map(|n| n.text), verdict);
             }
         }
     }
@@ -647,7 +477,7 @@ impl<'a> Scan<'a> {
     /// A base64 value starting with the encoding of a known prefix: decode it and scan
     /// the decoded text once more; findings point at the encoded value.
     fn run_encoded(&mut self, hit: usize) {
-        let buf = self.buf;
+        let buf = self.sink.buf;
         if hit > 0 && Boundary::Base64.forbids(buf[hit - 1]) {
             return;
         }
@@ -655,7 +485,7 @@ impl<'a> Scan<'a> {
         while end < buf.len() && end - hit < 16384 && Boundary::Base64.forbids(buf[end]) {
             end += 1;
         }
-        if end - hit < 16 || !self.seen.insert(("base64", hit)) {
+        if end - hit < 16 || !self.sink.first_visit("base64", hit) {
             return;
         }
         let Some(decoded) = text::base64_decode(&buf[hit..end]) else {
@@ -667,7 +497,7 @@ impl<'a> Scan<'a> {
         for c in self.scanner.scan(&decoded, opts) {
             let mut props = c.props;
             props.push(("encoding", Value::from("base64")));
-            self.out.push(Candidate {
+            self.sink.push(Candidate {
                 start: hit,
                 end,
                 extra: Vec::new(),
@@ -783,7 +613,7 @@ fn mentions_other_provider(name: &str, own: &[&str]) -> bool {
     PROVIDERS
         .iter()
         .filter(|p| !own.iter().any(|o| o.contains(*p) || p.contains(o)))
-        .any(|p| assign::mentions(name, &[p]))
+        .any(|p| credential_names::mentions(name, &[p]))
 }
 
 /// Line numbers (1-based) of candidate spans, for callers that have no line map of

@@ -2,37 +2,46 @@
 //! hosts, SaaS APIs and data platforms, private keys, JWTs and generic passwords, in
 //! source, configuration, notebooks (cells and outputs), datasets and binaries.
 //!
-//! Every detector is declared in one place (`detectors/`) with its keywords, shape,
-//! structural check and its own positive and negative samples. A scan is one
-//! Aho-Corasick pass over the bytes; detectors run only on bounded windows around
-//! their keyword hits ([`engine`]). Findings carry a redacted form of the secret (a
+//! Every detector is declared in one place (`detectors/`, one file per family) with its
+//! keywords, its pattern or custom matcher, its structural check and its own positive
+//! and negative samples. Every check is offline: it reads bytes and never calls the
+//! service a credential belongs to. A scan is one Aho-Corasick pass over the bytes;
+//! detectors run only on bounded windows around their keyword hits (`engine.rs`), and a
+//! custom matcher sees only a `CandidateSink` (`detector.rs`). `assign.rs` reads names
+//! and values around a position, `credential_names.rs` says whether a name reads as a
+//! credential, `noise.rs` rejects placeholders, references and marked fakes.
+//!
+//! Findings are made by the rules ([`rules`]): one secret rule per detector family and
+//! the access rules, each with its check. They carry a redacted form of the secret (a
 //! short non-secret prefix, `…`, and the first 8 hex digits of its SHA-256), never the
 //! secret; the fingerprint key is derived from the secret's hash and kind, so a
 //! finding keeps its fingerprint when lines move.
 //!
-//! For other scanners (git history) the library API is [`scan_bytes`]: the same
-//! detections with their line numbers, and the full secret available only through
+//! The analyzer ([`SecretsAnalyzer`]) is how scans (and `--history`) reach this crate.
+//! [`scan_bytes`] scans bytes in memory, for tests and tools: the same detections with
+//! their line numbers, and the full secret available only through
 //! [`Detection::secret`] for callers that must compare values (never for output).
 #![forbid(unsafe_code)]
 
-pub mod assign;
-pub mod detector;
+mod assign;
+mod credential_names;
+mod detector;
 pub mod detectors;
-pub mod engine;
+mod engine;
 mod findings;
-pub mod noise;
-pub use aispm_core::notebook;
+mod noise;
 pub mod rules;
-pub mod structured;
 pub mod text;
-pub mod verify;
 
 pub use detector::{Confidence, Detector, Family};
-pub use engine::{ScanOptions, SecretScanner, Style};
-pub use findings::{findings_for, is_agent_config};
+pub use engine::SecretScanner;
+
+use aispm_core::notebook;
+use detector::{Candidate, Style};
+use engine::ScanOptions;
+use findings::{findings_for, is_agent_config};
 
 use aispm_core::{AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, Rule};
-use engine::Candidate;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::io::Read;

@@ -3,11 +3,11 @@
 //! (Cohere, Mistral, Azure OpenAI, ...) are taken only next to a mention of their
 //! provider.
 
+use super::shape;
 use crate::detector::{
     BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher, Site, Verdict,
 };
 use crate::text;
-use crate::verify;
 
 const OPENAI_NEG: &[&str] = &[
     "OPENAI_API_KEY=sk-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
@@ -15,6 +15,27 @@ const OPENAI_NEG: &[&str] = &[
     "masked in logs as sk-proj-************************************AbCd",
     "<div class=\"sk-card sk-shadow-lg sk-rounded-xl\">",
 ];
+
+/// OpenAI keys all carry `T3BlbkFJ` ("OpenAI" in base64); the prefix tells the type.
+fn openai(token: &str, _: &Site<'_>) -> Verdict {
+    let key_type = if token.starts_with("sk-proj-") {
+        "project"
+    } else if token.starts_with("sk-svcacct-") {
+        "service-account"
+    } else if token.starts_with("sk-admin-") {
+        "admin"
+    } else if token.starts_with("sk-None-") {
+        "user"
+    } else {
+        "legacy"
+    };
+    let v = Verdict::high().with("key_type", key_type);
+    if key_type == "admin" {
+        v.with("scope", "admin")
+    } else {
+        v
+    }
+}
 
 pub static OPENAI_LEGACY: Detector = Detector {
     id: "openai-legacy-key",
@@ -25,7 +46,7 @@ pub static OPENAI_LEGACY: Detector = Detector {
     keywords: &["T3BlbkFJ"],
     pattern: r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}",
     prefix: "sk-",
-    verify: Some(verify::openai),
+    check: Some(openai),
     positives: &[
         concat!(
             "openai.api_key = \"sk-38aIBnYYURLg",
@@ -51,7 +72,7 @@ pub static OPENAI_PROJECT: Detector = Detector {
     keywords: &["T3BlbkFJ"],
     pattern: r"sk-proj-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}",
     prefix: "sk-proj-",
-    verify: Some(verify::openai),
+    check: Some(openai),
     positives: &[
         concat!(
             "OPENAI_API_KEY=sk-proj-jKMw378d-cN5",
@@ -97,7 +118,7 @@ pub static OPENAI_SERVICE_ACCOUNT: Detector = Detector {
     keywords: &["T3BlbkFJ"],
     pattern: r"sk-svcacct-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}",
     prefix: "sk-svcacct-",
-    verify: Some(verify::openai),
+    check: Some(openai),
     positives: &[concat!(
         "openai_api_key = \"sk-svcacct-Z4MGyAKE-bsd",
         "V2IfEUs0hoKj",
@@ -129,7 +150,7 @@ pub static OPENAI_ADMIN: Detector = Detector {
     keywords: &["T3BlbkFJ"],
     pattern: r"sk-admin-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}",
     prefix: "sk-admin-",
-    verify: Some(verify::openai),
+    check: Some(openai),
     positives: &[concat!(
         "OPENAI_ADMIN_KEY: sk-admin-tqFNGUIX8pLc",
         "raot05NkFEol",
@@ -154,7 +175,7 @@ pub static OPENAI_USER: Detector = Detector {
     keywords: &["T3BlbkFJ"],
     pattern: r"sk-None-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}",
     prefix: "sk-None-",
-    verify: Some(verify::openai),
+    check: Some(openai),
     positives: &[concat!(
         "key = 'sk-None-0oLJGnDJcyPC",
         "1VymjQviVlqk",
@@ -174,6 +195,32 @@ pub static OPENAI_USER: Detector = Detector {
     ..BASE
 };
 
+/// Anthropic keys end in `AA` after 93 characters of body.
+fn anthropic(token: &str, _: &Site<'_>) -> Verdict {
+    let key_type = if token.starts_with("sk-ant-admin") {
+        "admin"
+    } else if token.starts_with("sk-ant-oat") {
+        "oauth-access-token"
+    } else if token.starts_with("sk-ant-ort") {
+        "oauth-refresh-token"
+    } else {
+        "api"
+    };
+    let body = token.splitn(4, '-').nth(3).unwrap_or_default();
+    let exact = body.len() == 95 && body.ends_with("AA");
+    let v = if exact || key_type.starts_with("oauth") {
+        Verdict::high()
+    } else {
+        Verdict::medium()
+    };
+    let v = v.with("key_type", key_type);
+    if key_type == "admin" {
+        v.with("scope", "admin")
+    } else {
+        v
+    }
+}
+
 pub static ANTHROPIC: Detector = Detector {
     id: "anthropic-api-key",
     kind: "anthropic",
@@ -183,7 +230,7 @@ pub static ANTHROPIC: Detector = Detector {
     keywords: &["sk-ant-api"],
     pattern: r"sk-ant-api\d{2}-[A-Za-z0-9_-]{80,110}",
     prefix: "sk-ant-api03-",
-    verify: Some(verify::anthropic),
+    check: Some(anthropic),
     positives: &[
         concat!(
             "ANTHROPIC_API_KEY=sk-ant-api03-3U_YMhgJYjqy",
@@ -222,7 +269,7 @@ pub static ANTHROPIC_ADMIN: Detector = Detector {
     keywords: &["sk-ant-admin"],
     pattern: r"sk-ant-admin\d{2}-[A-Za-z0-9_-]{80,110}",
     prefix: "sk-ant-admin01-",
-    verify: Some(verify::anthropic),
+    check: Some(anthropic),
     positives: &[concat!(
         "ANTHROPIC_ADMIN_KEY=\"sk-ant-admin01-si0dzlLU-Te-",
         "p6OSYPqsh27D",
@@ -248,7 +295,7 @@ pub static ANTHROPIC_OAUTH: Detector = Detector {
     keywords: &["sk-ant-oat", "sk-ant-ort"],
     pattern: r"sk-ant-o[ar]t\d{2}-[A-Za-z0-9_-]{40,120}",
     prefix: "sk-ant-",
-    verify: Some(verify::anthropic),
+    check: Some(anthropic),
     positives: &[concat!(
         "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-T8RR2X7ufu5X",
         "2Hev_xQ9b6fW",
@@ -265,7 +312,7 @@ pub static ANTHROPIC_OAUTH: Detector = Detector {
 
 /// Words that make an `AIza` key a Gemini (AI Studio) key rather than a key of another
 /// Google API.
-pub const GEMINI_WORDS: &[&[u8]] = &[
+const GEMINI_WORDS: &[&[u8]] = &[
     b"gemini",
     b"generativelanguage",
     b"generativeai",
@@ -276,7 +323,7 @@ pub const GEMINI_WORDS: &[&[u8]] = &[
 ];
 
 /// Whether Gemini is named within three lines of the key.
-pub fn near_gemini(site: &Site<'_>) -> bool {
+pub(super) fn near_gemini(site: &Site<'_>) -> bool {
     let around = text::lower(site.around(3));
     GEMINI_WORDS
         .iter()
@@ -300,7 +347,7 @@ pub static GEMINI_API_KEY: Detector = Detector {
     keywords: &["AIza"],
     pattern: r"AIza[0-9A-Za-z_-]{35}",
     prefix: "AIza",
-    verify: Some(gemini_key),
+    check: Some(gemini_key),
     positives: &[
         concat!(
             "const geminiKey = \"AIzaxTVexuvScujQ",
@@ -334,6 +381,35 @@ const AZURE_OPENAI_WORDS: &[&str] = &[
     "azure openai",
 ];
 
+/// A 32-character hex key accepted near an Azure OpenAI mention: paired with the
+/// endpoint when one is in sight.
+fn azure_openai_hex(token: &str, site: &Site<'_>) -> Verdict {
+    let v = shape::mixed(token, site);
+    if v == Verdict::Reject {
+        return v;
+    }
+    let around = text::lower(site.around(8));
+    with_azure_endpoint(v, &around)
+}
+
+fn with_azure_endpoint(v: Verdict, around: &[u8]) -> Verdict {
+    for suffix in [
+        &b".openai.azure.com"[..],
+        b".cognitiveservices.azure.com",
+        b".services.ai.azure.com",
+    ] {
+        if let Some(p) = memchr::memmem::find(around, suffix) {
+            let start = around[..p]
+                .iter()
+                .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+                .map_or(0, |i| i + 1);
+            let host = String::from_utf8_lossy(&around[start..p + suffix.len()]).into_owned();
+            return v.with("endpoint", host).with("paired", true);
+        }
+    }
+    v
+}
+
 pub static AZURE_OPENAI: Detector = Detector {
     id: "azure-openai-key",
     kind: "azure-openai",
@@ -347,7 +423,7 @@ pub static AZURE_OPENAI: Detector = Detector {
         lines: 8,
     }),
     boundary: Boundary::Token,
-    verify: Some(verify::azure_openai_hex),
+    check: Some(azure_openai_hex),
     binary: false,
     priority: 2,
     positives: &[
@@ -374,6 +450,22 @@ pub static AZURE_OPENAI: Detector = Detector {
     ..BASE
 };
 
+/// The 84-character Azure AI services key format: an OpenAI resource when an OpenAI
+/// endpoint or name is near, otherwise another Cognitive Services resource.
+fn azure_ai_key(_: &str, site: &Site<'_>) -> Verdict {
+    let around = text::lower(site.around(8));
+    let openai = memchr::memmem::find(&around, b"openai").is_some();
+    let mut v = Verdict::high();
+    if let Verdict::Accept { kind, .. } = &mut v {
+        *kind = Some(if openai {
+            "azure-openai"
+        } else {
+            "azure-cognitive-services"
+        });
+    }
+    with_azure_endpoint(v, &around)
+}
+
 pub static AZURE_AI_SERVICES: Detector = Detector {
     id: "azure-ai-services-key",
     kind: "azure-cognitive-services",
@@ -383,7 +475,7 @@ pub static AZURE_AI_SERVICES: Detector = Detector {
     keywords: &["JQQJ9"],
     pattern: r"[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7}",
     boundary: Boundary::Alnum,
-    verify: Some(verify::azure_ai_key),
+    check: Some(azure_ai_key),
     priority: 3,
     positives: &[
         concat!(
@@ -437,7 +529,7 @@ pub static AZURE_COGNITIVE: Detector = Detector {
         words: AZURE_COGNITIVE_WORDS,
         lines: 6,
     }),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(
@@ -464,7 +556,7 @@ pub static COHERE_KEY: Detector = Detector {
     pattern: r"[A-Za-z0-9]{40}",
     matcher: context(COHERE, 3),
     boundary: Boundary::Token,
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[
@@ -510,7 +602,7 @@ pub static MISTRAL_KEY: Detector = Detector {
     keywords: MISTRAL,
     pattern: r"[A-Za-z0-9]{32}",
     matcher: context(MISTRAL, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[
@@ -590,7 +682,7 @@ pub static TOGETHER_LEGACY: Detector = Detector {
     keywords: TOGETHER,
     pattern: r"[a-f0-9]{64}",
     matcher: context(TOGETHER, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(
@@ -623,7 +715,7 @@ pub static FIREWORKS_KEY: Detector = Detector {
     pattern: r"fw_[A-Za-z0-9]{24}",
     matcher: context(FIREWORKS, 3),
     prefix: "fw_",
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 3,
     positives: &[concat!("FIREWORKS_API_KEY=fw_FaaW27XC8S4k", "FAtG7N0qpYky")],
@@ -661,7 +753,7 @@ pub static DEEPSEEK_KEY: Detector = Detector {
     pattern: r"sk-[a-f0-9]{32}",
     matcher: context(DEEPSEEK, 4),
     prefix: "sk-",
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 3,
     positives: &[concat!(
@@ -752,7 +844,7 @@ pub static VOYAGE_KEY: Detector = Detector {
     pattern: r"pa-[A-Za-z0-9_-]{40,50}",
     matcher: context(VOYAGE, 3),
     prefix: "pa-",
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 3,
     positives: &[concat!(
@@ -796,7 +888,7 @@ pub static STABILITY_KEY: Detector = Detector {
     pattern: r"sk-[A-Za-z0-9]{48}",
     matcher: context(STABILITY, 3),
     prefix: "sk-",
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 3,
     positives: &[concat!(
@@ -841,7 +933,7 @@ pub static ELEVENLABS_LEGACY: Detector = Detector {
     keywords: ELEVENLABS_WORDS,
     pattern: r"[a-f0-9]{32}",
     matcher: context(ELEVENLABS_WORDS, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(
@@ -863,7 +955,7 @@ pub static ASSEMBLYAI_KEY: Detector = Detector {
     keywords: ASSEMBLYAI,
     pattern: r"[a-f0-9]{32}",
     matcher: context(ASSEMBLYAI, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(
@@ -885,7 +977,7 @@ pub static DEEPGRAM_KEY: Detector = Detector {
     keywords: DEEPGRAM,
     pattern: r"[a-f0-9]{40}",
     matcher: context(DEEPGRAM, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(
@@ -913,7 +1005,7 @@ pub static AI21_KEY: Detector = Detector {
     keywords: AI21,
     pattern: r"[A-Za-z0-9]{32}",
     matcher: context(AI21, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(
@@ -964,6 +1056,16 @@ pub static TAVILY: Detector = Detector {
     ..BASE
 };
 
+/// Long-lived Amazon Bedrock API keys: `ABSK` + base64 of `BedrockAPIKey-…`.
+fn bedrock_long(token: &str, _: &Site<'_>) -> Verdict {
+    match text::base64_decode(&token.as_bytes()[4..]) {
+        Some(d) if d.starts_with(b"BedrockAPIKey-") => Verdict::high()
+            .with("key_type", "long-lived")
+            .with("lifetime", "long-lived"),
+        _ => Verdict::Reject,
+    }
+}
+
 pub static BEDROCK_LONG: Detector = Detector {
     id: "aws-bedrock-api-key",
     kind: "aws-bedrock",
@@ -974,7 +1076,7 @@ pub static BEDROCK_LONG: Detector = Detector {
     pattern: r"ABSK[A-Za-z0-9+/]{60,400}={0,2}",
     prefix: "ABSK",
     boundary: Boundary::Base64,
-    verify: Some(verify::bedrock_long),
+    check: Some(bedrock_long),
     positives: &[concat!(
         "AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9j",
         "a0FQSUtleS1k",
@@ -999,6 +1101,16 @@ pub static BEDROCK_LONG: Detector = Detector {
     ..BASE
 };
 
+/// Short-term Amazon Bedrock API keys: a base64 presigned request.
+fn bedrock_short(token: &str, _: &Site<'_>) -> Verdict {
+    match text::base64_decode(&token.as_bytes()["bedrock-api-key-".len()..]) {
+        Some(d) if text::contains_ci(&d, b"bedrock") => {
+            Verdict::high().with("key_type", "short-term")
+        }
+        _ => Verdict::Reject,
+    }
+}
+
 pub static BEDROCK_SHORT: Detector = Detector {
     id: "aws-bedrock-short-term-api-key",
     reach: 16384,
@@ -1010,7 +1122,7 @@ pub static BEDROCK_SHORT: Detector = Detector {
     pattern: r"bedrock-api-key-[A-Za-z0-9+/]{60,2000}={0,2}",
     prefix: "bedrock-api-key-",
     boundary: Boundary::Base64,
-    verify: Some(verify::bedrock_short),
+    check: Some(bedrock_short),
     positives: &[concat!(
         "AWS_BEARER_TOKEN_BEDROCK=bedrock-api-",
         "key-YmVkcm9j",

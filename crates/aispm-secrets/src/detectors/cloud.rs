@@ -2,16 +2,134 @@
 //! service-account keys and OAuth client secrets, Azure storage keys, SAS tokens and
 //! app secrets, and a few other clouds with prefixed tokens.
 
+use super::{ai, keys, shape};
+use crate::assign;
+use crate::credential_names::classify;
 use crate::detector::{
-    BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher, Site, Verdict,
+    BASE, Boundary, Candidate, CandidateSink, Confidence, ContextRule, Detector, Family, Matcher,
+    Site, Verdict,
 };
-use crate::detectors::ai;
-use crate::structured;
+use crate::noise;
 use crate::text::{self, Classes};
-use crate::verify;
+use serde_json::Value;
 
 const fn context(words: &'static [&'static str], lines: usize) -> Matcher {
     Matcher::Context(ContextRule { words, lines })
+}
+
+const AWS_ID_PREFIXES: &[&[u8]] = &[b"AKIA", b"ASIA", b"ABIA", b"ACCA"];
+
+fn is_aws_id(id: &[u8]) -> bool {
+    id.len() == 20
+        && AWS_ID_PREFIXES.contains(&&id[..4])
+        && id[4..]
+            .iter()
+            .all(|&b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+}
+
+/// The AWS account an access key ID belongs to (decoded from the ID itself).
+fn aws_account_id(id: &str) -> Option<String> {
+    const ALPHA: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let body = id.as_bytes().get(4..)?;
+    let mut acc: u128 = 0;
+    for &b in body {
+        acc = (acc << 5) | ALPHA.iter().position(|&a| a == b)? as u128;
+    }
+    // 16 base32 characters = 80 bits; the account ID sits in the first 48 bits.
+    let first48 = (acc >> 32) as u64 & 0xFFFF_FFFF_FFFF;
+    Some(format!("{:012}", (first48 & 0x7fff_ffff_ff80) >> 7))
+}
+
+/// An access key ID with its secret access key within a few lines: reported once, on
+/// the ID's line, spanning both.
+fn aws_pair(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let buf = sink.buf;
+    if hit + 20 > buf.len() || !is_aws_id(&buf[hit..hit + 20]) {
+        return;
+    }
+    if (hit > 0 && buf[hit - 1].is_ascii_alphanumeric())
+        || buf.get(hit + 20).is_some_and(u8::is_ascii_alphanumeric)
+        || !sink.first_visit(det.id, hit)
+    {
+        return;
+    }
+    let id = &buf[hit..hit + 20];
+    if noise::is_placeholder(&id[4..])
+        || text::entropy(&id[4..]) < 3.0
+        || sink.marked(hit, hit + 20)
+    {
+        return;
+    }
+    let (ws, we) = text::lines_around(buf, hit, 5, 5, 2048);
+    let mut best: Option<(usize, usize, usize)> = None;
+    let mut i = ws;
+    while i < we {
+        if !(buf[i].is_ascii_alphanumeric() || buf[i] == b'/' || buf[i] == b'+') {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < we && (buf[i].is_ascii_alphanumeric() || buf[i] == b'/' || buf[i] == b'+') {
+            i += 1;
+        }
+        let e = i;
+        let bounded = buf.get(e) != Some(&b'=');
+        if e - s == 40 && bounded && is_aws_secret(&buf[s..e]) && !sink.marked(s, e) {
+            let dist = s.abs_diff(hit);
+            if best.is_none_or(|(_, _, d)| dist < d) {
+                best = Some((s, e, dist));
+            }
+        }
+    }
+    let Some((s, e, _)) = best else {
+        return;
+    };
+    let Ok(secret) = std::str::from_utf8(&buf[s..e]) else {
+        return;
+    };
+    let id_str = String::from_utf8_lossy(id).into_owned();
+    let long_lived = id.starts_with(b"AKIA");
+    let window = text::lower(&buf[ws..we]);
+    let mut props = vec![
+        (
+            "aws_key_type",
+            Value::from(if long_lived {
+                "long-lived"
+            } else {
+                "temporary"
+            }),
+        ),
+        ("paired", Value::from(true)),
+    ];
+    if let Some(acct) = aws_account_id(&id_str) {
+        props.push(("aws_account_id", Value::from(acct)));
+    }
+    let mut extra = vec![(s, e)];
+    for name in [&b"session_token"[..], b"sessiontoken", b"security_token"] {
+        if let Some(p) = memchr::memmem::find(&window, name) {
+            props.push(("session_token", Value::from(true)));
+            // The token itself belongs to this credential, not to a finding of its own.
+            if let Some((_, _, v)) = assign::assignment_at(buf, ws + p) {
+                extra.push((v.start, v.end));
+            }
+            break;
+        }
+    }
+    let (ls, _) = text::line_bounds(buf, hit);
+    sink.push(Candidate {
+        det,
+        kind: det.kind,
+        start: hit,
+        end: hit + 20,
+        extra,
+        span_start: hit.min(s),
+        span_end: (hit + 20).max(e),
+        secret: secret.to_string(),
+        display: Some(String::from_utf8_lossy(&id[..4]).into_owned()),
+        name: assign::name_before(buf, hit, ls).map(|n| n.text),
+        confidence: Confidence::High,
+        props,
+    });
 }
 
 pub static AWS_ACCESS_KEY: Detector = Detector {
@@ -20,7 +138,7 @@ pub static AWS_ACCESS_KEY: Detector = Detector {
     family: Family::Cloud,
     title: "AWS access key (ID with its secret access key)",
     keywords: &["akia", "asia", "abia", "acca"],
-    matcher: Matcher::Custom(structured::aws_pair),
+    matcher: Matcher::Custom(aws_pair),
     prefix: "AKIA",
     priority: 4,
     binary: false,
@@ -72,6 +190,35 @@ pub static AWS_ACCESS_KEY: Detector = Detector {
     ..BASE
 };
 
+/// A value of 40 base64 characters assigned to an AWS secret-key name, without its
+/// key ID nearby.
+fn aws_named_secret(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let Some((name, name_start, v)) = assign::assignment_at(sink.buf, hit) else {
+        return;
+    };
+    if classify(name).is_none() || !sink.first_visit(det.id, name_start) {
+        return;
+    }
+    let name = name.to_string();
+    let value = &sink.buf[v.start..v.end];
+    if !is_aws_secret(value) || !sink.plausible(det, v.start, v.end) {
+        return;
+    }
+    sink.push_simple(det, v.start, v.end, Some(name), Verdict::medium());
+}
+
+fn is_aws_secret(v: &[u8]) -> bool {
+    let c = Classes::of(v);
+    v.len() == 40
+        && v.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
+        && c.lower
+        && c.upper
+        && c.digit
+        && text::entropy(v) >= 4.0
+        && !noise::is_placeholder(v)
+}
+
 pub static AWS_SECRET_KEY: Detector = Detector {
     id: "aws-secret-access-key",
     kind: "aws-access-key",
@@ -84,7 +231,7 @@ pub static AWS_SECRET_KEY: Detector = Detector {
         "aws-secret",
         "awssecret",
     ],
-    matcher: Matcher::Custom(structured::aws_named_secret),
+    matcher: Matcher::Custom(aws_named_secret),
     priority: 2,
     binary: false,
     default_confidence: Confidence::Medium,
@@ -101,13 +248,129 @@ pub static AWS_SECRET_KEY: Detector = Detector {
     ..BASE
 };
 
+/// The end (exclusive) of the JSON object starting at `start`, string-aware.
+fn json_object_end(buf: &[u8], start: usize, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut i = start;
+    while i < limit {
+        let b = buf[i];
+        if in_str {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' {
+                in_str = false;
+            }
+        } else {
+            match b {
+                b'"' => in_str = true,
+                b'{' => depth += 1,
+                b'}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A service-account key file: `"type": "service_account"` with a private key.
+fn gcp_service_account(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let buf = sink.buf;
+    let floor = hit.saturating_sub(4096);
+    let Some(open) = buf[floor..hit]
+        .iter()
+        .rposition(|&b| b == b'{')
+        .map(|p| floor + p)
+    else {
+        return;
+    };
+    if !sink.first_visit(det.id, open) {
+        return;
+    }
+    let limit = (open + 65536).min(buf.len());
+    let Some(close) = json_object_end(buf, open, limit) else {
+        return;
+    };
+    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(&buf[open..close]) else {
+        return;
+    };
+    if obj.get("type").and_then(Value::as_str) != Some("service_account") {
+        return;
+    }
+    let Some(pk) = obj.get("private_key").and_then(Value::as_str) else {
+        return;
+    };
+    let Some(b) = pk.find("-----BEGIN ") else {
+        return;
+    };
+    let rest = &pk[b + 11..];
+    let Some(le) = rest.find("-----") else {
+        return;
+    };
+    let label = &rest[..le];
+    let body_start = b + 11 + le + 5;
+    let Some(body_end) = pk.find("-----END ") else {
+        return;
+    };
+    if body_end <= body_start {
+        return;
+    }
+    let Some(key) = keys::check_pem_body(label, &pk.as_bytes()[body_start..body_end]) else {
+        return;
+    };
+    // Locate the raw private_key value for the overlap with the PEM detector.
+    let slice = &buf[open..close];
+    let (ks, ke) = memchr::memmem::find(slice, b"\"private_key\"")
+        .and_then(|p| {
+            let name_end = open + p + 12;
+            assign::value_after(buf, name_end, close).map(|v| (v.start, v.end))
+        })
+        .unwrap_or((open, close));
+    let email = obj
+        .get("client_email")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let confidence = if email.ends_with(".gserviceaccount.com") {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    let mut props = Vec::new();
+    if let Some(p) = obj.get("project_id").and_then(Value::as_str) {
+        props.push(("gcp_project_id", Value::from(p)));
+    }
+    if !email.is_empty() {
+        props.push(("gcp_client_email", Value::from(email)));
+    }
+    sink.push(Candidate {
+        det,
+        kind: det.kind,
+        start: ks,
+        end: ke,
+        extra: Vec::new(),
+        span_start: open,
+        span_end: close,
+        secret: key.base64,
+        display: Some("service_account:".into()),
+        name: None,
+        confidence,
+        props,
+    });
+}
+
 pub static GCP_SERVICE_ACCOUNT: Detector = Detector {
     id: "gcp-service-account-key",
     kind: "gcp-service-account",
     family: Family::Cloud,
     title: "Google Cloud service-account key",
     keywords: &["\"service_account\""],
-    matcher: Matcher::Custom(structured::gcp_service_account),
+    matcher: Matcher::Custom(gcp_service_account),
     priority: 4,
     binary: false,
     positives: &[concat!(
@@ -253,6 +516,33 @@ pub static GCP_SERVICE_ACCOUNT: Detector = Detector {
     ..BASE
 };
 
+/// A base64-encoded service-account key file (a CI variable holding the JSON).
+fn gcp_service_account_b64(token: &str, _: &Site<'_>) -> Verdict {
+    let Some(m) = shape::b64_json(token.as_bytes()) else {
+        return Verdict::Reject;
+    };
+    if m.get("type").and_then(Value::as_str) != Some("service_account") {
+        return Verdict::Reject;
+    }
+    let Some(pk) = m.get("private_key").and_then(Value::as_str) else {
+        return Verdict::Reject;
+    };
+    let (Some(b), Some(e)) = (pk.find("PRIVATE KEY-----"), pk.find("-----END ")) else {
+        return Verdict::Reject;
+    };
+    let body_start = b + "PRIVATE KEY-----".len();
+    if e <= body_start
+        || keys::check_pem_body("PRIVATE KEY", &pk.as_bytes()[body_start..e]).is_none()
+    {
+        return Verdict::Reject;
+    }
+    let mut v = Verdict::high().with("encoding", "base64");
+    if let Some(p) = m.get("project_id").and_then(Value::as_str) {
+        v = v.with("gcp_project_id", p.to_string());
+    }
+    v
+}
+
 pub static GCP_SERVICE_ACCOUNT_B64: Detector = Detector {
     id: "gcp-service-account-key-base64",
     reach: 16384,
@@ -267,7 +557,7 @@ pub static GCP_SERVICE_ACCOUNT_B64: Detector = Detector {
     pattern: r"(?:eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudC|ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudC|eyJ0eXBlIjoic2VydmljZV9hY2NvdW50)[A-Za-z0-9+/]{100,12000}={0,2}",
     boundary: Boundary::Base64,
     min_entropy: 4.0,
-    verify: Some(verify::gcp_service_account_b64),
+    check: Some(gcp_service_account_b64),
     priority: 4,
     binary: false,
     positives: &[concat!(
@@ -567,7 +857,7 @@ pub static ALIBABA: Detector = Detector {
     keywords: &["LTAI"],
     pattern: r"LTAI[A-Za-z0-9]{20}[^\n]{0,200}?(?i:secret)[^\n]{0,40}?[=:]\s*['\x22]?([A-Za-z0-9]{30})(?-u:\b)",
     boundary: Boundary::None,
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     positives: &[concat!(
         "access_key_id='LTAIAQa0YLY77k4O",
         "1aLafBN3', access_key_secret='1G16H1ksrTMe",
@@ -623,7 +913,7 @@ pub static GOOGLE_API_KEY: Detector = Detector {
     keywords: &["AIza"],
     pattern: r"AIza[0-9A-Za-z_-]{35}",
     prefix: "AIza",
-    verify: Some(google_api_key),
+    check: Some(google_api_key),
     positives: &[
         concat!(
             "GOOGLE_MAPS_API_KEY=AIzaVkd4w97WFJf4",
@@ -675,7 +965,7 @@ pub static GOOGLE_OAUTH_REFRESH: Detector = Detector {
     pattern: r"1(?://|%2[Ff]%2[Ff])0[A-Za-z0-9_-]{40,512}",
     prefix: "1//0",
     min_entropy: 3.5,
-    verify: Some(google_refresh),
+    check: Some(google_refresh),
     binary: false,
     positives: &[
         concat!(
@@ -699,7 +989,7 @@ pub static GOOGLE_OAUTH_REFRESH: Detector = Detector {
 
 /// Access tokens expire within the hour: a committed one is most likely dead.
 fn google_access(token: &str, site: &Site<'_>) -> Verdict {
-    match verify::mixed(token, site) {
+    match shape::mixed(token, site) {
         Verdict::Reject => Verdict::Reject,
         _ => Verdict::high()
             .with("token_type", "oauth-access-token")
@@ -717,7 +1007,7 @@ pub static GOOGLE_OAUTH_ACCESS: Detector = Detector {
     pattern: r"ya29\.[A-Za-z0-9_-]{30,2048}",
     prefix: "ya29.",
     min_entropy: 3.5,
-    verify: Some(google_access),
+    check: Some(google_access),
     reach: 2200,
     binary: false,
     positives: &[concat!(
@@ -742,7 +1032,7 @@ pub static HEROKU_LEGACY: Detector = Detector {
     keywords: HEROKU_WORDS,
     pattern: r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     matcher: context(HEROKU_WORDS, 3),
-    verify: Some(super::named_mixed),
+    check: Some(shape::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -767,7 +1057,7 @@ fn atlas_private(token: &str, site: &Site<'_>) -> Verdict {
         .iter()
         .any(|w| memchr::memmem::find(&line, w).is_some());
     if named {
-        super::named_mixed(token, site)
+        shape::named_mixed(token, site)
     } else {
         Verdict::Reject
     }
@@ -781,7 +1071,7 @@ pub static MONGODB_ATLAS_KEY: Detector = Detector {
     keywords: ATLAS_WORDS,
     pattern: r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     matcher: context(ATLAS_WORDS, 3),
-    verify: Some(atlas_private),
+    check: Some(atlas_private),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -807,7 +1097,7 @@ pub static FLY_IO: Detector = Detector {
     keywords: &["FlyV1 fm", "fo1_"],
     pattern: r"(?:FlyV1 fm[12][ar]?_[A-Za-z0-9+/]{100,1500}={0,2}|fo1_[A-Za-z0-9_-]{43})",
     prefix: "FlyV1 fm",
-    verify: Some(fly_token),
+    check: Some(fly_token),
     reach: 1600,
     boundary: Boundary::Base64,
     positives: &[
@@ -827,7 +1117,7 @@ pub static FLY_IO: Detector = Detector {
 
 /// A deploy token opens the organisation's apps, but not as the cloud account does.
 fn fly_token(token: &str, site: &Site<'_>) -> Verdict {
-    match verify::mixed(token, site) {
+    match shape::mixed(token, site) {
         Verdict::Reject => Verdict::Reject,
         _ => Verdict::high().with("max_severity", "high"),
     }
@@ -854,3 +1144,17 @@ pub static ALL: &[&Detector] = &[
     &MONGODB_ATLAS_KEY,
     &FLY_IO,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_account_from_key_id() {
+        // The decoding documented for keys issued since 2019.
+        assert_eq!(
+            aws_account_id("ASIAY34FZKBOKMUTVV7A").as_deref(),
+            Some("609629065308")
+        );
+    }
+}

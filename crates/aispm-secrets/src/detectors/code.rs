@@ -2,12 +2,36 @@
 //! can push code, publish packages (a supply-chain compromise) or read every secret of
 //! a deployment.
 
-use crate::detector::{BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher};
-use crate::structured;
-use crate::verify;
+use super::shape;
+use crate::assign;
+use crate::detector::{
+    BASE, Boundary, CandidateSink, Confidence, ContextRule, Detector, Family, Matcher, Site,
+    Verdict,
+};
+use crate::noise;
+use crate::text;
 
 const fn context(words: &'static [&'static str], lines: usize) -> Matcher {
     Matcher::Context(ContextRule { words, lines })
+}
+
+/// GitHub `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` tokens carry a CRC32 of their random part;
+/// a token whose checksum does not hold was never issued.
+fn github_classic(token: &str, _: &Site<'_>) -> Verdict {
+    if !shape::crc32_checksum_ok(token) {
+        return Verdict::Reject;
+    }
+    let t = match &token[..4] {
+        "ghp_" => "personal-access-token",
+        "gho_" => "oauth-access-token",
+        "ghu_" => "user-to-server-token",
+        "ghs_" => "server-to-server-token",
+        "ghr_" => "refresh-token",
+        _ => "token",
+    };
+    Verdict::high()
+        .with("token_type", t)
+        .with("checksum", "valid")
 }
 
 pub static GITHUB_CLASSIC: Detector = Detector {
@@ -18,7 +42,7 @@ pub static GITHUB_CLASSIC: Detector = Detector {
     keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
     pattern: r"gh[pousr]_[A-Za-z0-9]{36}",
     prefix: "ghp_",
-    verify: Some(verify::github_classic),
+    check: Some(github_classic),
     positives: &[
         concat!(
             "github.token=ghp_38aIBnYY",
@@ -63,6 +87,17 @@ pub static GITHUB_CLASSIC: Detector = Detector {
     ..BASE
 };
 
+/// Fine-grained personal access tokens: `github_pat_` + 22 + `_` + 59.
+fn github_fine_grained(token: &str, _: &Site<'_>) -> Verdict {
+    let rest = &token["github_pat_".len()..];
+    match rest.split_once('_') {
+        Some((a, b)) if a.len() == 22 && b.len() == 59 => {
+            Verdict::high().with("token_type", "fine-grained-personal-access-token")
+        }
+        _ => Verdict::medium().with("token_type", "fine-grained-personal-access-token"),
+    }
+}
+
 pub static GITHUB_FINE_GRAINED: Detector = Detector {
     id: "github-fine-grained-token",
     kind: "github-token",
@@ -71,7 +106,7 @@ pub static GITHUB_FINE_GRAINED: Detector = Detector {
     keywords: &["github_pat_"],
     pattern: r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
     prefix: "github_pat_",
-    verify: Some(verify::github_fine_grained),
+    check: Some(github_fine_grained),
     positives: &[concat!(
         "gh_pat = \"github_pat_11A6YH5O3XSH88",
         "JBBLD63I_NOUXzJUGNdd5",
@@ -119,6 +154,15 @@ pub static GITLAB_RUNNER: Detector = Detector {
     ..BASE
 };
 
+/// npm tokens use the same checksum scheme as GitHub's.
+fn npm(token: &str, _: &Site<'_>) -> Verdict {
+    if shape::crc32_checksum_ok(token) {
+        Verdict::high().with("checksum", "valid")
+    } else {
+        Verdict::medium()
+    }
+}
+
 pub static NPM: Detector = Detector {
     id: "npm-access-token",
     kind: "npm-token",
@@ -127,7 +171,7 @@ pub static NPM: Detector = Detector {
     keywords: &["npm_"],
     pattern: r"npm_[A-Za-z0-9]{36}",
     prefix: "npm_",
-    verify: Some(verify::npm),
+    check: Some(npm),
     positives: &[concat!(
         "//registry.npmjs.org/:_authToken=npm_4FC2JdMT",
         "9QRNrbbTgAPR",
@@ -138,13 +182,39 @@ pub static NPM: Detector = Detector {
     ..BASE
 };
 
+/// `_authToken=` in an `.npmrc` (legacy UUID and hex tokens; `npm_` tokens have their
+/// own detector).
+fn npmrc_token(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let Some((name, name_start, v)) = assign::assignment_at(sink.buf, hit) else {
+        return;
+    };
+    let name = name.to_string();
+    if !sink.first_visit(det.id, name_start) || !name.to_ascii_lowercase().ends_with("_authtoken") {
+        return;
+    }
+    let value = &sink.buf[v.start..v.end];
+    if value.len() < 20
+        || sink.has_known_prefix(value)
+        || noise::is_reference(value)
+        || noise::is_placeholder(value)
+        || text::entropy(value) < 3.0
+        || !value
+            .iter()
+            .all(|&b| text::is_token_byte(b) || matches!(b, b'=' | b'+' | b'/'))
+        || sink.marked(v.start, v.end)
+    {
+        return;
+    }
+    sink.push_simple(det, v.start, v.end, Some(name), Verdict::medium());
+}
+
 pub static NPMRC: Detector = Detector {
     id: "npmrc-auth-token",
     kind: "npm-token",
     family: Family::CodeAndRegistry,
     title: "npm registry auth token",
     keywords: &["_authtoken"],
-    matcher: Matcher::Custom(structured::npmrc_token),
+    matcher: Matcher::Custom(npmrc_token),
     default_confidence: Confidence::Medium,
     priority: 2,
     binary: false,
@@ -157,6 +227,16 @@ pub static NPMRC: Detector = Detector {
     ..BASE
 };
 
+/// PyPI tokens are macaroons whose location is `pypi.org` (or `test.pypi.org`).
+fn pypi(token: &str, _: &Site<'_>) -> Verdict {
+    let registry = if token.starts_with("pypi-AgEIcHlwaS5vcmc") {
+        "pypi.org"
+    } else {
+        "test.pypi.org"
+    };
+    Verdict::high().with("registry", registry)
+}
+
 pub static PYPI: Detector = Detector {
     id: "pypi-upload-token",
     kind: "pypi-token",
@@ -165,7 +245,7 @@ pub static PYPI: Detector = Detector {
     keywords: &["pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"],
     pattern: r"pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}",
     prefix: "pypi-",
-    verify: Some(verify::pypi),
+    check: Some(pypi),
     positives: &[concat!(
         "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcWikAK99NEec7",
         "c6jymIZNf6YT",
@@ -182,13 +262,53 @@ pub static PYPI: Detector = Detector {
     ..BASE
 };
 
+/// `"auth": "<base64 of user:password>"` in a Docker `config.json` (`auths`).
+fn docker_auth(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let buf = sink.buf;
+    let floor = hit.saturating_sub(4096);
+    if memchr::memmem::find(&buf[floor..hit], b"\"auths\"").is_none() {
+        return;
+    }
+    let name_end = hit + 5; // `"auth` ends here, the closing quote follows
+    let (_, le) = text::line_bounds(buf, hit);
+    if name_end > le {
+        return;
+    }
+    let Some(v) = assign::value_after(buf, name_end, le) else {
+        return;
+    };
+    if !sink.first_visit(det.id, v.start) {
+        return;
+    }
+    let value = &buf[v.start..v.end];
+    let Some(decoded) = text::base64_decode(value) else {
+        return;
+    };
+    if !text::is_printable_text(&decoded) {
+        return;
+    }
+    let Some(colon) = decoded.iter().position(|&b| b == b':') else {
+        return;
+    };
+    let (user, pass) = (&decoded[..colon], &decoded[colon + 1..]);
+    if user.is_empty() || pass.len() < 4 || noise::is_placeholder(pass) || noise::is_reference(pass)
+    {
+        return;
+    }
+    if sink.marked(v.start, v.end) {
+        return;
+    }
+    let verdict = Verdict::high().with("registry_user", String::from_utf8_lossy(user).into_owned());
+    sink.push_simple(det, v.start, v.end, Some("auth".into()), verdict);
+}
+
 pub static DOCKER_AUTH: Detector = Detector {
     id: "docker-registry-auth",
     kind: "docker-registry-auth",
     family: Family::CodeAndRegistry,
     title: "Docker registry credentials (config.json auths)",
     keywords: &["\"auth\""],
-    matcher: Matcher::Custom(structured::docker_auth),
+    matcher: Matcher::Custom(docker_auth),
     priority: 3,
     binary: false,
     positives: &[concat!(
@@ -339,7 +459,7 @@ pub static CRATES_IO: Detector = Detector {
     pattern: r"cio[A-Za-z0-9]{32}",
     prefix: "cio",
     min_entropy: 3.5,
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     default_confidence: Confidence::Medium,
     positives: &[concat!(
         "[registry]\ntoken = \"ciorMsvDnL2nkgI",
@@ -450,7 +570,7 @@ pub static SONARQUBE_LEGACY: Detector = Detector {
     keywords: SONAR_WORDS,
     pattern: r"[a-f0-9]{40}",
     matcher: context(SONAR_WORDS, 3),
-    verify: Some(super::named_mixed),
+    check: Some(shape::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -476,7 +596,7 @@ pub static SONARQUBE_LOGIN: Detector = Detector {
     keywords: &["sonar.login", "sonarLogin", "sonar_login", "SONAR_LOGIN"],
     pattern: r#"(?i:sonar[._]?login)['"]?\s*[=:,]\s*['"]?([a-f0-9]{40})\b"#,
     boundary: Boundary::None,
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     default_confidence: Confidence::Medium,
     priority: 2,
     binary: false,
@@ -500,7 +620,7 @@ pub static BUNDLER_CREDENTIALS: Detector = Detector {
     keywords: &["BUNDLE_"],
     pattern: r#"\bBUNDLE_[A-Z0-9_]{1,80}__[A-Z0-9_]{1,40}["']?\s*[=:]\s*["']?([A-Za-z0-9._%+@-]{1,64}:[^\s"';&$]{4,128})"#,
     boundary: Boundary::None,
-    verify: Some(bundler_pair),
+    check: Some(bundler_pair),
     default_confidence: Confidence::Medium,
     priority: 2,
     binary: false,
@@ -569,7 +689,7 @@ pub static AZURE_DEVOPS_LEGACY_PAT: Detector = Detector {
     keywords: AZURE_DEVOPS_WORDS,
     pattern: r"[a-z2-7]{52}",
     matcher: context(AZURE_DEVOPS_WORDS, 3),
-    verify: Some(super::named_mixed),
+    check: Some(shape::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -595,7 +715,7 @@ pub static GITHUB_OAUTH_SECRET: Detector = Detector {
     keywords: GITHUB_WORDS,
     pattern: r"[a-f0-9]{40}",
     matcher: context(GITHUB_WORDS, 3),
-    verify: Some(super::named_mixed),
+    check: Some(shape::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -634,7 +754,7 @@ pub static SNYK: Detector = Detector {
     keywords: SNYK_WORDS,
     pattern: r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     matcher: context(SNYK_WORDS, 3),
-    verify: Some(super::named_mixed),
+    check: Some(shape::named_mixed),
     priority: 2,
     binary: false,
     positives: &[concat!(
@@ -773,3 +893,31 @@ pub static ALL: &[&Detector] = &[
     &NUGET,
     &DEPENDENCY_TRACK,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_checksum() {
+        let site = Site {
+            buf: b"",
+            start: 0,
+            end: 0,
+        };
+        let ok = concat!("ghp_", "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8", "14Un4I");
+        assert!(matches!(
+            github_classic(ok, &site),
+            Verdict::Accept {
+                confidence: Confidence::High,
+                ..
+            }
+        ));
+        let bad = concat!("ghp_", "U8JZpDE0iGXlD6gNCFbaEPFjbD0kH8", "I4nU41");
+        assert_eq!(github_classic(bad, &site), Verdict::Reject);
+        assert_eq!(
+            github_classic("ghp_000000000000000000000000000000000000", &site),
+            Verdict::Reject
+        );
+    }
+}

@@ -1,11 +1,23 @@
 //! Data platforms around the models: Databricks, Snowflake and database connection
 //! strings with a password in them.
 
-use crate::detector::{BASE, Boundary, Detector, Family, Matcher, Site, Verdict};
+use super::{generic, shape};
+use crate::assign;
+use crate::credential_names::classify;
+use crate::detector::{BASE, Boundary, CandidateSink, Detector, Family, Matcher, Site, Verdict};
 use crate::noise;
-use crate::structured;
 use crate::text::{self, Classes};
-use crate::verify;
+
+/// Databricks personal access tokens are `dapi` + 32 hex (optionally `-N`).
+fn databricks(token: &str, _: &Site<'_>) -> Verdict {
+    let body = token.trim_start_matches("dapi");
+    let hex = body.split('-').next().unwrap_or(body);
+    if hex.len() == 32 && text::is_hex(hex.as_bytes()) {
+        Verdict::high()
+    } else {
+        Verdict::Reject
+    }
+}
 
 pub static DATABRICKS: Detector = Detector {
     id: "databricks-token",
@@ -15,7 +27,7 @@ pub static DATABRICKS: Detector = Detector {
     keywords: &["dapi"],
     pattern: r"dapi[a-f0-9]{32}(?:-[0-9])?",
     prefix: "dapi",
-    verify: Some(verify::databricks),
+    check: Some(databricks),
     positives: &[
         concat!(
             "DATABRICKS_TOKEN: 'dapid40cca85f0f5",
@@ -48,7 +60,7 @@ pub static DATABRICKS_OAUTH: Detector = Detector {
     pattern: r"dose[A-Za-z0-9]{32}",
     prefix: "dose",
     min_entropy: 3.5,
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     positives: &[concat!(
         "DATABRICKS_CLIENT_SECRET=\"doseiisJ3BB5642L",
         "DgdINOUXzJUG",
@@ -58,13 +70,56 @@ pub static DATABRICKS_OAUTH: Detector = Detector {
     ..BASE
 };
 
+/// Credentials assigned near a mention of a platform that has no token format of its
+/// own (Snowflake passwords and tokens).
+fn context_assignment(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let buf = sink.buf;
+    let (ws, we) = text::lines_around(buf, hit, 6, 6, 4096);
+    if !sink.first_visit(det.id, ws) {
+        return;
+    }
+    const NAMES: &[&[u8]] = &[
+        b"password",
+        b"passwd",
+        b"pwd",
+        b"passphrase",
+        b"token",
+        b"secret",
+    ];
+    let window = text::lower(&buf[ws..we]);
+    let mut positions = Vec::new();
+    for n in NAMES {
+        positions.extend(memchr::memmem::find_iter(&window, n).map(|p| ws + p));
+    }
+    positions.sort_unstable();
+    positions.dedup();
+    for p in positions {
+        let Some((name, name_start, v)) = assign::assignment_at(buf, p) else {
+            continue;
+        };
+        if !sink.first_visit(det.id, name_start + 1) {
+            continue;
+        }
+        let Some(info) = classify(name) else {
+            continue;
+        };
+        let name = name.to_string();
+        let value = &buf[v.start..v.end];
+        if v.code || !generic::value_ok(sink, &info, value, v.quoted) || sink.marked(v.start, v.end)
+        {
+            continue;
+        }
+        sink.push_simple(det, v.start, v.end, Some(name), Verdict::medium());
+    }
+}
+
 pub static SNOWFLAKE: Detector = Detector {
     id: "snowflake-credential",
     kind: "snowflake",
     family: Family::DataPlatform,
     title: "Snowflake password or token",
     keywords: &["snowflake"],
-    matcher: Matcher::Custom(structured::context_assignment),
+    matcher: Matcher::Custom(context_assignment),
     priority: 2,
     binary: false,
     positives: &[
@@ -81,13 +136,19 @@ pub static SNOWFLAKE: Detector = Detector {
     ..BASE
 };
 
+/// `scheme://user:password@host` with a database scheme (the URL reader is
+/// `generic::url_password`, shared with `generic::URL_PASSWORD`).
+fn db_url(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    generic::url_password(sink, det, hit, true);
+}
+
 pub static DATABASE_URL: Detector = Detector {
     id: "database-url-password",
     kind: "database-url",
     family: Family::DataPlatform,
     title: "Database connection string with a password",
     keywords: &["://"],
-    matcher: Matcher::Custom(structured::db_url),
+    matcher: Matcher::Custom(db_url),
     priority: 2,
     binary: false,
     positives: &[
@@ -168,7 +229,7 @@ pub static CONNECTION_STRING: Detector = Detector {
     ],
     pattern: r"(?i:password|pwd)=([^;'\x22\s<>]{4,128})",
     min_entropy: 2.5,
-    verify: Some(connection_password),
+    check: Some(connection_password),
     priority: 2,
     binary: false,
     boundary: Boundary::None,
@@ -191,7 +252,6 @@ pub static CONNECTION_STRING: Detector = Detector {
     ..BASE
 };
 
-/// Every data-platform detector.
 /// MongoDB Atlas service-account secrets: `mdb_sa_sk_` and 40 characters.
 pub static MONGODB_ATLAS_SA: Detector = Detector {
     id: "mongodb-atlas-service-account-secret",
@@ -210,6 +270,7 @@ pub static MONGODB_ATLAS_SA: Detector = Detector {
     ..BASE
 };
 
+/// Every data-platform detector.
 pub static ALL: &[&Detector] = &[
     &DATABRICKS,
     &DATABRICKS_OAUTH,

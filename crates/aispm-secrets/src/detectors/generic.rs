@@ -4,8 +4,215 @@
 //! credentials) and the value (references, placeholders, digests, UUIDs, prose and
 //! low-entropy words are not secrets).
 
-use crate::detector::{BASE, Boundary, Confidence, Detector, Family, Matcher};
-use crate::structured;
+use crate::assign;
+use crate::credential_names::{self, CredClass, NameInfo, classify};
+use crate::detector::{
+    BASE, Boundary, Candidate, CandidateSink, Confidence, Detector, Family, Matcher, Site, Style,
+    Verdict,
+};
+use crate::noise;
+use crate::text::{self, Classes};
+use serde_json::Value;
+
+/// `NAME = value` where NAME reads as a credential and the value as a literal secret.
+fn generic_assignment(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let Some((s, e)) = assign::ident_at(sink.buf, hit) else {
+        return;
+    };
+    if sink.same_ident_as_last(det.id, s) {
+        return;
+    }
+    let Some((name, name_start, v)) = assign::assignment_of(sink.buf, s, e) else {
+        return;
+    };
+    // In a `WORD NAME VALUE` line the word says whose credential it is: `acme TOKEN v`
+    // reads as `acme_TOKEN`.
+    let (ls, _) = text::line_bounds(sink.buf, name_start);
+    let name = match assign::lead_word(sink.buf, ls, name_start) {
+        Some(word) if !name.starts_with('-') && bare_value_follows(sink.buf, e) => {
+            format!("{}_{name}", String::from_utf8_lossy(word))
+        }
+        _ => name.to_string(),
+    };
+    let Some(info) = classify(&name) else {
+        return;
+    };
+    if !sink.first_visit(det.id, name_start) {
+        return;
+    }
+    let value = &sink.buf[v.start..v.end];
+    if v.code
+        || !value_ok(sink, &info, value, v.quoted)
+        || sink.marked(v.start, v.end)
+        || (info.class == CredClass::Secret && public_client_secret(sink.buf, v.start))
+    {
+        return;
+    }
+    let kind = if info.class == CredClass::Password {
+        "password"
+    } else {
+        det.kind
+    };
+    let verdict = Verdict::Accept {
+        confidence: Confidence::Medium,
+        props: vec![(
+            "name_class",
+            Value::from(format!("{:?}", info.class).to_lowercase()),
+        )],
+        kind: Some(kind),
+    };
+    sink.push_simple(det, v.start, v.end, Some(name), verdict);
+}
+
+/// Whether a value assigned to a credential name is a plausible literal secret (also
+/// asked by `data::SNOWFLAKE` of the values it finds near a Snowflake mention).
+pub(super) fn value_ok(sink: &CandidateSink<'_>, info: &NameInfo, v: &[u8], quoted: bool) -> bool {
+    let style = sink.style;
+    if style == Style::Binary || (!quoted && style == Style::Code) {
+        return false;
+    }
+    let min_len = if info.class == CredClass::Password {
+        8
+    } else {
+        12
+    };
+    if v.len() < min_len || v.len() > MAX_GENERIC_LEN || v.iter().any(|b| b.is_ascii_whitespace()) {
+        return false;
+    }
+    // Long values are tokens only when nothing else explains them: no repeated block
+    // (an encoded image or a padded fixture) and a generated alphabet.
+    if v.len() > 256 && (info.class == CredClass::Password || !long_token_shaped(v)) {
+        return false;
+    }
+    // Cheap shape tests first; the substring scans only for what is left.
+    // A UUID or a hex string is a key only under a name that says so plainly (see
+    // `names_hex_credential`); elsewhere it is an ID, a digest or a checksum.
+    let hex_shaped = text::is_uuid(v) || noise::is_digest(v);
+    if hex_shaped && !credential_names::names_hex_credential(info) {
+        return false;
+    }
+    if noise::is_identifier_like(v)
+        || v.starts_with(b"-----")
+        || (v.starts_with(b"eyJ") && is_jwt_shaped(v))
+        || v.iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b'+'))
+    {
+        return false;
+    }
+    if info.class != CredClass::Password
+        && (noise::is_word_like(v) || noise::is_camel_identifier(v) || noise::is_file_path(v))
+    {
+        return false;
+    }
+    // A bare `key` names lookup keys, object keys and labels far more often than
+    // secrets: paths, dotted names and `prefix:rest` keys are those.
+    if info.class == CredClass::Key
+        && !info.qualified
+        && v.iter().any(|b| matches!(b, b'/' | b'.' | b':'))
+    {
+        return false;
+    }
+    // Templates (`f"…{name}…"`, `"{0}"`), values built from ascending runs (`abc123`,
+    // `123abc-456def-789ghi`), and query strings without a signature-sized value.
+    if v.contains(&b'{') || noise::is_sequential(v) || noise::is_query_without_secret(v) {
+        return false;
+    }
+    // Escapes and Windows paths (`\\u{1b}`, `SOFTWARE\\Microsoft`), and values that
+    // spell a credential word (`secret123`, `my-token`), are not generated secrets.
+    if v.contains(&b'\\') || noise::spells_credential_word(v) {
+        return false;
+    }
+    if sink.has_known_prefix(v)
+        || noise::is_reference(v)
+        || noise::is_placeholder(v)
+        || noise::is_known_example(v)
+        || noise::is_encoded_prose(v)
+        || noise::is_encoded_words(v)
+        || noise::is_public_key(v)
+    {
+        return false;
+    }
+    // A value that spells its own name (`stripe_key = "stripe-key-1"`) was typed; a
+    // generated secret behind a product prefix (`acme_9fK2…`) was not.
+    let low = text::lower(v);
+    if info.words.iter().filter(|w| w.len() >= 4).any(|w| {
+        memchr::memmem::find(&low, w.as_bytes())
+            .is_some_and(|_| low.len() < w.len() + 20 || !rest_is_random(&low, w))
+    }) {
+        return false;
+    }
+    let classes = Classes::of(v);
+    let h = text::entropy(v);
+    let ok = match info.class {
+        CredClass::Password => classes.count() >= 2 && h >= 2.8,
+        _ if !info.qualified => {
+            v.len() >= 20 && classes.digit && classes.letter() && classes.count() >= 2 && h >= 3.5
+        }
+        _ => classes.digit && classes.letter() && h >= 3.0,
+    };
+    ok && (style != Style::Prose || (h >= 3.5 && v.len() >= 16))
+}
+
+/// Longest value the generic detector reads as one secret (long-lived tokens of some
+/// services run to several hundred characters).
+const MAX_GENERIC_LEN: usize = 1024;
+
+/// Whether a long value reads as one generated token: its alphabet is a token's (no
+/// padding inside, at most a few separators) and no 16-byte block repeats in it.
+fn long_token_shaped(v: &[u8]) -> bool {
+    let separators = v
+        .iter()
+        .filter(|&&b| matches!(b, b'.' | b'-' | b'_' | b'/' | b'+'))
+        .count();
+    if separators > v.len() / 16 || v[..v.len() - 2].contains(&b'=') {
+        return false;
+    }
+    let mut seen = std::collections::HashSet::new();
+    v.chunks_exact(16).all(|c| seen.insert(c))
+}
+
+/// Whether a value starting with `eyJ` is a JSON Web Token (its first segment decodes to
+/// a JSON header naming an `alg`): the token detector judges those, including the ones it
+/// rejects on purpose (unsigned, public anon keys, the documentation example).
+fn is_jwt_shaped(v: &[u8]) -> bool {
+    let head = v.split(|&b| b == b'.').next().unwrap_or(v);
+    text::base64_decode(head)
+        .and_then(|d| serde_json::from_slice::<Value>(&d).ok())
+        .is_some_and(|h| h.get("alg").is_some())
+}
+
+/// Whether `low` without the first `word` in it is still a generated secret (at least 16
+/// characters of letters and digits with a secret's entropy).
+fn rest_is_random(low: &[u8], word: &str) -> bool {
+    let Some(at) = memchr::memmem::find(low, word.as_bytes()) else {
+        return false;
+    };
+    let rest: Vec<u8> = low[..at]
+        .iter()
+        .chain(&low[at + word.len()..])
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    rest.len() >= 16 && text::entropy(&rest) >= 3.5
+}
+
+/// Whether the client secret at `pos` belongs to an installed application whose
+/// secret is published with it (its client ID is within a few hundred bytes).
+fn public_client_secret(buf: &[u8], pos: usize) -> bool {
+    let lo = pos.saturating_sub(512);
+    let hi = (pos + 512).min(buf.len());
+    noise::names_public_oauth_client(&buf[lo..hi])
+}
+
+/// Whether a blank, not an operator, separates the name ending at `e` from its value.
+fn bare_value_follows(buf: &[u8], e: usize) -> bool {
+    let rest = &buf[e..(e + 8).min(buf.len())];
+    rest.first().is_some_and(|b| matches!(b, b' ' | b'\t'))
+        && rest
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t'))
+            .is_some_and(|b| !matches!(b, b'=' | b':'))
+}
 
 pub static GENERIC_SECRET: Detector = Detector {
     id: "generic-secret",
@@ -25,7 +232,7 @@ pub static GENERIC_SECRET: Detector = Detector {
         "credential",
         "creds",
     ],
-    matcher: Matcher::Custom(structured::generic_assignment),
+    matcher: Matcher::Custom(generic_assignment),
     default_confidence: Confidence::Medium,
     priority: 1,
     binary: false,
@@ -150,13 +357,178 @@ pub static GENERIC_SECRET: Detector = Detector {
     ..BASE
 };
 
+const DB_SCHEMES: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "mongodb",
+    "mongodb+srv",
+    "redis",
+    "rediss",
+    "amqp",
+    "amqps",
+    "mssql",
+    "sqlserver",
+    "oracle",
+    "clickhouse",
+    "snowflake",
+    "cockroachdb",
+    "cassandra",
+    "neo4j",
+    "neo4j+s",
+    "bolt",
+    "couchbase",
+    "couchbases",
+    "memcached",
+    "db2",
+    "jdbc:postgresql",
+    "jdbc:mysql",
+    "jdbc:sqlserver",
+    "jdbc:oracle",
+    "jdbc:mariadb",
+    "postgresql+psycopg2",
+    "postgresql+asyncpg",
+    "mysql+pymysql",
+    "mysql+mysqldb",
+    "elasticsearch",
+    "influxdb",
+    "nats",
+    "kafka",
+    "sqlalchemy",
+];
+
+/// `scheme://user:password@host`: a password in a URL. `db` selects database schemes
+/// (the data-platform detector) or the others (the generic one).
+pub(super) fn url_password(
+    sink: &mut CandidateSink<'_>,
+    det: &'static Detector,
+    hit: usize,
+    db: bool,
+) {
+    let buf = sink.buf;
+    let (ls, le) = text::line_bounds(buf, hit);
+    let mut s = hit;
+    while s > ls
+        && (buf[s - 1].is_ascii_alphanumeric() || matches!(buf[s - 1], b'+' | b'.' | b'-' | b':'))
+    {
+        s -= 1;
+    }
+    let scheme = String::from_utf8_lossy(&buf[s..hit]).to_ascii_lowercase();
+    let scheme = scheme.trim_start_matches(':');
+    if scheme.is_empty() {
+        return;
+    }
+    if DB_SCHEMES.contains(&scheme) != db {
+        return;
+    }
+    let auth_start = hit + 3;
+    let mut auth_end = auth_start;
+    while auth_end < le
+        && !matches!(
+            buf[auth_end],
+            b'/' | b'?'
+                | b'#'
+                | b' '
+                | b'\t'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'<'
+                | b'>'
+                | b'\\'
+                | b'|'
+                | b'('
+                | b')'
+                | b','
+        )
+    {
+        auth_end += 1;
+    }
+    let authority = &buf[auth_start..auth_end];
+    let Some(at) = authority.iter().rposition(|&b| b == b'@') else {
+        return;
+    };
+    let userinfo = &authority[..at];
+    let Some(colon) = userinfo.iter().position(|&b| b == b':') else {
+        return;
+    };
+    let user = &userinfo[..colon];
+    let pass = &userinfo[colon + 1..];
+    let host = &authority[at + 1..];
+    let ps = auth_start + colon + 1;
+    let pe = ps + pass.len();
+    if pass.len() < 4
+        || host.is_empty()
+        || pass == user
+        || pass
+            .iter()
+            .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b'<' | b'>'))
+        || noise::is_password_word(pass)
+        || noise::is_placeholder(pass)
+        || noise::is_reference(pass)
+        || pass.iter().all(|&b| b == b'*' || b == b'x' || b == b'X')
+        // A token with a provider prefix is that provider detector's to judge (which
+        // may have rejected it on purpose: `ghp_x`).
+        || sink.has_known_prefix(pass)
+        // A host that cannot exist: not a URL but a test of URL parsing.
+        || noise::is_malformed_host(host)
+        || !sink.first_visit(det.id, ps)
+        || sink.marked(ps, pe)
+    {
+        return;
+    }
+    let host_s = String::from_utf8_lossy(host).to_ascii_lowercase();
+    let local = host_s.starts_with("localhost")
+        || host_s.starts_with("127.")
+        || host_s.starts_with("0.0.0.0")
+        || host_s.starts_with("[::1]");
+    let mut verdict = Verdict::medium().with("scheme", scheme.to_string());
+    if local {
+        verdict = verdict.with("local_host", true);
+    }
+    // Documentation and test hosts (`example.com`, `.test`): the password opens
+    // nothing there, though one pasted into an example may be real elsewhere.
+    if noise::is_reserved_host(host) {
+        verdict = verdict.with("reserved_host", true);
+    }
+    let Ok(secret) = std::str::from_utf8(pass) else {
+        return;
+    };
+    let name = assign::name_before(buf, s, ls).map(|n| n.text);
+    let Verdict::Accept {
+        confidence, props, ..
+    } = verdict
+    else {
+        return;
+    };
+    sink.push(Candidate {
+        det,
+        kind: det.kind,
+        start: ps,
+        end: pe,
+        extra: Vec::new(),
+        span_start: ps,
+        span_end: pe,
+        secret: secret.to_string(),
+        display: Some(format!("{scheme}://{}:", String::from_utf8_lossy(user))),
+        name,
+        confidence,
+        props,
+    });
+}
+
+fn url_credentials(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    url_password(sink, det, hit, false);
+}
+
 pub static URL_PASSWORD: Detector = Detector {
     id: "url-password",
     kind: "url-password",
     family: Family::Generic,
     title: "Password in a URL",
     keywords: &["://"],
-    matcher: Matcher::Custom(structured::url_credentials),
+    matcher: Matcher::Custom(url_credentials),
     default_confidence: Confidence::Medium,
     priority: 2,
     binary: false,
@@ -177,6 +549,55 @@ pub static URL_PASSWORD: Detector = Detector {
     ],
     ..BASE
 };
+
+/// Password hashes. An entry of a password file (`user:HASH` first on its line, as in
+/// `/etc/shadow` or an `htpasswd`) opens an account once cracked: medium. A hash alone on
+/// its line (a dumped hash list) or on a line that names a password (Jupyter's
+/// `c.ServerApp.password = 'argon2:$argon2id$…'`) is low. A hash anywhere else in code or
+/// text is most often a hashing library's test vector or a documentation sample, with the
+/// plain text beside it, and is not reported.
+fn password_hash(token: &str, site: &Site<'_>) -> Verdict {
+    let scheme = token
+        .trim_start_matches('$')
+        .split('$')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let (ls, le) = text::line_bounds(site.buf, site.start);
+    let before = &site.buf[ls..site.start];
+    let after = &site.buf[site.end.min(le)..le];
+    let entry = before
+        .strip_suffix(b":")
+        .map(<[u8]>::trim_ascii_start)
+        .is_some_and(|user| {
+            !user.is_empty()
+                && user.len() <= 64
+                && user
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@'))
+        });
+    let alone = before.trim_ascii().is_empty() && after.trim_ascii().is_empty();
+    // The name of the value, not a word further back on a long line.
+    let low = text::lower(&before[before.len().saturating_sub(40)..]);
+    let named = ["password", "passwd", "pwd", "passphrase"]
+        .iter()
+        .any(|w| memchr::memmem::find(&low, w.as_bytes()).is_some());
+    let confidence = if entry {
+        Confidence::Medium
+    } else if alone || named {
+        Confidence::Low
+    } else {
+        return Verdict::Reject;
+    };
+    Verdict::Accept {
+        confidence,
+        props: vec![
+            ("hash_scheme", Value::from(scheme)),
+            ("password_file_entry", Value::from(entry)),
+        ],
+        kind: None,
+    }
+}
 
 /// Password hashes in the crypt formats (`$1$`, `$2b$`, `$5$`, `$6$`, Cisco `$8$`/`$9$`,
 /// Argon2) and Kerberos AS-REP and TGS-REP hashes: what a shadow file, an `htpasswd`, a
@@ -214,7 +635,7 @@ pub static PASSWORD_HASH: Detector = Detector {
     prefix: "$",
     boundary: Boundary::None,
     min_entropy: 3.2,
-    verify: Some(crate::verify::password_hash),
+    check: Some(password_hash),
     default_confidence: Confidence::Medium,
     priority: 2,
     binary: false,

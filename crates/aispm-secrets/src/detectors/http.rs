@@ -4,8 +4,7 @@
 //! secrets, and a token with a provider format of its own is left to that detector.
 
 use crate::assign;
-use crate::detector::{BASE, Confidence, Detector, Family, Matcher, Verdict};
-use crate::engine::Scan;
+use crate::detector::{BASE, CandidateSink, Confidence, Detector, Family, Matcher, Verdict};
 use crate::noise;
 use crate::text::{self, Classes};
 
@@ -86,9 +85,14 @@ fn locate(buf: &[u8], start: usize, end: usize, v: &[u8]) -> Option<(usize, usiz
     memchr::memmem::find(&buf[start..end], v).map(|p| (start + p, start + p + v.len()))
 }
 
-fn push(scan: &mut Scan<'_>, det: &'static Detector, span: (usize, usize), via: &'static str) {
+fn push(
+    sink: &mut CandidateSink<'_>,
+    det: &'static Detector,
+    span: (usize, usize),
+    via: &'static str,
+) {
     let (s, e) = span;
-    if scan.marked(s, e) || !scan.seen.insert((det.id, s)) {
+    if sink.marked(s, e) || !sink.first_visit(det.id, s) {
         return;
     }
     let verdict = Verdict::Accept {
@@ -96,12 +100,17 @@ fn push(scan: &mut Scan<'_>, det: &'static Detector, span: (usize, usize), via: 
         props: vec![("passed_as", via.into())],
         kind: None,
     };
-    scan.push_simple(det, s, e, Some(via.to_string()), verdict);
+    sink.push_simple(det, s, e, Some(via.to_string()), verdict);
 }
 
 /// `-u user:password`: the password, or the user when the password is empty (an API
 /// key passed as the user name).
-fn basic_user(scan: &mut Scan<'_>, det: &'static Detector, arg: &[u8], at: (usize, usize)) {
+fn basic_user(
+    sink: &mut CandidateSink<'_>,
+    det: &'static Detector,
+    arg: &[u8],
+    at: (usize, usize),
+) {
     let Some(colon) = arg.iter().position(|&b| b == b':') else {
         return;
     };
@@ -111,12 +120,12 @@ fn basic_user(scan: &mut Scan<'_>, det: &'static Detector, arg: &[u8], at: (usiz
         || (!pass.is_empty() && user == pass)
         || text::entropy(secret) < 2.5
         || Classes::of(secret).count() < 2
-        || scan.scanner.has_known_prefix(secret)
+        || sink.has_known_prefix(secret)
     {
         return;
     }
-    if let Some(span) = locate(scan.buf, at.0, at.1, secret) {
-        push(scan, det, span, "curl --user");
+    if let Some(span) = locate(sink.buf, at.0, at.1, secret) {
+        push(sink, det, span, "curl --user");
     }
 }
 
@@ -136,13 +145,13 @@ fn credential_header(name: &[u8]) -> bool {
 
 /// A bearer or API token: long enough, varied, not a stand-in, not a format that a
 /// dedicated detector owns (which may have rejected it on purpose).
-fn token_ok(scan: &Scan<'_>, v: &[u8]) -> bool {
+fn token_ok(sink: &CandidateSink<'_>, v: &[u8]) -> bool {
     let c = Classes::of(v);
     v.len() >= 10
         && v.len() <= 2048
         && !stand_in(v)
         && !v.starts_with(b"eyJ")
-        && !scan.scanner.has_known_prefix(v)
+        && !sink.has_known_prefix(v)
         && c.digit
         && c.letter()
         && text::entropy(v) >= 3.0
@@ -151,7 +160,7 @@ fn token_ok(scan: &Scan<'_>, v: &[u8]) -> bool {
         })
 }
 
-fn header(scan: &mut Scan<'_>, det: &'static Detector, arg: &[u8], at: (usize, usize)) {
+fn header(sink: &mut CandidateSink<'_>, det: &'static Detector, arg: &[u8], at: (usize, usize)) {
     let Some(colon) = arg.iter().position(|&b| b == b':') else {
         return;
     };
@@ -179,23 +188,23 @@ fn header(scan: &mut Scan<'_>, det: &'static Detector, arg: &[u8], at: (usize, u
             {
                 return;
             }
-        } else if !token_ok(scan, cred) {
+        } else if !token_ok(sink, cred) {
             return;
         }
-        if let Some(span) = locate(scan.buf, at.0, at.1, cred) {
-            push(scan, det, span, "curl Authorization header");
+        if let Some(span) = locate(sink.buf, at.0, at.1, cred) {
+            push(sink, det, span, "curl Authorization header");
         }
     } else if credential_header(name)
-        && token_ok(scan, value)
-        && let Some(span) = locate(scan.buf, at.0, at.1, value)
+        && token_ok(sink, value)
+        && let Some(span) = locate(sink.buf, at.0, at.1, value)
     {
-        push(scan, det, span, "curl API-key header");
+        push(sink, det, span, "curl API-key header");
     }
 }
 
 /// `curl … -u user:password` and `curl … -H 'Authorization: …'`.
-pub fn curl_credentials(scan: &mut Scan<'_>, det: &'static Detector, hit: usize) {
-    let buf = scan.buf;
+fn curl_credentials(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let buf = sink.buf;
     // A whole word `curl` (not `curly`, not `libcurl_version`).
     if hit > 0 && assign::is_name_byte(buf[hit - 1])
         || buf.get(hit + 4).is_some_and(|&b| assign::is_name_byte(b))
@@ -224,9 +233,9 @@ pub fn curl_credentials(scan: &mut Scan<'_>, det: &'static Detector, hit: usize)
             break;
         };
         if user {
-            basic_user(scan, det, &arg, (a_start, a_end));
+            basic_user(sink, det, &arg, (a_start, a_end));
         } else {
-            header(scan, det, &arg, (a_start, a_end));
+            header(sink, det, &arg, (a_start, a_end));
         }
         i = a_end.max(i + 1);
     }

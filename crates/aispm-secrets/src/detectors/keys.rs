@@ -2,10 +2,202 @@
 //! signed bearer tokens (JWT). Key blocks are validated by decoding them: a header
 //! around a word is documentation, not a key.
 
-use crate::detector::{BASE, Boundary, Confidence, Detector, Family, Matcher, Site, Verdict};
-use crate::structured;
+use super::shape;
+use crate::assign;
+use crate::credential_names;
+use crate::detector::{
+    BASE, Boundary, Candidate, CandidateSink, Confidence, Detector, Family, Matcher, Site, Verdict,
+};
 use crate::text;
-use crate::verify;
+use serde_json::Value;
+
+/// What the body of a key block turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct KeyBody {
+    /// The base64 text, whitespace and escapes removed.
+    pub base64: String,
+    pub encrypted: bool,
+    pub key_type: &'static str,
+}
+
+fn trim_bytes(mut s: &[u8], f: impl Fn(u8) -> bool) -> &[u8] {
+    while let [first, rest @ ..] = s {
+        if !f(*first) {
+            break;
+        }
+        s = rest;
+    }
+    while let [rest @ .., last] = s {
+        if !f(*last) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+/// Checks the text between `-----BEGIN <label>-----` and `-----END <label>-----`.
+pub(super) fn check_pem_body(label: &str, body: &[u8]) -> Option<KeyBody> {
+    let mut b64 = String::new();
+    let mut encrypted = label.contains("ENCRYPTED");
+    let normalized: Vec<u8> = {
+        // Keys inside strings carry `\n` escapes instead of newlines.
+        let mut out = Vec::with_capacity(body.len());
+        let mut i = 0;
+        while i < body.len() {
+            if body[i] == b'\\' && i + 1 < body.len() && matches!(body[i + 1], b'n' | b'r' | b't') {
+                out.push(b'\n');
+                i += 2;
+            } else {
+                out.push(body[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    for raw in normalized.split(|&b| b == b'\n') {
+        // String syntax around each line of a key written as code: quotes, commas,
+        // escapes, and a `+` joining strings (but never a `+` of the base64 itself).
+        let mut line = raw.trim_ascii();
+        for _ in 0..3 {
+            if let Some(l) = line.strip_suffix(b"+").filter(|l| {
+                l.trim_ascii_end().ends_with(b"\"") || l.trim_ascii_end().ends_with(b"'")
+            }) {
+                line = l.trim_ascii();
+            }
+            if let Some(l) = line.strip_prefix(b"+").filter(|l| {
+                l.trim_ascii_start().starts_with(b"\"") || l.trim_ascii_start().starts_with(b"'")
+            }) {
+                line = l.trim_ascii();
+            }
+            line = trim_bytes(line, |b| {
+                matches!(b, b'"' | b'\'' | b',' | b'\\' | b';' | b'(' | b')')
+            })
+            .trim_ascii();
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if line.contains(&b':') {
+            if text::contains_ci(line, b"encrypted") || line.starts_with(b"DEK-Info") {
+                encrypted = true;
+            }
+            continue; // armour headers: Proc-Type, DEK-Info, Version, Comment
+        }
+        if label.contains("PGP") && line.starts_with(b"=") && line.len() <= 6 {
+            continue; // armour checksum
+        }
+        if !line
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        {
+            return None;
+        }
+        b64.push_str(std::str::from_utf8(line).ok()?);
+    }
+    if b64.len() < 100 || text::entropy(b64.as_bytes()) < 4.5 {
+        return None;
+    }
+    let decoded = text::base64_decode(b64.as_bytes())?;
+    let key_type = if label.contains("OPENSSH") {
+        let magic = b"openssh-key-v1\0";
+        if !decoded.starts_with(magic) {
+            return None;
+        }
+        // The cipher name follows the magic; `none` means the key is not encrypted.
+        let rest = &decoded[magic.len()..];
+        let cipher = rest
+            .get(..4)
+            .map(|n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]) as usize)
+            .filter(|&n| n <= 64)
+            .and_then(|n| rest.get(4..4 + n));
+        encrypted |= cipher.is_some_and(|c| c != b"none");
+        "openssh"
+    } else if label.contains("PGP") {
+        "pgp"
+    } else {
+        // DER: a SEQUENCE.
+        if decoded.first() != Some(&0x30) {
+            return None;
+        }
+        if label.contains("RSA") {
+            "rsa"
+        } else if label.contains("EC") {
+            "ec"
+        } else if label.contains("DSA") {
+            "dsa"
+        } else if encrypted {
+            "pkcs8-encrypted"
+        } else {
+            "pkcs8"
+        }
+    };
+    Some(KeyBody {
+        base64: b64,
+        encrypted,
+        key_type,
+    })
+}
+
+/// `-----BEGIN … PRIVATE KEY-----` … `-----END … PRIVATE KEY-----`, also inside
+/// strings with `\n` escapes.
+fn pem_block(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let buf = sink.buf;
+    if !sink.first_visit(det.id, hit) {
+        return;
+    }
+    let head = &buf[hit..(hit + 80).min(buf.len())];
+    if !head.starts_with(b"-----BEGIN ") {
+        return;
+    }
+    let Some(label_end) = memchr::memmem::find(&head[11..], b"-----") else {
+        return;
+    };
+    let label = &head[11..11 + label_end];
+    if memchr::memmem::find(label, b"PRIVATE KEY").is_none()
+        || !label
+            .iter()
+            .all(|&b| b.is_ascii_uppercase() || b == b' ' || b.is_ascii_digit())
+    {
+        return;
+    }
+    let Ok(label) = std::str::from_utf8(label) else {
+        return;
+    };
+    let body_start = hit + 11 + label_end + 5;
+    let footer = format!("-----END {label}-----");
+    let limit = (body_start + 65536).min(buf.len());
+    let Some(rel) = memchr::memmem::find(&buf[body_start..limit], footer.as_bytes()) else {
+        return;
+    };
+    let body_end = body_start + rel;
+    let Some(key) = check_pem_body(label, &buf[body_start..body_end]) else {
+        return;
+    };
+    let end = body_end + footer.len();
+    if sink.marked(hit, hit) {
+        return;
+    }
+    let mut props = vec![("key_type", Value::from(key.key_type))];
+    if key.encrypted {
+        props.push(("encrypted", Value::from(true)));
+    }
+    let (ls, _) = text::line_bounds(buf, hit);
+    sink.push(Candidate {
+        det,
+        kind: det.kind,
+        start: hit,
+        end,
+        extra: Vec::new(),
+        span_start: hit,
+        span_end: end,
+        secret: key.base64,
+        display: Some(format!("-----BEGIN {label}-----")),
+        name: assign::name_before(buf, hit, ls).map(|n| n.text),
+        confidence: Confidence::High,
+        props,
+    });
+}
 
 pub static PEM_PRIVATE_KEY: Detector = Detector {
     id: "private-key",
@@ -13,7 +205,7 @@ pub static PEM_PRIVATE_KEY: Detector = Detector {
     family: Family::PrivateKey,
     title: "Private key",
     keywords: &["-----begin "],
-    matcher: Matcher::Custom(structured::pem_block),
+    matcher: Matcher::Custom(pem_block),
     priority: 3,
     positives: &[
         concat!(
@@ -445,13 +637,86 @@ pub static PEM_PRIVATE_KEY: Detector = Detector {
     ..BASE
 };
 
+/// A PuTTY private key file (`PuTTY-User-Key-File-2/3`).
+fn putty_key(sink: &mut CandidateSink<'_>, det: &'static Detector, hit: usize) {
+    let buf = sink.buf;
+    if !sink.first_visit(det.id, hit) {
+        return;
+    }
+    let limit = (hit + 32768).min(buf.len());
+    let block = &buf[hit..limit];
+    let mut encrypted = false;
+    let mut private_lines: Option<usize> = None;
+    let mut b64 = String::new();
+    let mut end = hit;
+    let mut pos = 0;
+    let mut remaining_private = 0usize;
+    for line in block.split(|&b| b == b'\n') {
+        let l = line.trim_ascii();
+        let line_end = hit + pos + line.len();
+        pos += line.len() + 1;
+        if remaining_private > 0 {
+            if !l
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+            {
+                return;
+            }
+            b64.push_str(std::str::from_utf8(l).unwrap_or_default());
+            remaining_private -= 1;
+            end = line_end;
+            continue;
+        }
+        if let Some(v) = l.strip_prefix(b"Encryption:") {
+            encrypted = v.trim_ascii() != b"none";
+        } else if let Some(v) = l.strip_prefix(b"Private-Lines:") {
+            let n: usize = std::str::from_utf8(v.trim_ascii())
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            if n == 0 || n > 200 {
+                return;
+            }
+            private_lines = Some(n);
+            remaining_private = n;
+        } else if l.starts_with(b"Private-MAC:") {
+            end = line_end;
+            break;
+        }
+        if pos > block.len() {
+            break;
+        }
+    }
+    if private_lines.is_none() || b64.len() < 40 || text::entropy(b64.as_bytes()) < 4.0 {
+        return;
+    }
+    let mut props = vec![("key_type", Value::from("putty"))];
+    if encrypted {
+        props.push(("encrypted", Value::from(true)));
+    }
+    sink.push(Candidate {
+        det,
+        kind: det.kind,
+        start: hit,
+        end,
+        extra: Vec::new(),
+        span_start: hit,
+        span_end: end,
+        secret: b64,
+        display: Some("PuTTY-User-Key-File".into()),
+        name: None,
+        confidence: Confidence::High,
+        props,
+    });
+}
+
 pub static PUTTY_KEY: Detector = Detector {
     id: "putty-private-key",
     kind: "private-key",
     family: Family::PrivateKey,
     title: "PuTTY private key",
     keywords: &["putty-user-key-file-"],
-    matcher: Matcher::Custom(structured::putty_key),
+    matcher: Matcher::Custom(putty_key),
     priority: 3,
     positives: &[concat!(
         "PuTTY-User-K",
@@ -556,6 +821,136 @@ pub static AGE_KEY: Detector = Detector {
     ..BASE
 };
 
+/// JWTs: a JSON header with `alg`, a JSON payload; unsigned tokens, public anon keys
+/// and the well-known documentation example are not credentials.
+fn jwt(token: &str, _: &Site<'_>) -> Verdict {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(sig)) = (parts.next(), parts.next(), parts.next()) else {
+        return Verdict::Reject;
+    };
+    let Some(header) = shape::b64_json(h.as_bytes()) else {
+        return Verdict::Reject;
+    };
+    let Some(payload) = shape::b64_json(p.as_bytes()) else {
+        return Verdict::Reject;
+    };
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    if alg.is_empty() || alg.eq_ignore_ascii_case("none") || sig.len() < 16 {
+        return Verdict::Reject;
+    }
+    if !payload.keys().any(|k| is_grant_claim(k)) {
+        // A payload with no identity, audience, lifetime or permission claim
+        // (`{"confidence": 0.8}`) signs data; it lets no one in.
+        return Verdict::Reject;
+    }
+    let role = payload.get("role").and_then(Value::as_str).unwrap_or("");
+    if role == "anon" {
+        return Verdict::Reject; // Supabase anonymous keys are public by design
+    }
+    if payload.get("name").and_then(Value::as_str) == Some("John Doe")
+        || payload.get("sub").and_then(Value::as_str) == Some("1234567890")
+    {
+        return Verdict::Reject; // the jwt.io example
+    }
+    let claims = ["iss", "sub", "aud", "exp", "iat"]
+        .iter()
+        .filter(|c| payload.contains_key(**c))
+        .count();
+    let iss = payload.get("iss").and_then(Value::as_str).unwrap_or("");
+    // A token whose issuer calls itself a demo (`supabase-demo`) is the published
+    // local-development key of a tool, the same on every machine.
+    let demo = is_demo_issuer(iss);
+    let expired = payload
+        .get("exp")
+        .and_then(Value::as_f64)
+        .filter(|&exp| expired_long_ago(exp, now_unix()));
+    let mut v = if demo || expired.is_some() {
+        Verdict::Accept {
+            confidence: Confidence::Low,
+            props: Vec::new(),
+            kind: None,
+        }
+    } else if claims >= 2 {
+        Verdict::high()
+    } else {
+        Verdict::medium()
+    };
+    v = v.with("alg", alg.to_string());
+    if !iss.is_empty() {
+        v = v.with("issuer", iss.chars().take(120).collect::<String>());
+    }
+    if demo {
+        v = v.with(
+            "public_demo",
+            "the issuer names a demo: a published local-development token",
+        );
+    }
+    if let Some(exp) = expired {
+        v = v.with("expired", civil_date(exp as i64));
+    }
+    if !role.is_empty() {
+        v = v.with("role", role.chars().take(40).collect::<String>());
+        if role == "service_role" && !demo && expired.is_none() {
+            v = v.with("scope", "admin");
+        }
+    }
+    v
+}
+
+/// Parts of claim names that say who a token speaks for, to whom, for how long or
+/// with which rights: registered claims (`iss`, `sub`, `aud`, `exp`, `iat`, `nbf`,
+/// `jti`) and the usual identity and permission claims of providers.
+const GRANT_CLAIM_PARTS: &[&str] = &[
+    "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "user", "uid", "id", "name", "email", "role",
+    "scope", "scp", "perm", "auth", "acc", "grant", "admin", "tenant", "org", "project", "team",
+    "group", "session", "client", "app", "login", "ref", "key", "token",
+];
+
+/// Whether a claim name is one that grants or identifies: one of its words (`user_id`,
+/// `tenantId`, `scopes`) starts with a grant part; a part inside a word
+/// (`confidence`, `valid`) does not count.
+fn is_grant_claim(name: &str) -> bool {
+    credential_names::words(name)
+        .iter()
+        .any(|w| GRANT_CLAIM_PARTS.iter().any(|p| w.starts_with(p)))
+}
+
+/// An issuer one of whose words is `demo`, `example` or `sample`.
+fn is_demo_issuer(iss: &str) -> bool {
+    iss.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| ["demo", "example", "sample"].contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// Seconds since the epoch now (0 if the clock is before it).
+fn now_unix() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Days an expiry must be past before a token is called expired: clocks and
+/// recordings drift, and a token that just expired may be one of a series still issued.
+const EXPIRED_GRACE_DAYS: f64 = 30.0;
+
+/// Whether a JWT `exp` lies more than the grace period before `now`.
+fn expired_long_ago(exp: f64, now: f64) -> bool {
+    exp.is_finite() && exp > 0.0 && exp + EXPIRED_GRACE_DAYS * 86400.0 < now
+}
+
+/// `YYYY-MM-DD` of a Unix time (proleptic Gregorian, UTC).
+fn civil_date(secs: i64) -> String {
+    let z = secs.div_euclid(86400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 pub static JWT: Detector = Detector {
     id: "jwt",
     kind: "jwt",
@@ -566,7 +961,7 @@ pub static JWT: Detector = Detector {
     prefix: "eyJ",
     boundary: Boundary::Base64,
     min_entropy: 3.5,
-    verify: Some(verify::jwt),
+    check: Some(jwt),
     // Kubernetes service-account and OIDC ID tokens run to several kilobytes.
     reach: 16384,
     default_confidence: Confidence::Medium,
@@ -673,7 +1068,7 @@ fn pem_base64(token: &str, _: &Site<'_>) -> Verdict {
     else {
         return Verdict::Reject;
     };
-    match structured::check_pem_body(label, &decoded[body_start..body_start + body_len]) {
+    match check_pem_body(label, &decoded[body_start..body_start + body_len]) {
         Some(key) => {
             let v = Verdict::high()
                 .with("key_type", key.key_type)
@@ -698,7 +1093,7 @@ pub static PEM_BASE64: Detector = Detector {
     pattern: r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,65536}={0,2}",
     display: "LS0tLS1CRUdJTi",
     boundary: Boundary::Base64,
-    verify: Some(pem_base64),
+    check: Some(pem_base64),
     reach: 70000,
     priority: 4,
     binary: false,
@@ -818,3 +1213,20 @@ pub static PEM_BASE64: Detector = Detector {
 
 /// Every key and token detector.
 pub static ALL: &[&Detector] = &[&PEM_PRIVATE_KEY, &PUTTY_KEY, &AGE_KEY, &JWT, &PEM_BASE64];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_expiry() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(1_740_266_464), "2025-02-22");
+        assert_eq!(civil_date(951_782_400), "2000-02-29");
+        assert!(expired_long_ago(1_000_000_000.0, 1_800_000_000.0));
+        assert!(!expired_long_ago(1_800_000_000.0, 1_800_000_000.0));
+        assert!(!expired_long_ago(f64::NAN, 1_800_000_000.0));
+        assert!(is_demo_issuer("acme-demo"));
+        assert!(!is_demo_issuer("https://auth.demographics.io"));
+    }
+}

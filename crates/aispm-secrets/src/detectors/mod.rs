@@ -1,8 +1,12 @@
-//! Every detector, grouped by family. Each declares, next to its pattern, the texts it
-//! must find a secret in (`positives`) and the texts it must find nothing in
-//! (`negatives`); `tests/detector_samples.rs` runs them all. Sample values are random
-//! strings in the providers' formats, written split across `concat!` so that this
-//! source never holds one whole.
+//! Every detector, grouped by family, one file per family. A detector is declared in
+//! one place: its keywords, its pattern or custom matcher, its structural check (the
+//! `check` function, offline: it reads the token and what stands around it), and the
+//! texts it must find a secret in (`positives`) and must find nothing in (`negatives`);
+//! `tests/detector_samples.rs` runs them all. Checks and matchers sit next to the
+//! detectors that use them; tests of a token's shape that several families share
+//! (checksums, letter-and-digit mixes, JSON inside base64) are in `shape.rs`. Sample
+//! values are random strings in the providers' formats, written split across
+//! `concat!` so that this source never holds one whole.
 
 pub mod ai;
 pub mod cloud;
@@ -14,10 +18,9 @@ pub mod keys;
 pub mod platform;
 pub mod saas;
 
-use crate::assign;
-use crate::detector::{Detector, Site, Verdict};
-use crate::text;
-use crate::verify;
+mod shape;
+
+use crate::detector::Detector;
 
 /// All built-in detectors.
 pub fn all() -> Vec<&'static Detector> {
@@ -33,18 +36,4 @@ pub fn all() -> Vec<&'static Detector> {
         generic::ALL,
     ]
     .concat()
-}
-
-/// For keys whose shape alone is common (a UUID, 40 hex digits) found next to their
-/// service's name: the value must be assigned to a name (not sit in a URL, a commit
-/// link or prose) and mix letters and digits.
-pub fn named_mixed(token: &str, site: &Site<'_>) -> Verdict {
-    let (ls, _) = text::line_bounds(site.buf, site.start);
-    let before = site.start.checked_sub(1).map(|i| site.buf[i]);
-    if matches!(before, Some(b'/' | b'@' | b'#' | b'.' | b'-'))
-        || assign::name_before(site.buf, site.start, ls).is_none()
-    {
-        return Verdict::Reject;
-    }
-    verify::mixed(token, site)
 }

@@ -1,8 +1,8 @@
 //! ML platforms, LLM-ops tools and vector databases: tokens that can publish models,
 //! read datasets and experiment logs, or query and overwrite embeddings.
 
-use crate::detector::{BASE, Boundary, ContextRule, Detector, Family, Matcher};
-use crate::verify;
+use super::shape;
+use crate::detector::{BASE, Boundary, ContextRule, Detector, Family, Matcher, Site, Verdict};
 
 const fn context(words: &'static [&'static str], lines: usize) -> Matcher {
     Matcher::Context(ContextRule { words, lines })
@@ -106,7 +106,7 @@ pub static WANDB_KEY: Detector = Detector {
     keywords: WANDB,
     pattern: r"(?:local-)?[a-f0-9]{40}",
     matcher: context(WANDB, 4),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[
@@ -168,13 +168,26 @@ pub static COMET_KEY: Detector = Detector {
     keywords: COMET,
     pattern: r"[A-Za-z0-9]{20,40}",
     matcher: context(COMET, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!("COMET_API_KEY=Tdef30Uu0pbd", "EvSs53Fp2K77", "r")],
     negatives: &["COMET_API_KEY=\"\"\nCOMET_PROJECT_NAME=ranker"],
     ..BASE
 };
+
+/// Neptune API tokens: base64 JSON with the API address and key.
+fn neptune(token: &str, _: &Site<'_>) -> Verdict {
+    match shape::b64_json(token.as_bytes()) {
+        Some(m)
+            if (m.contains_key("api_address") || m.contains_key("api_url"))
+                && m.contains_key("api_key") =>
+        {
+            Verdict::high()
+        }
+        _ => Verdict::Reject,
+    }
+}
 
 pub static NEPTUNE: Detector = Detector {
     id: "neptune-api-token",
@@ -185,7 +198,7 @@ pub static NEPTUNE: Detector = Detector {
     keywords: &["eyJhcGlfYWRkcmVzcyI6", "eyJhcGlfdXJsIjoi"],
     pattern: r"eyJhcGlf[A-Za-z0-9+/]{40,600}={0,2}",
     boundary: Boundary::Base64,
-    verify: Some(verify::neptune),
+    check: Some(neptune),
     positives: &[concat!(
         "NEPTUNE_API_TOKEN=\"eyJhcGlfYWRk",
         "cmVzcyI6ICJo",
@@ -279,7 +292,7 @@ pub static WEAVIATE_KEY: Detector = Detector {
     keywords: WEAVIATE,
     pattern: r"[A-Za-z0-9]{20,64}",
     matcher: context(WEAVIATE, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(
@@ -305,7 +318,7 @@ pub static QDRANT_KEY: Detector = Detector {
     keywords: QDRANT,
     pattern: r"[A-Za-z0-9_|-]{24,120}",
     matcher: context(QDRANT, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(

@@ -2,11 +2,28 @@
 //! token posts as the bot, a leaked webhook posts into the channel, a live payment key
 //! moves money.
 
-use crate::detector::{BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher};
-use crate::verify;
+use super::shape;
+use crate::detector::{
+    BASE, Boundary, Confidence, ContextRule, Detector, Family, Matcher, Site, Verdict,
+};
 
 const fn context(words: &'static [&'static str], lines: usize) -> Matcher {
     Matcher::Context(ContextRule { words, lines })
+}
+
+/// Slack tokens: the prefix tells whose token it is.
+fn slack(token: &str, _: &Site<'_>) -> Verdict {
+    let t = match token.get(..5) {
+        Some("xoxb-") => "bot",
+        Some("xoxp-") => "user",
+        Some("xoxa-") => "app",
+        Some("xoxr-") => "refresh",
+        Some("xoxs-") => "session",
+        Some("xoxe.") | Some("xoxe-") => "rotating",
+        Some("xapp-") => "app-level",
+        _ => "token",
+    };
+    Verdict::high().with("token_type", t)
 }
 
 pub static SLACK_TOKEN: Detector = Detector {
@@ -21,7 +38,7 @@ pub static SLACK_TOKEN: Detector = Detector {
     // version) and a shorter secret part (`xoxs`/`xoxo` end in ten or more hex digits).
     pattern: r"(?:xox[bparseo]-(?:[0-9]-)?(?:[0-9]{6,14}-){1,3}[A-Za-z0-9]{10,64}|xoxe\.xox[bp]-1-[A-Za-z0-9]{100,200}|xoxe-1-[A-Za-z0-9]{100,200}|xapp-1-[A-Z0-9]{9,12}-[0-9]{10,14}-[a-f0-9]{64})",
     prefix: "xox",
-    verify: Some(verify::slack),
+    check: Some(slack),
     positives: &[
         concat!(
             "bot_token: xoxb-620966",
@@ -95,6 +112,20 @@ pub static SLACK_WEBHOOK: Detector = Detector {
     ..BASE
 };
 
+/// Stripe secret (`sk_`) keys are unrestricted; restricted (`rk_`) keys are scoped.
+fn stripe(token: &str, _: &Site<'_>) -> Verdict {
+    let live = token[3..].starts_with("live_");
+    let restricted = token.starts_with("rk_");
+    let v = Verdict::high()
+        .with("mode", if live { "live" } else { "test" })
+        .with("key_type", if restricted { "restricted" } else { "secret" });
+    if live && !restricted {
+        v.with("scope", "unrestricted")
+    } else {
+        v
+    }
+}
+
 pub static STRIPE: Detector = Detector {
     id: "stripe-secret-key",
     kind: "stripe",
@@ -103,7 +134,7 @@ pub static STRIPE: Detector = Detector {
     keywords: &["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
     pattern: r"[sr]k_(?:live|test)_[A-Za-z0-9]{20,247}",
     prefix: "sk_live_",
-    verify: Some(verify::stripe),
+    check: Some(stripe),
     positives: &[
         concat!(
             "stripe_api_key = \"sk_live_51lerw0cBVAqQR",
@@ -174,7 +205,7 @@ pub static FACEBOOK_TOKEN: Detector = Detector {
     pattern: r"EAA[CMG][A-Za-z0-9]{90,400}",
     prefix: "EAA",
     min_entropy: 4.0,
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     positives: &[concat!(
         "FACEBOOK_TOKEN=EAAM7qKx2Vq9mZpT4rW9cN1bH6",
         "LfQ8yJ3sD5eA0uXkGiRtYuIoPmNbVcXzAsDfGhJkL",
@@ -195,7 +226,7 @@ pub static TWILIO_TOKEN: Detector = Detector {
     keywords: TWILIO,
     pattern: r"[a-f0-9]{32}",
     matcher: context(TWILIO, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     binary: false,
     priority: 2,
     positives: &[concat!(
@@ -237,7 +268,7 @@ pub static MAILCHIMP: Detector = Detector {
     title: "Mailchimp API key",
     keywords: &["-us"],
     pattern: r"[a-f0-9]{32}-us[0-9]{1,2}",
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     positives: &[concat!(
         "MAILCHIMP_API_KEY=eb0330018387",
         "3de573ecad06",
@@ -290,6 +321,16 @@ pub static DISCORD_WEBHOOK: Detector = Detector {
     ..BASE
 };
 
+/// The bot ID of a Telegram token is a number of 8 to 10 digits.
+fn telegram(token: &str, _: &Site<'_>) -> Verdict {
+    match token.split_once(':') {
+        Some((id, _)) if (8..=10).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()) => {
+            Verdict::high()
+        }
+        _ => Verdict::Reject,
+    }
+}
+
 pub static TELEGRAM: Detector = Detector {
     id: "telegram-bot-token",
     kind: "telegram",
@@ -297,7 +338,7 @@ pub static TELEGRAM: Detector = Detector {
     title: "Telegram bot token",
     keywords: &[":AA"],
     pattern: r"[0-9]{8,10}:AA[A-Za-z0-9_-]{33}",
-    verify: Some(verify::telegram),
+    check: Some(telegram),
     positives: &[concat!(
         "TELEGRAM_BOT_TOKEN=48579",
         "83039:AAvF06eS8E9fHS",
@@ -361,6 +402,16 @@ pub static LINEAR: Detector = Detector {
     ..BASE
 };
 
+/// Sentry organization tokens: `sntrys_` + base64 JSON with an `iat` and a URL.
+fn sentry_org(token: &str, _: &Site<'_>) -> Verdict {
+    let body = &token["sntrys_".len()..];
+    let body = body.split('_').next().unwrap_or(body);
+    match shape::b64_json(body.as_bytes()) {
+        Some(m) if m.contains_key("iat") => Verdict::high(),
+        _ => Verdict::medium(),
+    }
+}
+
 pub static SENTRY: Detector = Detector {
     id: "sentry-auth-token",
     kind: "sentry",
@@ -370,7 +421,7 @@ pub static SENTRY: Detector = Detector {
     pattern: r"(?:sntrys_eyJ[A-Za-z0-9_=-]{60,400}_[A-Za-z0-9_+/-]{43}|sntryu_[a-f0-9]{64})",
     prefix: "sntry",
     boundary: Boundary::Base64,
-    verify: Some(verify::sentry_org),
+    check: Some(sentry_org),
     positives: &[
         concat!(
             "SENTRY_AUTH_TOKEN=sntrys_eyJpY",
@@ -476,7 +527,7 @@ pub static DATADOG_KEY: Detector = Detector {
     keywords: DATADOG,
     pattern: r"[a-f0-9]{32}(?:[a-f0-9]{8})?",
     matcher: context(DATADOG, 3),
-    verify: Some(verify::mixed),
+    check: Some(shape::mixed),
     default_confidence: Confidence::Medium,
     binary: false,
     priority: 2,
