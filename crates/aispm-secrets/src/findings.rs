@@ -1,54 +1,16 @@
-//! Detections as findings: the secret rule of the detector's family, plus the access
-//! rules (`SEC101`–`SEC103`) where the place or the format says more. Nothing of the
-//! secret but its redacted form goes into a message, evidence or property.
+//! What a detection is as a finding, whichever rule reports it: the [`Leak`] view the
+//! rules get, the severity and confidence that follow from the evidence (a detector's
+//! `max_severity` cap, test and example paths, test-mode keys, local and reserved hosts,
+//! demo and expired tokens) and the properties every finding carries. Nothing of the
+//! secret but its redacted form goes into a message, evidence or property. Which rules
+//! report a detection is `rules/`' business.
 
 use crate::Detection;
 use crate::detector::{Confidence, Family};
-use crate::rules;
 use aispm_core::{RawFinding, Rule, Severity};
 use serde_json::Value;
 
-/// MCP client and coding-agent configuration files, by name, or by an `mcpServers`
-/// table in a JSON, YAML or TOML file.
-pub fn is_agent_config(path: &str, head: &[u8]) -> bool {
-    let inner = path.rsplit('!').next().unwrap_or(path).replace('\\', "/");
-    let lower = inner.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    const NAMES: &[&str] = &[
-        "mcp.json",
-        ".mcp.json",
-        "claude_desktop_config.json",
-        "mcp_config.json",
-        "mcp_settings.json",
-        "cline_mcp_settings.json",
-        ".claude.json",
-    ];
-    const PATHS: &[&str] = &[
-        ".cursor/mcp.json",
-        ".vscode/mcp.json",
-        ".claude/settings.json",
-        ".claude/settings.local.json",
-        ".gemini/settings.json",
-        ".codex/config.toml",
-        ".continue/config.json",
-        ".continue/config.yaml",
-        ".windsurf/mcp_config.json",
-        ".codeium/windsurf/mcp_config.json",
-        ".roo/mcp.json",
-        ".kiro/settings/mcp.json",
-        ".amazonq/mcp.json",
-    ];
-    if NAMES.contains(&name) || PATHS.iter().any(|p| lower.ends_with(p)) {
-        return true;
-    }
-    let ext = name.rsplit('.').next().unwrap_or("");
-    matches!(ext, "json" | "jsonc" | "yaml" | "yml" | "toml")
-        && [&b"mcpServers"[..], b"mcp_servers", b"\"context_servers\""]
-            .iter()
-            .any(|k| memchr::memmem::find(head, k).is_some())
-}
-
-fn prop<'a>(d: &'a Detection, key: &str) -> Option<&'a Value> {
+pub(crate) fn prop<'a>(d: &'a Detection, key: &str) -> Option<&'a Value> {
     d.props.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
@@ -183,118 +145,64 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-fn base(
-    rule: &'static Rule,
-    path: &str,
-    d: &Detection,
-    message: String,
-    key: String,
-) -> RawFinding {
-    let context = path_context(path);
-    let confidence = confidence_of(d, context);
-    let mut f = RawFinding::new(rule, path, message)
-        .key(key)
-        .severity(severity_of(d, rule, confidence));
-    if let Some(l) = d.line {
-        f = f.lines(l, d.end_line.unwrap_or(l));
-    }
-    if let Some(c) = context {
-        f = f.property("path_context", c);
-    }
-    f = f
-        .property("secret_kind", d.kind)
-        .property("detector", d.detector.id)
-        .property("confidence", confidence.as_str())
-        .property("redacted", d.redacted.clone())
-        .property("secret_hash", d.hash[..8].to_string())
-        .property("ai_credential", d.detector.ai);
-    if d.line.is_none() {
-        f = f.property("offset", d.offset);
-    }
-    for (k, v) in &d.props {
-        f = f.property(k, v.clone());
-    }
-    f
+/// A secret found in a file, as the rules see it: the detection, the path of its file
+/// and the evidence every finding about it shows (the name it is assigned to and its
+/// redacted form, never the secret).
+#[derive(Debug)]
+pub struct Leak<'a> {
+    pub path: &'a str,
+    pub d: &'a Detection,
+    pub evidence: String,
 }
 
-/// Every finding for the detections of one file.
-pub fn findings_for(path: &str, detections: &[Detection], agent_config: bool) -> Vec<RawFinding> {
-    let mut out = Vec::new();
-    let in_tests = path_context(path) == Some("test");
-    for d in detections {
-        // A password for a reserved documentation host in a test is the test's input
-        // (URL parsing, credential scrubbing), not a credential.
-        if in_tests && prop(d, "reserved_host") == Some(&Value::Bool(true)) {
-            continue;
-        }
-        let rule = rules::rule_for(d.detector.family);
-        let mut title = d.detector.title.to_string();
-        if d.detector.family == Family::Cloud && prop(d, "paired") == Some(&Value::Bool(true)) {
-            title = "AWS access key with its secret access key".into();
-        }
-        let message = format!("{title} `{}`{}", d.redacted, place(d));
+impl<'a> Leak<'a> {
+    pub fn new(path: &'a str, d: &'a Detection) -> Leak<'a> {
         let evidence = match &d.name {
             Some(n) => format!("{} = {}", clip(n, 80), d.redacted),
             None => d.redacted.clone(),
         };
-        out.push(base(rule, path, d, message, d.fingerprint_key()).evidence(evidence.clone()));
-        if agent_config {
-            let what = if d.detector.ai {
-                "AI credential"
-            } else {
-                "credential"
-            };
-            out.push(
-                base(
-                    &rules::CREDENTIAL_IN_AGENT_CONFIG,
-                    path,
-                    d,
-                    format!(
-                        "{what} ({}) `{}` written into an agent configuration{}",
-                        d.detector.title,
-                        d.redacted,
-                        place(d)
-                    ),
-                    format!("agent:{}", d.fingerprint_key()),
-                )
-                .evidence(evidence.clone()),
-            );
-        }
-        let long_lived = prop(d, "aws_key_type").and_then(Value::as_str) == Some("long-lived")
-            || prop(d, "lifetime").and_then(Value::as_str) == Some("long-lived")
-            || d.kind == "gcp-service-account";
-        if long_lived {
-            let instead = match d.kind {
-                "gcp-service-account" => "workload identity or short-lived tokens",
-                "aws-bedrock" => "short-term Bedrock API keys or IAM roles",
-                _ => "temporary (STS) credentials from a role",
-            };
-            out.push(
-                base(
-                    &rules::LONG_LIVED_KEY,
-                    path,
-                    d,
-                    format!(
-                        "long-lived {} `{}` where {instead} exist",
-                        d.detector.title, d.redacted
-                    ),
-                    format!("lifetime:{}", d.fingerprint_key()),
-                )
-                .evidence(evidence.clone()),
-            );
-        }
-        if let Some(scope) = prop(d, "scope").and_then(Value::as_str) {
-            out.push(
-                base(
-                    &rules::ADMIN_SCOPED_KEY,
-                    path,
-                    d,
-                    format!("{} `{}` has {scope} scope", d.detector.title, d.redacted),
-                    format!("scope:{}", d.fingerprint_key()),
-                )
-                .evidence(evidence),
-            );
-        }
+        Leak { path, d, evidence }
     }
-    out
+
+    /// A property of the detection (set by its detector's check).
+    pub fn prop(&self, key: &str) -> Option<&'a Value> {
+        prop(self.d, key)
+    }
+
+    /// Where the secret stands, for messages: the name it is assigned to, the notebook
+    /// cell, an encoding, and why a token opens nothing.
+    pub fn place(&self) -> String {
+        place(self.d)
+    }
+
+    /// A finding of `rule` about this secret, keyed on `key`: severity and confidence
+    /// from the evidence, lines, the detection's properties and the evidence.
+    pub fn finding(&self, rule: &'static Rule, message: String, key: String) -> RawFinding {
+        let (path, d) = (self.path, self.d);
+        let context = path_context(path);
+        let confidence = confidence_of(d, context);
+        let mut f = RawFinding::new(rule, path, message)
+            .key(key)
+            .severity(severity_of(d, rule, confidence));
+        if let Some(l) = d.line {
+            f = f.lines(l, d.end_line.unwrap_or(l));
+        }
+        if let Some(c) = context {
+            f = f.property("path_context", c);
+        }
+        f = f
+            .property("secret_kind", d.kind)
+            .property("detector", d.detector.id)
+            .property("confidence", confidence.as_str())
+            .property("redacted", d.redacted.clone())
+            .property("secret_hash", d.hash[..8].to_string())
+            .property("ai_credential", d.detector.ai);
+        if d.line.is_none() {
+            f = f.property("offset", d.offset);
+        }
+        for (k, v) in &d.props {
+            f = f.property(k, v.clone());
+        }
+        f.evidence(self.evidence.clone())
+    }
 }

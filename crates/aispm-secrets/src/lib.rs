@@ -39,7 +39,6 @@ pub use engine::SecretScanner;
 use aispm_core::notebook;
 use detector::{Candidate, Style};
 use engine::ScanOptions;
-use findings::{findings_for, is_agent_config};
 
 use aispm_core::{AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, Rule};
 use serde_json::Value;
@@ -358,8 +357,7 @@ impl Analyzer for SecretsAnalyzer {
         } else {
             self.scan_stream(file, Style::of_path(file.path), u64::MAX, cx)?
         };
-        let agent = is_agent_config(file.path, file.head);
-        for f in findings_for(file.path, &detections, agent) {
+        for f in rules::findings_for(file.path, file.head, &detections) {
             cx.report(f);
         }
         Ok(())

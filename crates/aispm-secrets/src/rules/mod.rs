@@ -1,11 +1,21 @@
-//! Rules of the secrets analyzer, one file each. Secret findings are grouped by what
-//! the credential opens (a model provider, an ML platform, a cloud, ...); the exact
+//! Rules of the secrets analyzer, one file each, and the dispatch that turns each
+//! detection into findings. Secret findings are grouped by what the credential opens
+//! (a model provider, an ML platform, a cloud, ...): the detector family decides the
+//! rule, through one table (`family_table.rs`) that `SEC001`–`SEC009` share; the exact
 //! format is the finding's `secret_kind` and `detector` property. Access findings
-//! (`SEC1xx`) are separate, lower-volume rules about where and how a credential leaked.
+//! (`SEC1xx`) are separate, lower-volume rules about where and how a credential
+//! leaked, each with its check in its own file.
+//!
+//! A rule's check gets a [`Leak`](crate::findings::Leak): the detection, its file's
+//! path and the evidence; severity and confidence follow from the evidence the same way
+//! for every rule (`findings.rs`).
 
-use crate::detector::Family;
-use aispm_core::Rule;
+use crate::Detection;
+use crate::findings::{Leak, path_context, prop};
+use aispm_core::{RawFinding, Rule};
+use serde_json::Value;
 
+mod family_table;
 pub mod sec001_ai_provider_key;
 pub mod sec002_ai_platform_token;
 pub mod sec003_cloud_credential;
@@ -19,46 +29,45 @@ pub mod sec101_credential_in_agent_config;
 pub mod sec102_long_lived_key;
 pub mod sec103_admin_scoped_key;
 
-pub use sec001_ai_provider_key::RULE as AI_PROVIDER_KEY;
-pub use sec002_ai_platform_token::RULE as AI_PLATFORM_TOKEN;
-pub use sec003_cloud_credential::RULE as CLOUD_CREDENTIAL;
-pub use sec004_code_registry_token::RULE as CODE_REGISTRY_TOKEN;
-pub use sec005_saas_token::RULE as SAAS_TOKEN;
-pub use sec006_data_platform_credential::RULE as DATA_PLATFORM_CREDENTIAL;
-pub use sec007_private_key::RULE as PRIVATE_KEY;
-pub use sec008_jwt::RULE as JWT;
-pub use sec009_generic_credential::RULE as GENERIC_CREDENTIAL;
-pub use sec101_credential_in_agent_config::RULE as CREDENTIAL_IN_AGENT_CONFIG;
-pub use sec102_long_lived_key::RULE as LONG_LIVED_KEY;
-pub use sec103_admin_scoped_key::RULE as ADMIN_SCOPED_KEY;
-
 /// Every rule of the secrets analyzer.
 pub static RULES: &[&Rule] = &[
-    &AI_PROVIDER_KEY,
-    &AI_PLATFORM_TOKEN,
-    &CLOUD_CREDENTIAL,
-    &CODE_REGISTRY_TOKEN,
-    &SAAS_TOKEN,
-    &DATA_PLATFORM_CREDENTIAL,
-    &PRIVATE_KEY,
-    &JWT,
-    &GENERIC_CREDENTIAL,
-    &CREDENTIAL_IN_AGENT_CONFIG,
-    &LONG_LIVED_KEY,
-    &ADMIN_SCOPED_KEY,
+    &sec001_ai_provider_key::RULE,
+    &sec002_ai_platform_token::RULE,
+    &sec003_cloud_credential::RULE,
+    &sec004_code_registry_token::RULE,
+    &sec005_saas_token::RULE,
+    &sec006_data_platform_credential::RULE,
+    &sec007_private_key::RULE,
+    &sec008_jwt::RULE,
+    &sec009_generic_credential::RULE,
+    &sec101_credential_in_agent_config::RULE,
+    &sec102_long_lived_key::RULE,
+    &sec103_admin_scoped_key::RULE,
 ];
 
-/// The rule a detector family reports under.
-pub fn rule_for(family: Family) -> &'static Rule {
-    match family {
-        Family::AiProvider => &AI_PROVIDER_KEY,
-        Family::AiPlatform => &AI_PLATFORM_TOKEN,
-        Family::Cloud => &CLOUD_CREDENTIAL,
-        Family::CodeAndRegistry => &CODE_REGISTRY_TOKEN,
-        Family::Saas => &SAAS_TOKEN,
-        Family::DataPlatform => &DATA_PLATFORM_CREDENTIAL,
-        Family::PrivateKey => &PRIVATE_KEY,
-        Family::Token => &JWT,
-        Family::Generic => &GENERIC_CREDENTIAL,
+/// Every finding for the detections of the file at `path` (whose first bytes are
+/// `head`): each detection goes through every rule's check, in this order.
+pub(crate) fn findings_for(path: &str, head: &[u8], detections: &[Detection]) -> Vec<RawFinding> {
+    let mut out = Vec::new();
+    if detections.is_empty() {
+        return out;
     }
+    let agent_config = sec101_credential_in_agent_config::is_agent_config(path, head);
+    let in_tests = path_context(path) == Some("test");
+    for d in detections {
+        // A password for a reserved documentation host in a test is the test's input
+        // (URL parsing, credential scrubbing), not a credential.
+        if in_tests && prop(d, "reserved_host") == Some(&Value::Bool(true)) {
+            continue;
+        }
+        let leak = Leak::new(path, d);
+        out.push(family_table::check(&leak));
+        out.extend(sec101_credential_in_agent_config::check(
+            &leak,
+            agent_config,
+        ));
+        out.extend(sec102_long_lived_key::check(&leak));
+        out.extend(sec103_admin_scoped_key::check(&leak));
+    }
+    out
 }

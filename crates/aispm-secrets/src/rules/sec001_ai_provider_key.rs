@@ -1,3 +1,6 @@
+//! `SEC001` is checked by the family table (`family_table.rs`): every detection of a
+//! detector of the `AiProvider` family is reported under this rule.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

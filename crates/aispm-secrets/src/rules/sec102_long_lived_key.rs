@@ -1,5 +1,10 @@
+//! `SEC102`: a credential whose format (or its detector's check) says it does not
+//! expire, on a platform that offers short-lived ones.
+
+use crate::findings::Leak;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{Category, RawFinding, Rule, Severity};
+use serde_json::Value;
 
 /// SEC102: a long-lived cloud key is used where short-lived credentials exist.
 pub static RULE: Rule = Rule {
@@ -28,3 +33,29 @@ Bedrock keys) and delete the long-lived key.",
         EU_ART_15,
     ],
 };
+
+/// The finding for a long-lived key: an AWS IAM user key (`aws_key_type`), a key whose
+/// check found it long-lived (`lifetime`: Bedrock `ABSK…` keys), or a Google Cloud
+/// service-account key file.
+pub(crate) fn check(leak: &Leak<'_>) -> Option<RawFinding> {
+    let d = leak.d;
+    let long_lived = leak.prop("aws_key_type").and_then(Value::as_str) == Some("long-lived")
+        || leak.prop("lifetime").and_then(Value::as_str) == Some("long-lived")
+        || d.kind == "gcp-service-account";
+    if !long_lived {
+        return None;
+    }
+    let instead = match d.kind {
+        "gcp-service-account" => "workload identity or short-lived tokens",
+        "aws-bedrock" => "short-term Bedrock API keys or IAM roles",
+        _ => "temporary (STS) credentials from a role",
+    };
+    Some(leak.finding(
+        &RULE,
+        format!(
+            "long-lived {} `{}` where {instead} exist",
+            d.detector.title, d.redacted
+        ),
+        format!("lifetime:{}", d.fingerprint_key()),
+    ))
+}

@@ -1,5 +1,9 @@
+//! `SEC103`: a credential whose format says it has admin or unrestricted scope.
+
+use crate::findings::Leak;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{Category, RawFinding, Rule, Severity};
+use serde_json::Value;
 
 /// SEC103: a leaked key carries an administrative or unrestricted scope.
 pub static RULE: Rule = Rule {
@@ -28,3 +32,16 @@ project-scoped or restricted keys in applications; keep admin keys out of code e
         EU_ART_15,
     ],
 };
+
+/// The finding for a credential whose detector's check read its scope from the
+/// format (`scope`: OpenAI and Anthropic admin keys, live unrestricted Stripe keys,
+/// Supabase `service_role` JWTs).
+pub(crate) fn check(leak: &Leak<'_>) -> Option<RawFinding> {
+    let d = leak.d;
+    let scope = leak.prop("scope").and_then(Value::as_str)?;
+    Some(leak.finding(
+        &RULE,
+        format!("{} `{}` has {scope} scope", d.detector.title, d.redacted),
+        format!("scope:{}", d.fingerprint_key()),
+    ))
+}
