@@ -191,13 +191,13 @@ pub struct Site<'a> {
 impl Site<'_> {
     /// The bounded line holding the secret.
     pub fn line(&self) -> &[u8] {
-        let (s, e) = crate::text::line_bounds(self.buf, self.start);
+        let (s, e) = text::line_bounds(self.buf, self.start);
         &self.buf[s..e]
     }
 
     /// The `n` lines around the secret.
     pub fn around(&self, n: usize) -> &[u8] {
-        let (s, e) = crate::text::lines_around(self.buf, self.start, n, n, 4096);
+        let (s, e) = text::lines_around(self.buf, self.start, n, n, 4096);
         &self.buf[s..e]
     }
 }

@@ -5,9 +5,8 @@
 
 use crate::assign;
 use crate::credential_names;
-pub use crate::detector::Style;
 use crate::detector::{
-    Boundary, Candidate, CandidateSink, Confidence, Detector, Matcher, Site, Verdict,
+    Boundary, Candidate, CandidateSink, Confidence, Detector, Matcher, Site, Style, Verdict,
 };
 use crate::text::{self, LineIndex};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};

@@ -390,7 +390,7 @@ fn severity_follows_evidence() {
     let f = findings("mcp.json", &mcp);
     assert_eq!(f.len(), 2);
     assert!(f.iter().all(|f| f.severity <= Severity::Medium));
-    // A token with a verified structure keeps its severity in a test file.
+    // A token whose structure its check accepted keeps its severity in a test file.
     let gh = aispm_secrets::detectors::code::GITHUB_CLASSIC.positives[0];
     let f = findings("tests/test_release.py", gh);
     assert_eq!(f[0].severity, f[0].rule.severity);

@@ -637,16 +637,16 @@ pub static BUNDLER_CREDENTIALS: Detector = Detector {
 };
 
 /// The password of a `user:password` pair must be a value, not a stand-in.
-fn bundler_pair(token: &str, _: &crate::detector::Site<'_>) -> crate::detector::Verdict {
+fn bundler_pair(token: &str, _: &Site<'_>) -> Verdict {
     let pass = token.split_once(':').map_or("", |(_, p)| p).as_bytes();
-    if crate::noise::is_placeholder(pass)
-        || crate::noise::is_reference(pass)
-        || crate::noise::is_password_word(pass)
-        || crate::text::entropy(pass) < 2.5
+    if noise::is_placeholder(pass)
+        || noise::is_reference(pass)
+        || noise::is_password_word(pass)
+        || text::entropy(pass) < 2.5
     {
-        return crate::detector::Verdict::Reject;
+        return Verdict::Reject;
     }
-    crate::detector::Verdict::medium()
+    Verdict::medium()
 }
 
 /// The current Azure DevOps personal access token format: 84 characters with the
