@@ -1,13 +1,14 @@
 //! One walk over a parsed file: imports and SDK inventory (`flow/imports.rs`), model
-//! references (`inventory.rs`), agents built in code (`agents.rs`), MCP servers
-//! started (`mcp.rs`), the evidence about agent tools (`tools.rs`) and an
-//! intra-procedural taint analysis from model output (and request input) (`taint.rs`,
-//! driven by the statement walk in `walk.rs`). The walk hands the rules a view of what
-//! it reads (`call.rs`: a `Call`, a `Property`, an `Assignment`) through the
-//! dispatch table in `crate::rules`, answers their questions (`facts.rs`) and records
-//! their findings (`report.rs`); the rules' checks live in their own files under
-//! `rules/`. Each file adds methods to the one `Walker`; this file holds the walker,
-//! its entry points and the helpers every section shares.
+//! references (`inventory.rs`), agents built in code (`agents.rs`, the frameworks'
+//! APIs in `agents/apis.rs`), MCP servers started (`mcp.rs`), the evidence about
+//! agent tools (`tools.rs`) and an intra-procedural taint analysis from model output
+//! (and request input) (`taint.rs`, driven by the statement walk in `walk.rs`). The
+//! walk hands the rules a view of what it reads (`call.rs`: a `Call`, a `Property`,
+//! an `Assignment`) through the dispatch table in `crate::rules`, answers their
+//! questions (`facts.rs`) and records their findings (`report.rs`); the rules'
+//! checks live in their own files under `rules/`. Each file adds methods to the one
+//! `Walker`; this file holds the walker, its entry points and the helpers every
+//! section shares.
 //!
 //! Taint is a bit set per name (`LLM`, `USER`), kept in a stack of scopes (module,
 //! then each function, closures see their enclosing scopes). Statements are visited in
@@ -419,98 +420,6 @@ pub fn is_placeholder_repo(id: &str) -> bool {
             "my-org" | "myorg" | "my_org" | "my-user" | "xxx"
         )
 }
-
-/// Calls whose result carries no model output any more.
-fn is_sanitizer(last: &str, resolved: &str) -> bool {
-    const QUALIFIED: &[&str] = &[
-        "json.loads",
-        "json.load",
-        "orjson.loads",
-        "ujson.loads",
-        "simplejson.loads",
-        "JSON.parse",
-        "yaml.safe_load",
-        "html.escape",
-        "shlex.quote",
-        "re.escape",
-        "bleach.clean",
-        "markupsafe.escape",
-    ];
-    const NAMES: &[&str] = &[
-        "literal_eval",
-        "int",
-        "float",
-        "bool",
-        "len",
-        "escape",
-        "quote",
-        "quote_plus",
-        "clean",
-        "sanitize",
-        "sanitize_html",
-        "sanitizeHtml",
-        "sanitizeHTML",
-        "escapeHtml",
-        "escapeHTML",
-        "escape_html",
-        "encodeURIComponent",
-        "encodeURI",
-        "parseInt",
-        "parseFloat",
-        "Number",
-        "Boolean",
-        "isdigit",
-        "isnumeric",
-        "isalnum",
-        "isalpha",
-        "startswith",
-        "endswith",
-        "startsWith",
-        "endsWith",
-        "includes",
-        "count",
-        "hexdigest",
-        "digest",
-        "model_validate_json",
-        "model_validate",
-        "parse_raw",
-        "parse_obj",
-        "safe_load",
-        "filterXSS",
-        "xss",
-        "escape_string",
-        "quote_identifier",
-    ];
-    QUALIFIED.contains(&resolved) || NAMES.contains(&last)
-}
-
-/// Method names of LLM calls that count only in files importing an AI SDK.
-const WEAK_SOURCES: &[&str] = &[
-    "invoke",
-    "ainvoke",
-    "complete",
-    "acomplete",
-    "chat",
-    "achat",
-    "generate",
-    "agenerate",
-    "kickoff",
-    "kickoff_async",
-    "stream_chat",
-    "predict_messages",
-    "generateText",
-    "streamText",
-    "generateObject",
-    "useChat",
-    "useCompletion",
-    "useAssistant",
-    "completion",
-    "acompletion",
-    "text_generation",
-    "chat_completion",
-    "textGeneration",
-    "chatCompletion",
-];
 
 impl<'s> Walker<'s> {
     /// The source text of a node.
