@@ -19,7 +19,7 @@
 //! model client's constructor), the tools listed, sub-agents and hand-offs, and the
 //! capabilities that matter for security: code execution and shell access.
 
-use super::{Walker, line_of, named_children};
+use super::{Call, Walker, line_of, named_children};
 use crate::role::Role;
 use crate::sdk;
 use tree_sitter::Node;
@@ -93,15 +93,9 @@ impl<'s> Walker<'s> {
     }
 
     /// Inventories the agent this call builds, if it builds one.
-    pub(super) fn agent_call(
-        &mut self,
-        call: Node<'s>,
-        segs: &[&'s str],
-        resolved: &str,
-        last: &str,
-        pos: &[Node<'s>],
-        kw: &[(&'s str, Node<'s>)],
-    ) {
+    pub(super) fn agent_call(&mut self, c: &Call<'s>) {
+        let (call, segs, resolved, last) = (c.node, &c.segs[..], c.resolved.as_str(), c.last);
+        let (pos, kw) = (&c.pos[..], &c.kw[..]);
         // `Agent(…)`, `ReActAgent.from_tools(…)`, `Agent.create({…})`; the class by
         // the name it was imported as (`UserProxyAgent as UP`).
         let factory = segs.len() >= 2 && (last.starts_with("from_") || last == "create");

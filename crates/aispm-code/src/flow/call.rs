@@ -97,6 +97,9 @@ impl<'s> Walker<'s> {
         })
     }
 
+    /// A call: the rules of its language first, then the readers that turn calls
+    /// into inventory (MCP servers, whose launches go to the rules too; model
+    /// references; agents).
     pub(super) fn check_call(&mut self, call: Node<'s>) {
         let Some(c) = self.call_view(call) else {
             return;
@@ -107,12 +110,12 @@ impl<'s> Walker<'s> {
             rules::on_js_call(self, &c);
         }
         if self.has_ai || self.has_mcp {
-            self.check_mcp_call(call, c.last, &c.pos, &c.kw);
+            self.check_mcp_call(&c);
         }
-        self.model_refs(call, &c.resolved, c.last, &c.pos, &c.kw);
+        self.model_refs(&c);
         // Tests build agents as fixtures: no inventory.
         if self.agent_sdk && self.role != Role::Test {
-            self.agent_call(call, &c.segs, &c.resolved, c.last, &c.pos, &c.kw);
+            self.agent_call(&c);
         }
     }
 

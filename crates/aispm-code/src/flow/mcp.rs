@@ -6,7 +6,7 @@
 //! server is then handed to the rules (`CODE020` judges a package launcher without an
 //! exact version, in `rules/code020_mcp_server_launched_unpinned.rs`).
 
-use super::{Walker, evidence_of, line_of, named_children};
+use super::{Call, Walker, evidence_of, line_of, named_children};
 use crate::rules;
 use tree_sitter::Node;
 
@@ -196,13 +196,8 @@ impl<'s> Walker<'s> {
     }
 
     /// A call that starts an MCP server over stdio.
-    pub(super) fn check_mcp_call(
-        &mut self,
-        call: Node<'s>,
-        last: &str,
-        pos: &[Node<'s>],
-        kw: &[(&'s str, Node<'s>)],
-    ) {
+    pub(super) fn check_mcp_call(&mut self, c: &Call<'s>) {
+        let (call, last, pos, kw) = (c.node, c.last, &c.pos[..], &c.kw[..]);
         let lower = last.to_ascii_lowercase();
         if !(lower.contains("mcp") || lower.contains("stdio") || last == "ServerParameters") {
             return;
