@@ -1,10 +1,14 @@
 //! One walk over a parsed file: imports and SDK inventory (`flow/imports.rs`), model
-//! references (`inventory.rs`), agents built in code (`agents.rs`), MCP servers
-//! started (`mcp.rs`), tool definitions (`tools.rs`), the pattern rules (unsafe
-//! loaders, Hub pinning, dangerous flags; `checks.rs`) and an intra-procedural taint
-//! analysis from model output (and request input) to sinks (`taint.rs`, driven by the
-//! statement walk in `walk.rs`). Each file adds methods to the one `Walker`; this file
-//! holds the walker, its entry points and the helpers every section shares.
+//! references (`inventory.rs`), agents built in code (`agents.rs`, the frameworks'
+//! APIs in `agents/apis.rs`), MCP servers started (`mcp.rs`), the evidence about
+//! agent tools (`tools.rs`) and an intra-procedural taint analysis from model output
+//! (and request input) (`taint.rs`, driven by the statement walk in `walk.rs`). The
+//! walk hands the rules a view of what it reads (`call.rs`: a `Call`, a `Property`,
+//! an `Assignment`) through the dispatch table in `crate::rules`, answers their
+//! questions (`facts.rs`) and records their findings (`report.rs`); the rules'
+//! checks live in their own files under `rules/`. Each file adds methods to the one
+//! `Walker`; this file holds the walker, its entry points and the helpers every
+//! section shares.
 //!
 //! Taint is a bit set per name (`LLM`, `USER`), kept in a stack of scopes (module,
 //! then each function, closures see their enclosing scopes). Statements are visited in
@@ -27,16 +31,20 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, TreeCursor};
 
 mod agents;
-mod checks;
+mod call;
+mod facts;
 mod imports;
 mod inventory;
 mod mcp;
+mod report;
 mod taint;
 mod tools;
 mod walk;
 
 pub use agents::{AgentDef, MAX_AGENTS_PER_FILE};
+pub(crate) use call::{Assignment, Call, Property};
 pub use mcp::{Launch, McpLaunch, parse_launch};
+pub(crate) use tools::Destination;
 
 /// Model output.
 pub const LLM: u8 = 1;
@@ -79,8 +87,10 @@ const STATEMENT_CONTAINERS: &[&str] = &[
     "internal_module",
 ];
 
-/// Calls that run their first argument as a command line through a shell.
-const SHELL_CALLS: &[&str] = &[
+/// Calls that run their first argument as a command line through a shell (model
+/// output reaching them is `CODE002`; a same-file function calling them is a shell
+/// for `CODE018`).
+pub(crate) const SHELL_CALLS: &[&str] = &[
     "os.system",
     "os.popen",
     "subprocess.getoutput",
@@ -234,7 +244,10 @@ pub fn analyze_at(src: &str, lang: Lang, path: &str) -> Option<Outcome> {
     Some(w.out)
 }
 
-struct Walker<'s> {
+/// The walk over one parsed file, and what it knows so far. The rules see it through
+/// the questions of `flow/facts.rs` and report through `flow/report.rs`; its fields
+/// are the walk's own.
+pub(crate) struct Walker<'s> {
     src: &'s str,
     lang: Lang,
     /// What the file is for (tests and examples weigh less).
@@ -289,7 +302,7 @@ struct Walker<'s> {
     agent_nodes: Vec<(usize, usize)>,
 }
 
-fn line_of(n: Node) -> u32 {
+pub(crate) fn line_of(n: Node) -> u32 {
     n.start_position().row as u32 + 1
 }
 
@@ -297,7 +310,7 @@ fn end_line_of(n: Node) -> u32 {
     n.end_position().row as u32 + 1
 }
 
-fn named_children(n: Node) -> Vec<Node> {
+pub(crate) fn named_children(n: Node) -> Vec<Node> {
     let mut c = n.walk();
     n.named_children(&mut c).collect()
 }
@@ -334,17 +347,6 @@ fn evidence_of(text: &str) -> String {
         return format!("{cut}...");
     }
     out
-}
-
-/// The object a method is called on, lower-cased (`db` of `db.execute`).
-fn receiver_of(segs: &[&str]) -> Option<String> {
-    segs.len()
-        .checked_sub(2)
-        .map(|i| segs[i].to_ascii_lowercase())
-}
-
-fn is_hex40(s: &str) -> bool {
-    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Whether a string names a Hugging Face Hub repository (`org/name`) rather than a
@@ -419,124 +421,19 @@ pub fn is_placeholder_repo(id: &str) -> bool {
         )
 }
 
-/// Whether `Class.from_pretrained` reads only data files (tokenizer, configuration,
-/// processor), neither weights nor (without `trust_remote_code`) code.
-fn loads_data_only(class: &str) -> bool {
-    [
-        "Tokenizer",
-        "TokenizerFast",
-        "Config",
-        "Configuration",
-        "Processor",
-        "FeatureExtractor",
-        "ImageProcessor",
-    ]
-    .iter()
-    .any(|s| class.ends_with(s))
-}
-
-/// Calls whose result carries no model output any more.
-fn is_sanitizer(last: &str, resolved: &str) -> bool {
-    const QUALIFIED: &[&str] = &[
-        "json.loads",
-        "json.load",
-        "orjson.loads",
-        "ujson.loads",
-        "simplejson.loads",
-        "JSON.parse",
-        "yaml.safe_load",
-        "html.escape",
-        "shlex.quote",
-        "re.escape",
-        "bleach.clean",
-        "markupsafe.escape",
-    ];
-    const NAMES: &[&str] = &[
-        "literal_eval",
-        "int",
-        "float",
-        "bool",
-        "len",
-        "escape",
-        "quote",
-        "quote_plus",
-        "clean",
-        "sanitize",
-        "sanitize_html",
-        "sanitizeHtml",
-        "sanitizeHTML",
-        "escapeHtml",
-        "escapeHTML",
-        "escape_html",
-        "encodeURIComponent",
-        "encodeURI",
-        "parseInt",
-        "parseFloat",
-        "Number",
-        "Boolean",
-        "isdigit",
-        "isnumeric",
-        "isalnum",
-        "isalpha",
-        "startswith",
-        "endswith",
-        "startsWith",
-        "endsWith",
-        "includes",
-        "count",
-        "hexdigest",
-        "digest",
-        "model_validate_json",
-        "model_validate",
-        "parse_raw",
-        "parse_obj",
-        "safe_load",
-        "filterXSS",
-        "xss",
-        "escape_string",
-        "quote_identifier",
-    ];
-    QUALIFIED.contains(&resolved) || NAMES.contains(&last)
-}
-
-/// Method names of LLM calls that count only in files importing an AI SDK.
-const WEAK_SOURCES: &[&str] = &[
-    "invoke",
-    "ainvoke",
-    "complete",
-    "acomplete",
-    "chat",
-    "achat",
-    "generate",
-    "agenerate",
-    "kickoff",
-    "kickoff_async",
-    "stream_chat",
-    "predict_messages",
-    "generateText",
-    "streamText",
-    "generateObject",
-    "useChat",
-    "useCompletion",
-    "useAssistant",
-    "completion",
-    "acompletion",
-    "text_generation",
-    "chat_completion",
-    "textGeneration",
-    "chatCompletion",
-];
-
 impl<'s> Walker<'s> {
-    fn text(&self, n: Node) -> &'s str {
+    /// The source text of a node.
+    pub(crate) fn text(&self, n: Node) -> &'s str {
         self.src.get(n.byte_range()).unwrap_or("")
     }
 
-    fn kind(&self, n: Node) -> &'static str {
+    /// The kind of a node, as the grammar names it (`call`, `call_expression`, …).
+    pub(crate) fn kind(&self, n: Node) -> &'static str {
         self.table.kind(n)
     }
 
-    fn field(&self, n: Node<'s>, name: &str) -> Option<Node<'s>> {
+    /// A node's child by field name (`function`, `left`, `key`, …).
+    pub(crate) fn field(&self, n: Node<'s>, name: &str) -> Option<Node<'s>> {
         match crate::lang::Table::field_index(name).and_then(|i| self.table.fields.get(i)) {
             Some(&0) => None,
             Some(&id) => n.child_by_field_id(id),
@@ -544,10 +441,10 @@ impl<'s> Walker<'s> {
         }
     }
 
-    // Helpers shared by the sections in `flow/`: imports, taint, walk, checks, inventory.
+    // Helpers shared by the sections in `flow/` and the rules.
 
     /// The value of a plain string literal (no interpolation), or a module constant.
-    fn string_literal(&self, n: Node) -> Option<String> {
+    pub(crate) fn string_literal(&self, n: Node) -> Option<String> {
         match self.kind(n) {
             "string" => {
                 let mut content = String::new();
@@ -583,11 +480,11 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn is_literal_true(&self, n: Node) -> bool {
+    pub(crate) fn is_literal_true(&self, n: Node) -> bool {
         self.kind(n) == "true"
     }
 
-    fn is_literal_false(&self, n: Node) -> bool {
+    pub(crate) fn is_literal_false(&self, n: Node) -> bool {
         self.kind(n) == "false"
     }
 

@@ -3,14 +3,9 @@
 use super::*;
 
 impl<'s> Walker<'s> {
-    pub(super) fn model_refs(
-        &mut self,
-        call: Node<'s>,
-        resolved: &str,
-        last: &str,
-        pos: &[Node<'s>],
-        kw: &[(&'s str, Node<'s>)],
-    ) {
+    pub(super) fn model_refs(&mut self, c: &Call<'s>) {
+        let (call, resolved, last, pos, kw) =
+            (c.node, c.resolved.as_str(), c.last, &c.pos[..], &c.kw[..]);
         if !self.has_ai {
             return;
         }

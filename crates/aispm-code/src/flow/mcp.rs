@@ -2,10 +2,11 @@
 //! (`StdioServerParameters(command=…, args=[…])`, `MCPServerStdio(params={…})`,
 //! `new StdioClientTransport({ command, args })`, `MCPTools(command="npx -y …")`, a
 //! server map `{"command": …, "args": […]}` in a file using an MCP client) become an
-//! `mcp-server` asset, and a package launcher (`npx`, `uvx`, …) without an exact
-//! version is `CODE020`.
+//! `mcp-server` asset with what its command line launches ([`parse_launch`]); each
+//! server is then handed to the rules (`CODE020` judges a package launcher without an
+//! exact version, in `rules/code020_mcp_server_launched_unpinned.rs`).
 
-use super::{Walker, evidence_of, line_of, named_children};
+use super::{Call, Walker, evidence_of, line_of, named_children};
 use crate::rules;
 use tree_sitter::Node;
 
@@ -195,13 +196,8 @@ impl<'s> Walker<'s> {
     }
 
     /// A call that starts an MCP server over stdio.
-    pub(super) fn check_mcp_call(
-        &mut self,
-        call: Node<'s>,
-        last: &str,
-        pos: &[Node<'s>],
-        kw: &[(&'s str, Node<'s>)],
-    ) {
+    pub(super) fn check_mcp_call(&mut self, c: &Call<'s>) {
+        let (call, last, pos, kw) = (c.node, c.last, &c.pos[..], &c.kw[..]);
         let lower = last.to_ascii_lowercase();
         if !(lower.contains("mcp") || lower.contains("stdio") || last == "ServerParameters") {
             return;
@@ -273,29 +269,8 @@ impl<'s> Walker<'s> {
             version: launch.as_ref().and_then(|l| l.version.clone()),
             pinned: launch.as_ref().is_some_and(|l| l.pinned),
         });
-        if let Some(l) = launch
-            && !l.pinned
-        {
-            let msg = match &l.version {
-                Some(v) => format!(
-                    "MCP server `{}` is started with `{}` at `{v}`, not an exact version",
-                    l.package, l.launcher
-                ),
-                None => format!(
-                    "MCP server `{}` is started with `{}` without a version: every start runs the newest release",
-                    l.package, l.launcher
-                ),
-            };
-            let before = self.out.hits.len();
-            self.hit(
-                &rules::code020_mcp_server_launched_unpinned::RULE,
-                at,
-                msg,
-                None,
-            );
-            if let Some(h) = self.out.hits.get_mut(before) {
-                h.server = Some(index);
-            }
+        if let Some(l) = launch {
+            rules::on_mcp_server(self, at, &l, index);
         }
     }
 }

@@ -2,6 +2,98 @@
 
 use super::*;
 
+/// Calls whose result carries no model output any more.
+fn is_sanitizer(last: &str, resolved: &str) -> bool {
+    const QUALIFIED: &[&str] = &[
+        "json.loads",
+        "json.load",
+        "orjson.loads",
+        "ujson.loads",
+        "simplejson.loads",
+        "JSON.parse",
+        "yaml.safe_load",
+        "html.escape",
+        "shlex.quote",
+        "re.escape",
+        "bleach.clean",
+        "markupsafe.escape",
+    ];
+    const NAMES: &[&str] = &[
+        "literal_eval",
+        "int",
+        "float",
+        "bool",
+        "len",
+        "escape",
+        "quote",
+        "quote_plus",
+        "clean",
+        "sanitize",
+        "sanitize_html",
+        "sanitizeHtml",
+        "sanitizeHTML",
+        "escapeHtml",
+        "escapeHTML",
+        "escape_html",
+        "encodeURIComponent",
+        "encodeURI",
+        "parseInt",
+        "parseFloat",
+        "Number",
+        "Boolean",
+        "isdigit",
+        "isnumeric",
+        "isalnum",
+        "isalpha",
+        "startswith",
+        "endswith",
+        "startsWith",
+        "endsWith",
+        "includes",
+        "count",
+        "hexdigest",
+        "digest",
+        "model_validate_json",
+        "model_validate",
+        "parse_raw",
+        "parse_obj",
+        "safe_load",
+        "filterXSS",
+        "xss",
+        "escape_string",
+        "quote_identifier",
+    ];
+    QUALIFIED.contains(&resolved) || NAMES.contains(&last)
+}
+
+/// Method names of LLM calls that count only in files importing an AI SDK.
+const WEAK_SOURCES: &[&str] = &[
+    "invoke",
+    "ainvoke",
+    "complete",
+    "acomplete",
+    "chat",
+    "achat",
+    "generate",
+    "agenerate",
+    "kickoff",
+    "kickoff_async",
+    "stream_chat",
+    "predict_messages",
+    "generateText",
+    "streamText",
+    "generateObject",
+    "useChat",
+    "useCompletion",
+    "useAssistant",
+    "completion",
+    "acompletion",
+    "text_generation",
+    "chat_completion",
+    "textGeneration",
+    "chatCompletion",
+];
+
 impl<'s> Walker<'s> {
     pub(super) fn lookup(&self, name: &str) -> u8 {
         for scope in self.scopes.iter().rev() {

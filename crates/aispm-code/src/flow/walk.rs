@@ -1,4 +1,5 @@
-//! The walk: scopes, statements in source order, assignments and calls handed to the checks.
+//! The walk: scopes, statements in source order, assignments and calls handed to the
+//! rules (`crate::rules`, through the views of `call.rs`).
 
 use super::*;
 
@@ -206,8 +207,14 @@ impl<'s> Walker<'s> {
                 };
                 let t = self.taint(right, 0);
                 if self.report && !self.lang.is_python() {
-                    self.check_html_assignment(n, left, t);
-                    self.check_tls_env(n, left, right);
+                    let a = Assignment {
+                        node: n,
+                        left,
+                        right,
+                        taint: t,
+                        augmented: false,
+                    };
+                    rules::on_js_assignment(self, &a);
                 }
                 self.note_agent(left, right);
                 self.note_binding(left, right);
@@ -220,7 +227,14 @@ impl<'s> Walker<'s> {
                 };
                 let t = self.taint(right, 0);
                 if self.report && !self.lang.is_python() {
-                    self.check_html_assignment(n, left, t);
+                    let a = Assignment {
+                        node: n,
+                        left,
+                        right,
+                        taint: t,
+                        augmented: true,
+                    };
+                    rules::on_js_assignment(self, &a);
                 }
                 let name = self.text(left).to_string();
                 let old = self.lookup(&name);
@@ -259,7 +273,7 @@ impl<'s> Walker<'s> {
                 if self.report
                     && let Some(e) = n.named_child(0)
                 {
-                    self.hand_on(e);
+                    rules::on_return(self, e);
                 }
                 let t = match n.named_child(0) {
                     Some(e) => self.taint(e, 0),
@@ -270,10 +284,10 @@ impl<'s> Walker<'s> {
                 }
             }
             "call" | "call_expression" | "new_expression" if self.report => self.check_call(n),
-            "jsx_attribute" if self.report => self.check_jsx_attribute(n),
-            "pair" if self.report && !self.lang.is_python() => self.check_js_pair(n),
+            "jsx_attribute" if self.report => rules::on_jsx_attribute(self, n),
+            "pair" if self.report && !self.lang.is_python() => self.check_property(n),
             "dictionary" | "object" if self.report => {
-                self.check_system_message(n);
+                rules::on_literal_map(self, n);
                 self.check_mcp_map(n);
             }
             _ => {}

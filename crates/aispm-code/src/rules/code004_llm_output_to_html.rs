@@ -1,3 +1,8 @@
+//! `CODE004`. Its check is the HTML sink of `llm_output_sinks.rs`, the one matcher of
+//! the sinks of model output (`CODE001`–`CODE006`): HTML calls in Python and
+//! JavaScript, `innerHTML`/`outerHTML` assignments, and `dangerouslySetInnerHTML` as a
+//! JSX attribute or an object property.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

@@ -1,3 +1,6 @@
+//! `CODE005`. Its check is the file-path sink of `llm_output_sinks.rs`, the one matcher
+//! of the sinks of model output (`CODE001`–`CODE006`).
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

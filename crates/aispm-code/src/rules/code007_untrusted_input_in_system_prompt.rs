@@ -1,5 +1,11 @@
+//! `CODE007`: request input (`USER` taint) in a system prompt, written through a
+//! Python call (`check_call`) or a chat message literal (`check_message`).
+
+use super::Weighing;
+use crate::flow::{Call, Walker};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
+use tree_sitter::Node;
 
 /// CODE007: Request input is written into the system prompt.
 pub static RULE: Rule = Rule {
@@ -21,3 +27,62 @@ pub static RULE: Rule = Rule {
         EU_ART_15,
     ],
 };
+
+/// A flow of request input: the same in tests and examples.
+pub(crate) const WEIGHING: Weighing = Weighing::Anywhere;
+
+/// A Python call that sets a system prompt: `SystemMessage(…)`, a system prompt
+/// template, `system=`/`instructions=` of a model call, an agent's instructions.
+pub(crate) fn check_call<'s>(w: &mut Walker<'s>, call: &Call<'s>) {
+    if !w.has_ai() {
+        return;
+    }
+    let last = call.last;
+    let system_arg = match last {
+        "SystemMessage" | "from_template"
+            if call.segs.iter().any(|s| s.starts_with("System")) || last == "SystemMessage" =>
+        {
+            call.arg0()
+                .or_else(|| call.kwarg("content"))
+                .or_else(|| call.kwarg("template"))
+        }
+        "create" | "stream" => call.kwarg("system").or_else(|| call.kwarg("instructions")),
+        "Agent" | "Assistant" | "AssistantAgent" => call
+            .kwarg("instructions")
+            .or_else(|| call.kwarg("system_message"))
+            .or_else(|| call.kwarg("system_prompt")),
+        _ => None,
+    };
+    if system_arg.is_some_and(|a| w.tainted_user(a)) {
+        w.hit(
+            &RULE,
+            call.node,
+            "Request input is written into the system prompt".into(),
+            None,
+        );
+    }
+}
+
+/// `{"role": "system", "content": <request data>}`.
+pub(crate) fn check_message<'s>(w: &mut Walker<'s>, n: Node<'s>) {
+    if !w.has_ai() {
+        return;
+    }
+    let mut system = false;
+    let mut content = None;
+    for (key, v) in w.pairs(n) {
+        match key.as_str() {
+            "role" => system = w.string_literal(v).as_deref() == Some("system"),
+            "content" => content = Some(v),
+            _ => {}
+        }
+    }
+    if system && content.is_some_and(|c| w.tainted_user(c)) {
+        w.hit(
+            &RULE,
+            n,
+            "Request input is written into a system message".into(),
+            None,
+        );
+    }
+}

@@ -1,3 +1,8 @@
+//! `CODE010`: `torch.load` without `weights_only=True`, one level lower in a module
+//! that writes its own checkpoints.
+
+use super::Weighing;
+use crate::flow::{Call, Walker};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -23,3 +28,38 @@ pub static RULE: Rule = Rule {
         EU_ART_15,
     ],
 };
+
+/// Low in tests, which load the project's own fixtures.
+pub(crate) const WEIGHING: Weighing = Weighing::LowInTests;
+
+/// `torch.load(…)`.
+pub(crate) fn check<'s>(w: &mut Walker<'s>, call: &Call<'s>) {
+    if call.resolved != "torch.load" {
+        return;
+    }
+    // A module that writes checkpoints with `torch.save` and reads them back loads
+    // its own files: an attacker needs write access to them first.
+    let own = w.module_calls("torch.save");
+    let note = if own {
+        " (checkpoints this module writes itself with `torch.save`)"
+    } else {
+        ""
+    };
+    match call.kwarg("weights_only") {
+        None => w.hit(
+            &RULE,
+            call.node,
+            format!(
+                "`torch.load` without `weights_only=True` (a full unpickler before PyTorch 2.6){note}"
+            ),
+            Some(if own { Severity::Low } else { Severity::Medium }),
+        ),
+        Some(v) if w.is_literal_false(v) => w.hit(
+            &RULE,
+            call.node,
+            format!("`torch.load` with `weights_only=False` unpickles arbitrary objects{note}"),
+            own.then_some(Severity::Medium),
+        ),
+        _ => {}
+    }
+}

@@ -1,3 +1,9 @@
+//! `CODE011`: a pickle-based load (`pickle`, `joblib`, `dill`, `cloudpickle`,
+//! `pandas.read_pickle`, `shelve`), weighed by whether the file downloads artefacts
+//! or reads back what it writes itself.
+
+use super::Weighing;
+use crate::flow::{Call, Walker};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -23,3 +29,69 @@ pub static RULE: Rule = Rule {
         EU_ART_15,
     ],
 };
+
+/// Low in tests, which load the project's own fixtures.
+pub(crate) const WEIGHING: Weighing = Weighing::LowInTests;
+
+/// Loads that unpickle what they read, by resolved name.
+const PICKLE: &[&str] = &[
+    "pickle.load",
+    "pickle.loads",
+    "pickle.Unpickler",
+    "cPickle.load",
+    "cPickle.loads",
+    "_pickle.load",
+    "_pickle.loads",
+    "joblib.load",
+    "sklearn.externals.joblib.load",
+    "dill.load",
+    "dill.loads",
+    "cloudpickle.load",
+    "cloudpickle.loads",
+    "pandas.read_pickle",
+    "shelve.open",
+];
+
+/// A pickle-based load.
+pub(crate) fn check<'s>(w: &mut Walker<'s>, call: &Call<'s>) {
+    let resolved = call.resolved.as_str();
+    if !PICKLE.contains(&resolved) || round_trip(w, call) {
+        return;
+    }
+    let downloads = w.downloads_artefacts();
+    // A module that also writes this format reads back what it wrote (a cache,
+    // a checkpoint): exploitable only with write access to those files.
+    let module = resolved.rsplit_once('.').map_or(resolved, |(m, _)| m);
+    let writes = ["dump", "save"]
+        .iter()
+        .any(|x| w.module_calls(&format!("{module}.{x}")))
+        || (module == "pandas" && w.module_calls(".to_pickle"));
+    let sev = if downloads {
+        None
+    } else if writes {
+        Some(Severity::Low)
+    } else {
+        Some(Severity::Medium)
+    };
+    let msg = if downloads {
+        format!("`{resolved}` in code that downloads artefacts runs any code embedded in the data")
+    } else if writes {
+        format!(
+            "`{resolved}` runs any code embedded in the data it loads (files this module writes itself)"
+        )
+    } else {
+        format!("`{resolved}` runs any code embedded in the data it loads")
+    };
+    w.hit(&RULE, call.node, msg, sev);
+}
+
+/// `pickle.loads(pickle.dumps(x))`: a copy of an object in memory, no data read.
+fn round_trip<'s>(w: &Walker<'s>, call: &Call<'s>) -> bool {
+    let module = call.resolved.rsplit_once('.').map(|(m, _)| m);
+    call.arg0().is_some_and(|a| {
+        w.kind(a) == "call"
+            && w.callee_name(a).is_some_and(|inner| {
+                inner.ends_with("dumps") && inner.rsplit_once('.').map(|(m, _)| m) == module
+            })
+    })
+}

@@ -1,3 +1,8 @@
+//! `CODE013`: Keras safe mode turned off (`load_model(…, safe_mode=False)`,
+//! `enable_unsafe_deserialization()`).
+
+use super::Weighing;
+use crate::flow::{Call, Walker};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +26,28 @@ pub static RULE: Rule = Rule {
         NIST_MANAGE_3_2,
     ],
 };
+
+/// Low in tests, which load the project's own fixtures.
+pub(crate) const WEIGHING: Weighing = Weighing::LowInTests;
+
+/// A Keras load with safe mode off, or safe mode turned off for the process.
+pub(crate) fn check<'s>(w: &mut Walker<'s>, call: &Call<'s>) {
+    let resolved = call.resolved.as_str();
+    let keras = resolved.starts_with("keras")
+        || resolved.starts_with("tensorflow")
+        || resolved.starts_with("tf.");
+    if (call.last == "load_model"
+        && (keras || call.segs.contains(&"keras"))
+        && call
+            .kwarg("safe_mode")
+            .is_some_and(|v| w.is_literal_false(v)))
+        || call.last == "enable_unsafe_deserialization"
+    {
+        w.hit(
+            &RULE,
+            call.node,
+            "Keras safe mode is turned off".into(),
+            None,
+        );
+    }
+}

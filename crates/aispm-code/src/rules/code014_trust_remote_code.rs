@@ -1,3 +1,7 @@
+//! `CODE014`: `trust_remote_code=True` on any call.
+
+use super::Weighing;
+use crate::flow::{Call, Walker};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -22,3 +26,22 @@ pub static RULE: Rule = Rule {
         EU_ART_15,
     ],
 };
+
+/// No finding in tests, which exercise the flag against the project's own models.
+pub(crate) const WEIGHING: Weighing = Weighing::ExercisedInTests;
+
+/// A call with `trust_remote_code=True`.
+pub(crate) fn check<'s>(w: &mut Walker<'s>, call: &Call<'s>) {
+    if call
+        .kwarg("trust_remote_code")
+        .is_some_and(|v| w.is_literal_true(v))
+    {
+        let last = call.last;
+        w.hit(
+            &RULE,
+            call.node,
+            format!("`{last}` with `trust_remote_code=True` runs code from the model repository"),
+            None,
+        );
+    }
+}

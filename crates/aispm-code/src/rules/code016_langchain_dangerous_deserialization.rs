@@ -1,3 +1,7 @@
+//! `CODE016`: `allow_dangerous_deserialization=True` on any call.
+
+use super::Weighing;
+use crate::flow::{Call, Walker};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +25,24 @@ pub static RULE: Rule = Rule {
         NIST_MEASURE_2_7,
     ],
 };
+
+/// Low in tests, which load the project's own fixtures.
+pub(crate) const WEIGHING: Weighing = Weighing::LowInTests;
+
+/// A call with `allow_dangerous_deserialization=True`.
+pub(crate) fn check<'s>(w: &mut Walker<'s>, call: &Call<'s>) {
+    if call
+        .kwarg("allow_dangerous_deserialization")
+        .is_some_and(|v| w.is_literal_true(v))
+    {
+        let last = call.last;
+        w.hit(
+            &RULE,
+            call.node,
+            format!(
+                "`{last}` with `allow_dangerous_deserialization=True` unpickles the stored data"
+            ),
+            None,
+        );
+    }
+}

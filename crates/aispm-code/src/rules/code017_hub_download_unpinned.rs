@@ -1,3 +1,9 @@
+//! `CODE017`: a Hub download (`hf_hub_download`, `snapshot_download`, a transformers
+//! `pipeline`, sentence-transformers models) without a pinned revision (what a pinned
+//! revision is: `hub_pinning.rs`, shared with `CODE015`).
+
+use super::{Weighing, hub_pinning};
+use crate::flow::{Call, Walker};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +27,31 @@ pub static RULE: Rule = Rule {
         NIST_MANAGE_3_2,
     ],
 };
+
+/// No finding in tests, low in examples.
+pub(crate) const WEIGHING: Weighing = Weighing::Pinning;
+
+/// A download of a Hub repository without a commit.
+pub(crate) fn check<'s>(w: &mut Walker<'s>, call: &Call<'s>) {
+    let last = call.last;
+    let download_repo = match last {
+        "hf_hub_download" | "snapshot_download" => call.arg0().or_else(|| call.kwarg("repo_id")),
+        "pipeline" if call.resolved.starts_with("transformers") => {
+            call.kwarg("model").or_else(|| call.arg(1))
+        }
+        "SentenceTransformer" | "CrossEncoder" => {
+            call.arg0().or_else(|| call.kwarg("model_name_or_path"))
+        }
+        _ => None,
+    };
+    if let Some(id) = download_repo.and_then(|r| hub_pinning::hub_repo(w, r))
+        && hub_pinning::pinned_revision(w, call) != Some(true)
+    {
+        w.hit(
+            &RULE,
+            call.node,
+            format!("`{id}` is fetched from the Hub by `{last}` without a pinned `revision`"),
+            None,
+        );
+    }
+}

@@ -1,5 +1,11 @@
+//! `CODE020`: an MCP server the code starts through a package launcher without an
+//! exact version (the servers and their command lines are read by `flow/mcp.rs`).
+
+use super::Weighing;
+use crate::flow::{Launch, Walker};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
+use tree_sitter::Node;
 
 /// CODE020: MCP server started from code with an unpinned package.
 pub static RULE: Rule = Rule {
@@ -23,3 +29,24 @@ pub static RULE: Rule = Rule {
         EU_ART_15,
     ],
 };
+
+/// No finding in tests, low in examples.
+pub(crate) const WEIGHING: Weighing = Weighing::Pinning;
+
+/// A server launched at `at` (the call or the server map), the `server`-th of the file.
+pub(crate) fn check<'s>(w: &mut Walker<'s>, at: Node<'s>, launch: &Launch, server: usize) {
+    if launch.pinned {
+        return;
+    }
+    let msg = match &launch.version {
+        Some(v) => format!(
+            "MCP server `{}` is started with `{}` at `{v}`, not an exact version",
+            launch.package, launch.launcher
+        ),
+        None => format!(
+            "MCP server `{}` is started with `{}` without a version: every start runs the newest release",
+            launch.package, launch.launcher
+        ),
+    };
+    w.hit_on_server(&RULE, at, msg, None, server);
+}
