@@ -1,5 +1,5 @@
 //! Metadata only: the check is the vulnerability table this rule shares with DEP002
-//! ([`super::vulnerable_table`]), which reports it.
+//! (`rules/vulnerable_table.rs`), which reports it.
 
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};

@@ -6,9 +6,8 @@ use crate::ai;
 use crate::finding::{dep_finding, pkg_display};
 use crate::osv::AnyVersion;
 use crate::view::{Admits, Judgement};
-use aispm_core::AnalysisContext;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, Rule, Severity};
 
 /// DEP003: a version range admits affected versions and no lock file pins the package.
 pub static RULE: Rule = Rule {

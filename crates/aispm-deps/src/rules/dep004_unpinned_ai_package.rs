@@ -7,8 +7,7 @@ use crate::finding::pkg_display;
 use crate::manifest::{Dependency, Requirement};
 use crate::view::Unpinned;
 use aispm_core::framework::*;
-use aispm_core::{AnalysisContext, RawFinding};
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, RawFinding, Rule, Severity};
 
 /// DEP004: an AI package is not pinned to one version and no lock file pins it.
 pub static RULE: Rule = Rule {

@@ -7,8 +7,7 @@ use crate::advisory::Group;
 use crate::finding::{dep_finding, pkg_display};
 use crate::view::{Admits, Judgement};
 use aispm_core::framework::*;
-use aispm_core::{AnalysisContext, RawFinding};
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, RawFinding, Rule, Severity};
 
 /// DEP005: a dependency is a known-malicious package or a compromised release.
 pub static RULE: Rule = Rule {

@@ -4,9 +4,8 @@
 use crate::finding::dep_finding;
 use crate::malicious;
 use crate::manifest::Dependency;
-use aispm_core::AnalysisContext;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, Rule, Severity};
 
 /// DEP006: a dependency's name imitates an AI package's name.
 pub static RULE: Rule = Rule {

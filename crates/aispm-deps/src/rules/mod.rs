@@ -3,11 +3,11 @@
 //! DEP001 and DEP002 share one matcher, `vulnerable_table.rs`, which picks between
 //! them by whether the package is an AI package.
 //!
-//! The analyzer hands the rules views (`crate::view`): a [`Judgement`] of one
+//! The analyzer hands the rules views (`crate::view`): a `Judgement` of one
 //! requirement against its package's advisories — per file for an exact version
 //! (`crate::exact`), after the walk for a range or no constraint that nothing pins
 //! (`crate::open`) —, each package name a file declares or locks, and the
-//! [`Unpinned`] requirements of each manifest (after the walk).
+//! `Unpinned` requirements of each manifest (after the walk).
 
 use crate::manifest::Dependency;
 use crate::view::{Judgement, Unpinned};
