@@ -16,7 +16,7 @@
 //!   that admits some affected versions is DEP003 (low for AI packages, info for
 //!   others); a requirement without any constraint is not judged against advisories
 //!   (the newest release is what it installs), except malicious-package reports:
-//!   DEP005 is critical when the only admitted versions are named ones and low when
+//!   DEP005 is critical when the only admitted versions are named ones and informational when
 //!   a range merely admits a named release. The unpinned AI packages of a manifest
 //!   are one DEP004. A lock file at a workspace root pins the manifests of its
 //!   members (see [`manifest::Workspace`]); packages built from the workspace itself
