@@ -1,3 +1,6 @@
+//! Metadata only: the check is the vulnerability table this rule shares with DEP002
+//! (`rules/vulnerable_table.rs`), which reports it.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

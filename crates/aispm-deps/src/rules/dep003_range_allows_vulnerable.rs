@@ -1,5 +1,13 @@
+//! DEP003: a range nothing pins admits some versions an advisory affects, but not only
+//! such versions (those are DEP001/DEP002, from the vulnerability table). One finding
+//! per requirement, naming every such advisory and the lowest bound that clears them.
+
+use crate::ai;
+use crate::finding::{dep_finding, pkg_display};
+use crate::osv::AnyVersion;
+use crate::view::{Admits, Judgement};
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, Rule, Severity};
 
 /// DEP003: a version range admits affected versions and no lock file pins the package.
 pub static RULE: Rule = Rule {
@@ -22,3 +30,65 @@ advisories fixed in later 3.x and 4.x releases.",
 the version with a lock file.",
     controls: &[LLM03, ML06, ATLAS_T0010_001, ATLAS_M0016, NIST_MANAGE_3_1],
 };
+
+/// DEP003 for a range that admits affected and unaffected versions.
+pub(crate) fn check(j: &Judgement<'_>, cx: &mut AnalysisContext) {
+    if j.admits != Admits::Range {
+        return;
+    }
+    let partial: Vec<_> = j
+        .hits
+        .iter()
+        .filter(|h| !h.every_admitted && !h.group.lead.is_malicious())
+        .map(|h| h.group)
+        .collect();
+    let Some(first) = partial.first() else {
+        return;
+    };
+    let d = j.dep;
+    let is_ai = ai::category(d.ecosystem, &d.normalized).is_some();
+    let ids: Vec<String> = partial.iter().map(|g| g.lead.id.clone()).collect();
+    let floor = partial
+        .iter()
+        .filter_map(|g| g.highest_fix(d.ecosystem))
+        .max_by(|a, b| {
+            match (
+                AnyVersion::parse(d.ecosystem, a),
+                AnyVersion::parse(d.ecosystem, b),
+            ) {
+                (Some(AnyVersion::Pep440(x)), Some(AnyVersion::Pep440(y))) => x.cmp(&y),
+                (Some(AnyVersion::Semver(x)), Some(AnyVersion::Semver(y))) => x.cmp(&y),
+                _ => std::cmp::Ordering::Equal,
+            }
+        });
+    let advice = match &floor {
+        Some(v) => format!("; raise the lower bound to at least {v}"),
+        None => String::new(),
+    };
+    let shown: Vec<&str> = ids.iter().take(8).map(String::as_str).collect();
+    let more = if ids.len() > shown.len() {
+        format!(" and {} more", ids.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let mut f = dep_finding(
+        &RULE,
+        j.path,
+        d,
+        format!(
+            "`{}` allows versions affected by {} advisories ({}{more}){advice}",
+            pkg_display(d),
+            ids.len(),
+            shown.join(", ")
+        ),
+    )
+    .severity(if is_ai { Severity::Low } else { Severity::Info })
+    .evidence(format!("{} · {}{more}", pkg_display(d), shown.join(", ")))
+    .key(format!("{} range", d.normalized))
+    .property("advisory_ids", ids.clone())
+    .property("advisory_db", first.db.clone());
+    if let Some(v) = floor {
+        f = f.property("minimum_safe_version", v);
+    }
+    cx.report(f);
+}

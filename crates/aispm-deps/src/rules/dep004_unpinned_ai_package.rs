@@ -1,5 +1,13 @@
+//! DEP004: the AI packages of one manifest that nothing pins — no exact version, no
+//! lock or constraints file in the folder or at a workspace root — are one finding per
+//! manifest, decided after the walk, spanning their lines.
+
+use crate::ai;
+use crate::finding::pkg_display;
+use crate::manifest::{Dependency, Requirement};
+use crate::view::Unpinned;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, RawFinding, Rule, Severity};
 
 /// DEP004: an AI package is not pinned to one version and no lock file pins it.
 pub static RULE: Rule = Rule {
@@ -34,3 +42,72 @@ and update deliberately.",
         ISO_A_10_3,
     ],
 };
+
+/// Whether an unpinned requirement counts: an AI package whose requirement names no
+/// one release (a range, no constraint, a dist-tag, a moving Git or URL reference).
+fn counts(d: &Dependency) -> bool {
+    ai::category(d.ecosystem, &d.normalized).is_some()
+        && !d.requirement.is_pinned()
+        && !matches!(d.requirement, Requirement::Unparsed(_))
+}
+
+/// One DEP004 finding for every AI package of the manifest that nothing pins.
+pub(crate) fn check(u: &Unpinned<'_>, cx: &mut AnalysisContext) {
+    let deps: Vec<&Dependency> = u.deps.iter().copied().filter(|d| counts(d)).collect();
+    let Some(first) = deps.first() else {
+        return;
+    };
+    let mut shown: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for d in &deps {
+        let display = pkg_display(d);
+        if !shown.contains(&display) {
+            shown.push(display);
+        }
+        if !names.contains(&d.normalized) {
+            names.push(d.normalized.clone());
+        }
+    }
+    let listed = if shown.len() > 10 {
+        format!("{} and {} more", shown[..10].join(", "), shown.len() - 10)
+    } else {
+        shown.join(", ")
+    };
+    let message = if names.len() == 1 {
+        let why = match &first.requirement {
+            Requirement::Any => "has no version constraint".to_string(),
+            Requirement::Direct { .. } => "points at a moving Git or URL reference".into(),
+            _ => format!(
+                "allows a range of versions (`{}`)",
+                first.requirement.display()
+            ),
+        };
+        format!(
+            "AI package {} {why} and no lock file in this folder or at a workspace root pins it",
+            first.name
+        )
+    } else {
+        format!(
+            "{} AI packages are not pinned and no lock file in this folder or at a workspace root pins them: {listed}",
+            names.len()
+        )
+    };
+    let lines: Vec<u32> = deps.iter().filter_map(|d| d.line).collect();
+    let mut f = RawFinding::new(&RULE, u.path, message)
+        .evidence(listed)
+        .key("unpinned AI packages")
+        .property("ecosystem", first.ecosystem.as_str())
+        .property("packages", names.clone())
+        .property("requirements", shown);
+    if let (Some(lo), Some(hi)) = (lines.iter().min(), lines.iter().max()) {
+        f = if lo == hi {
+            f.line(*lo)
+        } else {
+            f.lines(*lo, *hi)
+        };
+    }
+    if names.len() == 1 {
+        f = f.property("package", names[0].clone());
+    }
+    cx.report(f);
+}

@@ -1,5 +1,13 @@
+//! DEP005: a malicious-package report (a curated incident or an OSV `MAL-` record)
+//! names a version the requirement admits. Critical when the pinned or locked version
+//! is named, or when every admitted version is; informational when a range or no
+//! constraint merely admits named releases among clean ones.
+
+use crate::advisory::Group;
+use crate::finding::{dep_finding, pkg_display};
+use crate::view::{Admits, Judgement};
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, RawFinding, Rule, Severity};
 
 /// DEP005: a dependency is a known-malicious package or a compromised release.
 pub static RULE: Rule = Rule {
@@ -33,3 +41,94 @@ installed.",
         EU_ART_15,
     ],
 };
+
+/// One DEP005 finding per requirement, naming every malicious-package report that
+/// matches.
+pub(crate) fn check(j: &Judgement<'_>, cx: &mut AnalysisContext) {
+    let malicious = || j.hits.iter().filter(|h| h.group.lead.is_malicious());
+    let how = match j.admits {
+        Admits::Version(v) => MaliciousMatch::Version(v),
+        Admits::Range | Admits::AnyVersion if malicious().any(|h| h.every_admitted) => {
+            MaliciousMatch::OnlyBad
+        }
+        Admits::Range | Admits::AnyVersion => MaliciousMatch::RangeAdmits,
+    };
+    let hits: Vec<&Group<'_>> = malicious()
+        .filter(|h| h.every_admitted || how == MaliciousMatch::RangeAdmits)
+        .map(|h| h.group)
+        .collect();
+    if !hits.is_empty() {
+        cx.report(finding(j, &hits, how));
+    }
+}
+
+/// How a malicious-package report matched.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MaliciousMatch<'a> {
+    /// The pinned or locked version is a named one (critical).
+    Version(&'a str),
+    /// Every version the requirement admits is named (critical).
+    OnlyBad,
+    /// The requirement admits named releases among clean ones (informational).
+    RangeAdmits,
+}
+
+impl MaliciousMatch<'_> {
+    fn as_str(&self) -> &'static str {
+        match self {
+            MaliciousMatch::Version(_) => "version",
+            MaliciousMatch::OnlyBad => "every-admitted-version",
+            MaliciousMatch::RangeAdmits => "range-admits",
+        }
+    }
+}
+
+fn finding(j: &Judgement<'_>, hits: &[&Group<'_>], how: MaliciousMatch<'_>) -> RawFinding {
+    let d = j.dep;
+    let ids: Vec<String> = hits.iter().map(|g| g.with_aliases()).collect();
+    let message = match how {
+        MaliciousMatch::Version(v) => format!(
+            "{} {v} is named in a malicious-package report ({})",
+            d.name,
+            ids.join("; ")
+        ),
+        MaliciousMatch::OnlyBad => format!(
+            "`{}` allows only versions named in a malicious-package report ({})",
+            pkg_display(d),
+            ids.join("; ")
+        ),
+        MaliciousMatch::RangeAdmits => {
+            let named: Vec<String> = hits
+                .iter()
+                .flat_map(|g| g.listed_versions(d.ecosystem, &d.normalized))
+                .take(8)
+                .collect();
+            let which = if named.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", named.join(", "))
+            };
+            format!(
+                "`{}` admits the release{}{which} named in a malicious-package report ({}); \
+nothing pins it to one, so an install today takes the newest release, but a lock, cache \
+or mirror holding a named one would install it: pin or lock a clean version",
+                pkg_display(d),
+                if named.len() == 1 { "" } else { "s" },
+                ids.join("; ")
+            )
+        }
+    };
+    let mut f = dep_finding(&RULE, j.path, d, message)
+        .evidence(format!("{} · {}", pkg_display(d), ids.join("; ")))
+        .key(format!("{} malicious", d.normalized))
+        .property("match", how.as_str());
+    match how {
+        MaliciousMatch::Version(v) => f = f.property("version", v),
+        MaliciousMatch::RangeAdmits => f = f.severity(Severity::Info),
+        MaliciousMatch::OnlyBad => {}
+    }
+    hits[0].describe(f).property(
+        "advisory_ids",
+        hits.iter().map(|g| g.lead.id.clone()).collect::<Vec<_>>(),
+    )
+}

@@ -1,5 +1,11 @@
+//! DEP006: a declared or locked package name is a confusable variant of an AI
+//! package's name; the variants are those [`crate::malicious::lookalike`] recognises.
+
+use crate::finding::dep_finding;
+use crate::malicious;
+use crate::manifest::Dependency;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, Rule, Severity};
 
 /// DEP006: a dependency's name imitates an AI package's name.
 pub static RULE: Rule = Rule {
@@ -29,3 +35,24 @@ compromised.",
         NIST_GOVERN_6_1,
     ],
 };
+
+/// DEP006 when the dependency's name imitates an AI package's.
+pub(crate) fn check(path: &str, d: &Dependency, cx: &mut AnalysisContext) {
+    let Some(l) = malicious::lookalike(d.ecosystem, &d.normalized) else {
+        return;
+    };
+    cx.report(
+        dep_finding(
+            &RULE,
+            path,
+            d,
+            format!(
+                "`{}` looks like the AI package `{}` ({})",
+                d.name, l.target, l.how
+            ),
+        )
+        .evidence(format!("{} ~ {}", d.name, l.target))
+        .key(d.normalized.clone())
+        .property("imitates", l.target),
+    );
+}
