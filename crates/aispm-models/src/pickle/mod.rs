@@ -13,11 +13,13 @@ use std::io::{Seek, SeekFrom};
 
 pub mod embedded;
 pub mod machine;
+pub mod observations;
 pub mod policy;
 pub mod reader;
 pub mod rules;
 
-use machine::{Layout, Limits, NestedContent, Observations};
+use machine::{Layout, Limits};
+use observations::{NestedContent, Observations};
 use policy::Verdict;
 
 /// Findings of one rule reported per file at most; the last one reported counts the rest.
@@ -151,7 +153,7 @@ impl Analyzer for PickleAnalyzer {
                 format!(
                     "{} embedded pickles past the first {} were counted but not analysed",
                     obs.omitted.embedded,
-                    machine::MAX_SITES
+                    observations::MAX_SITES
                 ),
             );
         }
