@@ -2,41 +2,17 @@
 //! bounded, tensor payloads skipped by seeking) and collects what a loader would act
 //! on: the operators of every node (main graph, control-flow subgraphs, training
 //! graphs and model-local functions), the external-data locations of initializers and
-//! the shapes tensors declare. Nothing is handed to an ONNX runtime.
+//! the shapes tensors declare ([`OnnxFacts`]), which the rules ([`rules`]) judge.
+//! Nothing is handed to an ONNX runtime.
 
-use aispm_core::{
-    AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
-};
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, Rule};
 use std::collections::BTreeSet;
 use std::io::{Read, Seek};
-use std::path::Path;
 
 pub mod rules;
 pub mod wire;
 
 use wire::{Field, Value, WireError, WireReader, WireResult};
-
-/// Domains whose operators standard runtimes ship. `""` is `ai.onnx`.
-pub const KNOWN_DOMAINS: &[&str] = &[
-    "",
-    "ai.onnx",
-    "ai.onnx.ml",
-    "ai.onnx.training",
-    "ai.onnx.preview.training",
-    "com.microsoft",
-    "com.microsoft.nchwc",
-    "com.microsoft.experimental",
-    "org.pytorch.aten",
-];
-
-/// Operator names that run a Python callback registered by the host.
-const PYTHON_OPS: &[&str] = &[
-    "PyOp",
-    "PythonOp",
-    "PythonOpGrad",
-    "PyFunc",
-    "PyFuncStateless",
-];
 
 /// Subgraph nesting deeper than this is refused (real models nest a few levels).
 const MAX_DEPTH: u32 = 64;
@@ -350,49 +326,6 @@ pub fn walk_model<R: Read + Seek>(
     (w.facts, err)
 }
 
-/// Why a location leaves the model's folder, judged from the text alone.
-pub fn lexical_escape(location: &str) -> Option<&'static str> {
-    let b = location.as_bytes();
-    if location.starts_with('/') || location.starts_with('\\') {
-        return Some("an absolute path");
-    }
-    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
-        return Some("an absolute Windows path");
-    }
-    if location.contains("://") {
-        return Some("a URL");
-    }
-    let mut depth = 0i64;
-    for comp in location.split(['/', '\\']) {
-        match comp {
-            "" | "." => {}
-            ".." => {
-                depth -= 1;
-                if depth < 0 {
-                    return Some("a path that climbs out of the model folder");
-                }
-            }
-            _ => depth += 1,
-        }
-    }
-    None
-}
-
-/// For a model on disk: whether `location` resolves (through symbolic links) outside
-/// the model's folder. Only file metadata is read.
-fn resolves_outside(model: &Path, location: &str) -> Option<String> {
-    let dir = match model.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let target = dir.join(location);
-    std::fs::symlink_metadata(&target).ok()?;
-    let canon_dir = std::fs::canonicalize(dir).ok()?;
-    let canon_target = std::fs::canonicalize(&target).ok()?;
-    (!canon_target.starts_with(&canon_dir))
-        .then(|| "a symbolic link whose target lies outside the model folder".to_string())
-}
-
 /// Analyzer for ONNX models.
 #[derive(Debug, Default)]
 pub struct OnnxAnalyzer;
@@ -428,25 +361,13 @@ impl Analyzer for OnnxAnalyzer {
         match err {
             None => Ok(()),
             Some(WireError::Malformed(m)) => {
-                cx.report(
-                    RawFinding::new(
-                        &rules::MALFORMED_MODEL,
-                        file.path,
-                        format!("the model's protobuf encoding is broken: {m}"),
-                    )
-                    .evidence(m),
-                );
+                let why = rules::Incomplete::Broken(&m);
+                cx.report(rules::check_incomplete_walk(file.path, &why));
                 Ok(())
             }
             Some(WireError::Limit(m)) => {
-                cx.report(
-                    RawFinding::new(
-                        &rules::MALFORMED_MODEL,
-                        file.path,
-                        format!("the model was not fully inspected: {m}"),
-                    )
-                    .evidence(m),
-                );
+                let why = rules::Incomplete::Limit(&m);
+                cx.report(rules::check_incomplete_walk(file.path, &why));
                 Ok(())
             }
             Some(e) => Err(e.into()),
@@ -454,65 +375,16 @@ impl Analyzer for OnnxAnalyzer {
     }
 }
 
+/// Runs the rules on what the walk found and records what it could not keep.
 fn report(file: &FileInput<'_>, facts: &OnnxFacts, cx: &mut AnalysisContext) {
-    for (tensor, loc) in &facts.external {
-        let why = lexical_escape(loc).map(str::to_string).or_else(|| {
-            if file.parent.is_none() {
-                resolves_outside(file.disk_path, loc)
-            } else {
-                None
-            }
-        });
-        if let Some(why) = why {
-            cx.report(
-                RawFinding::new(
-                    &rules::EXTERNAL_DATA_ESCAPE,
-                    file.path,
-                    format!(
-                        "tensor {tensor} reads its data from `{loc}`, {why}: loading the model reads that file"
-                    ),
-                )
-                .evidence(format!("external_data location: {loc}"))
-                .key(loc.clone()),
-            );
-        }
-    }
-    for (domain, op) in &facts.ops {
-        let known =
-            KNOWN_DOMAINS.contains(&domain.as_str()) || facts.function_domains.contains(domain);
-        if known {
-            continue;
-        }
-        let shown = format!("{domain}::{op}");
-        if PYTHON_OPS.contains(&op.as_str()) {
-            cx.report(
-                RawFinding::new(
-                    &rules::PYTHON_CALLBACK_OP,
-                    file.path,
-                    format!("operator {op} of domain `{domain}` runs a Python callback registered by the host"),
-                )
-                .evidence(shown),
-            );
-        } else {
-            cx.report(
-                RawFinding::new(
-                    &rules::CUSTOM_DOMAIN_OP,
-                    file.path,
-                    format!("operator {op} comes from the custom domain `{domain}`, which needs a native op library to run"),
-                )
-                .evidence(shown),
-            );
-        }
-    }
-    let last = facts.oversized.len().saturating_sub(1);
-    for (i, o) in facts.oversized.iter().enumerate() {
-        let mut f = RawFinding::new(&rules::OVERSIZED_DECLARATION, file.path, o.clone())
-            .evidence(o.clone());
-        // Nothing dropped unsaid: the last one listed counts the ones past the cap.
-        let more = facts.omitted.oversized;
-        if i == last && more > 0 {
-            f = f.more_in_file(more, "impossible tensor declarations");
-        }
+    let model = rules::Model {
+        path: file.path,
+        on_disk: file.parent.is_none().then_some(file.disk_path),
+        facts,
+    };
+    let mut out = Vec::new();
+    rules::check(&model, &mut out);
+    for f in out {
         cx.report(f);
     }
     // What the walk could not keep, and so did not judge.
@@ -547,21 +419,11 @@ fn report(file: &FileInput<'_>, facts: &OnnxFacts, cx: &mut AnalysisContext) {
 mod tests {
     use super::*;
     use std::io::Cursor;
+    use std::path::Path;
 
     fn walk(b: &[u8]) -> (OnnxFacts, Option<WireError>) {
         let cx = AnalysisContext::new(None, 0);
         walk_model(Cursor::new(b), b.len() as u64, &cx)
-    }
-
-    #[test]
-    fn lexical_escapes() {
-        assert!(lexical_escape("/etc/shadow").is_some());
-        assert!(lexical_escape("../../etc/passwd").is_some());
-        assert!(lexical_escape("a/../../b").is_some());
-        assert!(lexical_escape("C:\\Windows\\x").is_some());
-        assert!(lexical_escape("weights.bin").is_none());
-        assert!(lexical_escape("sub/../weights.bin").is_none());
-        assert!(lexical_escape("./data/w.bin").is_none());
     }
 
     #[test]

@@ -1,3 +1,5 @@
+use crate::onnx::rules::Model;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -19,3 +21,19 @@ sign of a tampered file.",
 verify its checksum.",
     controls: &[LLM10, ML06, ATLAS_T0029, NIST_MEASURE_2_7, EU_ART_15],
 };
+
+/// Every impossible tensor declaration the walk kept; the last one counts those past
+/// the walk's cap.
+pub(crate) fn check(model: &Model<'_>, out: &mut Vec<RawFinding>) {
+    let facts = model.facts;
+    let last = facts.oversized.len().saturating_sub(1);
+    for (i, o) in facts.oversized.iter().enumerate() {
+        let mut f = RawFinding::new(&RULE, model.path, o.clone()).evidence(o.clone());
+        // Nothing dropped unsaid: the last one listed counts the ones past the cap.
+        let more = facts.omitted.oversized;
+        if i == last && more > 0 {
+            f = f.more_in_file(more, "impossible tensor declarations");
+        }
+        out.push(f);
+    }
+}
