@@ -24,7 +24,7 @@ const MAX_DISTINCT: usize = 10_000;
 /// Impossible tensor declarations listed per model; the last one counts the rest.
 const MAX_OVERSIZED: usize = 100;
 /// A tensor rank above this is not a real tensor.
-const MAX_RANK: u64 = 64;
+pub(crate) const MAX_RANK: u64 = 64;
 
 /// What the walk found in one model.
 #[derive(Debug, Default)]
@@ -61,14 +61,22 @@ struct Walker<'c, R> {
     facts: OnnxFacts,
 }
 
+/// A tensor declaration as the walk read it, handed to the rules.
 #[derive(Default)]
-struct Tensor {
-    name: String,
-    dims: Vec<u64>,
-    rank: u64,
-    data_type: u64,
-    external: bool,
-    location: Option<String>,
+pub(crate) struct Tensor {
+    pub name: String,
+    /// The dimensions, the first `MAX_RANK + 1` kept.
+    pub dims: Vec<u64>,
+    /// Dimensions declared, all counted.
+    pub rank: u64,
+    /// `TensorProto.DataType`.
+    pub data_type: u64,
+    /// `data_location` is `EXTERNAL`.
+    pub external: bool,
+    /// The `location` entry of `external_data`.
+    pub location: Option<String>,
+    /// Bytes of inline data (raw and typed fields).
+    pub data_bytes: u64,
 }
 
 impl<R: Read + Seek> Walker<'_, R> {
@@ -191,7 +199,6 @@ impl<R: Read + Seek> Walker<'_, R> {
 
     fn tensor(&mut self, end: u64) -> WireResult<()> {
         let mut t = Tensor::default();
-        let mut data_bytes = 0u64;
         while let Some(f) = self.r.next_field(end)? {
             match (f.number, f.value) {
                 (1, Value::Varint(v)) => {
@@ -218,13 +225,13 @@ impl<R: Read + Seek> Walker<'_, R> {
                 }
                 (14, Value::Varint(v)) => t.external = v == 1,
                 (4 | 5 | 6 | 7 | 9 | 10 | 11, Value::Len(n)) => {
-                    data_bytes = data_bytes.saturating_add(n);
+                    t.data_bytes = t.data_bytes.saturating_add(n);
                     self.r.skip(n)?;
                 }
                 _ => self.r.skip_value(f)?,
             }
         }
-        self.check_tensor(&t, data_bytes);
+        self.check_tensor(&t);
         if let Some(loc) = t.location {
             if self.facts.external.len() < MAX_DISTINCT {
                 self.facts.external.push((t.name, loc));
@@ -235,52 +242,15 @@ impl<R: Read + Seek> Walker<'_, R> {
         Ok(())
     }
 
-    fn check_tensor(&mut self, t: &Tensor, data_bytes: u64) {
-        if let Some(o) = self.oversized(t, data_bytes) {
+    /// Keeps what the rules say is impossible about a declaration, up to
+    /// [`MAX_OVERSIZED`]; counts the rest.
+    fn check_tensor(&mut self, t: &Tensor) {
+        if let Some(o) = rules::check_tensor(t, self.r.size()) {
             if self.facts.oversized.len() < MAX_OVERSIZED {
                 self.facts.oversized.push(o);
             } else {
                 self.facts.omitted.oversized += 1;
             }
-        }
-    }
-
-    /// Why a tensor declaration is impossible, if it is.
-    fn oversized(&self, t: &Tensor, data_bytes: u64) -> Option<String> {
-        let name = if t.name.is_empty() {
-            "(unnamed)"
-        } else {
-            &t.name
-        };
-        if t.rank > MAX_RANK {
-            return Some(format!("tensor {name} declares {} dimensions", t.rank));
-        }
-        if let Some(d) = t.dims.iter().find(|&&d| (d as i64) < 0) {
-            return Some(format!(
-                "tensor {name} declares a negative dimension {}",
-                *d as i64
-            ));
-        }
-        let elems = t.dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
-        let bytes = elems.and_then(|e| e.checked_mul(element_size(t.data_type)));
-        match bytes {
-            None => Some(format!(
-                "tensor {name} of shape {:?} has more elements than 64 bits can count",
-                t.dims
-            )),
-            Some(b) if !t.external && t.location.is_none() && data_bytes > 0 => {
-                // Inline data: a declaration that the file could not hold many times
-                // over is not a model that was ever saved.
-                let limit = self.r.size().saturating_mul(16).max(1 << 20);
-                (b > limit).then(|| {
-                    format!(
-                        "tensor {name} of shape {:?} declares {b} bytes in a {}-byte file",
-                        t.dims,
-                        self.r.size()
-                    )
-                })
-            }
-            Some(_) => None,
         }
     }
 
@@ -300,7 +270,7 @@ impl<R: Read + Seek> Walker<'_, R> {
 
 /// Bytes per element of a `TensorProto.DataType` (1 for unknown and packed 4-bit types,
 /// so sizes are never overstated).
-fn element_size(data_type: u64) -> u64 {
+pub(crate) fn element_size(data_type: u64) -> u64 {
     match data_type {
         1 | 6 | 12 => 4,       // float, int32, uint32
         7 | 11 | 13 | 14 => 8, // int64, double, uint64, complex64

@@ -2,7 +2,7 @@
 //! walk found ([`Model`]); MDL036 and MDL037 read one table of operators from custom
 //! domains, [`custom_operators`].
 
-use crate::onnx::OnnxFacts;
+use crate::onnx::{OnnxFacts, Tensor};
 use aispm_core::{RawFinding, Rule};
 use std::path::Path;
 
@@ -49,4 +49,10 @@ pub(crate) fn check(model: &Model<'_>, out: &mut Vec<RawFinding>) {
 /// Runs the rules on a walk that stopped early.
 pub(crate) fn check_incomplete_walk(path: &str, why: &Incomplete<'_>) -> RawFinding {
     mdl039_malformed_model::check(path, why)
+}
+
+/// Runs the rules on one tensor declaration while the model is walked: why it is
+/// impossible, if it is (the walk keeps the first ones and counts the rest).
+pub(crate) fn check_tensor(t: &Tensor, file_size: u64) -> Option<String> {
+    mdl038_oversized_declaration::oversized(t, file_size)
 }
