@@ -1,8 +1,8 @@
 //! The Keras config walker: visits every serialised object of a model config (nested
 //! models, `Functional`/`Sequential` layer lists, wrappers such as `TimeDistributed`
 //! and `Bidirectional`, activations, losses, metrics) and hands what loading it would
-//! execute — lambdas ([`Lambda`]), serialised objects ([`ObjectRef`]), functions a
-//! Lambda names ([`FunctionRef`]) — to the rules' checks ([`super::rules`]).
+//! execute — lambdas (`Lambda`), serialised objects (`ObjectRef`), functions a
+//! Lambda names (`FunctionRef`) — to the rules' checks ([`super::rules`]).
 
 use super::bytecode;
 use super::rules;

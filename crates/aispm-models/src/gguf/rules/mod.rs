@@ -1,6 +1,6 @@
 //! Rules of the GGUF and chat-template analyzer, one file each. Their checks are two
-//! tables, one per matcher: [`template_signals`] maps the chat-template analysis'
-//! signals to MDL040–MDL043, [`reader_issues`] maps the GGUF reader's issues to MDL044
+//! tables, one per matcher: `template_signals.rs` maps the chat-template analysis'
+//! signals to MDL040–MDL043, `reader_issues.rs` maps the GGUF reader's issues to MDL044
 //! and MDL045.
 
 use crate::gguf::reader::{GgufInfo, Issue};

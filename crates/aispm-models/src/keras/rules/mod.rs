@@ -2,7 +2,7 @@
 //! ([`crate::keras::config`]) hands them what it meets — a lambda, a serialised
 //! object, a function a Lambda names — and the analyzer says which configs it could
 //! not check; the functions below run the rules' checks on each. MDL022–MDL024 judge
-//! one reference and share one table, [`object_references`].
+//! one reference and share one table, `object_references.rs`.
 
 use crate::keras::NotChecked;
 use crate::keras::config::{FunctionRef, Issue, Lambda, ObjectRef};

@@ -1,6 +1,6 @@
-//! Rules of the ONNX analyzer, one file each. [`check`] runs them on what the model
-//! walk found ([`Model`]); MDL036 and MDL037 read one table of operators from custom
-//! domains, [`custom_operators`].
+//! Rules of the ONNX analyzer, one file each. `check` runs them on what the model
+//! walk found (`Model`); MDL036 and MDL037 read one table of operators from custom
+//! domains, `custom_operators.rs`.
 
 use crate::onnx::{OnnxFacts, Tensor};
 use aispm_core::{RawFinding, Rule};

@@ -3,8 +3,8 @@
 //! nodes, and what the stream would import, call, build or smuggle is written into
 //! [`Observations`]. Every structure is capped by [`Limits`]; past a soft cap values
 //! degrade to opaque placeholders rather than growing. The raw array bytes joblib
-//! writes inside a stream are skipped in [`joblib`]; values are rendered as evidence
-//! in [`render`].
+//! writes inside a stream are skipped in `joblib.rs`; values are rendered as evidence
+//! in `render.rs`.
 
 use super::embedded;
 use super::observations::{Embedded, Import, MAX_SITES, Observations, Site};

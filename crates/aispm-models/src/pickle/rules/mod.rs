@@ -1,6 +1,6 @@
-//! Rules of the pickle analyzer, one file each, each with its check; [`check`] runs
-//! them on what the machine observed in one file ([`Pickled`]). The four rules that
-//! read the import policy's verdict share one table, [`import_verdicts`].
+//! Rules of the pickle analyzer, one file each, each with its check; `check` runs
+//! them on what the machine observed in one file (`Pickled`). The four rules that
+//! read the import policy's verdict share one table, `import_verdicts.rs`.
 
 use super::machine::Layout;
 use super::observations::{Observations, Omitted};

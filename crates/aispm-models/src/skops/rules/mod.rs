@@ -1,6 +1,6 @@
 //! Rules of the skops analyzer, one file each. Both read the import policy's verdict
-//! on a type the schema names, so they share one table, [`schema_verdicts`], which
-//! [`check`] runs.
+//! on a type the schema names, so they share one table, `schema_verdicts.rs`, which
+//! `check` runs.
 
 use aispm_core::{RawFinding, Rule};
 

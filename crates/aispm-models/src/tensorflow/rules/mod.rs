@@ -1,6 +1,6 @@
-//! Rules of the TensorFlow analyzer, one file each. [`check`] runs them on what the
+//! Rules of the TensorFlow analyzer, one file each. `check` runs them on what the
 //! graph walk found ([`GraphFacts`]); MDL030–MDL033 read one table of dangerous
-//! operators, [`dangerous_ops`].
+//! operators, `dangerous_ops.rs`.
 
 use crate::tensorflow::GraphFacts;
 use aispm_core::{RawFinding, Rule};
