@@ -3,7 +3,7 @@
 //! wrappers, and hostile HDF5 bytes.
 
 use aispm_engine::{ScanOptions, Scanner};
-use aispm_fixtures::model_fixtures::formats_b::{base64, fake_code_object, keras2_h5};
+use aispm_fixtures::model_fixtures::keras_tensorflow_onnx::{base64, fake_code_object, keras2_h5};
 use std::path::Path;
 
 fn findings(root: &Path) -> Vec<(String, String)> {

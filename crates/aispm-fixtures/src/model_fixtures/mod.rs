@@ -1,6 +1,8 @@
-//! Positive and negative fixtures of the model-file rules, one module per analyzer
-//! family. `aispm-fixtures model-fixtures OUT` writes them all; the committed copy
-//! lives in `crates/aispm-models/fixtures/` and a test checks it is up to date.
+//! Positive and negative fixtures of the model-file rules, one module per group of
+//! analyzer families, named by the families it holds: [`pickle`] (pickle and skops),
+//! [`gguf_safetensors`], [`keras_tensorflow_onnx`]. `aispm-fixtures model-fixtures OUT`
+//! writes them all; the committed copy lives in `crates/aispm-models/fixtures/` and a
+//! test checks it is up to date.
 //!
 //! Layout: `<family>/<RULE_ID>/pos_*.<ext>` must be reported by that rule,
 //! `<family>/<RULE_ID>/neg_*.<ext>` must not be.
@@ -8,8 +10,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub mod formats_a;
-pub mod formats_b;
+pub mod gguf_safetensors;
+pub mod keras_tensorflow_onnx;
 pub mod pickle;
 
 /// One fixture: path relative to the fixtures root, and its bytes.
@@ -20,8 +22,8 @@ pub fn all() -> Vec<Fixture> {
     let mut v = Vec::new();
     v.extend(pickle::fixtures());
     v.extend(pickle::skops_fixtures());
-    v.extend(formats_a::fixtures());
-    v.extend(formats_b::fixtures());
+    v.extend(gguf_safetensors::fixtures());
+    v.extend(keras_tensorflow_onnx::fixtures());
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
 }

@@ -16,7 +16,7 @@
 //! Nothing is rendered: templates are only tokenised.
 
 use aispm_core::analyzer::TimeLimitReached;
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, Rule};
 use serde_json::Value;
 
 pub mod jinja;
@@ -24,7 +24,7 @@ pub mod reader;
 pub mod rules;
 pub mod template;
 
-use template::{Signal, TemplateFinding, analyze_lexed_template};
+use template::{TemplateFinding, analyze_lexed_template};
 
 /// Largest JSON, YAML or text file read whole for its templates.
 const MAX_TEXT_FILE: u64 = 16 << 20;
@@ -143,17 +143,7 @@ fn analyze_gguf(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), An
         }
     };
     for issue in &info.issues {
-        let rule = match issue.kind {
-            reader::IssueKind::Header => &rules::GGUF_MALFORMED_HEADER,
-            reader::IssueKind::Tensors => &rules::GGUF_TENSOR_LAYOUT,
-        };
-        cx.report(
-            RawFinding::new(rule, file.path, issue.message.clone())
-                .severity(issue.severity)
-                .evidence(format!("byte offset {}", issue.offset))
-                .key(issue.message.clone())
-                .property("gguf_version", info.version),
-        );
+        cx.report(rules::check_reader_issue(file.path, &info, issue));
     }
     for key in &info.unreadable_templates {
         cx.error(
@@ -309,7 +299,7 @@ fn collect_json_templates(
 
 /// Where a template's findings point in the file.
 #[derive(Debug, Clone, Copy)]
-enum Lines {
+pub(crate) enum Lines {
     /// The template is the whole file: its lines are the file's.
     Template,
     /// The template is a value on this line.
@@ -348,43 +338,16 @@ fn report_template(
             ),
         );
     }
-    for f in findings {
-        if !chat && f.signal != Signal::Obfuscation {
-            continue;
+    let template = rules::Template {
+        path: file.path,
+        key,
+        chat,
+        lines,
+    };
+    for f in &findings {
+        if let Some(rf) = rules::check_template(&template, f) {
+            cx.report(rf);
         }
-        let rule = match f.signal {
-            Signal::Injection => &rules::TEMPLATE_INJECTION,
-            Signal::Obfuscation => &rules::TEMPLATE_OBFUSCATION,
-            Signal::Reach => &rules::TEMPLATE_SENSITIVE_REACH,
-            Signal::Malformed => &rules::TEMPLATE_MALFORMED,
-        };
-        let place = if key.is_empty() {
-            "template".to_string()
-        } else {
-            format!("template `{key}`")
-        };
-        let what = match f.signal {
-            Signal::Injection => "reaches Python internals",
-            Signal::Obfuscation => "hides sensitive names",
-            Signal::Reach => "touches environment internals",
-            Signal::Malformed => "is malformed",
-        };
-        let msg = format!("Chat {place} {what}: {}", f.items.join("; "));
-        let mut rf = RawFinding::new(rule, file.path, msg)
-            .severity(f.severity)
-            .key(format!("{key}:{}", f.items.join(";")));
-        if !f.evidence.is_empty() {
-            rf = rf.evidence(f.evidence.clone());
-        }
-        match lines {
-            Lines::Template => rf = rf.line(f.line),
-            Lines::At(l) => rf = rf.line(l),
-            Lines::None => {}
-        }
-        if !key.is_empty() {
-            rf = rf.property("template_key", key.to_string());
-        }
-        cx.report(rf);
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The Keras config walker: visits every serialised object of a model config (nested
 //! models, `Functional`/`Sequential` layer lists, wrappers such as `TimeDistributed`
-//! and `Bidirectional`, activations, losses, metrics) and judges what loading it would
-//! execute: Lambda bytecode, module references and known unsafe Keras objects.
+//! and `Bidirectional`, activations, losses, metrics) and hands what loading it would
+//! execute — lambdas (`Lambda`), serialised objects (`ObjectRef`), functions a
+//! Lambda names (`FunctionRef`) — to the rules' checks ([`super::rules`]).
 
 use super::bytecode;
 use super::rules;
@@ -76,21 +77,47 @@ const TRUSTED_MODULES: &[&str] = &[
     "keras_hub",
 ];
 
-/// Keras objects that load files, download or unpickle when deserialised.
-const GADGETS: &[&str] = &[
-    "TorchModuleWrapper",
-    "get_file",
-    "enable_unsafe_deserialization",
-    "load_model",
-    "load_weights",
-];
-
 /// One thing worth reporting in a config.
 #[derive(Debug, Clone)]
 pub struct Issue {
     pub rule: &'static Rule,
     pub message: String,
     pub evidence: String,
+}
+
+/// A lambda met in the config, as the rules see it.
+pub(crate) struct Lambda<'a> {
+    /// What carries it: `Lambda layer` or `A serialised lambda in layer`.
+    pub what: &'a str,
+    /// The enclosing layer's name.
+    pub layer: &'a str,
+    /// `bytecode` (base64 that decoded) or `source` (Python text).
+    pub form: &'a str,
+    /// Bytes of bytecode decoded, or of source text.
+    pub size: usize,
+    /// Dangerous names it mentions (bytecode names or source identifiers), sorted.
+    pub names: &'a [&'static str],
+}
+
+/// A serialised object of the config (`class_name` with its `module`,
+/// `registered_name`), as the rules see it.
+pub(crate) struct ObjectRef<'a> {
+    /// Where it is, for messages: ``layer `dense` `` or ``an object inside `model` ``.
+    pub at: &'a str,
+    pub module: &'a str,
+    /// The class name, or a Keras 3 function's name.
+    pub name: &'a str,
+    pub registered: &'a str,
+    /// Every `(module, name)` the loader would resolve for it: from `module`, from
+    /// `registered_name` (`package>name`) and from a dotted class name.
+    pub refs: &'a [(String, String)],
+}
+
+/// The function a Keras 2 Lambda names (`function_type` `function` or `raw`).
+pub(crate) struct FunctionRef<'a> {
+    pub layer: &'a str,
+    pub module: &'a str,
+    pub function: &'a str,
 }
 
 fn module_root(m: &str) -> &str {
@@ -127,13 +154,9 @@ impl Walker {
         Self::default()
     }
 
-    fn push(&mut self, rule: &'static Rule, message: String, evidence: String) {
+    fn push(&mut self, issue: Issue) {
         if self.issues.len() < 1000 {
-            self.issues.push(Issue {
-                rule,
-                message,
-                evidence,
-            });
+            self.issues.push(issue);
         }
     }
 
@@ -208,39 +231,15 @@ impl Walker {
         if let Some((m, n)) = name.rsplit_once('.') {
             refs.push((m.to_string(), n.to_string()));
         }
-        for (m, n) in &refs {
-            if is_dangerous_reference(m, n) {
-                self.push(
-                    &rules::DANGEROUS_MODULE_REFERENCE,
-                    format!("{at} makes Keras import `{m}` and call `{n}` while loading the model"),
-                    format!("module: {m}, class_name: {n}"),
-                );
-                return;
-            }
-        }
-        if GADGETS.contains(&name)
-            || GADGETS
-                .iter()
-                .any(|g| registered.ends_with(&format!(">{g}")))
-        {
-            self.push(
-                &rules::UNSAFE_GADGET,
-                format!(
-                    "{at} uses the Keras object {name}, which loads code or files when deserialised"
-                ),
-                format!("class_name: {name}"),
-            );
-            return;
-        }
-        if !module.is_empty()
-            && !in_modules(module, TRUSTED_MODULES)
-            && !TRUSTED_MODULES.contains(&module_root(module))
-        {
-            self.push(
-                &rules::CUSTOM_OBJECT,
-                format!("{at} needs `{module}.{name}`, code from outside Keras, to load"),
-                format!("module: {module}, class_name: {name}"),
-            );
+        let object = ObjectRef {
+            at,
+            module,
+            name,
+            registered,
+            refs: &refs,
+        };
+        if let Some(issue) = rules::check_object(&object) {
+            self.push(issue);
         }
     }
 
@@ -263,18 +262,13 @@ impl Walker {
                 }
                 Some(Value::String(s)) if ty == "function" || ty == "raw" => {
                     let module = cfg.get("module").and_then(Value::as_str).unwrap_or("");
-                    if is_dangerous_reference(module, s) || is_dangerous_reference(s, "") {
-                        self.push(
-                            &rules::DANGEROUS_MODULE_REFERENCE,
-                            format!("Lambda layer `{layer}` calls `{module}.{s}`"),
-                            format!("module: {module}, function: {s}"),
-                        );
-                    } else if !module.is_empty() && !in_modules(module, TRUSTED_MODULES) {
-                        self.push(
-                            &rules::CUSTOM_OBJECT,
-                            format!("Lambda layer `{layer}` calls the function `{module}.{s}` from outside Keras"),
-                            format!("module: {module}, function: {s}"),
-                        );
+                    let function = FunctionRef {
+                        layer,
+                        module,
+                        function: s,
+                    };
+                    if let Some(issue) = rules::check_function(&function) {
+                        self.push(issue);
                     }
                 }
                 _ => {}
@@ -303,23 +297,15 @@ impl Walker {
             }
         };
         let size = decoded.as_ref().map_or(text.len(), Vec::len);
-        if names.is_empty() {
-            self.push(
-                &rules::LAMBDA_LAYER,
-                format!(
-                    "{what} `{layer}` carries {size} bytes of Python {form} that runs when the model is loaded or called"
-                ),
-                format!("layer: {layer}, {form}: {size} bytes"),
-            );
-        } else {
-            let list = names.join(", ");
-            self.push(
-                &rules::LAMBDA_DANGEROUS_CODE,
-                format!(
-                    "{what} `{layer}` carries Python {form} naming {list}: loading or calling the model runs it"
-                ),
-                format!("layer: {layer}, names: {list}"),
-            );
+        let lambda = Lambda {
+            what,
+            layer,
+            form,
+            size,
+            names: &names,
+        };
+        for issue in rules::check_lambda(&lambda) {
+            self.push(issue);
         }
     }
 }
@@ -329,6 +315,11 @@ pub fn check_config(v: &Value) -> Walker {
     let mut w = Walker::new();
     w.walk(v, "(model)");
     w
+}
+
+/// Whether `module` is Keras' or TensorFlow's own (or a submodule of one).
+pub(crate) fn is_keras_module(module: &str) -> bool {
+    in_modules(module, TRUSTED_MODULES) || TRUSTED_MODULES.contains(&module_root(module))
 }
 
 #[cfg(test)]

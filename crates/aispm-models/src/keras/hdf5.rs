@@ -527,7 +527,7 @@ mod tests {
     const KERAS: &[&str] = &["model_config", "training_config", "keras_version"];
 
     fn h5_with_string_attrs(attrs: &[(&str, &str)]) -> Vec<u8> {
-        aispm_fixtures::model_fixtures::formats_b::keras2_h5(attrs)
+        aispm_fixtures::model_fixtures::keras_tensorflow_onnx::keras2_h5(attrs)
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod rules;
 const MAX_CONFIG: u64 = 32 << 20;
 /// JSON objects and arrays parsed per config (a 10,000-layer model has a few
 /// hundred thousand).
-const MAX_CONTAINERS: usize = 1_000_000;
+pub(crate) const MAX_CONTAINERS: usize = 1_000_000;
 /// How much of an HDF5 file the fallback search for a JSON config reads.
 const FALLBACK_SCAN: u64 = 16 << 20;
 
@@ -70,6 +70,36 @@ impl Analyzer for KerasAnalyzer {
     }
 }
 
+/// Why a config (or layer metadata) was not checked, as MDL025 reports it.
+pub(crate) enum NotChecked<'a> {
+    /// More JSON objects and arrays than [`MAX_CONTAINERS`].
+    Containers {
+        origin: &'a str,
+        containers: usize,
+    },
+    /// Parsing would cost `cost` bytes, past the JSON budget.
+    ParseCost {
+        origin: &'a str,
+        cost: u64,
+    },
+    NotJson {
+        origin: &'a str,
+        error: String,
+    },
+    /// The walker stopped at its object cap.
+    WalkTruncated {
+        origin: &'a str,
+    },
+    /// `config.json` was not read: a size limit.
+    NotRead {
+        limit: &'a str,
+    },
+    /// `keras_metadata.pb` is malformed (or past a reader limit).
+    MalformedMetadata {
+        error: &'a str,
+    },
+}
+
 /// A config document as found, with where it came from for messages.
 struct Source<'a> {
     text: &'a [u8],
@@ -82,63 +112,37 @@ fn check_document(file: &FileInput<'_>, src: &Source<'_>, cx: &mut AnalysisConte
     // brackets first bounds that memory whatever the text's shape.
     let containers = memchr::memchr2_iter(b'{', b'[', src.text).count();
     if containers > MAX_CONTAINERS {
-        cx.report(
-            RawFinding::new(
-                &rules::UNINSPECTABLE_CONFIG,
-                file.path,
-                format!(
-                    "{} holds {containers} JSON objects and arrays, more than the {MAX_CONTAINERS} the scanner parses",
-                    src.origin
-                ),
-            )
-            .evidence(format!("{}: {containers} containers", src.origin)),
-        );
+        let why = NotChecked::Containers {
+            origin: src.origin,
+            containers,
+        };
+        cx.report(rules::check_not_checked(file.path, &why));
         return;
     }
     // Objects cost far more than brackets: a B-tree node each.
     if let Some(cost) = crate::json::over_budget(src.text) {
-        cx.report(
-            RawFinding::new(
-                &rules::UNINSPECTABLE_CONFIG,
-                file.path,
-                format!(
-                    "{} would take about {} MiB to parse, more than the {} MiB the scanner allows",
-                    src.origin,
-                    cost >> 20,
-                    crate::json::MAX_PARSED_BYTES >> 20
-                ),
-            )
-            .evidence(format!("{}: {} MiB parsed", src.origin, cost >> 20)),
-        );
+        let why = NotChecked::ParseCost {
+            origin: src.origin,
+            cost,
+        };
+        cx.report(rules::check_not_checked(file.path, &why));
         return;
     }
     let v: Value = match serde_json::from_slice(src.text) {
         Ok(v) => v,
         Err(e) => {
-            cx.report(
-                RawFinding::new(
-                    &rules::UNINSPECTABLE_CONFIG,
-                    file.path,
-                    format!(
-                        "{} is not valid JSON ({e}); its layers were not checked",
-                        src.origin
-                    ),
-                )
-                .evidence(format!("{}: {e}", src.origin)),
-            );
+            let why = NotChecked::NotJson {
+                origin: src.origin,
+                error: e.to_string(),
+            };
+            cx.report(rules::check_not_checked(file.path, &why));
             return;
         }
     };
     let w = config::check_config(&v);
     if w.truncated {
-        cx.report(
-            RawFinding::new(
-                &rules::UNINSPECTABLE_CONFIG,
-                file.path,
-                format!("{} has more objects than the scanner walks", src.origin),
-            )
-            .evidence(src.origin.to_string()),
-        );
+        let why = NotChecked::WalkTruncated { origin: src.origin };
+        cx.report(rules::check_not_checked(file.path, &why));
     }
     for issue in w.issues {
         let mut f = RawFinding::new(issue.rule, file.path, issue.message)
@@ -193,14 +197,10 @@ fn keras_zip(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), Analy
             cx,
         ),
         Ok(None) => {}
-        Err(AnalysisError::Limit(m)) => cx.report(
-            RawFinding::new(
-                &rules::UNINSPECTABLE_CONFIG,
-                file.path,
-                format!("config.json was not checked: {m}"),
-            )
-            .evidence(m),
-        ),
+        Err(AnalysisError::Limit(m)) => {
+            let why = NotChecked::NotRead { limit: &m };
+            cx.report(rules::check_not_checked(file.path, &why));
+        }
         Err(e) => return Err(e),
     }
     Ok(())
@@ -386,14 +386,8 @@ fn keras_metadata_pb(file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(
     match res {
         Ok(()) => Ok(()),
         Err(WireError::Malformed(m) | WireError::Limit(m)) => {
-            cx.report(
-                RawFinding::new(
-                    &rules::UNINSPECTABLE_CONFIG,
-                    file.path,
-                    format!("keras_metadata.pb is malformed and was not fully checked: {m}"),
-                )
-                .evidence(m),
-            );
+            let why = NotChecked::MalformedMetadata { error: &m };
+            cx.report(rules::check_not_checked(file.path, &why));
             Ok(())
         }
         Err(e) => Err(e.into()),

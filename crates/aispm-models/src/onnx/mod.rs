@@ -2,41 +2,17 @@
 //! bounded, tensor payloads skipped by seeking) and collects what a loader would act
 //! on: the operators of every node (main graph, control-flow subgraphs, training
 //! graphs and model-local functions), the external-data locations of initializers and
-//! the shapes tensors declare. Nothing is handed to an ONNX runtime.
+//! the shapes tensors declare ([`OnnxFacts`]), which the rules ([`rules`]) judge.
+//! Nothing is handed to an ONNX runtime.
 
-use aispm_core::{
-    AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
-};
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, Rule};
 use std::collections::BTreeSet;
 use std::io::{Read, Seek};
-use std::path::Path;
 
 pub mod rules;
 pub mod wire;
 
 use wire::{Field, Value, WireError, WireReader, WireResult};
-
-/// Domains whose operators standard runtimes ship. `""` is `ai.onnx`.
-pub const KNOWN_DOMAINS: &[&str] = &[
-    "",
-    "ai.onnx",
-    "ai.onnx.ml",
-    "ai.onnx.training",
-    "ai.onnx.preview.training",
-    "com.microsoft",
-    "com.microsoft.nchwc",
-    "com.microsoft.experimental",
-    "org.pytorch.aten",
-];
-
-/// Operator names that run a Python callback registered by the host.
-const PYTHON_OPS: &[&str] = &[
-    "PyOp",
-    "PythonOp",
-    "PythonOpGrad",
-    "PyFunc",
-    "PyFuncStateless",
-];
 
 /// Subgraph nesting deeper than this is refused (real models nest a few levels).
 const MAX_DEPTH: u32 = 64;
@@ -48,7 +24,7 @@ const MAX_DISTINCT: usize = 10_000;
 /// Impossible tensor declarations listed per model; the last one counts the rest.
 const MAX_OVERSIZED: usize = 100;
 /// A tensor rank above this is not a real tensor.
-const MAX_RANK: u64 = 64;
+pub(crate) const MAX_RANK: u64 = 64;
 
 /// What the walk found in one model.
 #[derive(Debug, Default)]
@@ -85,14 +61,22 @@ struct Walker<'c, R> {
     facts: OnnxFacts,
 }
 
+/// A tensor declaration as the walk read it, handed to the rules.
 #[derive(Default)]
-struct Tensor {
-    name: String,
-    dims: Vec<u64>,
-    rank: u64,
-    data_type: u64,
-    external: bool,
-    location: Option<String>,
+pub(crate) struct Tensor {
+    pub name: String,
+    /// The dimensions, the first `MAX_RANK + 1` kept.
+    pub dims: Vec<u64>,
+    /// Dimensions declared, all counted.
+    pub rank: u64,
+    /// `TensorProto.DataType`.
+    pub data_type: u64,
+    /// `data_location` is `EXTERNAL`.
+    pub external: bool,
+    /// The `location` entry of `external_data`.
+    pub location: Option<String>,
+    /// Bytes of inline data (raw and typed fields).
+    pub data_bytes: u64,
 }
 
 impl<R: Read + Seek> Walker<'_, R> {
@@ -215,7 +199,6 @@ impl<R: Read + Seek> Walker<'_, R> {
 
     fn tensor(&mut self, end: u64) -> WireResult<()> {
         let mut t = Tensor::default();
-        let mut data_bytes = 0u64;
         while let Some(f) = self.r.next_field(end)? {
             match (f.number, f.value) {
                 (1, Value::Varint(v)) => {
@@ -242,13 +225,13 @@ impl<R: Read + Seek> Walker<'_, R> {
                 }
                 (14, Value::Varint(v)) => t.external = v == 1,
                 (4 | 5 | 6 | 7 | 9 | 10 | 11, Value::Len(n)) => {
-                    data_bytes = data_bytes.saturating_add(n);
+                    t.data_bytes = t.data_bytes.saturating_add(n);
                     self.r.skip(n)?;
                 }
                 _ => self.r.skip_value(f)?,
             }
         }
-        self.check_tensor(&t, data_bytes);
+        self.check_tensor(&t);
         if let Some(loc) = t.location {
             if self.facts.external.len() < MAX_DISTINCT {
                 self.facts.external.push((t.name, loc));
@@ -259,52 +242,15 @@ impl<R: Read + Seek> Walker<'_, R> {
         Ok(())
     }
 
-    fn check_tensor(&mut self, t: &Tensor, data_bytes: u64) {
-        if let Some(o) = self.oversized(t, data_bytes) {
+    /// Keeps what the rules say is impossible about a declaration, up to
+    /// [`MAX_OVERSIZED`]; counts the rest.
+    fn check_tensor(&mut self, t: &Tensor) {
+        if let Some(o) = rules::check_tensor(t, self.r.size()) {
             if self.facts.oversized.len() < MAX_OVERSIZED {
                 self.facts.oversized.push(o);
             } else {
                 self.facts.omitted.oversized += 1;
             }
-        }
-    }
-
-    /// Why a tensor declaration is impossible, if it is.
-    fn oversized(&self, t: &Tensor, data_bytes: u64) -> Option<String> {
-        let name = if t.name.is_empty() {
-            "(unnamed)"
-        } else {
-            &t.name
-        };
-        if t.rank > MAX_RANK {
-            return Some(format!("tensor {name} declares {} dimensions", t.rank));
-        }
-        if let Some(d) = t.dims.iter().find(|&&d| (d as i64) < 0) {
-            return Some(format!(
-                "tensor {name} declares a negative dimension {}",
-                *d as i64
-            ));
-        }
-        let elems = t.dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
-        let bytes = elems.and_then(|e| e.checked_mul(element_size(t.data_type)));
-        match bytes {
-            None => Some(format!(
-                "tensor {name} of shape {:?} has more elements than 64 bits can count",
-                t.dims
-            )),
-            Some(b) if !t.external && t.location.is_none() && data_bytes > 0 => {
-                // Inline data: a declaration that the file could not hold many times
-                // over is not a model that was ever saved.
-                let limit = self.r.size().saturating_mul(16).max(1 << 20);
-                (b > limit).then(|| {
-                    format!(
-                        "tensor {name} of shape {:?} declares {b} bytes in a {}-byte file",
-                        t.dims,
-                        self.r.size()
-                    )
-                })
-            }
-            Some(_) => None,
         }
     }
 
@@ -324,7 +270,7 @@ impl<R: Read + Seek> Walker<'_, R> {
 
 /// Bytes per element of a `TensorProto.DataType` (1 for unknown and packed 4-bit types,
 /// so sizes are never overstated).
-fn element_size(data_type: u64) -> u64 {
+pub(crate) fn element_size(data_type: u64) -> u64 {
     match data_type {
         1 | 6 | 12 => 4,       // float, int32, uint32
         7 | 11 | 13 | 14 => 8, // int64, double, uint64, complex64
@@ -348,49 +294,6 @@ pub fn walk_model<R: Read + Seek>(
     };
     let err = w.model(size).err();
     (w.facts, err)
-}
-
-/// Why a location leaves the model's folder, judged from the text alone.
-pub fn lexical_escape(location: &str) -> Option<&'static str> {
-    let b = location.as_bytes();
-    if location.starts_with('/') || location.starts_with('\\') {
-        return Some("an absolute path");
-    }
-    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
-        return Some("an absolute Windows path");
-    }
-    if location.contains("://") {
-        return Some("a URL");
-    }
-    let mut depth = 0i64;
-    for comp in location.split(['/', '\\']) {
-        match comp {
-            "" | "." => {}
-            ".." => {
-                depth -= 1;
-                if depth < 0 {
-                    return Some("a path that climbs out of the model folder");
-                }
-            }
-            _ => depth += 1,
-        }
-    }
-    None
-}
-
-/// For a model on disk: whether `location` resolves (through symbolic links) outside
-/// the model's folder. Only file metadata is read.
-fn resolves_outside(model: &Path, location: &str) -> Option<String> {
-    let dir = match model.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let target = dir.join(location);
-    std::fs::symlink_metadata(&target).ok()?;
-    let canon_dir = std::fs::canonicalize(dir).ok()?;
-    let canon_target = std::fs::canonicalize(&target).ok()?;
-    (!canon_target.starts_with(&canon_dir))
-        .then(|| "a symbolic link whose target lies outside the model folder".to_string())
 }
 
 /// Analyzer for ONNX models.
@@ -428,25 +331,13 @@ impl Analyzer for OnnxAnalyzer {
         match err {
             None => Ok(()),
             Some(WireError::Malformed(m)) => {
-                cx.report(
-                    RawFinding::new(
-                        &rules::MALFORMED_MODEL,
-                        file.path,
-                        format!("the model's protobuf encoding is broken: {m}"),
-                    )
-                    .evidence(m),
-                );
+                let why = rules::Incomplete::Broken(&m);
+                cx.report(rules::check_incomplete_walk(file.path, &why));
                 Ok(())
             }
             Some(WireError::Limit(m)) => {
-                cx.report(
-                    RawFinding::new(
-                        &rules::MALFORMED_MODEL,
-                        file.path,
-                        format!("the model was not fully inspected: {m}"),
-                    )
-                    .evidence(m),
-                );
+                let why = rules::Incomplete::Limit(&m);
+                cx.report(rules::check_incomplete_walk(file.path, &why));
                 Ok(())
             }
             Some(e) => Err(e.into()),
@@ -454,65 +345,16 @@ impl Analyzer for OnnxAnalyzer {
     }
 }
 
+/// Runs the rules on what the walk found and records what it could not keep.
 fn report(file: &FileInput<'_>, facts: &OnnxFacts, cx: &mut AnalysisContext) {
-    for (tensor, loc) in &facts.external {
-        let why = lexical_escape(loc).map(str::to_string).or_else(|| {
-            if file.parent.is_none() {
-                resolves_outside(file.disk_path, loc)
-            } else {
-                None
-            }
-        });
-        if let Some(why) = why {
-            cx.report(
-                RawFinding::new(
-                    &rules::EXTERNAL_DATA_ESCAPE,
-                    file.path,
-                    format!(
-                        "tensor {tensor} reads its data from `{loc}`, {why}: loading the model reads that file"
-                    ),
-                )
-                .evidence(format!("external_data location: {loc}"))
-                .key(loc.clone()),
-            );
-        }
-    }
-    for (domain, op) in &facts.ops {
-        let known =
-            KNOWN_DOMAINS.contains(&domain.as_str()) || facts.function_domains.contains(domain);
-        if known {
-            continue;
-        }
-        let shown = format!("{domain}::{op}");
-        if PYTHON_OPS.contains(&op.as_str()) {
-            cx.report(
-                RawFinding::new(
-                    &rules::PYTHON_CALLBACK_OP,
-                    file.path,
-                    format!("operator {op} of domain `{domain}` runs a Python callback registered by the host"),
-                )
-                .evidence(shown),
-            );
-        } else {
-            cx.report(
-                RawFinding::new(
-                    &rules::CUSTOM_DOMAIN_OP,
-                    file.path,
-                    format!("operator {op} comes from the custom domain `{domain}`, which needs a native op library to run"),
-                )
-                .evidence(shown),
-            );
-        }
-    }
-    let last = facts.oversized.len().saturating_sub(1);
-    for (i, o) in facts.oversized.iter().enumerate() {
-        let mut f = RawFinding::new(&rules::OVERSIZED_DECLARATION, file.path, o.clone())
-            .evidence(o.clone());
-        // Nothing dropped unsaid: the last one listed counts the ones past the cap.
-        let more = facts.omitted.oversized;
-        if i == last && more > 0 {
-            f = f.more_in_file(more, "impossible tensor declarations");
-        }
+    let model = rules::Model {
+        path: file.path,
+        on_disk: file.parent.is_none().then_some(file.disk_path),
+        facts,
+    };
+    let mut out = Vec::new();
+    rules::check(&model, &mut out);
+    for f in out {
         cx.report(f);
     }
     // What the walk could not keep, and so did not judge.
@@ -547,21 +389,11 @@ fn report(file: &FileInput<'_>, facts: &OnnxFacts, cx: &mut AnalysisContext) {
 mod tests {
     use super::*;
     use std::io::Cursor;
+    use std::path::Path;
 
     fn walk(b: &[u8]) -> (OnnxFacts, Option<WireError>) {
         let cx = AnalysisContext::new(None, 0);
         walk_model(Cursor::new(b), b.len() as u64, &cx)
-    }
-
-    #[test]
-    fn lexical_escapes() {
-        assert!(lexical_escape("/etc/shadow").is_some());
-        assert!(lexical_escape("../../etc/passwd").is_some());
-        assert!(lexical_escape("a/../../b").is_some());
-        assert!(lexical_escape("C:\\Windows\\x").is_some());
-        assert!(lexical_escape("weights.bin").is_none());
-        assert!(lexical_escape("sub/../weights.bin").is_none());
-        assert!(lexical_escape("./data/w.bin").is_none());
     }
 
     #[test]

@@ -7,18 +7,18 @@
 
 use aispm_core::{
     AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
-    Severity,
 };
 use std::io::{Seek, SeekFrom};
 
 pub mod embedded;
 pub mod machine;
+pub mod observations;
 pub mod policy;
 pub mod reader;
 pub mod rules;
 
-use machine::{Layout, Limits, NestedContent, Observations};
-use policy::Verdict;
+use machine::{Layout, Limits};
+use observations::Observations;
 
 /// Findings of one rule reported per file at most; the last one reported counts the rest.
 const MAX_PER_RULE: usize = 32;
@@ -112,15 +112,7 @@ impl Analyzer for PickleAnalyzer {
         let (start, layout) = match file.kind {
             FileKind::Npy => match npy_object_data_offset(file.head) {
                 Some(off) => {
-                    cx.report(
-                        RawFinding::new(
-                            &rules::NUMPY_OBJECT_ARRAY,
-                            file.path,
-                            "NumPy array has an object dtype: its data is a pickle and loading it \
-                             needs allow_pickle=True",
-                        )
-                        .evidence("dtype object"),
-                    );
+                    cx.report(rules::mdl012_numpy_object_array::object_array(file.path));
                     (off, Layout::Plain)
                 }
                 None => return Ok(()),
@@ -151,7 +143,7 @@ impl Analyzer for PickleAnalyzer {
                 format!(
                     "{} embedded pickles past the first {} were counted but not analysed",
                     obs.omitted.embedded,
-                    machine::MAX_SITES
+                    observations::MAX_SITES
                 ),
             );
         }
@@ -167,174 +159,12 @@ impl Analyzer for PickleAnalyzer {
     }
 }
 
+/// Runs the rules on what the machine observed and reports their findings, at most
+/// [`MAX_PER_RULE`] per rule.
 fn report(path: &str, obs: &Observations, layout: Layout, cx: &mut AnalysisContext) {
     let mut out: Vec<RawFinding> = Vec::new();
-    for imp in &obs.imports {
-        let q = imp.qualified();
-        let evidence = imp.evidence.clone().unwrap_or_else(|| q.clone());
-        let f = match imp.verdict {
-            Verdict::Allowed => continue,
-            Verdict::Dangerous(why) if imp.called => RawFinding::new(
-                &rules::DANGEROUS_CALL,
-                path,
-                format!("Pickle calls {q} ({why}) when it is loaded"),
-            ),
-            Verdict::Dangerous(why) => RawFinding::new(
-                &rules::DANGEROUS_IMPORT,
-                path,
-                format!("Pickle references {q} ({why}); loading it imports the callable"),
-            ),
-            Verdict::ScannerTamper => RawFinding::new(
-                &rules::SCANNER_TAMPERING,
-                path,
-                format!("Pickle imports the model scanner {q}"),
-            ),
-            Verdict::Unknown => RawFinding::new(
-                &rules::UNKNOWN_IMPORT,
-                path,
-                format!(
-                    "Pickle {} {q}, which is not on the allow-list of ordinary checkpoints",
-                    if imp.called { "calls" } else { "imports" }
-                ),
-            ),
-        };
-        out.push(f.evidence(evidence).key(q).property("offset", imp.offset));
-    }
-    for s in &obs.dynamic {
-        out.push(
-            RawFinding::new(
-                &rules::DYNAMIC_IMPORT,
-                path,
-                "Pickle imports a name that is computed at load time or cannot be resolved",
-            )
-            .evidence(s.evidence.clone())
-            .property("offset", s.offset),
-        );
-    }
-    for s in &obs.ext_codes {
-        out.push(
-            RawFinding::new(
-                &rules::EXTENSION_CODE,
-                path,
-                "Pickle imports through the copyreg extension registry",
-            )
-            .evidence(s.evidence.clone())
-            .property("offset", s.offset),
-        );
-    }
-    for s in &obs.setstate {
-        out.push(
-            RawFinding::new(
-                &rules::SETSTATE_GADGET,
-                path,
-                "Pickle BUILD installs dunder attributes or patches an imported object",
-            )
-            .evidence(s.evidence.clone())
-            .property("offset", s.offset),
-        );
-    }
-    for s in &obs.code_objects {
-        out.push(
-            RawFinding::new(
-                &rules::CODE_OBJECT,
-                path,
-                "Pickle builds a code object or a function from serialised bytecode",
-            )
-            .evidence(s.evidence.clone())
-            .property("offset", s.offset),
-        );
-    }
-    for e in &obs.embedded {
-        let (sev, what) = match e.content {
-            NestedContent::Dangerous => (Severity::High, "with dangerous imports"),
-            NestedContent::Unknown => (Severity::Medium, "with imports outside the allow-list"),
-            NestedContent::Plain => (Severity::Low, "of plain data"),
-        };
-        out.push(
-            RawFinding::new(
-                &rules::EMBEDDED_PICKLE,
-                path,
-                format!("Pickle carries a {} second pickle {what}", e.encoding),
-            )
-            .severity(sev)
-            .evidence(e.evidence.clone())
-            .property("offset", e.offset),
-        );
-    }
-    for s in &obs.nonstandard {
-        out.push(
-            RawFinding::new(
-                &rules::NONSTANDARD_OPCODES,
-                path,
-                format!(
-                    "Pickle stream uses a construct the standard unpickler rejects: {}",
-                    s.evidence
-                ),
-            )
-            .evidence(s.evidence.clone())
-            .property("offset", s.offset),
-        );
-    }
-    if let Some(s) = &obs.malformed {
-        let seen = obs.imports.len();
-        out.push(
-            RawFinding::new(
-                &rules::MALFORMED_STREAM,
-                path,
-                format!(
-                    "Pickle stream is malformed ({}); {seen} import(s) were read before the error",
-                    s.evidence
-                ),
-            )
-            .evidence(s.evidence.clone())
-            .property("offset", s.offset),
-        );
-    }
-    if let Some(s) = &obs.trailing {
-        out.push(
-            RawFinding::new(
-                &rules::TRAILING_DATA,
-                path,
-                "Data follows the end of the pickle",
-            )
-            .evidence(s.evidence.clone())
-            .property("offset", s.offset),
-        );
-    }
-    if layout == Layout::Plain && obs.streams > 1 {
-        out.push(
-            RawFinding::new(
-                &rules::MULTIPLE_STREAMS,
-                path,
-                format!(
-                    "File holds {} pickle streams; every one runs when loaded in turn",
-                    obs.streams
-                ),
-            )
-            .evidence(format!("{} streams", obs.streams)),
-        );
-    }
-    if let Some(msg) = &obs.limit {
-        out.push(
-            RawFinding::new(
-                &rules::RESOURCE_LIMIT,
-                path,
-                format!("Pickle exceeds the analysis limits: {msg}"),
-            )
-            .evidence(msg.clone()),
-        );
-    }
-    // Sites the machine counted past its own cap and did not keep.
-    let o = &obs.omitted;
-    let unkept = [
-        (rules::DYNAMIC_IMPORT.id, o.dynamic),
-        (rules::EXTENSION_CODE.id, o.ext_codes),
-        (rules::SETSTATE_GADGET.id, o.setstate),
-        (rules::CODE_OBJECT.id, o.code_objects),
-        (rules::EMBEDDED_PICKLE.id, o.embedded),
-        (rules::NONSTANDARD_OPCODES.id, o.nonstandard),
-    ];
-    for f in cap_per_rule(out, &unkept) {
+    rules::check(&rules::Pickled { path, layout, obs }, &mut out);
+    for f in cap_per_rule(out, &rules::unkept(&obs.omitted)) {
         cx.report(f);
     }
 }

@@ -1,14 +1,14 @@
-//! safetensors: the header is validated strictly against the file size ([`header`])
-//! and `__metadata__` strings are checked for code, commands, risky links and template
-//! payloads ([`metadata`]). Only the 8-byte length and the JSON header are read; the
-//! tensor data never is.
+//! safetensors: the header is read and parsed ([`header`]), then validated strictly
+//! against the file size and its `__metadata__` strings checked for code, commands,
+//! risky links and template payloads by the rules ([`rules`]). Only the 8-byte length
+//! and the JSON header are read; the tensor data never is.
 
 use aispm_core::analyzer::TimeLimitReached;
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
-use std::io::Read;
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, Rule};
+use rules::header_checks::{self, HeaderReport};
+use rules::mdl054_suspicious_metadata::{MAX_ENTRIES, MAX_VALUE};
 
 pub mod header;
-pub mod metadata;
 pub mod rules;
 
 /// Analyzer for safetensors model files.
@@ -44,103 +44,67 @@ impl Analyzer for SafetensorsAnalyzer {
 
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
         let mut r = file.open()?;
-        let mut len = [0u8; 8];
-        if r.read_exact(&mut len).is_err() {
-            cx.report(RawFinding::new(
-                &rules::HEADER_LENGTH,
-                file.path,
-                "file is shorter than the 8-byte header length",
-            ));
-            return Ok(());
-        }
-        let n = u64::from_le_bytes(len);
-        if let Some(issue) = header::check_length(n, file.size) {
-            cx.report(
-                RawFinding::new(&rules::HEADER_LENGTH, file.path, issue.message)
-                    .severity(issue.severity)
-                    .evidence(format!("header length field = {n}")),
-            );
-            return Ok(());
-        }
-        // Bounded by check_length: at most 100 MB and inside the file.
-        let mut buf = vec![0u8; n as usize];
-        r.read_exact(&mut buf)?;
-        let data_len = file.size - 8 - n;
-        let rep = header::validate_header(&buf, data_len);
-        let last = rep.issues.len().saturating_sub(1);
-        for (i, issue) in rep.issues.iter().enumerate() {
-            let rule = match issue.kind {
-                header::IssueKind::HeaderLength => &rules::HEADER_LENGTH,
-                header::IssueKind::Offsets => &rules::OFFSETS,
-                header::IssueKind::Header => &rules::INVALID_HEADER,
-                header::IssueKind::Size => &rules::SIZE_MISMATCH,
-            };
-            let mut f = RawFinding::new(rule, file.path, issue.message.clone())
-                .severity(issue.severity)
-                .key(issue.message.clone());
-            // Nothing dropped unsaid: the last issue listed counts the ones past the cap.
-            if i == last && rep.omitted > 0 {
-                f = f.more_in_file(rep.omitted, "header issues");
+        let buf = match header::read_header(&mut r, file.size) {
+            Ok(buf) => buf,
+            Err(header::ReadError::Short) => {
+                cx.report(rules::check_short_file(file.path));
+                return Ok(());
             }
+            Err(header::ReadError::Length(e)) => {
+                cx.report(rules::check_length(file.path, &e));
+                return Ok(());
+            }
+            Err(header::ReadError::Io(e)) => return Err(e.into()),
+        };
+        // Bounded by the reader: at most 100 MB and inside the file.
+        let data_len = file.size - 8 - buf.len() as u64;
+        let rep = validate_header(&buf, data_len);
+        let mut out = Vec::new();
+        rules::check_header(file.path, &rep, &mut out);
+        for f in out.drain(..) {
             cx.report(f);
         }
-        let hits = {
+        {
             let mut check = || -> Result<(), TimeLimitReached> { cx.check_time() };
-            metadata::check_metadata(&rep.metadata, &mut check)?
-        };
+            rules::check_metadata(file.path, &rep.metadata, &mut check, &mut out)?;
+        }
         // What the metadata checks left out, said rather than dropped.
-        let unchecked = rep.metadata.len().saturating_sub(metadata::MAX_ENTRIES);
+        let unchecked = rep.metadata.len().saturating_sub(MAX_ENTRIES);
         if unchecked > 0 {
             cx.error(
                 file.path,
                 aispm_core::ErrorKind::Limit,
                 format!(
-                    "{unchecked} `__metadata__` entries past the first {} were not checked",
-                    metadata::MAX_ENTRIES
+                    "{unchecked} `__metadata__` entries past the first {MAX_ENTRIES} were not checked"
                 ),
             );
         }
         let long = rep
             .metadata
             .iter()
-            .take(metadata::MAX_ENTRIES)
-            .filter(|(_, v)| v.len() > metadata::MAX_VALUE)
+            .take(MAX_ENTRIES)
+            .filter(|(_, v)| v.len() > MAX_VALUE)
             .count();
         if long > 0 {
             cx.error(
                 file.path,
                 aispm_core::ErrorKind::Limit,
                 format!(
-                    "{long} `__metadata__` values longer than {} bytes were checked on their first {} bytes only",
-                    metadata::MAX_VALUE,
-                    metadata::MAX_VALUE
+                    "{long} `__metadata__` values longer than {MAX_VALUE} bytes were checked on their first {MAX_VALUE} bytes only"
                 ),
             );
         }
-        for h in hits {
-            let value = rep
-                .metadata
-                .iter()
-                .find(|(k, _)| *k == h.key)
-                .map(|(_, v)| v.as_str())
-                .unwrap_or_default();
-            cx.report(
-                RawFinding::new(
-                    &rules::SUSPICIOUS_METADATA,
-                    file.path,
-                    format!("`__metadata__` value `{}` holds {}", h.key, h.what),
-                )
-                .severity(h.severity)
-                .evidence(format!(
-                    "{}: {}",
-                    h.key,
-                    crate::gguf::template::truncate(value, 200)
-                ))
-                .key(h.key.clone()),
-            );
+        for f in out {
+            cx.report(f);
         }
         Ok(())
     }
+}
+
+/// Validates a JSON header of which `data_len` bytes of tensor data follow: the
+/// reader's parse ([`header::parse_header`]) judged by the header checks of the rules.
+pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
+    header_checks::validate(header, header::parse_header(header), data_len)
 }
 
 #[cfg(test)]
@@ -153,10 +117,10 @@ mod tests {
     /// limit records.
     #[test]
     fn unchecked_metadata_is_recorded() {
-        let mut entries: Vec<String> = (0..metadata::MAX_ENTRIES + 3)
+        let mut entries: Vec<String> = (0..MAX_ENTRIES + 3)
             .map(|i| format!(r#""k{i:05}":"v""#))
             .collect();
-        entries[0] = format!(r#""k00000":"{}""#, "x".repeat(metadata::MAX_VALUE + 1));
+        entries[0] = format!(r#""k00000":"{}""#, "x".repeat(MAX_VALUE + 1));
         let header = format!(r#"{{"__metadata__":{{{}}}}}"#, entries.join(","));
         let mut file = (header.len() as u64).to_le_bytes().to_vec();
         file.extend_from_slice(header.as_bytes());

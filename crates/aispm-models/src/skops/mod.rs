@@ -1,9 +1,8 @@
 //! skops archives: a zip whose `schema.json` describes every object to rebuild by
 //! module and name. Each type and function named there is judged with the pickle
-//! analyzer's import policy; nothing is loaded.
+//! analyzer's import policy by the rules' table ([`rules`]); nothing is loaded.
 
-use crate::pickle::policy::{self, Verdict};
-use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, Rule};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -66,21 +65,9 @@ impl Analyzer for SkopsAnalyzer {
         let mut names = BTreeSet::new();
         collect(&schema, 0, &mut names);
         for (module, name) in names {
-            let (rule, why) = match policy::classify(&module, &name) {
-                Verdict::Allowed => continue,
-                Verdict::Dangerous(why) => (&rules::DANGEROUS_TYPE, why),
-                Verdict::ScannerTamper => (&rules::DANGEROUS_TYPE, "scanner tampering"),
-                Verdict::Unknown => (&rules::UNTRUSTED_TYPE, "not on the allow-list"),
-            };
-            cx.report(
-                RawFinding::new(
-                    rule,
-                    file.path,
-                    format!("skops schema names `{module}.{name}` ({why})"),
-                )
-                .evidence(format!("{module}.{name}"))
-                .key(format!("{module}.{name}")),
-            );
+            if let Some(f) = rules::check(file.path, &module, &name) {
+                cx.report(f);
+            }
         }
         Ok(())
     }

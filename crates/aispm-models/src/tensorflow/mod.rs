@@ -1,17 +1,15 @@
 //! TensorFlow analysis: walks `saved_model.pb` (SavedModel → MetaGraphDef → GraphDef)
 //! and bare GraphDef files in the protobuf wire format, collecting the operator of
 //! every node of the main graph and of every function in the function library, and
-//! judges them against a table drawn from TensorFlow's op registry: operators that
-//! run Python, touch the file system outside the checkpoint mechanism, or reach the
-//! network. Keras layer metadata embedded in the object graph is handed to the Keras
-//! config walker. Nothing is loaded with TensorFlow.
+//! the asset file names ([`GraphFacts`]); the rules ([`rules`]) judge them against a
+//! table drawn from TensorFlow's op registry: operators that run Python, touch the
+//! file system outside the checkpoint mechanism, or reach the network. Keras layer
+//! metadata embedded in the object graph is handed to the Keras config walker.
+//! Nothing is loaded with TensorFlow.
 
 use crate::keras;
 use crate::onnx::wire::{Field, Value, WireError, WireReader, WireResult};
-use aispm_core::{
-    AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
-    Severity,
-};
+use aispm_core::{AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, Rule};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
 
@@ -24,100 +22,6 @@ const MAX_KERAS_METADATA: usize = 16 << 20;
 const MAX_ASSETS: usize = 10_000;
 /// Distinct operator names remembered per file.
 const MAX_OPS: usize = 100_000;
-
-/// What a dangerous operator does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpRisk {
-    Python,
-    FileRead,
-    FileWrite,
-    Network,
-}
-
-/// Operators of TensorFlow's registry that act outside the tensor computation, with
-/// the severity their presence in a model warrants. Checkpoint ops (`Save`, `SaveV2`,
-/// `SaveSlices`, `Restore`, `RestoreV2`, `RestoreSlice`, `MergeV2Checkpoints`) are
-/// part of every SavedModel and deliberately absent.
-pub const DANGEROUS_OPS: &[(&str, OpRisk, Severity)] = {
-    use OpRisk::*;
-    use Severity::*;
-    &[
-        ("PyFunc", Python, Critical),
-        ("PyFuncStateless", Python, Critical),
-        ("EagerPyFunc", Python, Critical),
-        ("ReadFile", FileRead, High),
-        ("MatchingFiles", FileRead, High),
-        ("MatchingFilesDataset", FileRead, High),
-        ("ExperimentalMatchingFilesDataset", FileRead, High),
-        ("WholeFileReader", FileRead, High),
-        ("WholeFileReaderV2", FileRead, High),
-        ("TextLineReader", FileRead, High),
-        ("TextLineReaderV2", FileRead, High),
-        ("FixedLengthRecordReader", FileRead, High),
-        ("FixedLengthRecordReaderV2", FileRead, High),
-        ("TFRecordReader", FileRead, High),
-        ("TFRecordReaderV2", FileRead, High),
-        ("LMDBReader", FileRead, High),
-        ("SqlDataset", FileRead, High),
-        ("ExperimentalSqlDataset", FileRead, High),
-        ("TextLineDataset", FileRead, Medium),
-        ("TFRecordDataset", FileRead, Medium),
-        ("TFRecordDatasetV2", FileRead, Medium),
-        ("FixedLengthRecordDataset", FileRead, Medium),
-        ("FixedLengthRecordDatasetV2", FileRead, Medium),
-        ("CSVDataset", FileRead, Medium),
-        ("CSVDatasetV2", FileRead, Medium),
-        ("ExperimentalCSVDataset", FileRead, Medium),
-        ("LMDBDataset", FileRead, Medium),
-        ("ExperimentalLMDBDataset", FileRead, Medium),
-        ("LoadDataset", FileRead, Medium),
-        ("ExperimentalLoadDataset", FileRead, Medium),
-        ("ImmutableConst", FileRead, Medium),
-        ("LoadAndRemapMatrix", FileRead, Medium),
-        // Vocabulary tables read their asset files; common in exported models.
-        ("InitializeTableFromTextFile", FileRead, Low),
-        ("InitializeTableFromTextFileV2", FileRead, Low),
-        ("WriteFile", FileWrite, Critical),
-        ("DatasetToTFRecord", FileWrite, High),
-        ("ExperimentalDatasetToTFRecord", FileWrite, High),
-        ("SaveDataset", FileWrite, High),
-        ("SaveDatasetV2", FileWrite, High),
-        ("FileSystemSetConfiguration", FileWrite, High),
-        ("SnapshotDataset", FileWrite, Medium),
-        ("SnapshotDatasetV2", FileWrite, Medium),
-        ("CreateSummaryFileWriter", FileWrite, Medium),
-        ("CreateSummaryDbWriter", FileWrite, Medium),
-        ("Rpc", Network, High),
-        ("TryRpc", Network, High),
-        ("RpcCall", Network, High),
-        ("RpcClient", Network, High),
-        ("RpcServer", Network, High),
-        ("RpcServerStart", Network, High),
-        ("RpcServerRegister", Network, High),
-        ("BigQueryReader", Network, High),
-        ("GenerateBigQueryReaderPartitions", Network, High),
-        ("GcsConfigureCredentials", Network, High),
-        ("GcsConfigureBlockCache", Network, Medium),
-        ("DebugIdentity", Network, Medium),
-        ("DebugIdentityV2", Network, Medium),
-        ("DebugIdentityV3", Network, Medium),
-        ("DebugNanCount", Network, Medium),
-        ("DebugNumericSummary", Network, Medium),
-        ("DebugNumericSummaryV2", Network, Medium),
-        ("DataServiceDataset", Network, Medium),
-        ("DataServiceDatasetV2", Network, Medium),
-        ("DataServiceDatasetV3", Network, Medium),
-        ("DataServiceDatasetV4", Network, Medium),
-    ]
-};
-
-/// The risk of an operator name, if it is one of [`DANGEROUS_OPS`].
-pub fn op_risk(op: &str) -> Option<(OpRisk, Severity)> {
-    DANGEROUS_OPS
-        .iter()
-        .find(|(name, _, _)| *name == op)
-        .map(|&(_, r, s)| (r, s))
-}
 
 /// Where an operator was seen, and how often.
 #[derive(Debug, Clone, Default)]
@@ -374,49 +278,10 @@ impl Analyzer for TensorflowAnalyzer {
 
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
         let (facts, err) = walk_graph(file.open()?, file.size, cx);
-        for (op, u) in &facts.ops {
-            let Some((risk, severity)) = op_risk(op) else {
-                continue;
-            };
-            let (rule, what) = match risk {
-                OpRisk::Python => (&rules::PYTHON_OP, "runs Python code of the serving process"),
-                OpRisk::FileRead => (&rules::FILE_READ_OP, "reads files of the host"),
-                OpRisk::FileWrite => (&rules::FILE_WRITE_OP, "writes files on the host"),
-                OpRisk::Network => (&rules::NETWORK_OP, "connects to other hosts"),
-            };
-            let times = if u.count > 1 {
-                format!(" ({} uses)", u.count)
-            } else {
-                String::new()
-            };
-            cx.report(
-                RawFinding::new(
-                    rule,
-                    file.path,
-                    format!(
-                        "operator {op} ({}){times} {what} when the graph runs",
-                        u.first
-                    ),
-                )
-                .severity(severity)
-                .evidence(format!("op: {op} at {}", u.first))
-                .key(op.clone()),
-            );
-        }
-        for asset in &facts.assets {
-            if let Some(why) = crate::onnx::lexical_escape(asset) {
-                cx.report(
-                    RawFinding::new(
-                        &rules::FILE_READ_OP,
-                        file.path,
-                        format!(
-                            "asset `{asset}` is {why}: loading the SavedModel reads a file outside its assets folder"
-                        ),
-                    )
-                    .evidence(format!("asset filename: {asset}"))
-                    .key(asset.clone()),
-                );
-            }
+        let mut out = Vec::new();
+        rules::check(file.path, &facts, &mut out);
+        for f in out {
+            cx.report(f);
         }
         for meta in &facts.keras_metadata {
             cx.check_time()?;
@@ -457,14 +322,7 @@ impl Analyzer for TensorflowAnalyzer {
         match err {
             None => Ok(()),
             Some(WireError::Malformed(m) | WireError::Limit(m)) => {
-                cx.report(
-                    RawFinding::new(
-                        &rules::MALFORMED_GRAPH,
-                        file.path,
-                        format!("the graph was not fully inspected: {m}"),
-                    )
-                    .evidence(m),
-                );
+                cx.report(rules::check_incomplete_walk(file.path, &m));
                 Ok(())
             }
             Some(e) => Err(e.into()),
@@ -519,9 +377,6 @@ mod tests {
         let (f, err) = walk(&b);
         assert!(err.is_none());
         assert_eq!(f.ops["ReadFile"].first, "function f, node r");
-        assert!(op_risk("SaveV2").is_none());
-        assert!(op_risk("RestoreV2").is_none());
-        assert_eq!(op_risk("PyFunc").map(|x| x.0), Some(OpRisk::Python));
     }
 
     #[test]

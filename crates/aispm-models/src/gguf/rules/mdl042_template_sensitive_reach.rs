@@ -1,3 +1,6 @@
+//! MDL042: its check is a row of the template-signal table (`template_signals.rs`),
+//! shared with MDL040, MDL041 and MDL043.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

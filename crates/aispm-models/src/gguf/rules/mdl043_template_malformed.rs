@@ -1,3 +1,6 @@
+//! MDL043: its check is a row of the template-signal table (`template_signals.rs`),
+//! shared with MDL040, MDL041 and MDL042.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

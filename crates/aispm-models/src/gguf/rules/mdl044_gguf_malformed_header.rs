@@ -1,3 +1,6 @@
+//! MDL044: its check is a row of the reader-issue table (`reader_issues.rs`),
+//! shared with MDL045.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

@@ -1,3 +1,4 @@
+use crate::keras::config::{Issue, Lambda};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -33,3 +34,19 @@ custom layer whose code lives in your own reviewed package), and load Keras mode
         EU_ART_15,
     ],
 };
+
+/// A lambda whose bytecode (or source) names dangerous functions or modules.
+pub(crate) fn check(l: &Lambda<'_>) -> Option<Issue> {
+    if l.names.is_empty() {
+        return None;
+    }
+    let (what, layer, form) = (l.what, l.layer, l.form);
+    let list = l.names.join(", ");
+    Some(Issue {
+        rule: &RULE,
+        message: format!(
+            "{what} `{layer}` carries Python {form} naming {list}: loading or calling the model runs it"
+        ),
+        evidence: format!("layer: {layer}, names: {list}"),
+    })
+}

@@ -1,3 +1,4 @@
+use crate::keras::config::{Issue, Lambda};
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -19,3 +20,19 @@ static reader cannot prove what it does, and a tampered model only needs to chan
 a reviewed package, and keep `safe_mode=True` when loading.",
     controls: &[LLM03, ML06, ATLAS_T0011_000, ATLAS_M0011, NIST_MEASURE_2_7],
 };
+
+/// A lambda that names nothing dangerous: still code that runs when the model is
+/// loaded or called.
+pub(crate) fn check(l: &Lambda<'_>) -> Option<Issue> {
+    if !l.names.is_empty() {
+        return None;
+    }
+    let (what, layer, form, size) = (l.what, l.layer, l.form, l.size);
+    Some(Issue {
+        rule: &RULE,
+        message: format!(
+            "{what} `{layer}` carries {size} bytes of Python {form} that runs when the model is loaded or called"
+        ),
+        evidence: format!("layer: {layer}, {form}: {size} bytes"),
+    })
+}

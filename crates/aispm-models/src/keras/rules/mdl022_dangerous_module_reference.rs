@@ -1,3 +1,6 @@
+//! MDL022: its check is a row of the object-reference table (`object_references.rs`),
+//! shared with MDL023 and MDL024.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

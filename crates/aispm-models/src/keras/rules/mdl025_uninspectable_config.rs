@@ -1,3 +1,5 @@
+use crate::keras::{MAX_CONTAINERS, NotChecked};
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -18,3 +20,40 @@ read but a lenient loader might is a way to hide a payload.",
 do not load models whose config fails to parse.",
     controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_M0014, NIST_MEASURE_2_7],
 };
+
+/// The finding for a config (or layer metadata) that was not checked, and why.
+pub(crate) fn check(path: &str, why: &NotChecked<'_>) -> RawFinding {
+    let (message, evidence) = match why {
+        NotChecked::Containers { origin, containers } => (
+            format!(
+                "{origin} holds {containers} JSON objects and arrays, more than the {MAX_CONTAINERS} the scanner parses"
+            ),
+            format!("{origin}: {containers} containers"),
+        ),
+        NotChecked::ParseCost { origin, cost } => (
+            format!(
+                "{origin} would take about {} MiB to parse, more than the {} MiB the scanner allows",
+                cost >> 20,
+                crate::json::MAX_PARSED_BYTES >> 20
+            ),
+            format!("{origin}: {} MiB parsed", cost >> 20),
+        ),
+        NotChecked::NotJson { origin, error } => (
+            format!("{origin} is not valid JSON ({error}); its layers were not checked"),
+            format!("{origin}: {error}"),
+        ),
+        NotChecked::WalkTruncated { origin } => (
+            format!("{origin} has more objects than the scanner walks"),
+            origin.to_string(),
+        ),
+        NotChecked::NotRead { limit } => (
+            format!("config.json was not checked: {limit}"),
+            limit.to_string(),
+        ),
+        NotChecked::MalformedMetadata { error } => (
+            format!("keras_metadata.pb is malformed and was not fully checked: {error}"),
+            error.to_string(),
+        ),
+    };
+    RawFinding::new(&RULE, path, message).evidence(evidence)
+}

@@ -1,3 +1,6 @@
+//! MDL037: its check is a row of the custom-operator table (`custom_operators.rs`),
+//! shared with MDL036.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

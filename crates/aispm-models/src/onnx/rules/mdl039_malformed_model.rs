@@ -1,3 +1,5 @@
+use crate::onnx::rules::Incomplete;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -18,3 +20,12 @@ malformed files are how payloads are hidden from inspection and how parsers are 
 not load files that fail to parse.",
     controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_M0014, NIST_MEASURE_2_7],
 };
+
+/// The finding for a model whose walk stopped early, and why.
+pub(crate) fn check(path: &str, why: &Incomplete<'_>) -> RawFinding {
+    let (message, problem) = match *why {
+        Incomplete::Broken(m) => (format!("the model's protobuf encoding is broken: {m}"), m),
+        Incomplete::Limit(m) => (format!("the model was not fully inspected: {m}"), m),
+    };
+    RawFinding::new(&RULE, path, message).evidence(problem)
+}

@@ -1,3 +1,5 @@
+use super::Pickled;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -23,3 +25,18 @@ pub static RULE: Rule = Rule {
         NIST_MEASURE_2_7,
     ],
 };
+
+/// Every import whose module or name the machine could not read as a literal.
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    for s in &file.obs.dynamic {
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                "Pickle imports a name that is computed at load time or cannot be resolved",
+            )
+            .evidence(s.evidence.clone())
+            .property("offset", s.offset),
+        );
+    }
+}

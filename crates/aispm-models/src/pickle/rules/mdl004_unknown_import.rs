@@ -1,3 +1,6 @@
+//! MDL004: its check is a row of the import-verdict table (`import_verdicts.rs`),
+//! shared with MDL001, MDL002 and MDL014.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

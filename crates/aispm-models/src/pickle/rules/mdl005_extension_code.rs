@@ -1,3 +1,5 @@
+use super::Pickled;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +23,18 @@ pub static RULE: Rule = Rule {
         NIST_MEASURE_2_7,
     ],
 };
+
+/// Every EXT1/EXT2/EXT4 opcode (an import by extension code).
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    for s in &file.obs.ext_codes {
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                "Pickle imports through the copyreg extension registry",
+            )
+            .evidence(s.evidence.clone())
+            .property("offset", s.offset),
+        );
+    }
+}

@@ -1,3 +1,5 @@
+use super::Pickled;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +23,23 @@ pub static RULE: Rule = Rule {
         NIST_MEASURE_2_7,
     ],
 };
+
+/// A stream the machine could not read to its end (the first stream of a file, or any
+/// stream of a PyTorch legacy file), with how many imports were read before the error.
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    if let Some(s) = &file.obs.malformed {
+        let seen = file.obs.imports.len();
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                format!(
+                    "Pickle stream is malformed ({}); {seen} import(s) were read before the error",
+                    s.evidence
+                ),
+            )
+            .evidence(s.evidence.clone())
+            .property("offset", s.offset),
+        );
+    }
+}

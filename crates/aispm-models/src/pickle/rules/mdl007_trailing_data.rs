@@ -1,3 +1,5 @@
+use super::Pickled;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -14,3 +16,14 @@ pub static RULE: Rule = Rule {
     remediation: "Find out what produced the extra bytes; re-export the model if the tail is not expected.",
     controls: &[LLM03, ML06, ATLAS_M0014, NIST_MEASURE_2_7],
 };
+
+/// Bytes after the last complete stream that are no further pickle.
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    if let Some(s) = &file.obs.trailing {
+        out.push(
+            RawFinding::new(&RULE, file.path, "Data follows the end of the pickle")
+                .evidence(s.evidence.clone())
+                .property("offset", s.offset),
+        );
+    }
+}

@@ -1,3 +1,6 @@
+use super::Pickled;
+use crate::pickle::machine::Layout;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -14,3 +17,19 @@ pub static RULE: Rule = Rule {
     remediation: "Check why the file has several streams; re-export it as a single stream or as safetensors.",
     controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_M0014, NIST_MEASURE_2_7],
 };
+
+/// A plain pickle file holding more than one complete stream (PyTorch layouts hold
+/// several by design).
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    let streams = file.obs.streams;
+    if file.layout == Layout::Plain && streams > 1 {
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                format!("File holds {streams} pickle streams; every one runs when loaded in turn"),
+            )
+            .evidence(format!("{streams} streams")),
+        );
+    }
+}

@@ -1,3 +1,5 @@
+use super::Pickled;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -14,3 +16,22 @@ pub static RULE: Rule = Rule {
     remediation: "Treat the file as crafted: do not load it and obtain the model from a trusted source.",
     controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_M0014, NIST_MEASURE_2_7],
 };
+
+/// Every distinct construct the standard unpickler rejects (a frame that lies about its
+/// length, a memo key never stored, an unsupported protocol, ...).
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    for s in &file.obs.nonstandard {
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                format!(
+                    "Pickle stream uses a construct the standard unpickler rejects: {}",
+                    s.evidence
+                ),
+            )
+            .evidence(s.evidence.clone())
+            .property("offset", s.offset),
+        );
+    }
+}

@@ -1,3 +1,6 @@
+use super::Pickled;
+use crate::pickle::observations::NestedContent;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +24,25 @@ pub static RULE: Rule = Rule {
         NIST_MEASURE_2_7,
     ],
 };
+
+/// Every pickle carried as data inside the stream (raw or encoded), its severity by
+/// what the nested pickle imports.
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    for e in &file.obs.embedded {
+        let (sev, what) = match e.content {
+            NestedContent::Dangerous => (Severity::High, "with dangerous imports"),
+            NestedContent::Unknown => (Severity::Medium, "with imports outside the allow-list"),
+            NestedContent::Plain => (Severity::Low, "of plain data"),
+        };
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                format!("Pickle carries a {} second pickle {what}", e.encoding),
+            )
+            .severity(sev)
+            .evidence(e.evidence.clone())
+            .property("offset", e.offset),
+        );
+    }
+}

@@ -1,3 +1,5 @@
+use super::Pickled;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +23,18 @@ pub static RULE: Rule = Rule {
         NIST_MEASURE_2_7,
     ],
 };
+
+/// Every call of a callable that builds a code object or a function from bytecode.
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    for s in &file.obs.code_objects {
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                "Pickle builds a code object or a function from serialised bytecode",
+            )
+            .evidence(s.evidence.clone())
+            .property("offset", s.offset),
+        );
+    }
+}

@@ -1,3 +1,4 @@
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -14,3 +15,16 @@ pub static RULE: Rule = Rule {
     remediation: "Store numeric arrays with a numeric dtype; keep `allow_pickle=False` when loading.",
     controls: &[LLM03, ML06, ATLAS_T0011_000, ATLAS_M0014, NIST_MEASURE_2_7],
 };
+
+/// An `.npy` file (or `.npz` member) whose header declares an object dtype
+/// (`crate::pickle::npy_object_data_offset`); its pickle data is then analysed by the
+/// other pickle rules.
+pub(crate) fn object_array(path: &str) -> RawFinding {
+    RawFinding::new(
+        &RULE,
+        path,
+        "NumPy array has an object dtype: its data is a pickle and loading it needs \
+         allow_pickle=True",
+    )
+    .evidence("dtype object")
+}

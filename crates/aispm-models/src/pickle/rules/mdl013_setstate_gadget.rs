@@ -1,3 +1,5 @@
+use super::Pickled;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +23,18 @@ pub static RULE: Rule = Rule {
         NIST_MEASURE_2_7,
     ],
 };
+
+/// Every BUILD that installs a dunder attribute or sets attributes on an imported object.
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    for s in &file.obs.setstate {
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                "Pickle BUILD installs dunder attributes or patches an imported object",
+            )
+            .evidence(s.evidence.clone())
+            .property("offset", s.offset),
+        );
+    }
+}

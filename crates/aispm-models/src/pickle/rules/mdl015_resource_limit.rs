@@ -1,3 +1,5 @@
+use super::Pickled;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -21,3 +23,18 @@ pub static RULE: Rule = Rule {
         NIST_MEASURE_2_7,
     ],
 };
+
+/// The analysis stopped at one of the machine's limits (opcodes, stack, MARK nesting,
+/// memo, streams).
+pub(crate) fn check(file: &Pickled<'_>, out: &mut Vec<RawFinding>) {
+    if let Some(msg) = &file.obs.limit {
+        out.push(
+            RawFinding::new(
+                &RULE,
+                file.path,
+                format!("Pickle exceeds the analysis limits: {msg}"),
+            )
+            .evidence(msg.clone()),
+        );
+    }
+}

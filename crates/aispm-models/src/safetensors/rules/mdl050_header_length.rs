@@ -1,3 +1,5 @@
+use crate::safetensors::header::LengthError;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -27,3 +29,16 @@ verify its digest.",
         NIST_MEASURE_2_7,
     ],
 };
+
+/// A file too short to hold the 8-byte header length.
+pub(crate) fn short_file(path: &str) -> RawFinding {
+    RawFinding::new(&RULE, path, "file is shorter than the 8-byte header length")
+}
+
+/// A header length field that cannot be true: near 2^64, over the format's 100 MB cap
+/// or past the end of the file (the reader's [`LengthError`] says which).
+pub(crate) fn impossible_length(path: &str, e: &LengthError) -> RawFinding {
+    RawFinding::new(&RULE, path, e.to_string())
+        .severity(Severity::High)
+        .evidence(format!("header length field = {}", e.length()))
+}

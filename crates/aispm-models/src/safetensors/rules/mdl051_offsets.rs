@@ -1,3 +1,6 @@
+//! MDL051: its check is a row of the header-check table (`header_checks.rs`),
+//! shared with MDL052 and MDL053.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

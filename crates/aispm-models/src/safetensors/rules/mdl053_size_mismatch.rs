@@ -1,3 +1,6 @@
+//! MDL053: its check is a row of the header-check table (`header_checks.rs`),
+//! shared with MDL051 and MDL052.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

@@ -1,3 +1,6 @@
+//! MDL017: its check is a row of the schema-verdict table (`schema_verdicts.rs`),
+//! shared with MDL016.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

@@ -1,3 +1,10 @@
+//! MDL031: operators that read host files are a row of the dangerous-operator table
+//! (`dangerous_ops.rs`, shared with MDL030, MDL032 and MDL033); asset files that lie
+//! outside the SavedModel are checked here.
+
+use crate::onnx::rules::mdl035_external_data_escape::lexical_escape;
+use crate::tensorflow::GraphFacts;
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -30,3 +37,24 @@ graphs need no file access beyond their own variables and assets.",
         EU_ART_15,
     ],
 };
+
+/// Every asset file name of the meta graphs that leaves the SavedModel's `assets/`
+/// folder (an absolute path, a URL, `..` climbing out), judged from its text as ONNX
+/// external data is (MDL035).
+pub(crate) fn check_assets(path: &str, facts: &GraphFacts, out: &mut Vec<RawFinding>) {
+    for asset in &facts.assets {
+        if let Some(why) = lexical_escape(asset) {
+            out.push(
+                RawFinding::new(
+                    &RULE,
+                    path,
+                    format!(
+                        "asset `{asset}` is {why}: loading the SavedModel reads a file outside its assets folder"
+                    ),
+                )
+                .evidence(format!("asset filename: {asset}"))
+                .key(asset.clone()),
+            );
+        }
+    }
+}

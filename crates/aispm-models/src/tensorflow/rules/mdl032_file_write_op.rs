@@ -1,3 +1,6 @@
+//! MDL032: its check is a row of the dangerous-operator table (`dangerous_ops.rs`),
+//! shared with MDL030, MDL031 and MDL033.
+
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 

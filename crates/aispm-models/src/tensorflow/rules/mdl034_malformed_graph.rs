@@ -1,3 +1,4 @@
+use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
@@ -17,3 +18,14 @@ malformed graph is how operators are hidden from inspection.",
     remediation: "Obtain the model again from a trusted source and verify its checksum.",
     controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_M0014, NIST_MEASURE_2_7],
 };
+
+/// The finding for a graph whose walk stopped at a wire-format error or a reader
+/// limit (`problem` says which).
+pub(crate) fn check(path: &str, problem: &str) -> RawFinding {
+    RawFinding::new(
+        &RULE,
+        path,
+        format!("the graph was not fully inspected: {problem}"),
+    )
+    .evidence(problem)
+}

@@ -145,10 +145,11 @@ pub fn fixtures() -> Vec<Fixture> {
         b"{% for m in messages %}{{ m.content }}{% endfor %}{{ lib|attr('system')('id') }}\n"
             .to_vec(),
     );
-    // A YAML config's `chat_template` is a chat template even without `messages`.
+    // A YAML config's `chat_template` is a chat template even without `messages`. The
+    // YAML comment marking the line that must fire lies outside the template's tags.
     add(
         "gguf/MDL040/pos_yaml_chat_template.yaml",
-        b"model: demo\nchat_template: \"{{ cycler.__init__.__globals__.os.popen('id').read() }}\"\n".to_vec(),
+        b"model: demo\nchat_template: \"{{ cycler.__init__.__globals__.os.popen('id').read() }}\"  # expect: MDL040, MDL042\n".to_vec(),
     );
     // Jinja for deployment files is no chat template: `.environment` is a data field.
     add(
