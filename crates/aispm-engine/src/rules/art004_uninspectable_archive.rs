@@ -1,5 +1,11 @@
+//! ART004: reported from three places where content is recognised and cannot be read:
+//! a file typed as 7z, RAR or zstd ([`unopened_format`], from `dispatch.rs` through
+//! `archive.rs`), a zip whose directory cannot be read ([`unreadable_zip`]) and a zip
+//! member using a feature the reader does not support ([`check_member_error`]), both
+//! from `archive.rs`.
+
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{Category, FileKind, RawFinding, Rule, Severity};
 
 /// ART004: an archive or compression format the engine recognises but cannot open.
 pub static RULE: Rule = Rule {
@@ -19,3 +25,43 @@ damaged.",
 the file is not needed, remove it.",
     controls: &[LLM03, ML06, ATLAS_T0010_003, ATLAS_M0014, NIST_MEASURE_2_7],
 };
+
+/// A file of an archive or compression format the engine recognises but does not open.
+pub(crate) fn unopened_format(path: &str, kind: FileKind) -> RawFinding {
+    RawFinding::new(
+        &RULE,
+        path,
+        format!("{kind} content is not inspected by this version; treat it as unscanned"),
+    )
+    .evidence(format!("format: {kind}"))
+    .key(kind.as_str())
+}
+
+/// A file typed as zip whose archive cannot be opened (damaged central directory).
+pub(crate) fn unreadable_zip(path: &str, error: &zip::result::ZipError) -> RawFinding {
+    RawFinding::new(
+        &RULE,
+        path,
+        format!("zip archive cannot be opened ({error}); its content is not inspected"),
+    )
+    .evidence(error.to_string())
+    .key("zip-unreadable")
+}
+
+/// A zip member that cannot be read: reported when the reason is a feature the reader
+/// does not support (a compression method, an encryption scheme), not when the member
+/// is merely damaged (that is an error record only).
+pub(crate) fn check_member_error(
+    container: &str,
+    name: &str,
+    error: &zip::result::ZipError,
+) -> Option<RawFinding> {
+    matches!(error, zip::result::ZipError::UnsupportedArchive(_)).then(|| {
+        super::about_member(
+            &RULE,
+            container,
+            name,
+            format!("zip member `{name}` uses an unsupported feature ({error}); not inspected"),
+        )
+    })
+}
