@@ -436,16 +436,8 @@ impl ZipMembers<'_, '_> {
         work: &mut FileScan<'_>,
     ) -> ControlFlow<()> {
         let container = self.container.display.as_str();
-        let (name, is_dir, encrypted, compressed, declared, method) = match archive.by_index_raw(i)
-        {
-            Ok(f) => (
-                String::from_utf8_lossy(f.name_raw()).into_owned(),
-                f.is_dir(),
-                f.encrypted(),
-                f.compressed_size(),
-                f.size(),
-                f.compression(),
-            ),
+        let entry = match ZipEntry::read(archive, i) {
+            Ok(e) => e,
             Err(e) => {
                 work.error(
                     container,
@@ -455,16 +447,16 @@ impl ZipMembers<'_, '_> {
                 return ControlFlow::Continue(());
             }
         };
-        if is_dir {
+        if entry.is_dir {
             return ControlFlow::Continue(());
         }
-        let display = member_display(container, &name);
+        let display = member_display(container, &entry.name);
         work.counters.files_seen.fetch_add(1, Ordering::Relaxed);
         work.counters
             .archive_members
             .fetch_add(1, Ordering::Relaxed);
         if let Some(finding) =
-            art002_archive_path_traversal::check_member_name("zip", container, &name)
+            art002_archive_path_traversal::check_member_name("zip", container, &entry.name)
         {
             work.finding(finding);
         }
@@ -476,55 +468,76 @@ impl ZipMembers<'_, '_> {
             );
             return ControlFlow::Continue(());
         }
-        if encrypted {
-            // Loaders that ignore the flag read the bytes as they are: a member whose
-            // data is in the clear is analysed, whatever the flag says.
-            let how = if flagged_but_plain(archive, i, method, &name) {
-                Encryption::FlagOnly
-            } else {
-                Encryption::Opaque
-            };
-            work.finding(art003_encrypted_member::encrypted_member(
-                container, &name, how,
-            ));
-            if how == Encryption::Opaque {
-                work.error(
-                    &display,
-                    ErrorKind::Unsupported,
-                    "encrypted archive member; not analysed",
-                );
-                return ControlFlow::Continue(());
-            }
+        if entry.encrypted && !self.readable_despite_flag(archive, i, &entry, &display, work) {
+            return ControlFlow::Continue(());
         }
-        let mut file = match member_reader(archive, i, method) {
+        self.stream(archive, i, &entry, &display, work)
+    }
+
+    /// A member flagged as encrypted (ART003). Loaders that ignore the flag read the
+    /// bytes as they are: a member whose data is in the clear is analysed, whatever the
+    /// flag says. Returns whether it is to be read.
+    fn readable_despite_flag<R: Read + Seek>(
+        &self,
+        archive: &mut zip::ZipArchive<R>,
+        i: usize,
+        entry: &ZipEntry,
+        display: &str,
+        work: &mut FileScan<'_>,
+    ) -> bool {
+        let how = if flagged_but_plain(archive, i, entry.method, &entry.name) {
+            Encryption::FlagOnly
+        } else {
+            Encryption::Opaque
+        };
+        work.finding(art003_encrypted_member::encrypted_member(
+            &self.container.display,
+            &entry.name,
+            how,
+        ));
+        if how == Encryption::Opaque {
+            work.error(
+                display,
+                ErrorKind::Unsupported,
+                "encrypted archive member; not analysed",
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Streams member `i` to dispatch within the ratio and the file's budget. Breaks
+    /// when the budget is spent.
+    fn stream<R: Read + Seek>(
+        &mut self,
+        archive: &mut zip::ZipArchive<R>,
+        i: usize,
+        entry: &ZipEntry,
+        display: &str,
+        work: &mut FileScan<'_>,
+    ) -> ControlFlow<()> {
+        let container = self.container.display.as_str();
+        let mut file = match member_reader(archive, i, entry.method) {
             Ok(f) => f,
             Err(e) => {
                 let finding =
-                    art004_uninspectable_archive::check_member_error(container, &name, &e);
-                let kind = if finding.is_some() {
-                    ErrorKind::Unsupported
-                } else {
-                    ErrorKind::Parse
-                };
-                if let Some(finding) = finding {
-                    work.finding(finding);
-                }
-                work.error(&display, kind, format!("cannot read member: {e}"));
+                    art004_uninspectable_archive::check_member_error(container, &entry.name, &e);
+                unreadable(work, display, finding, format!("cannot read member: {e}"));
                 return ControlFlow::Continue(());
             }
         };
         let mut guarded = Guarded::new(
             &mut file,
-            Rc::new(Cell::new(compressed)),
+            Rc::new(Cell::new(entry.compressed)),
             &self.limits,
             &work.budget,
         );
         let outcome = read_member(
             self.dispatch,
             &self.parent,
-            &display,
-            &name,
-            declared,
+            display,
+            &entry.name,
+            entry.declared,
             self.container.depth + 1,
             &mut guarded,
             work,
@@ -534,26 +547,64 @@ impl ZipMembers<'_, '_> {
             .bytes_read
             .fetch_add(guarded.produced, Ordering::Relaxed);
         if let Some(stop) = guarded.stop {
-            report_stop(
-                stop,
-                container,
-                &display,
-                &self.limits,
-                work,
-                &mut self.bomb,
-            );
+            report_stop(stop, container, display, &self.limits, work, &mut self.bomb);
             if stop == Stop::Total {
                 return ControlFlow::Break(());
             }
         }
         if let Err(e) = outcome {
             work.error(
-                &display,
+                display,
                 ErrorKind::Parse,
                 format!("cannot decompress member: {e}"),
             );
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// A zip member that could not be read: an error record, of kind `unsupported` with
+/// the ART004 finding when the reason is a feature the reader lacks, else `parse`.
+fn unreadable(
+    work: &mut FileScan<'_>,
+    display: &str,
+    finding: Option<aispm_core::RawFinding>,
+    message: String,
+) {
+    let kind = match finding {
+        Some(finding) => {
+            work.finding(finding);
+            ErrorKind::Unsupported
+        }
+        None => ErrorKind::Parse,
+    };
+    work.error(display, kind, message);
+}
+
+/// What the central directory says about one entry.
+struct ZipEntry {
+    name: String,
+    is_dir: bool,
+    encrypted: bool,
+    compressed: u64,
+    declared: u64,
+    method: zip::CompressionMethod,
+}
+
+impl ZipEntry {
+    fn read<R: Read + Seek>(
+        archive: &mut zip::ZipArchive<R>,
+        i: usize,
+    ) -> zip::result::ZipResult<ZipEntry> {
+        let f = archive.by_index_raw(i)?;
+        Ok(ZipEntry {
+            name: String::from_utf8_lossy(f.name_raw()).into_owned(),
+            is_dir: f.is_dir(),
+            encrypted: f.encrypted(),
+            compressed: f.compressed_size(),
+            declared: f.size(),
+            method: f.compression(),
+        })
     }
 }
 
