@@ -553,9 +553,12 @@ impl ZipMembers<'_, '_> {
             }
         }
         if let Err(e) = outcome {
-            work.error(
+            let finding =
+                art004_uninspectable_archive::check_member_read_error(container, &entry.name, &e);
+            unreadable(
+                work,
                 display,
-                ErrorKind::Parse,
+                finding,
                 format!("cannot decompress member: {e}"),
             );
         }

@@ -303,8 +303,9 @@ fn art003() -> Vec<Fixture> {
     ]
 }
 
-/// ART004: 7z, RAR and zstd files, a zip whose directory is damaged; near misses: a
-/// text file named `.7z` (typed by content), a zip using a supported method.
+/// ART004: 7z, RAR and zstd files, a zip whose directory is damaged, a zip member in a
+/// compression method the reader lacks; near misses: a text file named `.7z` (typed by
+/// content), a zip using a supported method.
 fn art004() -> Vec<Fixture> {
     let mut seven = b"7z\xbc\xaf\x27\x1c\x00\x04".to_vec();
     seven.extend_from_slice(&noise(5, 248));
@@ -316,6 +317,16 @@ fn art004() -> Vec<Fixture> {
     // cannot be found.
     let mut damaged = zip_of(&[("model/config.json", CONFIG_JSON)]);
     damaged.truncate(damaged.len() - 22);
+    // Method 93 (Zstandard), which the zip reader is built without.
+    let mut zstd_member = ZipBuilder::new();
+    let packed = noise(8, 512);
+    zstd_member.raw_member(RawMember {
+        name: b"model/weights.bin",
+        method: 93,
+        crc: 0,
+        uncompressed: 4096,
+        payload: &packed,
+    });
     let mut supported = ZipBuilder::new();
     supported.deflated("model/config.json", CONFIG_JSON);
     vec![
@@ -323,6 +334,7 @@ fn art004() -> Vec<Fixture> {
         fx("ART004/pos_dataset.rar", rar),
         fx("ART004/pos_weights.bin.zst", zstd),
         fx("ART004/pos_damaged_directory.zip", damaged),
+        fx("ART004/pos_unsupported_method.zip", zstd_member.finish()),
         fx(
             "ART004/neg_named_like.7z",
             b"Notes on the 7z checkpoint we used to ship; it is a plain zip now.\n".to_vec(),

@@ -1,8 +1,9 @@
 //! ART004: reported from three places where content is recognised and cannot be read:
 //! a file typed as 7z, RAR or zstd ([`unopened_format`], from `dispatch.rs` through
 //! `archive.rs`), a zip whose directory cannot be read ([`unreadable_zip`]) and a zip
-//! member using a feature the reader does not support ([`check_member_error`]), both
-//! from `archive.rs`.
+//! member using a feature the reader does not support ([`check_member_error`] when it
+//! is opened, [`check_member_read_error`] when it is decompressed), both from
+//! `archive.rs`.
 
 use aispm_core::framework::*;
 use aispm_core::{Category, FileKind, RawFinding, Rule, Severity};
@@ -48,20 +49,43 @@ pub(crate) fn unreadable_zip(path: &str, error: &zip::result::ZipError) -> RawFi
     .key("zip-unreadable")
 }
 
-/// A zip member that cannot be read: reported when the reason is a feature the reader
-/// does not support (a compression method, an encryption scheme), not when the member
-/// is merely damaged (that is an error record only).
+/// A zip member that cannot be opened: reported when the reason is a feature the
+/// reader does not support (an encryption scheme, a compression method), not when the
+/// member is merely damaged (that is an error record only).
 pub(crate) fn check_member_error(
     container: &str,
     name: &str,
     error: &zip::result::ZipError,
 ) -> Option<RawFinding> {
-    matches!(error, zip::result::ZipError::UnsupportedArchive(_)).then(|| {
-        super::about_member(
-            &RULE,
-            container,
-            name,
-            format!("zip member `{name}` uses an unsupported feature ({error}); not inspected"),
-        )
-    })
+    unsupported(error).then(|| unsupported_member(container, name, error))
+}
+
+/// A zip member whose decompression failed: the zip reader reports a compression
+/// method it lacks (LZMA, Zstandard, PPMd, ...) only when the member is first read.
+pub(crate) fn check_member_read_error(
+    container: &str,
+    name: &str,
+    error: &std::io::Error,
+) -> Option<RawFinding> {
+    let zip_error = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<zip::result::ZipError>())?;
+    unsupported(zip_error).then(|| unsupported_member(container, name, error))
+}
+
+fn unsupported(error: &zip::result::ZipError) -> bool {
+    use zip::result::ZipError;
+    matches!(
+        error,
+        ZipError::UnsupportedArchive(_) | ZipError::CompressionMethodNotSupported(_)
+    )
+}
+
+fn unsupported_member(container: &str, name: &str, error: &dyn std::fmt::Display) -> RawFinding {
+    super::about_member(
+        &RULE,
+        container,
+        name,
+        format!("zip member `{name}` uses an unsupported feature ({error}); not inspected"),
+    )
 }
