@@ -5,17 +5,28 @@
 //! Members are read as streams. Only members some analyzer wants (or containers) are
 //! decompressed in full; they are held in memory up to `max_member_in_memory` and
 //! spill to a temporary file beyond it. Member paths are written `outer.zip!inner`.
+//!
+//! Each member goes back to `dispatch` like a file on disk, and a member that is a
+//! container comes back here: this module and `dispatch` import each other, and that
+//! loop is the container recursion itself. The engine's archive rules (`ART001`–`ART005`)
+//! decide in their own files when they fire; this module hands them what it reads.
 
-use crate::rules;
-use crate::scanner::{Node, Scanner, Work};
+use crate::config::Limits;
+use crate::dispatch::{Dispatcher, FileScan, ScanItem};
+use crate::rules::art001_decompression_bomb::{BombCheck, DeclaredExpansion};
+use crate::rules::art003_encrypted_member::Encryption;
+use crate::rules::{
+    art002_archive_path_traversal, art003_encrypted_member, art004_uninspectable_archive,
+    art005_archive_depth,
+};
 use crate::sniff;
 use aispm_core::analyzer::ReadSeek;
-use aispm_core::{
-    Digest256, DigestBuilder, ErrorKind, FileKind, HEAD_LEN, ParentInfo, RawFinding, Source,
-};
+use aispm_core::{Digest256, DigestBuilder, ErrorKind, FileKind, HEAD_LEN, ParentInfo, Source};
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek, Write};
+use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
@@ -63,12 +74,7 @@ struct Guarded<R> {
 }
 
 impl<R: Read> Guarded<R> {
-    fn new(
-        inner: R,
-        compressed: Rc<Cell<u64>>,
-        limits: &crate::config::Limits,
-        budget: &Budget,
-    ) -> Self {
+    fn new(inner: R, compressed: Rc<Cell<u64>>, limits: &Limits, budget: &Budget) -> Self {
         Guarded {
             inner,
             produced: 0,
@@ -202,141 +208,83 @@ pub(crate) fn zip_member_names(source: Source<'_>) -> zip::result::ZipResult<Vec
         .collect())
 }
 
-/// Whether a member name escapes the extraction folder.
-pub(crate) fn escapes(name: &str) -> bool {
-    let n = name.replace('\\', "/");
-    if n.starts_with('/') || n.starts_with("//") {
-        return true;
-    }
-    let b = n.as_bytes();
-    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
-        return true;
-    }
-    let mut depth: i64 = 0;
-    for part in n.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                depth -= 1;
-                if depth < 0 {
-                    return true;
-                }
-            }
-            _ => depth += 1,
-        }
-    }
-    false
-}
-
 fn member_display(parent: &str, name: &str) -> String {
     format!("{parent}!{name}")
 }
 
-/// A finding on a container about one of its members, keyed by the member's name.
-fn member_finding(
-    work: &mut Work<'_>,
-    rule: &'static aispm_core::Rule,
-    container: &str,
-    member: &str,
-    message: String,
-) {
-    work.finding(
-        RawFinding::new(rule, container, message)
-            .evidence(member)
-            .key(member),
-    );
-}
-
-pub(crate) fn report_uninspectable(node: &Node<'_>, work: &mut Work<'_>) {
-    work.finding(
-        RawFinding::new(
-            &rules::UNINSPECTABLE_ARCHIVE,
-            &node.display,
-            format!(
-                "{} content is not inspected by this version; treat it as unscanned",
-                node.kind
-            ),
-        )
-        .evidence(format!("format: {}", node.kind))
-        .key(node.kind.as_str()),
-    );
+/// A 7z, RAR or zstd file: reported (ART004) and listed as not analysed.
+pub(crate) fn report_uninspectable(item: &ScanItem<'_>, work: &mut FileScan<'_>) {
+    work.finding(art004_uninspectable_archive::unopened_format(
+        &item.display,
+        item.kind,
+    ));
     work.error(
-        &node.display,
+        &item.display,
         ErrorKind::Unsupported,
         format!(
             "{} archives are not opened; content not analysed",
-            node.kind
+            item.kind
         ),
     );
 }
 
-/// Opens a container node and analyzes its members.
-pub(crate) fn open_container(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
-    if node.depth >= work.limits().max_archive_depth {
-        work.finding(
-            RawFinding::new(
-                &rules::ARCHIVE_TOO_DEEP,
-                &node.display,
-                format!(
-                    "archive at nesting depth {} is not opened (max_archive_depth = {})",
-                    node.depth,
-                    work.limits().max_archive_depth
-                ),
-            )
-            .evidence(format!("depth {}", node.depth)),
-        );
+/// Opens a container item and analyzes its members.
+pub(crate) fn open_container(
+    dispatch: &Dispatcher<'_>,
+    item: &ScanItem<'_>,
+    work: &mut FileScan<'_>,
+) {
+    if let Some(finding) = art005_archive_depth::check(&item.display, item.depth, work.limits()) {
+        work.finding(finding);
         work.error(
-            &node.display,
+            &item.display,
             ErrorKind::Limit,
             format!(
                 "archive nesting depth {} reached max_archive_depth; content not analysed",
-                node.depth
+                item.depth
             ),
         );
         return;
     }
     if work.budget.remaining() == 0 {
         work.error(
-            &node.display,
+            &item.display,
             ErrorKind::Limit,
             "expansion budget for this file is spent; archive not opened",
         );
         return;
     }
     use FileKind::*;
-    match node.kind {
-        Zip | PytorchZip | Torchscript | KerasZip | Npz => open_zip(scanner, node, work),
-        Tar | PytorchTar => match open_source(node.source) {
-            Ok(r) => walk_tar(scanner, node, &node.display, r, work),
-            Err(e) => work.error(&node.display, ErrorKind::Io, format!("cannot open: {e}")),
+    match item.kind {
+        Zip | PytorchZip | Torchscript | KerasZip | Npz => open_zip(dispatch, item, work),
+        Tar | PytorchTar => match open_source(item.source) {
+            Ok(r) => walk_tar(dispatch, item, &item.display, r, work),
+            Err(e) => work.error(&item.display, ErrorKind::Io, format!("cannot open: {e}")),
         },
-        Gzip | Bzip2 | Xz | Lzma | Zlib => open_stream(scanner, node, work),
+        Gzip | Bzip2 | Xz | Lzma | Zlib => open_stream(dispatch, item, work),
         _ => {}
     }
 }
 
-fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
-    let reader = match open_source(node.source) {
+/// A zip: its central directory is checked first (declared expansion, overlapping
+/// entries), then its members are read one by one.
+fn open_zip(dispatch: &Dispatcher<'_>, item: &ScanItem<'_>, work: &mut FileScan<'_>) {
+    let reader = match open_source(item.source) {
         Ok(r) => r,
         Err(e) => {
-            work.error(&node.display, ErrorKind::Io, format!("cannot open: {e}"));
+            work.error(&item.display, ErrorKind::Io, format!("cannot open: {e}"));
             return;
         }
     };
     let mut archive = match zip::ZipArchive::new(reader) {
         Ok(a) => a,
         Err(e) => {
-            work.finding(
-                RawFinding::new(
-                    &rules::UNINSPECTABLE_ARCHIVE,
-                    &node.display,
-                    format!("zip archive cannot be opened ({e}); its content is not inspected"),
-                )
-                .evidence(e.to_string())
-                .key("zip-unreadable"),
-            );
+            work.finding(art004_uninspectable_archive::unreadable_zip(
+                &item.display,
+                &e,
+            ));
             work.error(
-                &node.display,
+                &item.display,
                 ErrorKind::Parse,
                 format!("cannot read zip archive: {e}"),
             );
@@ -344,37 +292,86 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
         }
     };
     let limits = work.limits().clone();
-    let count = archive.len();
+    let directory = ZipDirectory::read(&mut archive, &limits);
+    let mut bomb = BombCheck::default();
+    if let Some(finding) = bomb.declared(&item.display, &directory.declared(), &limits) {
+        work.finding(finding);
+    }
+    let mut members = ZipMembers {
+        dispatch,
+        container: item,
+        parent: ParentInfo {
+            path: item.display.clone(),
+            kind: item.kind,
+        },
+        shared: directory.shared,
+        limits,
+        bomb,
+    };
+    members.read_all(&mut archive, work);
+}
 
-    // Static checks over the central directory: declared expansion and overlapping
-    // entries, before reading any member.
-    let mut declared_total: u64 = 0;
-    let mut ranges: Vec<(u64, u64, usize)> = Vec::with_capacity(count.min(100_000));
-    let mut worst_ratio: (u64, String) = (0, String::new());
-    for i in 0..count {
-        if let Ok(f) = archive.by_index_raw(i) {
-            declared_total = declared_total.saturating_add(f.size());
-            if f.size() > limits.ratio_exempt_below {
-                let ratio = f.size() / f.compressed_size().max(1);
-                if ratio > worst_ratio.0 {
-                    worst_ratio = (ratio, String::from_utf8_lossy(f.name_raw()).into_owned());
+/// What a zip's central directory says before any member is read.
+struct ZipDirectory {
+    entries: usize,
+    declared_total: u64,
+    /// The largest declared ratio among members not exempt from the ratio, and the
+    /// member's name.
+    worst_ratio: (u64, String),
+    /// Entries whose compressed data overlaps an entry that starts earlier.
+    shared: HashSet<usize>,
+}
+
+impl ZipDirectory {
+    fn read<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, limits: &Limits) -> ZipDirectory {
+        let count = archive.len();
+        let mut declared_total: u64 = 0;
+        let mut ranges: Vec<(u64, u64, usize)> = Vec::with_capacity(count.min(100_000));
+        let mut worst_ratio: (u64, String) = (0, String::new());
+        for i in 0..count {
+            if let Ok(f) = archive.by_index_raw(i) {
+                declared_total = declared_total.saturating_add(f.size());
+                if f.size() > limits.ratio_exempt_below {
+                    let ratio = f.size() / f.compressed_size().max(1);
+                    if ratio > worst_ratio.0 {
+                        worst_ratio = (ratio, String::from_utf8_lossy(f.name_raw()).into_owned());
+                    }
+                }
+                if f.compressed_size() > 0 {
+                    // A local header is at least 30 bytes before the data it introduces.
+                    let start = f.header_start();
+                    ranges.push((
+                        start,
+                        start.saturating_add(30).saturating_add(f.compressed_size()),
+                        i,
+                    ));
                 }
             }
-            if f.compressed_size() > 0 {
-                // A local header is at least 30 bytes before the data it introduces.
-                let start = f.header_start();
-                ranges.push((
-                    start,
-                    start.saturating_add(30).saturating_add(f.compressed_size()),
-                    i,
-                ));
-            }
+        }
+        ZipDirectory {
+            entries: count,
+            declared_total,
+            worst_ratio,
+            shared: overlapping_entries(ranges),
         }
     }
-    // Entries whose bytes overlap an entry that starts earlier share compressed data
-    // (the overlapping-file technique); only the first of each cluster is read.
+
+    fn declared(&self) -> DeclaredExpansion<'_> {
+        DeclaredExpansion {
+            entries: self.entries,
+            total: self.declared_total,
+            worst_ratio: (self.worst_ratio.0, &self.worst_ratio.1),
+            overlapping: self.shared.len(),
+        }
+    }
+}
+
+/// Entries whose bytes (`start..end`) overlap an entry that starts earlier share
+/// compressed data (the overlapping-file technique); only the first of each cluster is
+/// read.
+fn overlapping_entries(mut ranges: Vec<(u64, u64, usize)>) -> HashSet<usize> {
     ranges.sort_unstable();
-    let mut shared: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut shared = HashSet::new();
     let mut reach = 0u64;
     for &(start, end, index) in &ranges {
         if start < reach {
@@ -382,203 +379,247 @@ fn open_zip(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
         }
         reach = reach.max(end);
     }
-    let overlapping = shared.len();
-    let mut bomb_reported = false;
-    if overlapping > 0
-        || declared_total > limits.max_expanded_bytes
-        || worst_ratio.0 > limits.max_expansion_ratio
-    {
-        let why = if overlapping > 0 {
-            format!(
-                "{} entries share compressed data (overlapping-file zip bomb)",
-                overlapping + 1
-            )
-        } else if declared_total > limits.max_expanded_bytes {
-            format!(
-                "members declare {declared_total} bytes expanded in total, over max_expanded_bytes ({})",
-                limits.max_expanded_bytes
-            )
-        } else {
-            format!(
-                "member `{}` declares an expansion ratio of {}:1, over max_expansion_ratio ({})",
-                worst_ratio.1, worst_ratio.0, limits.max_expansion_ratio
-            )
-        };
-        work.finding(
-            RawFinding::new(
-                &rules::DECOMPRESSION_BOMB,
-                &node.display,
-                format!("decompression bomb: {why}"),
-            )
-            .evidence(format!("{count} entries, {declared_total} bytes declared"))
-            .key("declared"),
-        );
-        bomb_reported = true;
+    shared
+}
+
+/// The members of one zip, read in order within the member, time and expansion limits.
+struct ZipMembers<'a, 'd> {
+    dispatch: &'a Dispatcher<'d>,
+    container: &'a ScanItem<'a>,
+    parent: ParentInfo,
+    /// Entries not read because they share compressed data with an earlier one.
+    shared: HashSet<usize>,
+    limits: Limits,
+    bomb: BombCheck,
+}
+
+impl ZipMembers<'_, '_> {
+    fn read_all<R: Read + Seek>(
+        &mut self,
+        archive: &mut zip::ZipArchive<R>,
+        work: &mut FileScan<'_>,
+    ) {
+        let container = &self.container.display;
+        let count = archive.len();
+        for i in 0..count {
+            if i as u64 >= self.limits.max_archive_members {
+                work.error(
+                    container,
+                    ErrorKind::Limit,
+                    format!(
+                        "archive has {count} entries; only the first {} were analysed (max_archive_members)",
+                        self.limits.max_archive_members
+                    ),
+                );
+                break;
+            }
+            if work.timed_out() {
+                work.error(
+                    container,
+                    ErrorKind::Limit,
+                    format!("time limit reached after {i} of {count} archive entries; the rest were not analysed"),
+                );
+                break;
+            }
+            if self.member(archive, i, work).is_break() {
+                break;
+            }
+        }
     }
 
-    let parent = ParentInfo {
-        path: node.display.clone(),
-        kind: node.kind,
-    };
-    for i in 0..count {
-        if i as u64 >= limits.max_archive_members {
-            work.error(
-                &node.display,
-                ErrorKind::Limit,
-                format!(
-                    "archive has {count} entries; only the first {} were analysed (max_archive_members)",
-                    limits.max_archive_members
-                ),
-            );
-            break;
-        }
-        if work.timed_out() {
-            work.error(
-                &node.display,
-                ErrorKind::Limit,
-                format!("time limit reached after {i} of {count} archive entries; the rest were not analysed"),
-            );
-            break;
-        }
-        let (name, is_dir, encrypted, compressed, declared, method) = match archive.by_index_raw(i)
-        {
-            Ok(f) => (
-                String::from_utf8_lossy(f.name_raw()).into_owned(),
-                f.is_dir(),
-                f.encrypted(),
-                f.compressed_size(),
-                f.size(),
-                f.compression(),
-            ),
+    /// Entry `i`: checks its name and encryption, then streams it to dispatch. Breaks
+    /// when the expansion budget of the file is spent.
+    fn member<R: Read + Seek>(
+        &mut self,
+        archive: &mut zip::ZipArchive<R>,
+        i: usize,
+        work: &mut FileScan<'_>,
+    ) -> ControlFlow<()> {
+        let container = self.container.display.as_str();
+        let entry = match ZipEntry::read(archive, i) {
+            Ok(e) => e,
             Err(e) => {
                 work.error(
-                    &node.display,
+                    container,
                     ErrorKind::Parse,
                     format!("cannot read zip entry #{i}: {e}"),
                 );
-                continue;
+                return ControlFlow::Continue(());
             }
         };
-        if is_dir {
-            continue;
+        if entry.is_dir {
+            return ControlFlow::Continue(());
         }
-        let display = member_display(&node.display, &name);
+        let display = member_display(container, &entry.name);
         work.counters.files_seen.fetch_add(1, Ordering::Relaxed);
         work.counters
             .archive_members
             .fetch_add(1, Ordering::Relaxed);
-        if escapes(&name) {
-            let msg = format!("zip member `{name}` would be extracted outside the target folder");
-            member_finding(
-                work,
-                &rules::ARCHIVE_PATH_TRAVERSAL,
-                &node.display,
-                &name,
-                msg,
-            );
+        if let Some(finding) =
+            art002_archive_path_traversal::check_member_name("zip", container, &entry.name)
+        {
+            work.finding(finding);
         }
-        if shared.contains(&i) {
+        if self.shared.contains(&i) {
             work.error(
                 &display,
                 ErrorKind::Limit,
                 "entry shares its compressed data with an earlier entry; not read again",
             );
-            continue;
+            return ControlFlow::Continue(());
         }
-        if encrypted {
-            // Loaders that ignore the flag read the bytes as they are: a member whose
-            // data is in the clear is analysed, whatever the flag says.
-            if !flagged_but_plain(&mut archive, i, method, &name) {
-                let msg =
-                    format!("zip member `{name}` is encrypted; its content cannot be inspected");
-                member_finding(work, &rules::ENCRYPTED_MEMBER, &node.display, &name, msg);
-                work.error(
-                    &display,
-                    ErrorKind::Unsupported,
-                    "encrypted archive member; not analysed",
-                );
-                continue;
-            }
-            let msg = format!(
-                "zip member `{name}` is flagged as encrypted but stored in the clear; scanners that honour the flag skip it, loaders that ignore it read it"
+        if entry.encrypted && !self.readable_despite_flag(archive, i, &entry, &display, work) {
+            return ControlFlow::Continue(());
+        }
+        self.stream(archive, i, &entry, &display, work)
+    }
+
+    /// A member flagged as encrypted (ART003). Loaders that ignore the flag read the
+    /// bytes as they are: a member whose data is in the clear is analysed, whatever the
+    /// flag says. Returns whether it is to be read.
+    fn readable_despite_flag<R: Read + Seek>(
+        &self,
+        archive: &mut zip::ZipArchive<R>,
+        i: usize,
+        entry: &ZipEntry,
+        display: &str,
+        work: &mut FileScan<'_>,
+    ) -> bool {
+        let how = if flagged_but_plain(archive, i, entry.method, &entry.name) {
+            Encryption::FlagOnly
+        } else {
+            Encryption::Opaque
+        };
+        work.finding(art003_encrypted_member::encrypted_member(
+            &self.container.display,
+            &entry.name,
+            how,
+        ));
+        if how == Encryption::Opaque {
+            work.error(
+                display,
+                ErrorKind::Unsupported,
+                "encrypted archive member; not analysed",
             );
-            member_finding(work, &rules::ENCRYPTED_MEMBER, &node.display, &name, msg);
+            return false;
         }
-        let mut file = match member_reader(&mut archive, i, method) {
+        true
+    }
+
+    /// Streams member `i` to dispatch within the ratio and the file's budget. Breaks
+    /// when the budget is spent.
+    fn stream<R: Read + Seek>(
+        &mut self,
+        archive: &mut zip::ZipArchive<R>,
+        i: usize,
+        entry: &ZipEntry,
+        display: &str,
+        work: &mut FileScan<'_>,
+    ) -> ControlFlow<()> {
+        let container = self.container.display.as_str();
+        let mut file = match member_reader(archive, i, entry.method) {
             Ok(f) => f,
             Err(e) => {
-                let unsupported = matches!(e, zip::result::ZipError::UnsupportedArchive(_));
-                if unsupported {
-                    let msg = format!(
-                        "zip member `{name}` uses an unsupported feature ({e}); not inspected"
-                    );
-                    member_finding(
-                        work,
-                        &rules::UNINSPECTABLE_ARCHIVE,
-                        &node.display,
-                        &name,
-                        msg,
-                    );
-                }
-                let kind = if unsupported {
-                    ErrorKind::Unsupported
-                } else {
-                    ErrorKind::Parse
-                };
-                work.error(&display, kind, format!("cannot read member: {e}"));
-                continue;
+                let finding =
+                    art004_uninspectable_archive::check_member_error(container, &entry.name, &e);
+                unreadable(work, display, finding, format!("cannot read member: {e}"));
+                return ControlFlow::Continue(());
             }
         };
         let mut guarded = Guarded::new(
             &mut file,
-            Rc::new(Cell::new(compressed)),
-            &limits,
+            Rc::new(Cell::new(entry.compressed)),
+            &self.limits,
             &work.budget,
         );
         let outcome = read_member(
-            scanner,
-            &parent,
-            &display,
-            &name,
-            declared,
-            node.depth + 1,
+            self.dispatch,
+            &self.parent,
+            display,
+            &entry.name,
+            entry.declared,
+            self.container.depth + 1,
             &mut guarded,
             work,
-            node.disk_path,
+            self.container.disk_path,
         );
         work.counters
             .bytes_read
             .fetch_add(guarded.produced, Ordering::Relaxed);
         if let Some(stop) = guarded.stop {
-            report_stop(
-                stop,
-                &node.display,
-                &display,
-                &limits,
-                work,
-                &mut bomb_reported,
-            );
+            report_stop(stop, container, display, &self.limits, work, &mut self.bomb);
             if stop == Stop::Total {
-                break;
+                return ControlFlow::Break(());
             }
         }
         if let Err(e) = outcome {
-            work.error(
-                &display,
-                ErrorKind::Parse,
+            let finding =
+                art004_uninspectable_archive::check_member_read_error(container, &entry.name, &e);
+            unreadable(
+                work,
+                display,
+                finding,
                 format!("cannot decompress member: {e}"),
             );
         }
+        ControlFlow::Continue(())
     }
 }
 
+/// A zip member that could not be read: an error record, of kind `unsupported` with
+/// the ART004 finding when the reason is a feature the reader lacks, else `parse`.
+fn unreadable(
+    work: &mut FileScan<'_>,
+    display: &str,
+    finding: Option<aispm_core::RawFinding>,
+    message: String,
+) {
+    let kind = match finding {
+        Some(finding) => {
+            work.finding(finding);
+            ErrorKind::Unsupported
+        }
+        None => ErrorKind::Parse,
+    };
+    work.error(display, kind, message);
+}
+
+/// What the central directory says about one entry.
+struct ZipEntry {
+    name: String,
+    is_dir: bool,
+    encrypted: bool,
+    compressed: u64,
+    declared: u64,
+    method: zip::CompressionMethod,
+}
+
+impl ZipEntry {
+    fn read<R: Read + Seek>(
+        archive: &mut zip::ZipArchive<R>,
+        i: usize,
+    ) -> zip::result::ZipResult<ZipEntry> {
+        let f = archive.by_index_raw(i)?;
+        Ok(ZipEntry {
+            name: String::from_utf8_lossy(f.name_raw()).into_owned(),
+            is_dir: f.is_dir(),
+            encrypted: f.encrypted(),
+            compressed: f.compressed_size(),
+            declared: f.size(),
+            method: f.compression(),
+        })
+    }
+}
+
+/// Decompression of `member` of `container` was stopped by a limit: an error record
+/// for the member, and the container's ART001 unless it was already reported.
 fn report_stop(
     stop: Stop,
     container: &str,
     member: &str,
-    limits: &crate::config::Limits,
-    work: &mut Work<'_>,
-    bomb_reported: &mut bool,
+    limits: &Limits,
+    work: &mut FileScan<'_>,
+    bomb: &mut BombCheck,
 ) {
     let why = match stop {
         Stop::Ratio => format!(
@@ -590,17 +631,8 @@ fn report_stop(
             limits.max_expanded_bytes
         ),
     };
-    if !*bomb_reported {
-        work.finding(
-            RawFinding::new(
-                &rules::DECOMPRESSION_BOMB,
-                container,
-                format!("decompression bomb: {why}"),
-            )
-            .evidence(member.to_string())
-            .key("expanded"),
-        );
-        *bomb_reported = true;
+    if let Some(finding) = bomb.expansion_stopped(container, member, &why) {
+        work.finding(finding);
     }
     work.error(
         member,
@@ -610,17 +642,17 @@ fn report_stop(
 }
 
 /// Reads one member: its head for typing, then (if wanted) the rest into a spool, and
-/// analyzes it as a node.
+/// hands it to dispatch.
 #[allow(clippy::too_many_arguments)]
 fn read_member(
-    scanner: &Scanner,
+    dispatch: &Dispatcher<'_>,
     parent: &ParentInfo,
     display: &str,
     name: &str,
     declared: u64,
     depth: u32,
     reader: &mut dyn Read,
-    work: &mut Work<'_>,
+    work: &mut FileScan<'_>,
     disk_path: &std::path::Path,
 ) -> io::Result<()> {
     let head = read_up_to(reader, HEAD_LEN)?;
@@ -630,7 +662,7 @@ fn read_member(
         declared.max(head.len() as u64)
     };
     let kind = sniff::sniff(&head, name, size_hint);
-    let mut node = Node {
+    let mut item = ScanItem {
         display: display.to_string(),
         disk_path,
         kind,
@@ -642,20 +674,20 @@ fn read_member(
         depth,
         digest: None,
     };
-    if !scanner.wants(&node, work.history) {
+    if !dispatch.wants(&item, work.history) {
         return Ok(());
     }
-    let (spooled, size, digest) = spool(&node.head, reader, work.limits().max_member_in_memory)?;
-    node.size = size;
-    node.source = spooled.source();
-    node.digest = Some(digest);
+    let (spooled, size, digest) = spool(&item.head, reader, work.limits().max_member_in_memory)?;
+    item.size = size;
+    item.source = spooled.source();
+    item.digest = Some(digest);
     if kind == FileKind::Zip
-        && let Ok(names) = zip_member_names(node.source)
+        && let Ok(names) = zip_member_names(item.source)
     {
-        node.kind = sniff::classify_zip(&names);
-        node.members = Some(names);
+        item.kind = sniff::classify_zip(&names);
+        item.members = Some(names);
     }
-    scanner.analyze_node(&node, work);
+    dispatch.analyze_item(&item, work);
     Ok(())
 }
 
@@ -701,11 +733,11 @@ fn flagged_but_plain<R: Read + Seek>(
 }
 
 fn walk_tar<R: Read>(
-    scanner: &Scanner,
-    node: &Node<'_>,
+    dispatch: &Dispatcher<'_>,
+    item: &ScanItem<'_>,
     container: &str,
     reader: R,
-    work: &mut Work<'_>,
+    work: &mut FileScan<'_>,
 ) {
     let limits = work.limits().clone();
     let mut archive = tar::Archive::new(reader);
@@ -722,7 +754,7 @@ fn walk_tar<R: Read>(
     };
     let parent = ParentInfo {
         path: container.to_string(),
-        kind: node.kind,
+        kind: item.kind,
     };
     let mut n: u64 = 0;
     for entry in entries {
@@ -759,38 +791,23 @@ fn walk_tar<R: Read>(
         }
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let etype = entry.header().entry_type();
-        if escapes(&name) {
-            let msg = format!("tar member `{name}` would be extracted outside the target folder");
-            member_finding(work, &rules::ARCHIVE_PATH_TRAVERSAL, container, &name, msg);
+        if let Some(finding) =
+            art002_archive_path_traversal::check_member_name("tar", container, &name)
+        {
+            work.finding(finding);
         }
         if etype.is_symlink() || etype.is_hard_link() {
             let target = entry
                 .link_name_bytes()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
-            let resolved = if etype.is_symlink() {
-                match name.rfind('/') {
-                    Some(i) => format!("{}/{}", &name[..i], target),
-                    None => target.clone(),
-                }
-            } else {
-                target.clone()
-            };
-            if target.starts_with('/') || escapes(&resolved) {
-                let kind = if etype.is_symlink() {
-                    "symbolic"
-                } else {
-                    "hard"
-                };
-                work.finding(
-                    RawFinding::new(
-                        &rules::ARCHIVE_PATH_TRAVERSAL,
-                        container,
-                        format!("tar member `{name}` is a {kind} link to `{target}`, outside the archive"),
-                    )
-                    .evidence(format!("{name} -> {target}"))
-                    .key(format!("{name}->{target}")),
-                );
+            if let Some(finding) = art002_archive_path_traversal::check_tar_link(
+                container,
+                &name,
+                &target,
+                etype.is_symlink(),
+            ) {
+                work.finding(finding);
             }
             continue;
         }
@@ -807,15 +824,15 @@ fn walk_tar<R: Read>(
             .fetch_add(1, Ordering::Relaxed);
         let declared = entry.header().size().unwrap_or(0);
         if let Err(e) = read_member(
-            scanner,
+            dispatch,
             &parent,
             &display,
             &name,
             declared,
-            node.depth + 1,
+            item.depth + 1,
             &mut entry,
             work,
-            node.disk_path,
+            item.disk_path,
         ) {
             work.error(
                 &display,
@@ -833,11 +850,11 @@ const LZMA_MEM_LIMIT_KB: u32 = 96 * 1024;
 
 /// Single-stream compression (gzip, bzip2, xz, LZMA, zlib). A compressed tar is walked as a tar
 /// (`x.tar.gz!member`); anything else is one member named after the file.
-fn open_stream(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
-    let raw = match open_source(node.source) {
+fn open_stream(dispatch: &Dispatcher<'_>, item: &ScanItem<'_>, work: &mut FileScan<'_>) {
+    let raw = match open_source(item.source) {
         Ok(r) => r,
         Err(e) => {
-            work.error(&node.display, ErrorKind::Io, format!("cannot open: {e}"));
+            work.error(&item.display, ErrorKind::Io, format!("cannot open: {e}"));
             return;
         }
     };
@@ -847,7 +864,7 @@ fn open_stream(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
         inner: raw,
         count: consumed.clone(),
     };
-    let decoder: Box<dyn Read> = match node.kind {
+    let decoder: Box<dyn Read> = match item.kind {
         FileKind::Gzip => Box::new(flate2::read::MultiGzDecoder::new(counted)),
         FileKind::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(counted)),
         FileKind::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(
@@ -860,7 +877,7 @@ fn open_stream(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
                 Ok(r) => Box::new(r),
                 Err(e) => {
                     work.error(
-                        &node.display,
+                        &item.display,
                         ErrorKind::Limit,
                         format!("cannot open LZMA stream: {e}"),
                     );
@@ -871,56 +888,56 @@ fn open_stream(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
         _ => Box::new(flate2::read::ZlibDecoder::new(counted)),
     };
     let mut guarded = Guarded::new(decoder, consumed, &limits, &work.budget);
-    let inner_name = stream_member_name(node.file_name(), node.kind);
+    let inner_name = stream_member_name(item.file_name(), item.kind);
     let head = match read_up_to(&mut guarded, HEAD_LEN) {
         Ok(h) => h,
         Err(e) => {
             work.error(
-                &node.display,
+                &item.display,
                 ErrorKind::Parse,
-                format!("cannot decompress {}: {e}", node.kind),
+                format!("cannot decompress {}: {e}", item.kind),
             );
             return;
         }
     };
-    let mut bomb_reported = false;
+    let mut bomb = BombCheck::default();
     let inner_kind = sniff::sniff(&head, &inner_name, u64::MAX);
     if matches!(inner_kind, FileKind::Tar | FileKind::PytorchTar) {
         let chained = Cursor::new(head).chain(&mut guarded);
-        let tar_node = Node {
-            display: node.display.clone(),
-            disk_path: node.disk_path,
+        let tar_item = ScanItem {
+            display: item.display.clone(),
+            disk_path: item.disk_path,
             kind: inner_kind,
-            size: node.size,
+            size: item.size,
             head: Vec::new(),
-            source: node.source,
-            parent: node.parent.clone(),
+            source: item.source,
+            parent: item.parent.clone(),
             members: None,
-            depth: node.depth,
+            depth: item.depth,
             digest: None,
         };
-        walk_tar(scanner, &tar_node, &node.display, chained, work);
+        walk_tar(dispatch, &tar_item, &item.display, chained, work);
     } else {
         let parent = ParentInfo {
-            path: node.display.clone(),
-            kind: node.kind,
+            path: item.display.clone(),
+            kind: item.kind,
         };
-        let display = member_display(&node.display, &inner_name);
+        let display = member_display(&item.display, &inner_name);
         work.counters.files_seen.fetch_add(1, Ordering::Relaxed);
         work.counters
             .archive_members
             .fetch_add(1, Ordering::Relaxed);
         let mut chained = Cursor::new(head).chain(&mut guarded);
         if let Err(e) = read_member(
-            scanner,
+            dispatch,
             &parent,
             &display,
             &inner_name,
             0,
-            node.depth + 1,
+            item.depth + 1,
             &mut chained,
             work,
-            node.disk_path,
+            item.disk_path,
         )
         // A stream has no directory that declares its size: drain what nobody
         // wanted, so that a bomb is measured (within the ratio and the budget).
@@ -937,14 +954,7 @@ fn open_stream(scanner: &Scanner, node: &Node<'_>, work: &mut Work<'_>) {
         .bytes_read
         .fetch_add(guarded.produced, Ordering::Relaxed);
     if let Some(stop) = guarded.stop {
-        report_stop(
-            stop,
-            &node.display,
-            &node.display,
-            &limits,
-            work,
-            &mut bomb_reported,
-        );
+        report_stop(stop, &item.display, &item.display, &limits, work, &mut bomb);
     }
 }
 
@@ -973,29 +983,10 @@ fn stream_member_name(file_name: &str, kind: FileKind) -> String {
     format!("{file_name}.decompressed")
 }
 
-impl Node<'_> {
-    pub(crate) fn file_name(&self) -> &str {
-        let inner = self.display.rsplit('!').next().unwrap_or(&self.display);
-        inner.rsplit('/').next().unwrap_or(inner)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use sha2::{Digest, Sha256};
-
-    #[test]
-    fn traversal_names() {
-        assert!(escapes("../evil"));
-        assert!(escapes("a/../../evil"));
-        assert!(escapes("/etc/passwd"));
-        assert!(escapes("C:\\Windows\\x"));
-        assert!(escapes("..\\..\\x"));
-        assert!(!escapes("a/../b"));
-        assert!(!escapes("archive/data.pkl"));
-        assert!(!escapes("./x/y"));
-    }
 
     #[test]
     fn stream_names() {
@@ -1010,7 +1001,7 @@ mod tests {
 
     #[test]
     fn guarded_stops_on_ratio_and_total() {
-        let limits = crate::config::Limits {
+        let limits = Limits {
             max_expansion_ratio: 100,
             ratio_exempt_below: 0,
             ..Default::default()

@@ -17,11 +17,12 @@
 //! says yes. Finalisation then keeps, per rule and key, the earliest occurrence, and
 //! tells findings still produced by the scanned tree from those only alive in history.
 
-use crate::archive::{self, Budget};
-use crate::finalize::{FileResult, InlineSuppression, inline_suppression};
+use crate::archive;
+use crate::dispatch::{Counters, Dispatcher, FileScan, Progress, ScanItem, root_prefix};
+use crate::options::ScanOptions;
 use crate::rules;
-use crate::scanner::{Counters, Node, Progress, Scanner, Work, root_prefix};
 use crate::sniff;
+use crate::suppress::{FileResult, InlineSuppression, inline_suppression};
 use aispm_core::{
     ErrorKind, ErrorRecord, FileKind, HEAD_LEN, HistoryProvenance, HistoryStats, RawFinding,
     Source, Suppression,
@@ -33,7 +34,6 @@ use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// Stage name of the error records this module writes.
 const STAGE: &str = "history";
@@ -106,9 +106,11 @@ pub(crate) enum HistoryError {
     InGitFolder,
 }
 
-/// Scans the history of the repositories the roots are in.
+/// Scans the history of the repositories the roots are in; `dispatch` hands each
+/// blob read to the analyzers that scan history.
 pub(crate) fn scan_history(
-    scanner: &Scanner,
+    dispatch: &Dispatcher<'_>,
+    options: &ScanOptions,
     roots: &[PathBuf],
     counters: &Counters,
     progress: Option<&dyn Progress>,
@@ -122,7 +124,8 @@ pub(crate) fn scan_history(
     for (i, root) in roots.iter().enumerate() {
         let prefix = multi.then(|| root_prefix(root));
         let ctx = RootContext {
-            scanner,
+            dispatch,
+            options,
             root,
             root_index: i as u32,
             prefix: prefix.as_deref(),
@@ -151,7 +154,8 @@ pub(crate) fn scan_history(
 
 /// One root's history scan.
 struct RootContext<'a> {
-    scanner: &'a Scanner,
+    dispatch: &'a Dispatcher<'a>,
+    options: &'a ScanOptions,
     root: &'a Path,
     root_index: u32,
     prefix: Option<&'a str>,
@@ -165,6 +169,12 @@ struct CommitNode {
     tree: ObjectId,
     time: i64,
     parents: Vec<ObjectId>,
+}
+
+/// The commits reachable from the tips, and each one's index in the list by id.
+struct Commits {
+    list: Vec<CommitNode>,
+    index: HashMap<ObjectId, u32>,
 }
 
 /// A unique blob and where it first appeared.
@@ -198,16 +208,36 @@ struct Subpath {
 }
 
 impl RootContext<'_> {
+    /// The phases of one root's history scan: tips, the commits reachable from them in
+    /// parents-first order, the unique blobs of their trees, the blobs' analysis, and
+    /// each finding's provenance.
     fn scan(&self, out: &mut HistoryResult) -> Result<(), HistoryError> {
         let (ts, sub) = self.open()?;
         let repo = ts.to_thread_local();
         out.stats.repositories += 1;
-        let hash_kind = repo.object_hash();
 
-        // Tips: every reference, peeled, and HEAD.
         let tips = self.tips(&repo, out);
+        let commits = self.collect_commits(&repo, tips, out);
+        let order = topological_order(&commits.list, &commits.index);
+        let items = self.unique_blobs(&repo, &commits.list, &order, &sub, out);
 
-        // Commits reachable from the tips.
+        // Working-tree files that blobs may be identical to.
+        let tip_ids = self.tip_blob_ids(&ts, &items, &sub, repo.object_hash());
+        let outcomes = self.read_blobs(&ts, &items, &sub, &tip_ids);
+
+        self.attach_provenance(&repo, &commits.list, &items, outcomes, &sub, out);
+        Ok(())
+    }
+
+    /// Commits reachable from the tips, each read once. Commits that are missing
+    /// (a shallow or partial clone, or damage) are counted in one error record.
+    fn collect_commits(
+        &self,
+        repo: &gix::Repository,
+        tips: BTreeSet<ObjectId>,
+        out: &mut HistoryResult,
+    ) -> Commits {
+        let hash_kind = repo.object_hash();
         let mut index: HashMap<ObjectId, u32> = HashMap::new();
         let mut commits: Vec<CommitNode> = Vec::new();
         let mut stack: Vec<ObjectId> = tips.into_iter().rev().collect();
@@ -276,128 +306,119 @@ impl RootContext<'_> {
             self.error(out, ".", ErrorKind::Unsupported, message);
         }
         out.stats.commits += commits.len() as u64;
+        Commits {
+            list: commits,
+            index,
+        }
+    }
 
-        let order = topological_order(&commits, &index);
-
-        // Unique blobs, each at its first commit and path.
+    /// Unique blobs, each at its first commit (in `order`) and path under the root.
+    /// Trees already seen are skipped with everything below them. Damaged trees and
+    /// submodules (gitlinks) are recorded as errors.
+    fn unique_blobs(
+        &self,
+        repo: &gix::Repository,
+        commits: &[CommitNode],
+        order: &[u32],
+        sub: &Subpath,
+        out: &mut HistoryResult,
+    ) -> Vec<Item> {
+        let hash_kind = repo.object_hash();
         let mut items: Vec<Item> = Vec::new();
         let mut gitlinks: BTreeSet<String> = BTreeSet::new();
         let excludes = self.excludes();
-        {
-            let mut seen_trees: HashSet<ObjectId> = HashSet::new();
-            let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
-            let mut stack: Vec<(ObjectId, String)> = Vec::new();
-            let mut broken_trees: BTreeSet<ObjectId> = BTreeSet::new();
-            for (pos, &ci) in order.iter().enumerate() {
-                let commit = &commits[ci as usize];
-                let start = match descend(&repo, commit.tree, &sub.components) {
-                    Some(s) => s,
-                    None => continue,
+        let mut seen_trees: HashSet<ObjectId> = HashSet::new();
+        let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
+        let mut stack: Vec<(ObjectId, String)> = Vec::new();
+        let mut broken_trees: BTreeSet<ObjectId> = BTreeSet::new();
+        for (pos, &ci) in order.iter().enumerate() {
+            let commit = &commits[ci as usize];
+            let start = match descend(repo, commit.tree, &sub.components) {
+                Some(s) => s,
+                None => continue,
+            };
+            match start {
+                Start::Tree(id) => {
+                    if seen_trees.insert(id) {
+                        stack.push((id, String::new()));
+                    }
+                }
+                Start::Blob(id) => {
+                    if seen_blobs.insert(id) {
+                        items.push(Item {
+                            id,
+                            commit: ci,
+                            order: pos as u32,
+                            rel: String::new(),
+                        });
+                    }
+                }
+                Start::Other => {}
+            }
+            while let Some((tree_id, dir)) = stack.pop() {
+                let obj = match repo.find_object(tree_id) {
+                    Ok(o) if o.kind == Kind::Tree => o,
+                    _ => {
+                        broken_trees.insert(tree_id);
+                        continue;
+                    }
                 };
-                match start {
-                    Start::Tree(id) => {
-                        if seen_trees.insert(id) {
-                            stack.push((id, String::new()));
-                        }
+                let rel_of = |name: &[u8]| {
+                    let name = String::from_utf8_lossy(name);
+                    if dir.is_empty() {
+                        name.into_owned()
+                    } else {
+                        format!("{dir}/{name}")
                     }
-                    Start::Blob(id) => {
-                        if seen_blobs.insert(id) {
-                            items.push(Item {
-                                id,
-                                commit: ci,
-                                order: pos as u32,
-                                rel: String::new(),
-                            });
+                };
+                for entry in TreeRefIter::from_bytes(&obj.data, hash_kind) {
+                    let Ok(entry) = entry else {
+                        broken_trees.insert(tree_id);
+                        break;
+                    };
+                    let mode = entry.mode;
+                    // Most entries of a changed tree were seen before: look the id
+                    // up before building a path.
+                    let seen = if mode.is_tree() {
+                        &mut seen_trees
+                    } else if mode.is_blob() {
+                        &mut seen_blobs
+                    } else {
+                        if mode.is_commit() {
+                            gitlinks.insert(rel_of(entry.filename));
                         }
+                        // Symbolic links: their blob is the target's name, not content.
+                        continue;
+                    };
+                    let id = entry.oid.to_owned();
+                    if seen.contains(&id) {
+                        continue;
                     }
-                    Start::Other => {}
-                }
-                while let Some((tree_id, dir)) = stack.pop() {
-                    let obj = match repo.find_object(tree_id) {
-                        Ok(o) if o.kind == Kind::Tree => o,
-                        _ => {
-                            broken_trees.insert(tree_id);
-                            continue;
-                        }
-                    };
-                    let rel_of = |name: &[u8]| {
-                        let name = String::from_utf8_lossy(name);
-                        if dir.is_empty() {
-                            name.into_owned()
-                        } else {
-                            format!("{dir}/{name}")
-                        }
-                    };
-                    for entry in TreeRefIter::from_bytes(&obj.data, hash_kind) {
-                        let Ok(entry) = entry else {
-                            broken_trees.insert(tree_id);
-                            break;
-                        };
-                        let mode = entry.mode;
-                        // Most entries of a changed tree were seen before: look the id
-                        // up before building a path.
-                        let seen = if mode.is_tree() {
-                            &mut seen_trees
-                        } else if mode.is_blob() {
-                            &mut seen_blobs
-                        } else {
-                            if mode.is_commit() {
-                                gitlinks.insert(rel_of(entry.filename));
-                            }
-                            // Symbolic links: their blob is the target's name, not content.
-                            continue;
-                        };
-                        let id = entry.oid.to_owned();
-                        if seen.contains(&id) {
-                            continue;
-                        }
-                        let rel = rel_of(entry.filename);
-                        if let Some(ov) = &excludes
-                            && ov.matched(&rel, mode.is_tree()).is_ignore()
-                        {
-                            continue;
-                        }
-                        seen.insert(id);
-                        if mode.is_tree() {
-                            stack.push((id, rel));
-                        } else {
-                            items.push(Item {
-                                id,
-                                commit: ci,
-                                order: pos as u32,
-                                rel,
-                            });
-                        }
+                    let rel = rel_of(entry.filename);
+                    if let Some(ov) = &excludes
+                        && ov.matched(&rel, mode.is_tree()).is_ignore()
+                    {
+                        continue;
+                    }
+                    seen.insert(id);
+                    if mode.is_tree() {
+                        stack.push((id, rel));
+                    } else {
+                        items.push(Item {
+                            id,
+                            commit: ci,
+                            order: pos as u32,
+                            rel,
+                        });
                     }
                 }
-            }
-            let broken = broken_trees.len();
-            for t in broken_trees.into_iter().take(MAX_LISTED) {
-                self.error(
-                    out,
-                    ".",
-                    ErrorKind::Parse,
-                    format!(
-                        "tree {t} is missing or cannot be parsed; what is below it was not scanned"
-                    ),
-                );
-            }
-            if broken > MAX_LISTED {
-                self.error(
-                    out,
-                    ".",
-                    ErrorKind::Parse,
-                    format!(
-                        "{} more trees are missing or cannot be parsed (partial clone or damage); what is below them was not scanned",
-                        broken - MAX_LISTED
-                    ),
-                );
             }
         }
+        self.report_broken_trees(broken_trees, out);
         out.stats.unique_blobs += items.len() as u64;
         out.stats.submodules += gitlinks.len() as u64;
         for g in &gitlinks {
-            let display = self.display(g, &sub);
+            let display = self.display(g, sub);
             out.errors.push(
                 ErrorRecord::new(
                     display,
@@ -407,20 +428,54 @@ impl RootContext<'_> {
                 .at_stage(STAGE),
             );
         }
+        items
+    }
 
-        // Working-tree files that blobs may be identical to.
-        let tip_ids = self.tip_blob_ids(&ts, &items, &sub, hash_kind);
+    /// The first damaged trees one by one, the rest counted.
+    fn report_broken_trees(&self, broken_trees: BTreeSet<ObjectId>, out: &mut HistoryResult) {
+        let broken = broken_trees.len();
+        for t in broken_trees.into_iter().take(MAX_LISTED) {
+            self.error(
+                out,
+                ".",
+                ErrorKind::Parse,
+                format!(
+                    "tree {t} is missing or cannot be parsed; what is below it was not scanned"
+                ),
+            );
+        }
+        if broken > MAX_LISTED {
+            self.error(
+                out,
+                ".",
+                ErrorKind::Parse,
+                format!(
+                    "{} more trees are missing or cannot be parsed (partial clone or damage); what is below them was not scanned",
+                    broken - MAX_LISTED
+                ),
+            );
+        }
+    }
 
-        let outcomes = self.read_blobs(&ts, &items, &sub, &tip_ids);
-
-        // Provenance, one commit read per commit that matters.
+    /// Provenance, one commit read per commit that matters: blobs identical to the
+    /// scanned tree's file give that file its introducing commit; the findings of the
+    /// blobs read are kept with theirs, and their errors say which blob and commit.
+    fn attach_provenance(
+        &self,
+        repo: &gix::Repository,
+        commits: &[CommitNode],
+        items: &[Item],
+        outcomes: Vec<BlobOutcome>,
+        sub: &Subpath,
+        out: &mut HistoryResult,
+    ) {
         let mut meta: HashMap<u32, (String, String, String)> = HashMap::new();
         let mut origin_of = |item: &Item, out: &mut HistoryResult| -> usize {
             let (author, email, date) = meta
                 .entry(item.commit)
-                .or_insert_with(|| commit_meta(&repo, commits[item.commit as usize].id))
+                .or_insert_with(|| commit_meta(repo, commits[item.commit as usize].id))
                 .clone();
-            let path = join_repo_path(&sub, &item.rel);
+            let path = join_repo_path(sub, &item.rel);
             out.origins.push(Origin {
                 order: (self.root_index, item.order),
                 provenance: HistoryProvenance {
@@ -443,7 +498,7 @@ impl RootContext<'_> {
             if outcome.in_tip {
                 out.stats.blobs_in_tip += 1;
                 let o = origin_of(item, out);
-                out.tip_origins.insert(self.display(&item.rel, &sub), o);
+                out.tip_origins.insert(self.display(&item.rel, sub), o);
                 continue;
             }
             if outcome.scanned {
@@ -464,7 +519,7 @@ impl RootContext<'_> {
                         e.message,
                         short(&item.id),
                         short(commit),
-                        join_repo_path(&sub, &item.rel)
+                        join_repo_path(sub, &item.rel)
                     );
                     out.errors.push(e);
                 }
@@ -492,7 +547,6 @@ impl RootContext<'_> {
                 ),
             );
         }
-        Ok(())
     }
 
     /// Opens the repository the root is in and finds the root's path inside it.
@@ -618,7 +672,7 @@ impl RootContext<'_> {
 
     /// The `--exclude` globs, applied to history paths as the walk applies them.
     fn excludes(&self) -> Option<ignore::overrides::Override> {
-        let globs = &self.scanner.options().excludes;
+        let globs = &self.options.excludes;
         if globs.iter().all(|g| g.trim().is_empty()) || self.root.is_file() {
             return None;
         }
@@ -709,12 +763,12 @@ impl RootContext<'_> {
 
     /// Largest blob read: history blobs are read whole, in memory.
     fn cap(&self) -> u64 {
-        let limits = &self.scanner.options().limits;
+        let limits = &self.options.limits;
         limits.max_file_size.min(limits.max_member_in_memory)
     }
 
     fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
-        let threads = self.scanner.options().threads;
+        let threads = self.options.threads;
         if threads == 0 {
             return f();
         }
@@ -732,7 +786,7 @@ impl RootContext<'_> {
         sub: &Subpath,
         tip_ids: &HashMap<String, ObjectId>,
     ) -> Vec<BlobOutcome> {
-        let analyze = self.scanner.any_history_analyzer();
+        let analyze = self.dispatch.any_history_analyzer();
         let git_dir = ts.git_dir().to_path_buf();
         let blob_counters = Counters::default();
         let run = || -> Vec<BlobOutcome> {
@@ -781,15 +835,8 @@ impl RootContext<'_> {
         git_dir: &Path,
         counters: &Counters,
     ) -> BlobOutcome {
-        let limits = &self.scanner.options().limits;
-        let mut work = Work {
-            scanner: self.scanner,
-            counters,
-            result: FileResult::default(),
-            budget: Budget::new(limits.max_expanded_bytes),
-            deadline: Instant::now() + Duration::from_millis(limits.time_per_file_ms),
-            history: true,
-        };
+        let limits = &self.options.limits;
+        let mut work = FileScan::new(limits, counters, true);
         let size = match repo.try_find_header(item.id) {
             Ok(Some(h)) => h.size(),
             Ok(None) => {
@@ -848,7 +895,7 @@ impl RootContext<'_> {
             kind = sniff::classify_zip(&names);
             members = Some(names);
         }
-        let node = Node {
+        let blob = ScanItem {
             display: display.to_string(),
             disk_path: git_dir,
             kind,
@@ -860,7 +907,7 @@ impl RootContext<'_> {
             depth: 0,
             digest: None,
         };
-        self.scanner.analyze_node(&node, &mut work);
+        self.dispatch.analyze_item(&blob, &mut work);
         // The inventory is of the scanned tree, not of its past, and the engine's own
         // archive findings (bombs, traversal, nesting) are about files one would open
         // today: the history reports what its analyzers find.

@@ -1,47 +1,27 @@
-//! The scanner: walks roots in parallel, types each file by content, runs the
-//! analyzers on it and recurses into archives within the limits.
+//! The scanner: the entry point of a scan. It walks each root in parallel (symbolic
+//! links, special files and the walk's skips handled here), types each regular file by
+//! content and hands it to `dispatch`; then it runs the history scan if asked, the
+//! analyzers' `finish` hooks and finalisation.
 
-use crate::archive::{self, Budget};
-use crate::config::Limits;
-use crate::finalize::{self, Collected, FileResult, SelectionOptions};
+use crate::archive;
+use crate::dispatch::{Counters, Dispatcher, FileScan, Progress, ScanItem, root_prefix};
+use crate::finalize;
 use crate::history;
-use crate::rules;
+use crate::options::ScanOptions;
+use crate::rules::{self, art006_symlink_outside_root};
 use crate::sniff;
+use crate::suppress::{Collected, FileResult};
 use crate::walkfilter::WalkFilter;
 use aispm_core::{
-    AnalysisContext, Analyzer, ErrorKind, ErrorRecord, FileInput, FileKind, HEAD_LEN, ParentInfo,
-    RawFinding, RuleRegistry, ScanReport, Source,
+    AnalysisContext, Analyzer, ErrorKind, ErrorRecord, FileKind, HEAD_LEN, RuleRegistry,
+    ScanReport, Source,
 };
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
-
-/// Receives progress while a scan runs (from several threads at once).
-pub trait Progress: Send + Sync {
-    /// A file on disk has been fully processed; `bytes` is its size.
-    fn file_done(&self, bytes: u64);
-}
-
-/// Everything that shapes a scan besides the analyzers.
-#[derive(Debug, Clone, Default)]
-pub struct ScanOptions {
-    pub limits: Limits,
-    /// Gitignore-style globs, relative to each root, of paths not to walk.
-    pub excludes: Vec<String>,
-    /// Honour `.gitignore` files for the files git does not track (`.ignore` and
-    /// `.aispmignore` apply always).
-    pub respect_gitignore: bool,
-    /// Worker threads; 0 means one per core.
-    pub threads: usize,
-    pub selection: SelectionOptions,
-    /// Configuration file used, for the report.
-    pub config_path: Option<String>,
-    /// Also scan the git history of the repositories the roots are in (`--history`).
-    pub history: bool,
-}
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 /// A configured scanner: the analyzers and the rules they can report.
 pub struct Scanner {
@@ -51,68 +31,6 @@ pub struct Scanner {
     not_run: Vec<String>,
     registry: RuleRegistry,
     options: ScanOptions,
-}
-
-/// Counters shared by the worker threads.
-#[derive(Default)]
-pub(crate) struct Counters {
-    pub files_seen: AtomicU64,
-    pub files_analyzed: AtomicU64,
-    pub bytes_read: AtomicU64,
-    pub archive_members: AtomicU64,
-    pub files_not_hashed: AtomicU64,
-    pub skipped_gitignored: AtomicU64,
-    pub skipped_excluded: AtomicU64,
-    pub tracked_gitignored: AtomicU64,
-    /// Display paths of the regular files walked; recorded only when the history is
-    /// scanned, so that blobs identical to them are not read twice.
-    pub tip_files: Mutex<Vec<String>>,
-}
-
-/// A file or archive member ready for analysis.
-pub(crate) struct Node<'a> {
-    pub display: String,
-    pub disk_path: &'a Path,
-    pub kind: FileKind,
-    pub size: u64,
-    pub head: Vec<u8>,
-    pub source: Source<'a>,
-    pub parent: Option<ParentInfo>,
-    pub members: Option<Vec<String>>,
-    /// Archive nesting level: 0 for files on disk.
-    pub depth: u32,
-    pub digest: Option<aispm_core::Digest256>,
-}
-
-/// Per top-level file state: results, the expansion budget and the deadline.
-pub(crate) struct Work<'s> {
-    pub scanner: &'s Scanner,
-    pub counters: &'s Counters,
-    pub result: FileResult,
-    pub budget: Budget,
-    pub deadline: Instant,
-    /// A blob of the git history: only analyzers that scan history see it.
-    pub history: bool,
-}
-
-impl Work<'_> {
-    pub fn limits(&self) -> &Limits {
-        &self.scanner.options.limits
-    }
-
-    pub fn error(&mut self, path: &str, kind: ErrorKind, message: impl Into<String>) {
-        self.result
-            .errors
-            .push(ErrorRecord::new(path, kind, message).at_stage("engine"));
-    }
-
-    pub fn finding(&mut self, f: RawFinding) {
-        self.result.findings.push(f);
-    }
-
-    pub fn timed_out(&self) -> bool {
-        Instant::now() > self.deadline
-    }
 }
 
 impl Scanner {
@@ -154,6 +72,14 @@ impl Scanner {
         &self.options
     }
 
+    /// What dispatching a file to the analyzers needs.
+    fn dispatcher(&self) -> Dispatcher<'_> {
+        Dispatcher {
+            analyzers: &self.analyzers,
+            limits: &self.options.limits,
+        }
+    }
+
     /// Scans the roots and returns the finished report.
     pub fn scan(&self, roots: &[PathBuf], progress: Option<&dyn Progress>) -> ScanReport {
         let started = time::OffsetDateTime::now_utc();
@@ -165,14 +91,20 @@ impl Scanner {
             let prefix = multi.then(|| root_prefix(root));
             self.walk_root(root, prefix.as_deref(), &counters, &collected, progress);
         }
-        let history = self
-            .options
-            .history
-            .then(|| history::scan_history(self, roots, &counters, progress));
+        let history = self.options.history.then(|| {
+            history::scan_history(
+                &self.dispatcher(),
+                &self.options,
+                roots,
+                &counters,
+                progress,
+            )
+        });
         let mut collected = collected.into_inner().unwrap_or_else(|e| e.into_inner());
         self.finish_analyzers(&mut collected);
         finalize::build_report(
-            self,
+            &self.options,
+            &self.not_run,
             collected,
             history,
             &counters,
@@ -373,16 +305,13 @@ impl Scanner {
             .unwrap_or_default();
         match std::fs::canonicalize(path) {
             Ok(target) => {
-                if !target.starts_with(canonical_root) {
-                    r.findings.push(
-                        RawFinding::new(
-                            &rules::SYMLINK_OUTSIDE_ROOT,
-                            display,
-                            format!("symbolic link points outside the scanned tree to `{target_text}`; not followed"),
-                        )
-                        .evidence(format!("-> {target_text}"))
-                        .key(target_text.clone()),
-                    );
+                if let Some(finding) = art006_symlink_outside_root::check(
+                    display,
+                    &target,
+                    canonical_root,
+                    &target_text,
+                ) {
+                    r.findings.push(finding);
                     r.errors.push(
                         ErrorRecord::new(display, ErrorKind::Symlink, format!("symbolic link to `{target_text}` outside the scan root was not followed"))
                             .at_stage("walk"),
@@ -417,14 +346,7 @@ impl Scanner {
     ) -> (FileResult, u64) {
         counters.files_seen.fetch_add(1, Ordering::Relaxed);
         let limits = &self.options.limits;
-        let mut work = Work {
-            scanner: self,
-            counters,
-            result: FileResult::default(),
-            budget: Budget::new(limits.max_expanded_bytes),
-            deadline: Instant::now() + Duration::from_millis(limits.time_per_file_ms),
-            history: false,
-        };
+        let mut work = FileScan::new(limits, counters, false);
         let size = match std::fs::metadata(path) {
             Ok(m) => m.len(),
             Err(e) => {
@@ -466,7 +388,7 @@ impl Scanner {
             kind = sniff::classify_zip(&names);
             members = Some(names);
         }
-        let node = Node {
+        let item = ScanItem {
             display,
             disk_path: path,
             kind,
@@ -478,175 +400,9 @@ impl Scanner {
             depth: 0,
             digest: None,
         };
-        self.analyze_node(&node, &mut work);
+        self.dispatcher().analyze_item(&item, &mut work);
         (work.result, size)
     }
-
-    /// Runs the analyzers on one node, then opens it if it is a container.
-    pub(crate) fn analyze_node(&self, node: &Node<'_>, work: &mut Work<'_>) {
-        let input = self.input_of(node, &work.counters.bytes_read);
-        let first_asset = work.result.assets.len();
-        let mut analyzed = false;
-        let mut reports_later = false;
-        let time_limit = self.options.limits.time_per_file_ms;
-        for analyzer in &self.analyzers {
-            if (work.history && !analyzer.scans_history()) || !analyzer.accepts(&input) {
-                continue;
-            }
-            let max = self
-                .options
-                .limits
-                .analyzer_max_file_size
-                .get(analyzer.name())
-                .copied()
-                .unwrap_or_else(|| analyzer.default_max_file_size());
-            if node.size > max {
-                work.error(
-                    &node.display,
-                    ErrorKind::Limit,
-                    format!(
-                        "{} bytes, over the {} analyzer's size limit ({max}); not analysed by it",
-                        node.size,
-                        analyzer.name()
-                    ),
-                );
-                continue;
-            }
-            analyzed = true;
-            let mut cx = AnalysisContext::new(Some(work.deadline), time_limit);
-            let outcome = catch_unwind(AssertUnwindSafe(|| analyzer.analyze(&input, &mut cx)));
-            reports_later |= cx.reports_later();
-            work.result.findings.append(&mut cx.findings);
-            work.result.assets.append(&mut cx.assets);
-            work.result.notices.append(&mut cx.notices);
-            for e in cx.errors.drain(..) {
-                work.result.errors.push(e.at_stage(analyzer.name()));
-            }
-            match outcome {
-                Ok(Ok(())) => {}
-                Ok(Err(err)) => {
-                    work.result.errors.push(
-                        ErrorRecord::new(&node.display, err.error_kind(), err.to_string())
-                            .at_stage(analyzer.name()),
-                    );
-                }
-                Err(_) => {
-                    work.result.errors.push(
-                        ErrorRecord::new(
-                            &node.display,
-                            ErrorKind::Parse,
-                            "internal error while analysing this file; the scan went on (please report it)",
-                        )
-                        .at_stage(analyzer.name()),
-                    );
-                }
-            }
-        }
-        if analyzed {
-            work.counters.files_analyzed.fetch_add(1, Ordering::Relaxed);
-        }
-        // Fill in the digest of whole-file assets the analyzers left without one.
-        let own = |a: &aispm_core::Asset| a.path == node.display && a.line.is_none();
-        let needs_digest = work.result.assets[first_asset..]
-            .iter()
-            .any(|a| own(a) && a.sha256.is_empty());
-        if needs_digest && !input.hashable() {
-            work.counters
-                .files_not_hashed
-                .fetch_add(1, Ordering::Relaxed);
-            let why = format!(
-                "over max_hash_size ({} bytes); raise it (--max-hash-size) to hash this file",
-                self.options.limits.max_hash_size
-            );
-            for a in work.result.assets[first_asset..]
-                .iter_mut()
-                .filter(|a| own(a) && a.sha256.is_empty())
-            {
-                a.properties
-                    .insert("sha256_skipped".into(), why.clone().into());
-                if a.size == 0 {
-                    a.size = node.size;
-                }
-            }
-        } else if needs_digest {
-            match input.digest() {
-                Ok(d) => {
-                    let d = d.clone();
-                    for a in work.result.assets[first_asset..]
-                        .iter_mut()
-                        .filter(|a| own(a))
-                    {
-                        if a.sha256.is_empty() {
-                            a.sha256 = d.sha256.clone();
-                        }
-                        if a.size == 0 {
-                            a.size = node.size;
-                        }
-                    }
-                }
-                Err(e) => work.error(
-                    &node.display,
-                    ErrorKind::Io,
-                    format!("cannot hash file: {e}"),
-                ),
-            }
-        }
-        if node.kind.is_text() {
-            finalize::collect_inline_suppressions(&input, &mut work.result, reports_later);
-        }
-        if node.kind.is_container() {
-            archive::open_container(self, node, work);
-        } else if node.kind.is_uninspectable_archive() {
-            archive::report_uninspectable(node, work);
-        }
-    }
-
-    fn input_of<'n>(&self, node: &'n Node<'n>, counter: &'n AtomicU64) -> FileInput<'n> {
-        let input = FileInput::new(
-            &node.display,
-            node.disk_path,
-            node.kind,
-            node.size,
-            &node.head,
-            node.source,
-        )
-        .with_parent(node.parent.as_ref())
-        .with_members(node.members.as_deref())
-        .with_read_counter(counter)
-        .with_max_hash_size(self.options.limits.max_hash_size);
-        if let Some(d) = &node.digest {
-            input.set_digest(d.clone());
-        }
-        input
-    }
-
-    /// Whether any analyzer scans the git history.
-    pub(crate) fn any_history_analyzer(&self) -> bool {
-        self.analyzers.iter().any(|a| a.scans_history())
-    }
-
-    /// Whether any analyzer wants a member of this kind, so that it is worth
-    /// decompressing in full. Containers are always wanted. In a history blob only the
-    /// analyzers that scan history count.
-    pub(crate) fn wants(&self, node: &Node<'_>, history: bool) -> bool {
-        if node.kind.is_container() || node.kind.is_uninspectable_archive() {
-            return true;
-        }
-        let counter = AtomicU64::new(0);
-        let probe = self.input_of(node, &counter);
-        self.analyzers
-            .iter()
-            .any(|a| (!history || a.scans_history()) && a.accepts(&probe))
-    }
-}
-
-/// With several roots, display paths start with the root as given.
-pub(crate) fn root_prefix(root: &Path) -> String {
-    let mut p = root.to_string_lossy().replace('\\', "/");
-    while p.ends_with('/') && p.len() > 1 {
-        p.pop();
-    }
-    p
 }
 
 fn special_kind(ft: &std::fs::FileType) -> &'static str {

@@ -169,7 +169,7 @@ pub fn zip_nested(depth: usize) -> Vec<u8> {
     current
 }
 
-fn tar_header(size: u64, mode: u32) -> tar::Header {
+pub(crate) fn tar_header(size: u64, mode: u32) -> tar::Header {
     let mut h = tar::Header::new_ustar();
     h.set_size(size);
     h.set_mode(mode);
@@ -184,7 +184,7 @@ fn tar_header(size: u64, mode: u32) -> tar::Header {
 
 /// Writes a ustar header whose name field holds `name` verbatim (no normalisation), so
 /// hostile names such as `../x` survive. Names longer than 100 bytes are cut.
-fn raw_name_entry(out: &mut Vec<u8>, mut header: tar::Header, name: &[u8], data: &[u8]) {
+pub(crate) fn raw_name_entry(out: &mut Vec<u8>, mut header: tar::Header, name: &[u8], data: &[u8]) {
     let field = &mut header.as_old_mut().name;
     field.fill(0);
     let n = name.len().min(field.len());
@@ -196,7 +196,7 @@ fn raw_name_entry(out: &mut Vec<u8>, mut header: tar::Header, name: &[u8], data:
     out.extend(std::iter::repeat_n(0u8, pad));
 }
 
-fn tar_end(mut out: Vec<u8>) -> Vec<u8> {
+pub(crate) fn tar_end(mut out: Vec<u8>) -> Vec<u8> {
     out.extend(std::iter::repeat_n(0u8, 1024));
     out
 }

@@ -12,6 +12,7 @@
 pub mod archive;
 pub mod deflate;
 pub mod demo;
+pub mod engine_fixtures;
 pub mod gguf;
 pub mod keras;
 pub mod model_fixtures;

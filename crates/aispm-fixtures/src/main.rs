@@ -1,5 +1,5 @@
-//! `aispm-fixtures`: writes the demo estate's binary files and the model rules'
-//! fixtures. The benchmark inputs are `aispm-benchgen`'s.
+//! `aispm-fixtures`: writes the demo estate's binary files and the model and engine
+//! rules' fixtures. The benchmark inputs are `aispm-benchgen`'s.
 #![forbid(unsafe_code)]
 
 use std::path::PathBuf;
@@ -12,7 +12,9 @@ usage:
   aispm-fixtures demo <OUT_DIR>
       write the demo estate's binary files (models, hub cache) under OUT_DIR
   aispm-fixtures model-fixtures <OUT_DIR>
-      write the positive and negative fixtures of the model rules under OUT_DIR";
+      write the positive and negative fixtures of the model rules under OUT_DIR
+  aispm-fixtures engine-fixtures <OUT_DIR>
+      write the positive and negative fixtures of the engine's rules (ART) under OUT_DIR";
 
 fn usage(msg: &str) -> ExitCode {
     if !msg.is_empty() {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     let written = match cmd.as_str() {
         "demo" => write_demo_estate(&path),
         "model-fixtures" => aispm_fixtures::model_fixtures::write_all(&path),
+        "engine-fixtures" => aispm_fixtures::engine_fixtures::write_all(&path),
         other => return usage(&format!("unknown command `{other}`")),
     };
     match written {

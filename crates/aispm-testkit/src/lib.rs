@@ -22,10 +22,15 @@
 //! snapshot `tests/snapshots/<RULE_ID>.snap` of the calling crate (`insta`). A new or
 //! changed snapshot is written with
 //! `INSTA_UPDATE=always cargo test -p <crate> --test rule_fixtures`; review the diff.
+//!
+//! An error record other than a limit is a problem, except with
+//! [`check_rule_fixtures_with_errors`], for rules whose condition is also an error
+//! record by design (the engine's own rules): there the error records of a rule's
+//! folder are written into its snapshot.
 
 #![forbid(unsafe_code)]
 
-use aispm_core::{Analyzer, Finding, Rule};
+use aispm_core::{Analyzer, ErrorRecord, Finding, Rule};
 use aispm_engine::{ScanOptions, Scanner};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -37,14 +42,45 @@ pub const MARKER: &str = "expect:";
 /// active) and checks every rule of `rules` against its fixture folder and snapshot.
 /// Panics with every problem found, listed together.
 pub fn check_rule_fixtures(crate_dir: &Path, analyzers: Vec<Box<dyn Analyzer>>, rules: &[&Rule]) {
+    check(crate_dir, analyzers, rules, false);
+}
+
+/// [`check_rule_fixtures`] for rules whose condition is, by design, also an error
+/// record: the engine's own rules (an encrypted member is reported and listed as not
+/// analysed; a link leaving the root is reported and listed as not followed). Every
+/// error record inside the folder of one of `rules` is expected, and is written into
+/// that rule's snapshot after the findings (path, kind, stage, message), so it is
+/// checked as strictly as they are; an error record anywhere else is still a problem
+/// unless it is a limit.
+pub fn check_rule_fixtures_with_errors(
+    crate_dir: &Path,
+    analyzers: Vec<Box<dyn Analyzer>>,
+    rules: &[&Rule],
+) {
+    check(crate_dir, analyzers, rules, true);
+}
+
+fn check(
+    crate_dir: &Path,
+    analyzers: Vec<Box<dyn Analyzer>>,
+    rules: &[&Rule],
+    snapshot_errors: bool,
+) {
     let fixtures = crate_dir.join("fixtures");
     let scanner = Scanner::new(analyzers, ScanOptions::default())
         .unwrap_or_else(|e| panic!("the analyzers' rules do not register: {e}"));
     let report = scanner.scan(std::slice::from_ref(&fixtures), None);
     let folders = rule_folders(&fixtures);
+    let in_rule_folder = |path: &str| {
+        rules.iter().any(|r| {
+            folders
+                .get(r.id)
+                .is_some_and(|rel| path.starts_with(&format!("{rel}/")))
+        })
+    };
     let mut problems = Vec::new();
     for e in &report.errors {
-        if e.kind != aispm_core::ErrorKind::Limit {
+        if e.kind != aispm_core::ErrorKind::Limit && !(snapshot_errors && in_rule_folder(&e.path)) {
             problems.push(format!("scan error: {}: {}", e.path, e.message));
         }
     }
@@ -66,7 +102,16 @@ pub fn check_rule_fixtures(crate_dir: &Path, analyzers: Vec<Box<dyn Analyzer>>, 
             .filter(|f| f.path.starts_with(&prefix))
             .collect();
         check_folder(rule, &fixtures, rel, &in_folder, &mut problems);
-        snapshots.insert(rule.id, render(&prefix, &in_folder));
+        let mut text = render(&prefix, &in_folder);
+        if snapshot_errors {
+            let errors: Vec<&ErrorRecord> = report
+                .errors
+                .iter()
+                .filter(|e| e.path.starts_with(&prefix))
+                .collect();
+            text.push_str(&render_errors(&prefix, &errors));
+        }
+        snapshots.insert(rule.id, text);
     }
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(crate_dir.join("tests/snapshots"));
@@ -284,6 +329,25 @@ fn render(prefix: &str, found: &[&Finding]) -> String {
     }
     if out.is_empty() {
         out.push_str("(no findings)\n");
+    }
+    out
+}
+
+/// The error records of a rule's folder, in report order, after a heading: path
+/// (relative to the folder), kind, stage and message.
+fn render_errors(prefix: &str, errors: &[&ErrorRecord]) -> String {
+    if errors.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("errors:\n");
+    for e in errors {
+        let kind = format!("{:?}", e.kind).to_lowercase();
+        let stage = e.stage.as_deref().unwrap_or("-");
+        out.push_str(&format!(
+            "{} {kind} ({stage}): {}\n",
+            &e.path[prefix.len()..],
+            e.message
+        ));
     }
     out
 }

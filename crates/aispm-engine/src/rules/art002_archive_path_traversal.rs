@@ -1,5 +1,8 @@
+//! ART002: `archive.rs` hands every zip and tar member's name to
+//! [`check_member_name`], and every tar link to [`check_tar_link`].
+
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{Category, RawFinding, Rule, Severity};
 
 /// ART002: an archive member would be written outside the extraction folder.
 pub static RULE: Rule = Rule {
@@ -26,3 +29,92 @@ archive with relative member paths only, or obtain the artefact from a trusted s
         NIST_MEASURE_2_7,
     ],
 };
+
+/// A member whose name would be extracted outside the target folder (`format` is the
+/// archive's, `zip` or `tar`).
+pub(crate) fn check_member_name(format: &str, container: &str, name: &str) -> Option<RawFinding> {
+    escapes(name).then(|| {
+        super::about_member(
+            &RULE,
+            container,
+            name,
+            format!("{format} member `{name}` would be extracted outside the target folder"),
+        )
+    })
+}
+
+/// A tar symbolic or hard link whose target is absolute or leaves the archive. A
+/// symbolic link's target is relative to the link's folder, a hard link's to the
+/// archive's top.
+pub(crate) fn check_tar_link(
+    container: &str,
+    name: &str,
+    target: &str,
+    symbolic: bool,
+) -> Option<RawFinding> {
+    let resolved = if symbolic {
+        match name.rfind('/') {
+            Some(i) => format!("{}/{}", &name[..i], target),
+            None => target.to_string(),
+        }
+    } else {
+        target.to_string()
+    };
+    if !target.starts_with('/') && !escapes(&resolved) {
+        return None;
+    }
+    let kind = if symbolic { "symbolic" } else { "hard" };
+    Some(
+        RawFinding::new(
+            &RULE,
+            container,
+            format!("tar member `{name}` is a {kind} link to `{target}`, outside the archive"),
+        )
+        .evidence(format!("{name} -> {target}"))
+        .key(format!("{name}->{target}")),
+    )
+}
+
+/// Whether a member name escapes the extraction folder: absolute (also with a drive
+/// letter), or climbing above the top with `..`.
+pub(crate) fn escapes(name: &str) -> bool {
+    let n = name.replace('\\', "/");
+    if n.starts_with('/') || n.starts_with("//") {
+        return true;
+    }
+    let b = n.as_bytes();
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        return true;
+    }
+    let mut depth: i64 = 0;
+    for part in n.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_names() {
+        assert!(escapes("../evil"));
+        assert!(escapes("a/../../evil"));
+        assert!(escapes("/etc/passwd"));
+        assert!(escapes("C:\\Windows\\x"));
+        assert!(escapes("..\\..\\x"));
+        assert!(!escapes("a/../b"));
+        assert!(!escapes("archive/data.pkl"));
+        assert!(!escapes("./x/y"));
+    }
+}

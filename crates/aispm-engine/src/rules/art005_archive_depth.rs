@@ -1,5 +1,8 @@
+//! ART005: `archive.rs` calls [`check`] before opening any container.
+
+use crate::config::Limits;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{Category, RawFinding, Rule, Severity};
 
 /// ART005: archives nested deeper than the configured depth.
 pub static RULE: Rule = Rule {
@@ -25,3 +28,19 @@ nesting is legitimate, and scan again.",
         NIST_MEASURE_2_7,
     ],
 };
+
+/// An archive at nesting `depth` (0 for a file on disk) that `max_archive_depth` keeps
+/// closed.
+pub(crate) fn check(path: &str, depth: u32, limits: &Limits) -> Option<RawFinding> {
+    (depth >= limits.max_archive_depth).then(|| {
+        RawFinding::new(
+            &RULE,
+            path,
+            format!(
+                "archive at nesting depth {depth} is not opened (max_archive_depth = {})",
+                limits.max_archive_depth
+            ),
+        )
+        .evidence(format!("depth {depth}"))
+    })
+}

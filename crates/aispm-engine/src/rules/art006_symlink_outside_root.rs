@@ -1,5 +1,9 @@
+//! ART006: the walk (`scanner.rs`) calls [`check`] for every symbolic link whose target
+//! resolves.
+
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{Category, RawFinding, Rule, Severity};
+use std::path::Path;
 
 /// ART006: a symbolic link in the scanned tree points outside of it.
 pub static RULE: Rule = Rule {
@@ -18,3 +22,27 @@ and tokenizer files are read this way), and hides content from a scan of the fol
 location as well.",
     controls: &[LLM03, ML06, ATLAS_T0010_003, NIST_MEASURE_2_7],
 };
+
+/// A link at `display` whose resolved target is not under the canonical scan root;
+/// `target_text` is the link's content as written.
+pub(crate) fn check(
+    display: &str,
+    target: &Path,
+    canonical_root: &Path,
+    target_text: &str,
+) -> Option<RawFinding> {
+    if target.starts_with(canonical_root) {
+        return None;
+    }
+    Some(
+        RawFinding::new(
+            &RULE,
+            display,
+            format!(
+                "symbolic link points outside the scanned tree to `{target_text}`; not followed"
+            ),
+        )
+        .evidence(format!("-> {target_text}"))
+        .key(target_text.to_string()),
+    )
+}
