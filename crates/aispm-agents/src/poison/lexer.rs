@@ -1,7 +1,7 @@
 //! A small string-aware lexer for Python and JavaScript/TypeScript source: string
 //! literals (prefixes, triple quotes, template literals, escapes), adjacent literals
 //! joined, whitespace and comments skipped, balanced brackets skipped over strings and
-//! comments. Every walk is bounded by [`MAX_SPAN`], so hostile, unterminated input
+//! comments. Every walk is bounded by `MAX_SPAN`, so hostile, unterminated input
 //! stays linear per site.
 
 /// Longest string literal or bracketed span followed in code.

@@ -23,7 +23,7 @@ pub(super) fn inproc_sinks<'a>(
 }
 
 /// The arguments of the call whose `(` is at `open`: up to the matching `)`, at most
-/// [`MAX_ARGS`] bytes (a minified bundle's line holds a whole program).
+/// `MAX_ARGS` bytes (a minified bundle's line holds a whole program).
 fn call_args(bytes: &[u8], open: usize) -> &[u8] {
     const MAX_ARGS: usize = 512;
     let end = bytes.len().min(open + MAX_ARGS);
