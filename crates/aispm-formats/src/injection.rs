@@ -13,7 +13,7 @@
 //! Markdown code fences are skipped.
 //!
 //! Speed: a document is first searched once for the words without which no directive
-//! signal can match ([`DIRECTIVE_WORDS`], one Aho-Corasick pass); a document with none
+//! signal can match (`DIRECTIVE_WORDS`, one Aho-Corasick pass); a document with none
 //! is done, and only lines holding one are scored. Lines without one only keep the
 //! comment and hidden-style state up to date.
 //!
@@ -241,7 +241,7 @@ fn human_condition() -> &'static Regex {
 /// none of them cannot be an injection, and a line holding some is scored only when
 /// one of the signals they name matches. Keep in step with [`signals`]: the test
 /// `every_directive_match_holds_a_prefilter_word` checks it on samples.
-pub const DIRECTIVE_WORDS: &[(&str, bool, bool, &[&str])] = &[
+const DIRECTIVE_WORDS: &[(&str, bool, bool, &[&str])] = &[
     ("ignore", true, false, OVERRIDES),
     ("disregard", true, false, OVERRIDES),
     (
