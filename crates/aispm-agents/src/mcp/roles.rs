@@ -34,12 +34,14 @@ pub fn identity(s: &Server, pkg: Option<&Package>) -> String {
     id
 }
 
+/// The ASCII alphanumeric words of a text.
 pub fn tokens(id: &str) -> BTreeSet<&str> {
     id.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())
         .collect()
 }
 
+/// Words of servers that read input anyone can write.
 const UNTRUSTED: &[&str] = &[
     "fetch",
     "browser",
@@ -82,6 +84,8 @@ const UNTRUSTED: &[&str] = &[
     "zendesk",
     "intercom",
 ];
+
+/// Words of servers that hold private data.
 const PRIVATE: &[&str] = &[
     "filesystem",
     "fs",
@@ -118,6 +122,8 @@ const PRIVATE: &[&str] = &[
     "salesforce",
     "s3",
 ];
+
+/// Words of servers that can send data out.
 const OUTBOUND: &[&str] = &[
     "fetch",
     "http",
@@ -147,6 +153,7 @@ const OUTBOUND: &[&str] = &[
     "linear",
 ];
 
+/// Whether one of the words of `id` is one of `words`.
 fn has_role(id: &str, words: &[&str]) -> bool {
     let t = tokens(id);
     words.iter().any(|w| t.contains(w))

@@ -5,14 +5,17 @@
 use super::config::Server;
 use crate::text::preview;
 
-/// Scheme, host (no user info), port and path of a URL; `None` if not a URL.
-/// A parsed URL.
+/// A URL read by [`parse_url`].
 pub struct Url<'a> {
+    /// The scheme, lower-case.
     pub scheme: String,
+    /// The host, without user info, port or IPv6 brackets.
     pub host: &'a str,
+    /// Path, query and fragment.
     pub rest: &'a str,
 }
 
+/// Scheme, host (no user info, no port) and the rest of a URL; `None` if not a URL.
 pub fn parse_url(u: &str) -> Option<Url<'_>> {
     let (scheme, after) = u.trim().split_once("://")?;
     let end = after.find(['/', '?', '#']).unwrap_or(after.len());
@@ -45,6 +48,8 @@ pub fn display_url(u: &str) -> String {
     }
 }
 
+/// Whether a host is this machine (`localhost`, `127.0.0.0/8`, `::1`, `0.0.0.0`, Docker's
+/// host alias).
 pub fn is_loopback(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
     h == "localhost"

@@ -29,6 +29,7 @@ use aispm_core::{AnalysisContext, Asset, AssetKind, ErrorKind};
 pub fn is_skill_file(path: &str) -> bool {
     file_name(path).eq_ignore_ascii_case("skill.md")
 }
+
 /// Front matter fields of a skill: `name`, `description`.
 fn front_matter(text: &str) -> Option<(String, String, u32)> {
     let t = text.trim_start_matches('\u{feff}');
