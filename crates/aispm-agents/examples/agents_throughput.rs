@@ -6,6 +6,7 @@
 
 use aispm_agents::analyze_text;
 use aispm_core::{AnalysisContext, FileKind};
+use aispm_formats::{injection, unicode};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -81,19 +82,33 @@ fn main() {
             let t = Instant::now();
             for (path, ext, text) in &files {
                 let mut cx = AnalysisContext::new(None, 0);
-                let _ = match part {
-                    "unicode" => aispm_agents::unicode::scan(path, text, false, &mut cx),
-                    "inject" => aispm_agents::inject::scan(path, ext, text, &mut cx),
-                    "scripts" => {
-                        let head = &text.as_bytes()[..text.len().min(aispm_core::HEAD_LEN)];
-                        aispm_agents::skill::script_record(path, head, text, &mut cx);
-                        Ok(())
-                    }
-                    _ => {
-                        aispm_agents::inventory::prompt_file(path, ext, text, &mut cx);
-                        Ok(())
-                    }
-                };
+                // The two text detectors alone (aispm-formats), without making findings.
+                let _ =
+                    match part {
+                        "unicode" => {
+                            let mut found = Vec::new();
+                            let _ =
+                                unicode::scan_text(text, false, &mut found, || Ok::<(), ()>(()));
+                            Ok::<(), aispm_core::AnalysisError>(())
+                        }
+                        "inject" => {
+                            let mut found = Vec::new();
+                            let kind = injection::DocumentKind::of_extension(ext);
+                            let _ = injection::scan_document(text, kind, 4, &mut found, || {
+                                Ok::<(), ()>(())
+                            });
+                            Ok(())
+                        }
+                        "scripts" => {
+                            let head = &text.as_bytes()[..text.len().min(aispm_core::HEAD_LEN)];
+                            aispm_agents::skill::script_record(path, head, text, &mut cx);
+                            Ok(())
+                        }
+                        _ => {
+                            aispm_agents::inventory::prompt_file(path, ext, text, &mut cx);
+                            Ok(())
+                        }
+                    };
             }
             println!("{part}: {:.2} s", t.elapsed().as_secs_f64());
         }

@@ -15,7 +15,9 @@
 //!   MCP SDK), with the number of tools the file registers.
 
 use crate::json::{Node, Value};
-use crate::poison::{js_string, python_string, skip_trivia, tool_call, tool_decorator};
+use crate::poison::lexer::{js_string, python_string, skip_trivia};
+use crate::poison::python::tool_decorator;
+use crate::poison::script::tool_call;
 use crate::text::preview;
 use aispm_core::{AnalysisContext, Asset, AssetKind, ErrorKind};
 use regex::Regex;

@@ -343,56 +343,6 @@ impl Parser<'_> {
     }
 }
 
-/// Decodes JSON `\uXXXX` escapes (with surrogate pairs) in a line of text, leaving
-/// everything else as it is; for looking at the characters a JSON string really holds.
-pub fn decode_unicode_escapes(line: &str) -> Option<String> {
-    if !line.contains("\\u") {
-        return None;
-    }
-    let mut out = String::with_capacity(line.len());
-    let b = line.as_bytes();
-    let mut i = 0;
-    let mut changed = false;
-    let hex = |i: usize| -> Option<u32> {
-        let h = line.get(i..i + 4)?;
-        u32::from_str_radix(h, 16).ok()
-    };
-    while i < b.len() {
-        if b[i] == b'\\' && b.get(i + 1) == Some(&b'\\') {
-            out.push_str("\\\\");
-            i += 2;
-            continue;
-        }
-        if b[i] == b'\\'
-            && b.get(i + 1) == Some(&b'u')
-            && let Some(hi) = hex(i + 2)
-        {
-            if (0xD800..0xDC00).contains(&hi)
-                && line.get(i + 6..i + 8) == Some("\\u")
-                && let Some(lo) = hex(i + 8)
-                && (0xDC00..0xE000).contains(&lo)
-                && let Some(c) = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
-            {
-                out.push(c);
-                i += 12;
-                changed = true;
-                continue;
-            }
-            if let Some(c) = char::from_u32(hi) {
-                out.push(c);
-                i += 6;
-                changed = true;
-                continue;
-            }
-        }
-        // Copy one whole character.
-        let ch_len = line[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&line[i..i + ch_len]);
-        i += ch_len;
-    }
-    changed.then_some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,15 +367,5 @@ mod tests {
         assert!(parse(&"[".repeat(1000)).is_err());
         assert!(parse("\"abc").is_err());
         assert!(parse("").is_err());
-    }
-
-    #[test]
-    fn decodes_escapes_in_lines() {
-        assert_eq!(
-            decode_unicode_escapes(r#"x\u202ey \ud83d\ude00 \\u0041"#).as_deref(),
-            Some("x\u{202e}y 😀 \\\\u0041")
-        );
-        assert_eq!(decode_unicode_escapes("plain"), None);
-        assert_eq!(decode_unicode_escapes(r"\u12"), None);
     }
 }

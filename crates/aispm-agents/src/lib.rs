@@ -10,9 +10,13 @@
 //! scanned as text with a small string-aware lexer, never imported. Files are read
 //! whole up to the analyzer's size cap; JSON is read by a bounded reader of our own
 //! that keeps every key's line ([`json`]).
+//!
+//! The readers ([`mcp`], [`poison`], [`skill`], [`inventory`]) hand what they find to
+//! the rules' checks through the dispatch table in [`rules`]; the text detectors that
+//! other analyzers need too (invisible Unicode, prompt injection) are
+//! `aispm_formats::unicode` and `aispm_formats::injection`.
 #![forbid(unsafe_code)]
 
-pub mod inject;
 pub mod inventory;
 pub mod json;
 pub mod mcp;
@@ -20,7 +24,6 @@ pub mod poison;
 pub mod rules;
 pub mod skill;
 pub mod text;
-pub mod unicode;
 
 use aispm_core::{
     AnalysisContext, AnalysisError, Analyzer, Asset, ErrorKind, FileInput, FileKind, Rule,
@@ -158,7 +161,7 @@ pub fn analyze_text(
     let lang = lang_of(ext, kind);
     let json_escapes = matches!(ext, "json" | "jsonc" | "jsonl" | "ndjson")
         || matches!(kind, FileKind::Json | FileKind::Jsonl);
-    unicode::scan(path, text, json_escapes, cx)?;
+    rules::check_text(path, text, json_escapes, cx)?;
 
     // Structured content: MCP configurations, tool listings, agent configurations.
     let mut structured = false;
@@ -212,7 +215,7 @@ pub fn analyze_text(
     }
     let prompt = inventory::prompt_file(path, ext, text, cx);
     if !structured && !prompt && matches!(lang, Lang::Document | Lang::Json) {
-        inject::scan(path, ext, text, cx)?;
+        rules::check_document(path, ext, text, cx)?;
     }
     Ok(())
 }

@@ -93,7 +93,7 @@ pub fn preview(s: &str, max: usize) -> String {
             continue;
         }
         last_space = false;
-        if c.is_control() || crate::unicode::is_invisible(c) {
+        if c.is_control() || aispm_formats::unicode::is_invisible(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

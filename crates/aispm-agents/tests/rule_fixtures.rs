@@ -1,52 +1,32 @@
-//! Every agents rule has positive and negative fixtures under `fixtures/<RULE_ID>/`:
-//! each `pos_*` file is reported by its rule, no `neg_*` file is (a fixture that must
-//! carry its own file name, such as a skill's `SKILL.md`, is a `pos_*`/`neg_*` folder). The whole folder is
-//! scanned through the engine, as the CLI would.
+//! Every agents rule has positive and negative fixtures under `fixtures/<RULE_ID>/`
+//! (a fixture that must carry its own file name, such as a skill's `SKILL.md`, is a
+//! `pos_*`/`neg_*` folder), checked by the one harness, `aispm_testkit`: each `pos_*`
+//! is reported by its rule, no `neg_*` is, lines marked `expect: RULE_ID` are exactly
+//! the lines reported, and every finding matches `tests/snapshots/<RULE_ID>.snap`. The
+//! whole folder is scanned through the engine, as the CLI would. The other tests here
+//! check what the snapshots do not say.
 
 use aispm_agents::AgentsAnalyzer;
 use aispm_engine::{ScanOptions, Scanner};
 use std::path::Path;
 
+/// This crate asks more of its fixtures than the harness does: two positives and two
+/// negatives per rule.
 #[test]
-fn every_rule_reports_its_positives_and_spares_its_negatives() {
+fn every_rule_has_two_positives_and_two_negatives() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let scanner = Scanner::new(
-        vec![Box::new(AgentsAnalyzer::new())],
-        ScanOptions::default(),
-    )
-    .unwrap();
-    let report = scanner.scan(std::slice::from_ref(&root), None);
-    assert_eq!(report.stats.errors, 0, "{:#?}", report.errors);
     let mut problems = Vec::new();
     for rule in aispm_agents::rules::RULES {
         let dir = root.join(rule.id);
-        let mut files: Vec<String> = std::fs::read_dir(&dir)
+        let names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .flatten()
-            .map(|e| format!("{}/{}", rule.id, e.file_name().to_string_lossy()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        files.sort();
-        let reported = |f: &str| {
-            report.findings.iter().any(|x| {
-                x.rule_id == rule.id && (x.path == f || x.path.starts_with(&format!("{f}/")))
-            })
-        };
-        let (pos, neg): (Vec<&String>, Vec<&String>) = files
-            .iter()
-            .filter(|f| f.contains("/pos_") || f.contains("/neg_"))
-            .partition(|f| f.contains("/pos_"));
-        if pos.len() < 2 || neg.len() < 2 {
-            problems.push(format!("{}: needs two pos_ and two neg_ fixtures", rule.id));
-        }
-        for f in pos {
-            if !reported(f) {
-                problems.push(format!("{f}: not reported by {}", rule.id));
-            }
-        }
-        for f in neg {
-            if reported(f) {
-                problems.push(format!("{f}: reported by {}", rule.id));
-            }
+        let pos = names.iter().filter(|n| n.starts_with("pos_")).count();
+        let neg = names.iter().filter(|n| n.starts_with("neg_")).count();
+        if pos < 2 || neg < 2 {
+            problems.push(format!("{}: {pos} pos_ and {neg} neg_ fixtures", rule.id));
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
@@ -96,6 +76,7 @@ fn disabled_servers_are_reported_low() {
     assert_eq!(f[0].severity, aispm_core::Severity::Low);
     assert!(f[0].message.contains("disabled"));
 }
+
 #[test]
 fn rule_fixtures_and_snapshots() {
     aispm_testkit::check_rule_fixtures(

@@ -7,3 +7,6 @@
 //! is stays with the analyzer that reports it.
 
 #![forbid(unsafe_code)]
+
+pub mod injection;
+pub mod unicode;

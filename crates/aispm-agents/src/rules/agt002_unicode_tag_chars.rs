@@ -2,6 +2,8 @@ use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
 /// AGT002: invisible Unicode tag characters hiding text.
+///
+/// Checked in `deceptive_unicode.rs` with AGT003 and AGT004: one scan of each line.
 pub static RULE: Rule = Rule {
     id: "AGT002",
     name: "unicode-tag-characters",

@@ -2,6 +2,8 @@ use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
 /// AGT003: bidirectional control characters reordering text.
+///
+/// Checked in `deceptive_unicode.rs` with AGT002 and AGT004: one scan of each line.
 pub static RULE: Rule = Rule {
     id: "AGT003",
     name: "unicode-bidi-control",

@@ -2,6 +2,8 @@ use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
 /// AGT004: zero-width characters hiding content.
+///
+/// Checked in `deceptive_unicode.rs` with AGT002 and AGT003: one scan of each line.
 pub static RULE: Rule = Rule {
     id: "AGT004",
     name: "unicode-zero-width",

@@ -1,7 +1,9 @@
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
-/// MCP001: mCP server run with npx from an unpinned package.
+/// MCP001: MCP server run with npx from an unpinned package.
+///
+/// Checked in `unpinned_launcher.rs` with MCP002: one matcher, the package a launcher fetches.
 pub static RULE: Rule = Rule {
     id: "MCP001",
     name: "mcp-unpinned-npx",

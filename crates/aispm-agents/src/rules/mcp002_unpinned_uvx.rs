@@ -1,7 +1,9 @@
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
 
-/// MCP002: mCP server run with uvx or pipx from an unpinned package.
+/// MCP002: MCP server run with uvx or pipx from an unpinned package.
+///
+/// Checked in `unpinned_launcher.rs` with MCP001: one matcher, the package a launcher fetches.
 pub static RULE: Rule = Rule {
     id: "MCP002",
     name: "mcp-unpinned-uvx",

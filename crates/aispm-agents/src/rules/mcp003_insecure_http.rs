@@ -1,5 +1,8 @@
+use crate::mcp::ServerView;
+use crate::mcp::url::{display_url, is_loopback, is_reference, parse_url};
+use crate::text::preview;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, Rule, Severity};
 
 /// MCP003: remote MCP server over plain HTTP.
 pub static RULE: Rule = Rule {
@@ -22,3 +25,31 @@ pub static RULE: Rule = Rule {
         EU_ART_15,
     ],
 };
+
+/// Reports every URL the server is reached at (its endpoint and `http://` arguments)
+/// that uses plain HTTP to a host that is not loopback, on the URL's line. A host that
+/// is a variable reference is not judged.
+pub(crate) fn check(view: &ServerView, cx: &mut AnalysisContext) {
+    for u in view.urls() {
+        let Some(p) = parse_url(&u.text) else {
+            continue;
+        };
+        if p.host.is_empty() || is_reference(p.host) || p.scheme != "http" || is_loopback(p.host) {
+            continue;
+        }
+        let shown = display_url(&u.text);
+        cx.report(
+            view.finding(
+                &RULE,
+                u.line,
+                format!(
+                    "MCP server `{}` is reached over plain HTTP at {}",
+                    view.name(),
+                    preview(p.host, 80)
+                ),
+            )
+            .evidence(shown.clone())
+            .key(format!("{}:{shown}", view.server.name)),
+        );
+    }
+}

@@ -1,5 +1,8 @@
+use crate::mcp::ServerView;
+use crate::mcp::paths::is_broad_root;
+use crate::text::preview;
 use aispm_core::framework::*;
-use aispm_core::{Category, Rule, Severity};
+use aispm_core::{AnalysisContext, Category, Rule, Severity};
 
 /// MCP005: filesystem MCP server given the whole disk or home folder.
 pub static RULE: Rule = Rule {
@@ -23,3 +26,39 @@ pub static RULE: Rule = Rule {
         EU_ART_14,
     ],
 };
+
+/// Words in a server's identity that make it a filesystem server.
+const FS_WORDS: &[&str] = &[
+    "filesystem",
+    "file-system",
+    "server-fs",
+    "fs-mcp",
+    "mcp-fs",
+    "files-mcp",
+];
+
+/// Reports every argument of a filesystem server (by its identity, or a server named
+/// `fs`) that is a broad root ([`is_broad_root`]), on the argument's line.
+pub(crate) fn check(view: &ServerView, cx: &mut AnalysisContext) {
+    let s = view.server;
+    if !(FS_WORDS.iter().any(|w| view.identity.contains(w)) || s.name.eq_ignore_ascii_case("fs")) {
+        return;
+    }
+    for a in &view.args {
+        if is_broad_root(&a.text) {
+            cx.report(
+                view.finding(
+                    &RULE,
+                    a.line,
+                    format!(
+                        "Filesystem MCP server `{}` may read and write everything under `{}`",
+                        view.name(),
+                        preview(&a.text, 60)
+                    ),
+                )
+                .evidence(format!("root {}", preview(&a.text, 60)))
+                .key(format!("{}:{}", s.name, a.text)),
+            );
+        }
+    }
+}
