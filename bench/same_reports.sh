@@ -64,7 +64,8 @@ for n in d.get("notices", []):
     data = n.get("data") or {}
     data.pop("today", None)
     for eco in (data.get("ecosystems") or {}).values() if isinstance(data.get("ecosystems"), dict) else []:
-        eco.pop("age_days", None)
+        if eco:
+            eco.pop("age_days", None)
     # The advisory data's age in days is in the message too.
     n["message"] = re.sub(r"\b\d+ days old\b", "N days old", n.get("message", ""))
 json.dump(d, open(path, "w"), indent=1, sort_keys=True)
