@@ -47,6 +47,17 @@ pub enum LengthError {
     },
 }
 
+impl LengthError {
+    /// The length field.
+    pub fn length(&self) -> u64 {
+        match self {
+            LengthError::NearU64Max { len }
+            | LengthError::OverCap { len, .. }
+            | LengthError::PastEnd { len, .. } => *len,
+        }
+    }
+}
+
 /// Checks the header length field `len` of a file of `file_size` bytes.
 pub fn check_length(len: u64, file_size: u64) -> Result<(), LengthError> {
     let room = file_size.saturating_sub(8);
@@ -79,11 +90,7 @@ impl ReadError {
     /// The length field, when it was read.
     pub fn length(&self) -> Option<u64> {
         match self {
-            ReadError::Length(
-                LengthError::NearU64Max { len }
-                | LengthError::OverCap { len, .. }
-                | LengthError::PastEnd { len, .. },
-            ) => Some(*len),
+            ReadError::Length(e) => Some(e.length()),
             _ => None,
         }
     }

@@ -12,9 +12,8 @@ use std::io::{Read, Seek};
 use std::path::Path;
 
 pub mod rules;
-pub mod wire;
 
-use wire::{Field, Value, WireError, WireReader, WireResult};
+use crate::wire::{Field, Value, WireError, WireReader, WireResult};
 
 /// Domains whose operators standard runtimes ship. `""` is `ai.onnx`.
 pub const KNOWN_DOMAINS: &[&str] = &[

@@ -4,15 +4,17 @@
 //! `[begin, end]` that are ordered, inside the data section, non-overlapping,
 //! contiguous, covering the section exactly and sized `product(shape) × dtype size`
 //! (checked arithmetic). `__metadata__` must map strings to strings; its values are
-//! returned for the content checks of [`super::metadata`].
+//! returned for the content checks of [`super::metadata`]. The bytes are read and
+//! parsed into typed entries by the shared reader [`aispm_formats::safetensors`];
+//! this module judges them.
 
 use aispm_core::Severity;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
-use std::fmt;
+use aispm_formats::safetensors::{
+    self, Entry, HeaderError, LengthError, Metadata, dtype_bits,
+};
 
 /// The format's own cap on the JSON header.
-pub const MAX_HEADER: u64 = 100_000_000;
+pub use aispm_formats::safetensors::MAX_HEADER;
 
 /// Which rule an issue belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,82 +63,30 @@ impl HeaderReport {
     }
 }
 
-/// Checks the header length field; `Some(issue)` when the header cannot be read.
-pub fn check_length(n: u64, file_size: u64) -> Option<Issue> {
-    let room = file_size.saturating_sub(8);
-    let message = if n >= 1 << 62 {
-        format!("header length {n} is near 2^64 (a crafted length meant to overflow loaders)")
-    } else if n > MAX_HEADER {
-        format!(
-            "header length {n} exceeds the format's 100 MB limit (file holds {room} bytes after the length)"
-        )
-    } else if n > room {
-        format!("header length {n} runs past the end of the file ({room} bytes follow the length)")
-    } else {
-        return None;
-    };
-    Some(Issue {
+/// The issue of a header length field that cannot be true.
+pub fn length_issue(e: &LengthError) -> Issue {
+    Issue {
         kind: IssueKind::HeaderLength,
         severity: Severity::High,
-        message,
-    })
-}
-
-/// Bits per element of a safetensors dtype.
-fn dtype_bits(d: &str) -> Option<u64> {
-    Some(match d {
-        "F4" => 4,
-        "F6_E2M3" | "F6_E3M2" => 6,
-        "BOOL" | "U8" | "I8" | "F8_E5M2" | "F8_E4M3" | "F8_E8M0" => 8,
-        "U16" | "I16" | "F16" | "BF16" => 16,
-        "U32" | "I32" | "F32" => 32,
-        "U64" | "I64" | "F64" | "C64" => 64,
-        _ => return None,
-    })
-}
-
-/// Top-level keys of a JSON object in order, for the duplicate check (serde_json keeps
-/// only the last of duplicate keys; loaders disagree on which one wins).
-struct TopKeys(Vec<String>);
-
-impl<'de> de::Deserialize<'de> for TopKeys {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = TopKeys;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<TopKeys, A::Error> {
-                let mut keys = Vec::new();
-                while let Some(k) = m.next_key::<String>()? {
-                    m.next_value::<de::IgnoredAny>()?;
-                    keys.push(k);
-                }
-                Ok(TopKeys(keys))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, _s: A) -> Result<TopKeys, A::Error> {
-                Err(de::Error::custom("not an object"))
-            }
-        }
-        d.deserialize_any(V)
+        message: e.to_string(),
     }
+}
+
+/// Checks the header length field; `Some(issue)` when the header cannot be read.
+pub fn check_length(n: u64, file_size: u64) -> Option<Issue> {
+    safetensors::check_length(n, file_size)
+        .err()
+        .map(|e| length_issue(&e))
 }
 
 /// Validates the JSON header; `data_len` is the number of bytes after it.
 pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
     let mut rep = HeaderReport::default();
-    let text = match std::str::from_utf8(header) {
-        Ok(t) => t,
-        Err(e) => {
-            rep.add(
-                IssueKind::Header,
-                Severity::Medium,
-                format!("header is not UTF-8 (byte {})", e.valid_up_to()),
-            );
-            return rep;
-        }
-    };
+    let parsed = safetensors::parse_header(header);
+    if let Err(e @ HeaderError::NotUtf8 { .. }) = &parsed {
+        rep.add(IssueKind::Header, Severity::Medium, e.to_string());
+        return rep;
+    }
     // The reference loader requires the object to start at the first byte (it pads
     // the end with spaces only); a parser that skips leading bytes sees another header.
     if !header.starts_with(b"{") {
@@ -146,85 +96,53 @@ pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
             "header does not start with `{`".into(),
         );
     }
-    if let Some(cost) = crate::json::over_budget(header) {
-        rep.add(
-            IssueKind::Header,
-            Severity::Medium,
-            format!(
-                "header would take about {} MiB to parse, more than the {} MiB the scanner allows; \
-                 it was not validated",
-                cost >> 20,
-                crate::json::MAX_PARSED_BYTES >> 20
-            ),
-        );
-        return rep;
-    }
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+    let parsed = match parsed {
+        Ok(h) => h,
         Err(e) => {
-            rep.add(
-                IssueKind::Header,
-                Severity::Medium,
-                format!("header is not valid JSON: {e}"),
-            );
+            rep.add(IssueKind::Header, Severity::Medium, e.to_string());
             return rep;
         }
     };
-    let Some(obj) = value.as_object() else {
-        rep.add(
-            IssueKind::Header,
-            Severity::Medium,
-            "header is not a JSON object".into(),
-        );
-        return rep;
-    };
-    if let Ok(TopKeys(keys)) = serde_json::from_str::<TopKeys>(text)
-        && keys.len() != obj.len()
-    {
-        let mut sorted = keys.clone();
-        sorted.sort();
-        let dup = sorted
-            .windows(2)
-            .find(|w| w[0] == w[1])
-            .map(|w| w[0].clone())
-            .unwrap_or_default();
+    if let Some(dup) = &parsed.duplicate_key {
         rep.add(
             IssueKind::Offsets,
             Severity::High,
             format!(
                 "header declares `{}` more than once (loaders disagree on which entry wins)",
-                clip(&dup)
+                clip(dup)
             ),
         );
     }
     // (begin, end, name) of well-formed entries.
     let mut spans: Vec<(u64, u64, String)> = Vec::new();
-    for (name, entry) in obj {
-        if name == "__metadata__" {
-            match entry.as_object() {
-                Some(m) => {
-                    for (k, v) in m {
-                        match v.as_str() {
-                            Some(s) => rep.metadata.push((k.clone(), s.to_string())),
-                            None => rep.add(
-                                IssueKind::Header,
-                                Severity::Medium,
-                                format!("`__metadata__` value of `{}` is not a string", clip(k)),
-                            ),
-                        }
+    for entry in parsed.entries {
+        let (name, fields) = match entry {
+            Entry::Metadata(Metadata::Object(m)) => {
+                for (k, v) in m {
+                    match v {
+                        Some(s) => rep.metadata.push((k, s)),
+                        None => rep.add(
+                            IssueKind::Header,
+                            Severity::Medium,
+                            format!("`__metadata__` value of `{}` is not a string", clip(&k)),
+                        ),
                     }
                 }
-                None => rep.add(
+                continue;
+            }
+            Entry::Metadata(Metadata::NotObject) => {
+                rep.add(
                     IssueKind::Header,
                     Severity::Medium,
                     "`__metadata__` is not an object of strings".into(),
-                ),
+                );
+                continue;
             }
-            continue;
-        }
+            Entry::Tensor { name, fields } => (name, fields),
+        };
         rep.tensor_count += 1;
-        let n = clip(name);
-        let Some(e) = entry.as_object() else {
+        let n = clip(&name);
+        let Some(e) = fields else {
             rep.add(
                 IssueKind::Header,
                 Severity::Medium,
@@ -232,7 +150,7 @@ pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
             );
             continue;
         };
-        let dtype = e.get("dtype").and_then(Value::as_str);
+        let dtype = e.dtype.as_deref();
         let bits = dtype.and_then(dtype_bits);
         if bits.is_none() {
             rep.add(
@@ -247,10 +165,7 @@ pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
                 ),
             );
         }
-        let shape: Option<Vec<u64>> = e
-            .get("shape")
-            .and_then(Value::as_array)
-            .and_then(|a| a.iter().map(Value::as_u64).collect());
+        let shape = e.shape;
         if shape.is_none() {
             rep.add(
                 IssueKind::Header,
@@ -258,14 +173,7 @@ pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
                 format!("tensor `{n}` has no shape of non-negative integers"),
             );
         }
-        let offsets: Option<(u64, u64)> =
-            e.get("data_offsets")
-                .and_then(Value::as_array)
-                .and_then(|a| match a.as_slice() {
-                    [b, e] => Some((b.as_u64()?, e.as_u64()?)),
-                    _ => None,
-                });
-        let Some((begin, end)) = offsets else {
+        let Some((begin, end)) = e.data_offsets else {
             rep.add(
                 IssueKind::Header,
                 Severity::Medium,
@@ -316,7 +224,7 @@ pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
                 Some(_) => {}
             }
         }
-        spans.push((begin, end, name.clone()));
+        spans.push((begin, end, name));
     }
     spans.sort();
     let mut covered_to = 0u64;

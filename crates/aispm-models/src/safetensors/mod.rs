@@ -5,7 +5,7 @@
 
 use aispm_core::analyzer::TimeLimitReached;
 use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, RawFinding, Rule};
-use std::io::Read;
+use aispm_formats::safetensors;
 
 pub mod header;
 pub mod metadata;
@@ -44,28 +44,30 @@ impl Analyzer for SafetensorsAnalyzer {
 
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
         let mut r = file.open()?;
-        let mut len = [0u8; 8];
-        if r.read_exact(&mut len).is_err() {
-            cx.report(RawFinding::new(
-                &rules::HEADER_LENGTH,
-                file.path,
-                "file is shorter than the 8-byte header length",
-            ));
-            return Ok(());
-        }
-        let n = u64::from_le_bytes(len);
-        if let Some(issue) = header::check_length(n, file.size) {
-            cx.report(
-                RawFinding::new(&rules::HEADER_LENGTH, file.path, issue.message)
-                    .severity(issue.severity)
-                    .evidence(format!("header length field = {n}")),
-            );
-            return Ok(());
-        }
-        // Bounded by check_length: at most 100 MB and inside the file.
-        let mut buf = vec![0u8; n as usize];
-        r.read_exact(&mut buf)?;
-        let data_len = file.size - 8 - n;
+        let buf = match safetensors::read_header(&mut r, file.size) {
+            Ok(buf) => buf,
+            Err(safetensors::ReadError::Short) => {
+                cx.report(RawFinding::new(
+                    &rules::HEADER_LENGTH,
+                    file.path,
+                    "file is shorter than the 8-byte header length",
+                ));
+                return Ok(());
+            }
+            Err(safetensors::ReadError::Length(e)) => {
+                let issue = header::length_issue(&e);
+                let n = e.length();
+                cx.report(
+                    RawFinding::new(&rules::HEADER_LENGTH, file.path, issue.message)
+                        .severity(issue.severity)
+                        .evidence(format!("header length field = {n}")),
+                );
+                return Ok(());
+            }
+            Err(safetensors::ReadError::Io(e)) => return Err(e.into()),
+        };
+        // Bounded by the reader: at most 100 MB and inside the file.
+        let data_len = file.size - 8 - buf.len() as u64;
         let rep = header::validate_header(&buf, data_len);
         let last = rep.issues.len().saturating_sub(1);
         for (i, issue) in rep.issues.iter().enumerate() {

@@ -7,7 +7,7 @@
 //! config walker. Nothing is loaded with TensorFlow.
 
 use crate::keras;
-use crate::onnx::wire::{Field, Value, WireError, WireReader, WireResult};
+use crate::wire::{Field, Value, WireError, WireReader, WireResult};
 use aispm_core::{
     AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
     Severity,
