@@ -338,6 +338,19 @@ mod tests {
         assert_eq!(rule_ids(ok), ["MDL023"]);
     }
 
+    /// Builtins are judged by the pickle policy's list, so names the Keras list once
+    /// lacked (`memoryview`, `__build_class__`, `dir`, …) are dangerous here too.
+    #[test]
+    fn builtins_follow_the_pickle_policy() {
+        for name in pickle_names::DANGEROUS_BUILTINS {
+            assert!(is_dangerous_reference("builtins", name), "{name}");
+            assert!(is_dangerous_reference("__builtin__", name), "{name}");
+        }
+        let f = json!({"module": "builtins", "class_name": "function", "config": "__build_class__"});
+        assert_eq!(rule_ids(f), ["MDL022"]);
+        assert!(!is_dangerous_reference("builtins", "max"));
+    }
+
     #[test]
     fn keras_modules_pass() {
         let v = json!({"module": "keras", "class_name": "Sequential", "config": {"layers": [
