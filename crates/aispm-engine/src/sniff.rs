@@ -308,7 +308,9 @@ fn protobuf_fields(h: &[u8], max: usize) -> Vec<(u64, u8, u64, usize)> {
         }
         match wire {
             0 => {
-                let Some((v, n)) = varint_at(&h[i..]) else { break };
+                let Some((v, n)) = varint_at(&h[i..]) else {
+                    break;
+                };
                 i += n;
                 out.push((field, wire, v, i));
             }

@@ -901,7 +901,10 @@ mod tests {
     #[test]
     fn impossible_lengths_and_types_are_errors() {
         let e = walk(&header(3, u64::MAX - 15, 1)).unwrap_err();
-        assert!(matches!(e, GgufError::CountsExceedFile { at: 8, .. }), "{e}");
+        assert!(
+            matches!(e, GgufError::CountsExceedFile { at: 8, .. }),
+            "{e}"
+        );
         let mut v = header(3, 0, 1);
         v.extend_from_slice(&4u64.to_le_bytes());
         v.extend_from_slice(b"key!");
@@ -918,7 +921,13 @@ mod tests {
         v.extend_from_slice(&77u32.to_le_bytes());
         v.extend_from_slice(&[0u8; 16]);
         let e = walk(&v).unwrap_err();
-        assert!(matches!(e, GgufError::UnknownValueType { value_type: 77, at: 36 }));
+        assert!(matches!(
+            e,
+            GgufError::UnknownValueType {
+                value_type: 77,
+                at: 36
+            }
+        ));
         assert_eq!(e.offset(), Some(36));
         let mut v = header(3, 0, 1);
         v.extend_from_slice(&(MAX_KEY + 1).to_le_bytes());

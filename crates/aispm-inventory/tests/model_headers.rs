@@ -43,7 +43,10 @@ fn gguf_keys_and_counts() {
         .name("tiny")
         .kv("general.file_type", GgufValue::U32(7))
         .kv("general.quantization_version", GgufValue::U32(2))
-        .kv("tokenizer.ggml.tokens", GgufValue::strings(&["<s>", "</s>"]))
+        .kv(
+            "tokenizer.ggml.tokens",
+            GgufValue::strings(&["<s>", "</s>"]),
+        )
         .kv("general.license", GgufValue::strings(&["mit"]))
         .chat_template("{% for m in messages %}{{ m.content }}{% endfor %}")
         .tensor("t", &[4], ggml_type::F32, &[0u8; 16])
@@ -73,7 +76,9 @@ fn gguf_counts_that_cannot_fit_are_an_error_record() {
     let (a, errors) = scan("m.gguf", FileKind::Gguf, &bytes);
     assert_eq!(
         errors,
-        ["gguf header: cannot parse: implausible counts: 18446744073709551600 tensors, 1 metadata entries"]
+        [
+            "gguf header: cannot parse: implausible counts: 18446744073709551600 tensors, 1 metadata entries"
+        ]
     );
     assert_eq!(prop(&a, "gguf_version"), &json!(3));
     assert_eq!(prop(&a, "tensor_count"), &json!(u64::MAX - 15));

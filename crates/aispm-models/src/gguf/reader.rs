@@ -342,9 +342,9 @@ fn tensor_infos(
     if let Some(first) = first_past {
         // Offsets far past any file this size are crafted; a short tail is a
         // truncated download.
-        let absurd = spans
-            .iter()
-            .any(|(o, b, _)| o.saturating_add(b.unwrap_or(0)) > size.saturating_mul(2).max(1 << 20));
+        let absurd = spans.iter().any(|(o, b, _)| {
+            o.saturating_add(b.unwrap_or(0)) > size.saturating_mul(2).max(1 << 20)
+        });
         let sev = if absurd {
             Severity::High
         } else {

@@ -346,7 +346,8 @@ mod tests {
             assert!(is_dangerous_reference("builtins", name), "{name}");
             assert!(is_dangerous_reference("__builtin__", name), "{name}");
         }
-        let f = json!({"module": "builtins", "class_name": "function", "config": "__build_class__"});
+        let f =
+            json!({"module": "builtins", "class_name": "function", "config": "__build_class__"});
         assert_eq!(rule_ids(f), ["MDL022"]);
         assert!(!is_dangerous_reference("builtins", "max"));
     }

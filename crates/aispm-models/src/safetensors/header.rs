@@ -9,9 +9,7 @@
 //! this module judges them.
 
 use aispm_core::Severity;
-use aispm_formats::safetensors::{
-    self, Entry, HeaderError, LengthError, Metadata, dtype_bits,
-};
+use aispm_formats::safetensors::{self, Entry, HeaderError, LengthError, Metadata, dtype_bits};
 
 /// The format's own cap on the JSON header.
 pub use aispm_formats::safetensors::MAX_HEADER;
