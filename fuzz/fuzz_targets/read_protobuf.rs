@@ -41,7 +41,7 @@ fn message(r: &mut WireReader<Cursor<&[u8]>>, end: u64, depth: u32) -> WireResul
 
 fuzz_target!(|data: &[u8]| {
     if let Ok((_, n)) = protobuf::decode_varint(data) {
-        assert!(n >= 1 && n <= protobuf::MAX_VARINT_LEN && n <= data.len());
+        assert!((1..=protobuf::MAX_VARINT_LEN).contains(&n) && n <= data.len());
     }
     let size = data.len() as u64;
     let mut r = WireReader::new(Cursor::new(data), size);
