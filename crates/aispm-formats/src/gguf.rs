@@ -312,10 +312,11 @@ struct Src<'r> {
 }
 
 impl<'r> Src<'r> {
-    fn new(inner: &'r mut dyn ReadSeek, size: u64) -> Self {
+    /// `buffer` bytes of read-ahead; 0 reads exactly what is asked for.
+    fn new(inner: &'r mut dyn ReadSeek, size: u64, buffer: usize) -> Self {
         Src {
             inner,
-            buf: vec![0; 64 * 1024],
+            buf: vec![0; buffer],
             at: 0,
             len: 0,
             base: 0,
@@ -350,6 +351,9 @@ impl<'r> Src<'r> {
 
     /// Reads exactly `out.len()` bytes; `Ok(false)` at end of file.
     fn read(&mut self, out: &mut [u8]) -> io::Result<bool> {
+        if self.buf.is_empty() {
+            return self.read_direct(out);
+        }
         let mut done = 0;
         while done < out.len() {
             if self.at == self.len && !self.fill()? {
@@ -361,6 +365,48 @@ impl<'r> Src<'r> {
             done += n;
         }
         Ok(true)
+    }
+
+    /// Unbuffered: reads straight from the stream, exactly the bytes asked for.
+    fn read_direct(&mut self, out: &mut [u8]) -> io::Result<bool> {
+        let mut done = 0;
+        while done < out.len() {
+            match self.inner.read(&mut out[done..]) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        self.base += done as u64;
+        Ok(done == out.len())
+    }
+
+    /// The next four bytes as a `u32`, not consumed; `None` at end of file.
+    fn peek_u32(&mut self) -> io::Result<Option<u32>> {
+        let mut b = [0u8; 4];
+        if self.buf.is_empty() {
+            let start = self.pos();
+            let whole = self.read_direct(&mut b)?;
+            self.inner.seek(SeekFrom::Start(start))?;
+            self.base = start;
+            if !whole {
+                return Ok(None);
+            }
+        } else {
+            if self.len - self.at < 4 && !self.refill_keep()? {
+                return Ok(None);
+            }
+            if self.len - self.at < 4 {
+                return Ok(None);
+            }
+            b.copy_from_slice(&self.buf[self.at..self.at + 4]);
+        }
+        Ok(Some(if self.be {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        }))
     }
 
     fn skip(&mut self, n: u64) -> io::Result<()> {
@@ -438,8 +484,29 @@ impl<'r> GgufReader<'r> {
     /// called every few thousand steps ([`tick`](Self::tick)); when it returns
     /// `false` the reader stops with [`GgufError::Interrupted`].
     pub fn new(r: &'r mut dyn ReadSeek, size: u64, check: &'r mut dyn FnMut() -> bool) -> Self {
+        Self::with_buffer(r, size, check, 64 * 1024)
+    }
+
+    /// Like [`new`](Self::new) but without read-ahead: every field is read with
+    /// exactly its bytes and skipped values are seeked over. For callers that read a
+    /// few header fields of many files (and may stop early), where reading ahead
+    /// costs more than it saves (archive members are decompressed to be read).
+    pub fn unbuffered(
+        r: &'r mut dyn ReadSeek,
+        size: u64,
+        check: &'r mut dyn FnMut() -> bool,
+    ) -> Self {
+        Self::with_buffer(r, size, check, 0)
+    }
+
+    fn with_buffer(
+        r: &'r mut dyn ReadSeek,
+        size: u64,
+        check: &'r mut dyn FnMut() -> bool,
+        buffer: usize,
+    ) -> Self {
         GgufReader {
-            src: Src::new(r, size),
+            src: Src::new(r, size, buffer),
             check,
             steps: 0,
             version: 0,
@@ -730,23 +797,10 @@ impl<'r> GgufReader<'r> {
     /// consumed, so the array can still be skipped with
     /// [`skip_value`](Self::skip_value). Read the items with [`string`](Self::string).
     pub fn string_array(&mut self) -> Result<Option<u64>, GgufError> {
-        if self.src.len - self.src.at < 4 && !self.src.refill_keep()? {
+        if self.src.peek_u32()? != Some(TYPE_STRING) {
             return Ok(None);
         }
-        if self.src.len - self.src.at < 4 {
-            return Ok(None);
-        }
-        let mut ty = [0u8; 4];
-        ty.copy_from_slice(&self.src.buf[self.src.at..self.src.at + 4]);
-        let et = if self.src.be {
-            u32::from_be_bytes(ty)
-        } else {
-            u32::from_le_bytes(ty)
-        };
-        if et != TYPE_STRING {
-            return Ok(None);
-        }
-        self.src.at += 4;
+        self.src.skip(4)?;
         let count_at = self.src.pos();
         let count = self.read_len("array length")?;
         let word = if self.version == 1 { 4 } else { 8 };
@@ -818,11 +872,30 @@ mod tests {
         v.extend_from_slice(s.as_bytes());
     }
 
-    /// Walks the whole file the simplest way: every value skipped, every tensor read.
+    /// Walks the whole file the simplest way: every value skipped, every tensor read;
+    /// buffered and unbuffered readers agree.
     fn walk(b: &[u8]) -> Result<(u32, Vec<String>, Vec<TensorInfo>), GgufError> {
+        let buffered = walk_with(b, true);
+        let unbuffered = walk_with(b, false);
+        assert_eq!(
+            format!("{buffered:?}"),
+            format!("{unbuffered:?}"),
+            "buffered and unbuffered reads differ"
+        );
+        buffered
+    }
+
+    fn walk_with(
+        b: &[u8],
+        buffered: bool,
+    ) -> Result<(u32, Vec<String>, Vec<TensorInfo>), GgufError> {
         let mut c = Cursor::new(b);
         let mut check = || true;
-        let mut g = GgufReader::new(&mut c, b.len() as u64, &mut check);
+        let mut g = if buffered {
+            GgufReader::new(&mut c, b.len() as u64, &mut check)
+        } else {
+            GgufReader::unbuffered(&mut c, b.len() as u64, &mut check)
+        };
         g.read_header()?;
         let mut keys = Vec::new();
         for _ in 0..g.kv_count() {
@@ -886,16 +959,46 @@ mod tests {
             v.extend_from_slice(&(s.len() as u64).to_le_bytes());
             v.extend_from_slice(s.as_bytes());
         }
-        let mut c = Cursor::new(&v[..]);
-        let mut check = || true;
-        let mut g = GgufReader::new(&mut c, v.len() as u64, &mut check);
-        g.read_header().unwrap();
-        g.key().unwrap();
-        assert_eq!(g.value_type().unwrap(), TYPE_ARRAY);
-        assert_eq!(g.string_array().unwrap(), Some(2));
-        assert_eq!(g.string(100).unwrap().into_text().unwrap(), "{{ a }}");
-        assert_eq!(g.string(100).unwrap().into_text().unwrap(), "b");
-        assert_eq!(g.left(), 0);
+        for buffered in [true, false] {
+            let mut c = Cursor::new(&v[..]);
+            let mut check = || true;
+            let mut g = if buffered {
+                GgufReader::new(&mut c, v.len() as u64, &mut check)
+            } else {
+                GgufReader::unbuffered(&mut c, v.len() as u64, &mut check)
+            };
+            g.read_header().unwrap();
+            g.key().unwrap();
+            assert_eq!(g.value_type().unwrap(), TYPE_ARRAY);
+            assert_eq!(g.string_array().unwrap(), Some(2));
+            assert_eq!(g.string(100).unwrap().into_text().unwrap(), "{{ a }}");
+            assert_eq!(g.string(100).unwrap().into_text().unwrap(), "b");
+            assert_eq!(g.left(), 0);
+        }
+        // Items of another type are not consumed: the array can still be skipped.
+        let mut v = header(3, 0, 1);
+        v.extend_from_slice(&1u64.to_le_bytes());
+        v.push(b'k');
+        v.extend_from_slice(&TYPE_ARRAY.to_le_bytes());
+        v.extend_from_slice(&TYPE_U32.to_le_bytes());
+        v.extend_from_slice(&2u64.to_le_bytes());
+        v.extend_from_slice(&[0u8; 8]);
+        for buffered in [true, false] {
+            let mut c = Cursor::new(&v[..]);
+            let mut check = || true;
+            let mut g = if buffered {
+                GgufReader::new(&mut c, v.len() as u64, &mut check)
+            } else {
+                GgufReader::unbuffered(&mut c, v.len() as u64, &mut check)
+            };
+            g.read_header().unwrap();
+            g.key().unwrap();
+            let at = g.pos();
+            let t = g.value_type().unwrap();
+            assert_eq!(g.string_array().unwrap(), None);
+            g.skip_value(t, at).unwrap();
+            assert_eq!(g.left(), 0);
+        }
     }
 
     #[test]

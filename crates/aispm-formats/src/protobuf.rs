@@ -105,6 +105,7 @@ pub struct WireReader<R> {
     pos: u64,
     size: u64,
     scratch: Vec<u8>,
+    read_skip: u64,
 }
 
 impl<R: Read + Seek> WireReader<R> {
@@ -116,7 +117,16 @@ impl<R: Read + Seek> WireReader<R> {
             pos: 0,
             size,
             scratch: Vec::new(),
+            read_skip: READ_SKIP,
         }
+    }
+
+    /// Skips every gap by seeking, none by reading (by default gaps up to 8 KiB are
+    /// read, so that a buffered stream keeps its buffer). For a skim of a few
+    /// top-level fields, which reads nothing it does not keep.
+    pub fn seeking_over_gaps(mut self) -> Self {
+        self.read_skip = 0;
+        self
     }
 
     /// Bytes consumed so far.
@@ -212,7 +222,10 @@ impl<R: Read + Seek> WireReader<R> {
         if n > self.size.saturating_sub(self.pos) {
             return Err(WireError::Malformed("skip past the end of the file".into()));
         }
-        if n <= READ_SKIP {
+        if n == 0 {
+            return Ok(());
+        }
+        if n <= self.read_skip {
             self.scratch.resize(n as usize, 0);
             self.r.read_exact(&mut self.scratch)?;
         } else {

@@ -138,7 +138,8 @@ fn safetensors(file: &FileInput<'_>, a: &mut Asset) -> Result<(), AnalysisError>
 fn gguf(file: &FileInput<'_>, a: &mut Asset, cx: &AnalysisContext) -> Result<(), AnalysisError> {
     let mut r = file.open()?;
     let mut keep_going = || cx.check_time().is_ok();
-    let mut g = GgufReader::new(&mut r, file.size, &mut keep_going);
+    // Only the header is wanted: no read-ahead, skipped values are seeked over.
+    let mut g = GgufReader::unbuffered(&mut r, file.size, &mut keep_going);
     let header = g.read_header();
     // Each is set once read, even when a later check refuses the file.
     if g.pos() >= 8 {
@@ -324,7 +325,7 @@ fn read_member_json<R: Read + Seek>(
 /// ONNX `ModelProto` top-level fields, read with the shared protobuf reader, seeking
 /// past the graph.
 fn onnx(file: &FileInput<'_>, a: &mut Asset, cx: &AnalysisContext) -> Result<(), AnalysisError> {
-    let mut r = WireReader::new(file.open()?, file.size);
+    let mut r = WireReader::new(file.open()?, file.size).seeking_over_gaps();
     let mut opsets = Vec::new();
     let mut fields = 0u32;
     while r.pos() < file.size {
