@@ -2,7 +2,8 @@
 //! length-delimited field is tried as a nested message (to a few levels), read as a
 //! capped string, as capped bytes or as packed varints, by the field number's low
 //! bits; varints are also decoded from the front of the bytes. Checks that the reader
-//! never leaves the message it is in.
+//! never leaves the message it is in, and that skipping gaps by reading or by seeking
+//! ends in the same place.
 #![no_main]
 
 use aispm_formats::protobuf::{self, Value, WireReader, WireResult};
@@ -44,9 +45,18 @@ fuzz_target!(|data: &[u8]| {
         assert!((1..=protobuf::MAX_VARINT_LEN).contains(&n) && n <= data.len());
     }
     let size = data.len() as u64;
-    let mut r = WireReader::new(Cursor::new(data), size);
-    if let Err(protobuf::WireError::Io(e)) = message(&mut r, size, 0) {
-        panic!("in-memory read failed: {e}");
+    let mut ends = Vec::new();
+    for seeking in [false, true] {
+        let mut r = WireReader::new(Cursor::new(data), size);
+        if seeking {
+            r = r.seeking_over_gaps();
+        }
+        let outcome = message(&mut r, size, 0);
+        if let Err(protobuf::WireError::Io(e)) = &outcome {
+            panic!("in-memory read failed: {e}");
+        }
+        assert!(r.pos() <= size);
+        ends.push((r.pos(), outcome.map_err(|e| e.to_string())));
     }
-    assert!(r.pos() <= size);
+    assert_eq!(ends[0], ends[1]);
 });
