@@ -6,7 +6,9 @@ Most seeds are rule fixtures of crates/aispm-models/fixtures (written by
 take a leading mode byte (see the target's source). The text detectors' targets
 (`injection`, `unicode`) take theirs from crates/aispm-agents/fixtures. A few HDF5 layouts the fixtures
 lack (superblock 2 with a version-2 object header, fixed-length strings, dense
-attribute storage) are built here.
+attribute storage) are built here. The `read_*` targets drive the shared readers of
+crates/aispm-formats directly; their seeds are fixtures too, plus a few small inputs
+written here (big-endian and version-1 GGUF, npy versions, base64 texts).
 
 Run from the repository root: python3 fuzz/seeds/generate.py
 """
@@ -78,6 +80,61 @@ FROM_AGENTS_FIXTURES = [
     ("unicode", 0, "AGT004/neg_persian.txt"),
 ]
 
+# Seeds of the shared readers' targets (no mode byte).
+READER_FIXTURES = [
+    ("read_gguf", "gguf/MDL044/neg_valid.gguf"),
+    ("read_gguf", "gguf/MDL044/pos_absurd_counts.gguf"),
+    ("read_gguf", "gguf/MDL044/pos_string_past_end.gguf"),
+    ("read_gguf", "gguf/MDL044/pos_unknown_type.gguf"),
+    ("read_gguf", "gguf/MDL045/pos_overlap.gguf"),
+    ("read_gguf", "gguf/MDL040/pos_cycler_globals.gguf"),
+    ("read_safetensors", "safetensors/MDL050/neg_valid.safetensors"),
+    ("read_safetensors", "safetensors/MDL051/pos_overlap.safetensors"),
+    ("read_safetensors", "safetensors/MDL052/pos_metadata_not_strings.safetensors"),
+    ("read_safetensors", "safetensors/MDL054/pos_shell_command.safetensors"),
+    ("read_npy", "pickle/MDL012/pos_object.npy"),
+    ("read_npy", "pickle/MDL012/neg_f32.npy"),
+    ("read_protobuf", "onnx/MDL036/pos_custom_domain.onnx"),
+    ("read_protobuf", "onnx/MDL038/pos_huge_dims.onnx"),
+    ("read_protobuf", "onnx/MDL039/pos_bad_wire_type.onnx"),
+    ("read_protobuf", "tensorflow/MDL030/pos_pyfunc.pb"),
+]
+
+
+def gguf_small(version: int, big_endian: bool) -> bytes:
+    """A GGUF file with a string, a u32, a string array and one tensor info."""
+    e = ">" if big_endian else "<"
+    n = "I" if version == 1 else "Q"
+
+    def string(t: bytes) -> bytes:
+        return struct.pack(e + n, len(t)) + t
+
+    out = b"GGUF" + struct.pack(e + "I", version) + struct.pack(e + n + n, 1, 3)
+    out += string(b"general.architecture") + struct.pack(e + "I", 8) + string(b"llama")
+    out += string(b"general.alignment") + struct.pack(e + "I", 4) + struct.pack(e + "I", 32)
+    out += string(b"tokenizer.ggml.tokens") + struct.pack(e + "II", 9, 8)
+    out += struct.pack(e + n, 2) + string(b"<s>") + string(b"</s>")
+    out += string(b"t") + struct.pack(e + "I", 1) + struct.pack(e + n, 8)
+    out += struct.pack(e + "IQ", 0, 0)
+    return out + b"\0" * (-len(out) % 32) + b"\0" * 32
+
+
+def npy_header(major: int, descr: str) -> bytes:
+    d = ("{'descr': '%s', 'fortran_order': False, 'shape': (2,), }" % descr).encode()
+    size = struct.pack("<H", len(d)) if major == 1 else struct.pack("<I", len(d))
+    return b"\x93NUMPY" + bytes([major, 0]) + size + d
+
+
+BASE64_SEEDS = {
+    # first byte: output cap / 16
+    "token.txt": b"\x10aGVsbG8gd29ybGQ=",
+    "url_safe.txt": b"\x10-_8-_8",
+    "wrapped.txt": b"\x40" + b"Z0FTVkJRQUFBQUFBQUFCTEFTND0=\n" * 3,
+    "inner_padding.txt": b"\x10=aGVs=bG8=aGk=",
+    "not_base64.txt": b"\x10import os; os.system('id')",
+}
+
+
 # Keras 2 HDF5 fixtures (superblock 0, version-1 object header, variable-length
 # strings in a global heap), trimmed of their zero tail.
 HDF5_FIXTURES = [
@@ -144,13 +201,32 @@ def text_seeds() -> None:
 
 def main() -> None:
     text_seeds()
-    for target in ["pickle", "gguf", "safetensors", "onnx", "hdf5"]:
+    for target in [
+        "pickle",
+        "gguf",
+        "safetensors",
+        "onnx",
+        "hdf5",
+        "read_gguf",
+        "read_safetensors",
+        "read_npy",
+        "read_protobuf",
+        "read_base64",
+    ]:
         shutil.rmtree(SEEDS / target, ignore_errors=True)
     for target, mode, rel in FROM_FIXTURES:
         data = (FIXTURES / rel).read_bytes()
         if mode is not None:
             data = bytes([mode]) + data
         write(target, rel.split("/", 1)[1].replace("/", "_"), data)
+    for target, rel in READER_FIXTURES:
+        write(target, rel.replace("/", "_"), (FIXTURES / rel).read_bytes())
+    write("read_gguf", "small_v1.gguf", gguf_small(1, False))
+    write("read_gguf", "small_v3_big_endian.gguf", gguf_small(3, True))
+    write("read_npy", "v2_object.npy", npy_header(2, "|O"))
+    write("read_npy", "v3_unicode.npy", npy_header(3, "<U10"))
+    for name, data in BASE64_SEEDS.items():
+        write("read_base64", name, data)
     for rel in HDF5_FIXTURES:
         write("hdf5", rel.split("/", 1)[1].replace("/", "_"), trim((FIXTURES / rel).read_bytes()))
     # Regression input of the first fuzz finding: a global heap object (not the one

@@ -5,6 +5,8 @@
 //! (CSV, YAML, ...) use the name once the content is known to be text.
 
 use aispm_core::FileKind;
+use aispm_formats::npy;
+use aispm_formats::protobuf::{MAX_FIELD_NUMBER, varint_at};
 
 const ZIP_LOCAL: &[u8] = b"PK\x03\x04";
 const ZIP_EMPTY: &[u8] = b"PK\x05\x06";
@@ -75,7 +77,7 @@ fn sniff_magic(h: &[u8], name: &str, size: u64) -> Option<FileKind> {
     {
         return Some(Hdf5);
     }
-    if starts(b"\x93NUMPY") {
+    if starts(npy::MAGIC) {
         return Some(Npy);
     }
     if starts(b"PAR1") {
@@ -295,18 +297,20 @@ fn protobuf_fields(h: &[u8], max: usize) -> Vec<(u64, u8, u64, usize)> {
     let mut out = Vec::new();
     let mut i = 0usize;
     while i < h.len() && out.len() < max {
-        let Some((tag, n)) = varint(&h[i..]) else {
+        let Some((tag, n)) = varint_at(&h[i..]) else {
             break;
         };
         i += n;
         let field = tag >> 3;
         let wire = (tag & 7) as u8;
-        if field == 0 || field > 536_870_911 {
+        if field == 0 || field > MAX_FIELD_NUMBER {
             return Vec::new();
         }
         match wire {
             0 => {
-                let Some((v, n)) = varint(&h[i..]) else { break };
+                let Some((v, n)) = varint_at(&h[i..]) else {
+                    break;
+                };
                 i += n;
                 out.push((field, wire, v, i));
             }
@@ -315,7 +319,7 @@ fn protobuf_fields(h: &[u8], max: usize) -> Vec<(u64, u8, u64, usize)> {
                 i += 8;
             }
             2 => {
-                let Some((len, n)) = varint(&h[i..]) else {
+                let Some((len, n)) = varint_at(&h[i..]) else {
                     break;
                 };
                 i += n;
@@ -330,17 +334,6 @@ fn protobuf_fields(h: &[u8], max: usize) -> Vec<(u64, u8, u64, usize)> {
         }
     }
     out
-}
-
-fn varint(b: &[u8]) -> Option<(u64, usize)> {
-    let mut v = 0u64;
-    for (i, &byte) in b.iter().enumerate().take(10) {
-        v |= u64::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            return Some((v, i + 1));
-        }
-    }
-    None
 }
 
 fn classify_pickle(h: &[u8]) -> FileKind {

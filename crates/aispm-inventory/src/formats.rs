@@ -2,16 +2,15 @@
 
 use crate::{file_asset, truncate};
 use aispm_core::{AnalysisContext, AnalysisError, Asset, AssetKind, FileInput, FileKind};
+use aispm_formats::gguf::{self, GgufError, GgufReader, GgufString, Scalar};
+use aispm_formats::protobuf::{self, Value as WireValue, WireReader};
+use aispm_formats::{npy, safetensors};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::io::{Read, Seek, SeekFrom};
 
-/// Largest safetensors JSON header read (the format's own loader caps it at 100 MB).
-const MAX_SAFETENSORS_HEADER: u64 = 100_000_000;
-/// Largest GGUF string read into memory (chat templates are a few KB).
+/// Largest GGUF value string kept (names and licences are short).
 const MAX_GGUF_STRING: u64 = 1 << 20;
-const MAX_GGUF_KV: u64 = 1 << 20;
-const MAX_GGUF_ARRAY: u64 = 1 << 28;
 /// Largest zip member (config.json, metadata.json) read for metadata.
 const MAX_CONFIG_MEMBER: u64 = 16 << 20;
 
@@ -80,82 +79,77 @@ fn parse_err(msg: impl Into<String>) -> AnalysisError {
 
 fn safetensors(file: &FileInput<'_>, a: &mut Asset) -> Result<(), AnalysisError> {
     let mut r = file.open()?;
-    let mut len = [0u8; 8];
-    r.read_exact(&mut len)?;
-    let n = u64::from_le_bytes(len);
-    if n > MAX_SAFETENSORS_HEADER || n.saturating_add(8) > file.size {
-        return Err(parse_err(format!(
-            "header length {n} exceeds the file or the 100 MB cap"
-        )));
-    }
-    let mut header = vec![0u8; n as usize];
-    r.read_exact(&mut header)?;
-    let v: Value =
-        aispm_core::json::from_slice_bounded(&header).map_err(|e| parse_err(e.to_string()))?;
-    let obj = v
-        .as_object()
-        .ok_or_else(|| parse_err("header is not a JSON object"))?;
+    let header = safetensors::read_header(&mut r, file.size).map_err(|e| match e {
+        safetensors::ReadError::Io(e) => AnalysisError::Io(e),
+        safetensors::ReadError::Length(e) => parse_err(format!(
+            "header length {} exceeds the file or the 100 MB cap",
+            e.length()
+        )),
+        e => parse_err(e.to_string()),
+    })?;
+    let parsed = safetensors::parse_header(&header).map_err(|e| {
+        parse_err(match e {
+            safetensors::HeaderError::NotJson(e) => e.to_string(),
+            safetensors::HeaderError::TooDense { cost } => {
+                aispm_core::json::JsonError::TooDense { cost }.to_string()
+            }
+            e => e.to_string(),
+        })
+    })?;
     let mut dtypes = BTreeSet::new();
     let mut tensors = 0u64;
     let mut params: u64 = 0;
-    for (name, t) in obj {
-        if name == "__metadata__" {
-            if let Some(m) = t.as_object() {
+    for entry in parsed.entries {
+        match entry {
+            safetensors::Entry::Metadata(safetensors::Metadata::Object(m)) => {
                 let meta: serde_json::Map<String, Value> = m
-                    .iter()
+                    .into_iter()
                     .take(32)
                     .map(|(k, v)| {
-                        (
-                            k.clone(),
-                            Value::String(truncate(v.as_str().unwrap_or_default(), 200)),
-                        )
+                        let v = truncate(v.as_deref().unwrap_or_default(), 200);
+                        (k, Value::String(v))
                     })
                     .collect();
                 a.set("metadata", Value::Object(meta));
             }
-            continue;
-        }
-        tensors += 1;
-        if let Some(d) = t.get("dtype").and_then(Value::as_str) {
-            dtypes.insert(d.to_string());
-        }
-        if let Some(shape) = t.get("shape").and_then(Value::as_array) {
-            let n = shape
-                .iter()
-                .try_fold(1u64, |acc, d| d.as_u64().and_then(|d| acc.checked_mul(d)));
-            params = params.saturating_add(n.unwrap_or(0));
+            safetensors::Entry::Metadata(safetensors::Metadata::NotObject) => {}
+            safetensors::Entry::Tensor { fields, .. } => {
+                tensors += 1;
+                let Some(t) = fields else { continue };
+                if let Some(d) = t.dtype {
+                    dtypes.insert(d);
+                }
+                if let Some(shape) = t.shape {
+                    let n = shape.iter().try_fold(1u64, |acc, d| acc.checked_mul(*d));
+                    params = params.saturating_add(n.unwrap_or(0));
+                }
+            }
         }
     }
     a.set("tensor_count", tensors);
     a.set("dtypes", dtypes.into_iter().collect::<Vec<_>>());
     a.set("parameter_count", params);
-    a.set("header_bytes", n);
+    a.set("header_bytes", header.len() as u64);
     Ok(())
 }
 
 /// GGUF: header, then key/value metadata. Only a few keys are kept; the rest are
-/// skipped with bounds checks.
+/// skipped by the shared reader, which checks every length against the file.
 fn gguf(file: &FileInput<'_>, a: &mut Asset, cx: &AnalysisContext) -> Result<(), AnalysisError> {
     let mut r = file.open()?;
-    let mut b4 = [0u8; 4];
-    r.read_exact(&mut b4)?;
-    let version = read_u32(&mut r)?;
-    a.set("gguf_version", version);
-    if !(1..=3).contains(&version) {
-        return Err(parse_err(format!("unsupported GGUF version {version}")));
+    let mut keep_going = || cx.check_time().is_ok();
+    // Only the header is wanted: no read-ahead, skipped values are seeked over.
+    let mut g = GgufReader::unbuffered(&mut r, file.size, &mut keep_going);
+    let header = g.read_header();
+    // Each is set once read, even when a later check refuses the file.
+    if g.pos() >= 8 {
+        a.set("gguf_version", g.version());
     }
-    let (tensors, kvs) = if version == 1 {
-        (u64::from(read_u32(&mut r)?), u64::from(read_u32(&mut r)?))
-    } else {
-        (read_u64(&mut r)?, read_u64(&mut r)?)
-    };
-    a.set("tensor_count", tensors);
-    a.set("metadata_count", kvs);
-    if kvs > MAX_GGUF_KV || tensors > (file.size / 8).max(1) {
-        return Err(parse_err(format!(
-            "implausible counts: {tensors} tensors, {kvs} metadata entries"
-        )));
+    if matches!(header, Ok(()) | Err(GgufError::CountsExceedFile { .. })) {
+        a.set("tensor_count", g.tensor_count());
+        a.set("metadata_count", g.kv_count());
     }
+    header.map_err(|e| gguf_err(e, cx))?;
     let wanted = [
         "general.architecture",
         "general.name",
@@ -165,213 +159,100 @@ fn gguf(file: &FileInput<'_>, a: &mut Asset, cx: &AnalysisContext) -> Result<(),
         "general.size_label",
         "general.basename",
     ];
-    for _ in 0..kvs {
+    for _ in 0..g.kv_count() {
         cx.check_time()?;
-        let key = read_gguf_string(&mut r, version, 65_536)?;
-        let vtype = read_u32(&mut r)?;
+        let key = g.key().map_err(|e| gguf_err(e, cx))?;
+        let type_at = g.pos();
+        let vtype = g.value_type().map_err(|e| gguf_err(e, cx))?;
         if key == "tokenizer.chat_template" || key.starts_with("tokenizer.chat_template.") {
-            if vtype != 8 {
+            if vtype != gguf::TYPE_STRING {
                 return Err(parse_err("chat template is not a string"));
             }
-            let len = read_len(&mut r, version)?;
+            let len = match g.string(0).map_err(|e| gguf_err(e, cx))? {
+                GgufString::Skipped(len) => len,
+                GgufString::Text(t) => t.len() as u64,
+            };
             a.set("has_chat_template", true);
             a.set("chat_template_bytes", len);
-            skip(&mut r, len, file.size)?;
             continue;
         }
         if wanted.contains(&key.as_str()) {
-            let v = read_gguf_value(&mut r, version, vtype, file.size)?;
+            let v = gguf_value(&mut g, vtype, type_at, cx)?;
             a.set(&key.replace("general.", ""), v);
         } else {
-            skip_gguf_value(&mut r, version, vtype, file.size, 0)?;
+            g.skip_value(vtype, type_at).map_err(|e| gguf_err(e, cx))?;
         }
     }
     Ok(())
 }
 
-fn read_u32<R: Read + ?Sized>(r: &mut R) -> std::io::Result<u32> {
-    let mut b = [0u8; 4];
-    r.read_exact(&mut b)?;
-    Ok(u32::from_le_bytes(b))
-}
-
-fn read_u64<R: Read + ?Sized>(r: &mut R) -> std::io::Result<u64> {
-    let mut b = [0u8; 8];
-    r.read_exact(&mut b)?;
-    Ok(u64::from_le_bytes(b))
-}
-
-fn read_len<R: Read + ?Sized>(r: &mut R, version: u32) -> std::io::Result<u64> {
-    if version == 1 {
-        read_u32(r).map(u64::from)
-    } else {
-        read_u64(r)
-    }
-}
-
-fn read_gguf_string<R: Read + ?Sized>(
-    r: &mut R,
-    version: u32,
-    max: u64,
-) -> Result<String, AnalysisError> {
-    let len = read_len(r, version)?;
-    if len > max {
-        return Err(parse_err(format!("string of {len} bytes exceeds {max}")));
-    }
-    let mut buf = vec![0u8; len as usize];
-    r.read_exact(&mut buf)?;
-    Ok(String::from_utf8_lossy(&buf).into_owned())
-}
-
-fn skip<R: Read + Seek + ?Sized>(r: &mut R, n: u64, file_size: u64) -> Result<(), AnalysisError> {
-    if n > file_size {
-        return Err(parse_err(format!("length {n} exceeds the file size")));
-    }
-    let n = i64::try_from(n).map_err(|_| parse_err("length overflow"))?;
-    r.seek(SeekFrom::Current(n))?;
-    Ok(())
-}
-
-fn scalar_size(vtype: u32) -> Option<u64> {
-    match vtype {
-        0 | 1 | 7 => Some(1),
-        2 | 3 => Some(2),
-        4..=6 => Some(4),
-        10..=12 => Some(8),
-        _ => None,
-    }
-}
-
-fn read_gguf_value<R: Read + Seek + ?Sized>(
-    r: &mut R,
-    version: u32,
-    vtype: u32,
-    size: u64,
-) -> Result<Value, AnalysisError> {
-    let mut b8 = [0u8; 8];
-    Ok(match vtype {
-        8 => Value::String(truncate(
-            &read_gguf_string(r, version, MAX_GGUF_STRING)?,
-            500,
+/// The error record of what the reader refused.
+fn gguf_err(e: GgufError, cx: &AnalysisContext) -> AnalysisError {
+    match e {
+        GgufError::Io(e) => AnalysisError::Io(e),
+        // The reader stops only when the time check fails, and it keeps failing.
+        GgufError::Interrupted => match cx.check_time() {
+            Err(t) => AnalysisError::Time(t),
+            Ok(()) => parse_err("interrupted"),
+        },
+        GgufError::UnsupportedVersion { version } => {
+            parse_err(format!("unsupported GGUF version {version}"))
+        }
+        GgufError::CountsExceedFile { tensors, kvs, .. } => parse_err(format!(
+            "implausible counts: {tensors} tensors, {kvs} metadata entries"
         )),
-        0 | 1 | 7 => {
-            r.read_exact(&mut b8[..1])?;
-            match vtype {
-                0 => json!(b8[0]),
-                1 => json!(b8[0] as i8),
-                _ => json!(b8[0] != 0),
-            }
-        }
-        2 | 3 => {
-            r.read_exact(&mut b8[..2])?;
-            let v = u16::from_le_bytes([b8[0], b8[1]]);
-            if vtype == 2 {
-                json!(v)
-            } else {
-                json!(v as i16)
-            }
-        }
-        4..=6 => {
-            r.read_exact(&mut b8[..4])?;
-            let v = u32::from_le_bytes([b8[0], b8[1], b8[2], b8[3]]);
-            match vtype {
-                4 => json!(v),
-                5 => json!(v as i32),
-                _ => json!(f32::from_bits(v)),
-            }
-        }
-        10..=12 => {
-            r.read_exact(&mut b8)?;
-            let v = u64::from_le_bytes(b8);
-            match vtype {
-                10 => json!(v),
-                11 => json!(v as i64),
-                _ => json!(f64::from_bits(v)),
-            }
-        }
-        _ => {
-            skip_gguf_value(r, version, vtype, size, 0)?;
-            Value::Null
-        }
-    })
+        e => parse_err(e.to_string()),
+    }
 }
 
-fn skip_gguf_value<R: Read + Seek + ?Sized>(
-    r: &mut R,
-    version: u32,
+fn gguf_value(
+    g: &mut GgufReader<'_>,
     vtype: u32,
-    size: u64,
-    depth: u32,
-) -> Result<(), AnalysisError> {
-    if let Some(n) = scalar_size(vtype) {
-        return skip(r, n, size);
+    at: u64,
+    cx: &AnalysisContext,
+) -> Result<Value, AnalysisError> {
+    if vtype == gguf::TYPE_STRING {
+        return match g.string(MAX_GGUF_STRING).map_err(|e| gguf_err(e, cx))? {
+            GgufString::Text(t) => Ok(Value::String(truncate(&t, 500))),
+            GgufString::Skipped(len) => Err(parse_err(format!(
+                "string of {len} bytes exceeds {MAX_GGUF_STRING}"
+            ))),
+        };
     }
-    match vtype {
-        8 => {
-            let len = read_len(r, version)?;
-            skip(r, len, size)
-        }
-        9 => {
-            if depth > 2 {
-                return Err(parse_err("arrays nested too deep"));
+    Ok(
+        match g.scalar(vtype, "metadata").map_err(|e| gguf_err(e, cx))? {
+            Some(Scalar::U8(v)) => json!(v),
+            Some(Scalar::I8(v)) => json!(v),
+            Some(Scalar::Bool(v)) => json!(v),
+            Some(Scalar::U16(v)) => json!(v),
+            Some(Scalar::I16(v)) => json!(v),
+            Some(Scalar::U32(v)) => json!(v),
+            Some(Scalar::I32(v)) => json!(v),
+            Some(Scalar::F32(v)) => json!(v),
+            Some(Scalar::U64(v)) => json!(v),
+            Some(Scalar::I64(v)) => json!(v),
+            Some(Scalar::F64(v)) => json!(v),
+            None => {
+                g.skip_value(vtype, at).map_err(|e| gguf_err(e, cx))?;
+                Value::Null
             }
-            let et = read_u32(r)?;
-            let count = read_len(r, version)?;
-            if count > MAX_GGUF_ARRAY || count > size {
-                return Err(parse_err(format!(
-                    "array of {count} elements exceeds the file"
-                )));
-            }
-            if let Some(n) = scalar_size(et) {
-                return skip(r, n.saturating_mul(count), size);
-            }
-            for _ in 0..count {
-                skip_gguf_value(r, version, et, size, depth + 1)?;
-            }
-            Ok(())
-        }
-        other => Err(parse_err(format!("unknown GGUF value type {other}"))),
-    }
+        },
+    )
 }
 
 /// `.npy` header: `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`.
 fn npy(head: &[u8], a: &mut Asset) -> Result<(), AnalysisError> {
-    if head.len() < 10 {
-        return Err(parse_err("truncated header"));
+    let h = npy::parse_header(head).map_err(|e| parse_err(e.to_string()))?;
+    a.set("npy_version", h.major);
+    if let Some(d) = h.value("descr") {
+        // Object-ness as the pickle analyzer judges it (structured dtypes included).
+        a.set("object_dtype", h.has_object_dtype());
+        a.set("dtype", d.trim_matches(['\'', '"']));
     }
-    let major = head[6];
-    let (len, start): (usize, usize) = match major {
-        1 => (u16::from_le_bytes([head[8], head[9]]) as usize, 10),
-        2 | 3 if head.len() >= 12 => (
-            u32::from_le_bytes([head[8], head[9], head[10], head[11]]) as usize,
-            12,
-        ),
-        _ => return Err(parse_err(format!("unsupported .npy version {major}"))),
-    };
-    let end = start.saturating_add(len).min(head.len());
-    let header = String::from_utf8_lossy(&head[start..end]);
-    a.set("npy_version", major);
-    if let Some(d) = dict_value(&header, "descr") {
-        let d = d.trim_matches(['\'', '"']).to_string();
-        a.set("object_dtype", d.contains('O'));
-        a.set("dtype", d);
-    }
-    if let Some(s) = dict_value(&header, "shape") {
+    if let Some(s) = h.value("shape") {
         a.set("shape", s.trim().to_string());
     }
     Ok(())
-}
-
-/// Value text of `'key': value` in a Python dict literal (shallow).
-fn dict_value<'h>(h: &'h str, key: &str) -> Option<&'h str> {
-    let k = h.find(&format!("'{key}'"))?;
-    let rest = &h[k + key.len() + 2..];
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
-    if let Some(inner) = rest.strip_prefix('(') {
-        return inner.find(')').map(|e| &rest[..e + 2]);
-    }
-    let end = rest.find([',', '}']).unwrap_or(rest.len());
-    Some(rest[..end].trim())
 }
 
 fn zip_layout(file: &FileInput<'_>, a: &mut Asset) {
@@ -441,14 +322,13 @@ fn read_member_json<R: Read + Seek>(
     Ok(aispm_core::json::from_slice_bounded(&buf).ok())
 }
 
-/// ONNX `ModelProto` top-level fields, read by skimming the protobuf wire format and
-/// seeking past the graph.
+/// ONNX `ModelProto` top-level fields, read with the shared protobuf reader, seeking
+/// past the graph.
 fn onnx(file: &FileInput<'_>, a: &mut Asset, cx: &AnalysisContext) -> Result<(), AnalysisError> {
-    let mut r = file.open()?;
-    let mut pos = 0u64;
+    let mut r = WireReader::new(file.open()?, file.size).seeking_over_gaps();
     let mut opsets = Vec::new();
     let mut fields = 0u32;
-    while pos < file.size {
+    while r.pos() < file.size {
         cx.check_time()?;
         fields += 1;
         if fields > 100_000 {
@@ -456,62 +336,28 @@ fn onnx(file: &FileInput<'_>, a: &mut Asset, cx: &AnalysisContext) -> Result<(),
                 "more than 100000 top-level fields".into(),
             ));
         }
-        let (tag, n) = read_varint(&mut r)?;
-        pos += n;
-        let field = tag >> 3;
-        match tag & 7 {
-            0 => {
-                let (v, n) = read_varint(&mut r)?;
-                pos += n;
-                match field {
-                    1 => a.set("ir_version", v),
-                    5 => a.set("model_version", v),
-                    _ => {}
+        let Some(field) = r.next_field(file.size).map_err(wire_err)? else {
+            break;
+        };
+        match (field.number, field.value) {
+            (1, WireValue::Varint(v)) => a.set("ir_version", v),
+            (5, WireValue::Varint(v)) => a.set("model_version", v),
+            (n @ (2 | 3 | 4 | 6), WireValue::Len(len)) if len <= 4096 => {
+                let s = r.string(len, 4096).map_err(wire_err)?;
+                let key = match n {
+                    2 => "producer_name",
+                    3 => "producer_version",
+                    4 => "domain",
+                    _ => "doc_string",
+                };
+                a.set(key, truncate(&s, 200));
+            }
+            (8, WireValue::Len(len)) if len <= 4096 => {
+                if let Some(buf) = r.bytes(len, 4096).map_err(wire_err)? {
+                    opsets.push(opset_of(&buf));
                 }
             }
-            1 => {
-                skip(&mut r, 8, file.size)?;
-                pos += 8;
-            }
-            5 => {
-                skip(&mut r, 4, file.size)?;
-                pos += 4;
-            }
-            2 => {
-                let (len, n) = read_varint(&mut r)?;
-                pos += n;
-                if pos.saturating_add(len) > file.size {
-                    return Err(parse_err(format!(
-                        "field {field} of {len} bytes runs past the end of the file"
-                    )));
-                }
-                match field {
-                    2 | 3 | 4 | 6 if len <= 4096 => {
-                        let mut buf = vec![0u8; len as usize];
-                        r.read_exact(&mut buf)?;
-                        let s = String::from_utf8_lossy(&buf).into_owned();
-                        let key = match field {
-                            2 => "producer_name",
-                            3 => "producer_version",
-                            4 => "domain",
-                            _ => "doc_string",
-                        };
-                        a.set(key, truncate(&s, 200));
-                    }
-                    8 if len <= 4096 => {
-                        let mut buf = vec![0u8; len as usize];
-                        r.read_exact(&mut buf)?;
-                        opsets.push(opset_of(&buf));
-                    }
-                    _ => skip(&mut r, len, file.size)?,
-                }
-                pos += len;
-            }
-            w => {
-                return Err(parse_err(format!(
-                    "invalid protobuf wire type {w} at byte {pos}"
-                )));
-            }
+            _ => r.skip_value(field).map_err(wire_err)?,
         }
     }
     if !opsets.is_empty() {
@@ -520,30 +366,27 @@ fn onnx(file: &FileInput<'_>, a: &mut Asset, cx: &AnalysisContext) -> Result<(),
     Ok(())
 }
 
+fn wire_err(e: protobuf::WireError) -> AnalysisError {
+    match e {
+        protobuf::WireError::Io(e) => AnalysisError::Io(e),
+        protobuf::WireError::Malformed(m) => parse_err(m),
+    }
+}
+
+/// An `OperatorSetIdProto`: domain (field 1) and version (field 2); what precedes a
+/// malformed field is kept.
 fn opset_of(buf: &[u8]) -> Value {
-    let mut cur = std::io::Cursor::new(buf);
+    let mut r = WireReader::new(std::io::Cursor::new(buf), buf.len() as u64);
+    let end = buf.len() as u64;
     let mut domain = String::new();
     let mut version = 0u64;
-    while (cur.position() as usize) < buf.len() {
-        let Ok((tag, _)) = read_varint(&mut cur) else {
-            break;
-        };
-        match (tag >> 3, tag & 7) {
-            (1, 2) => {
-                let Ok((len, _)) = read_varint(&mut cur) else {
-                    break;
-                };
-                let start = cur.position() as usize;
-                let end = start.saturating_add(len as usize).min(buf.len());
-                domain = String::from_utf8_lossy(&buf[start..end]).into_owned();
-                cur.set_position(end as u64);
-            }
-            (2, 0) => {
-                let Ok((v, _)) = read_varint(&mut cur) else {
-                    break;
-                };
-                version = v;
-            }
+    while let Ok(Some(field)) = r.next_field(end) {
+        match (field.number, field.value) {
+            (1, WireValue::Len(len)) => match r.string(len, buf.len()) {
+                Ok(s) => domain = s,
+                Err(_) => break,
+            },
+            (2, WireValue::Varint(v)) => version = v,
             _ => break,
         }
     }
@@ -553,19 +396,6 @@ fn opset_of(buf: &[u8]) -> Value {
         domain
     };
     json!({"domain": domain, "version": version})
-}
-
-fn read_varint(r: &mut impl Read) -> Result<(u64, u64), AnalysisError> {
-    let mut v = 0u64;
-    let mut b = [0u8; 1];
-    for i in 0..10u64 {
-        r.read_exact(&mut b)?;
-        v |= u64::from(b[0] & 0x7f) << (7 * i);
-        if b[0] & 0x80 == 0 {
-            return Ok((v, i + 1));
-        }
-    }
-    Err(parse_err("varint longer than 10 bytes"))
 }
 
 /// A dataset asset: column names and row counts where the format gives them cheaply.
@@ -675,14 +505,6 @@ mod tests {
             vec!["a", "b,c", "d"]
         );
         assert_eq!(split_csv_line(b"x\ty", b'\t'), vec!["x", "y"]);
-    }
-
-    #[test]
-    fn npy_dict() {
-        let h = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }";
-        assert_eq!(dict_value(h, "descr"), Some("'<f4'"));
-        assert_eq!(dict_value(h, "shape"), Some("(3, 4)"));
-        assert_eq!(dict_value(h, "nope"), None);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Parquet footer metadata (`FileMetaData`, Thrift compact protocol): row count,
-//! column names and the writer. Bounded: the footer is capped and every list and
+//! column names and the writer. Thrift compact's integers are protobuf's varints,
+//! decoded by [`aispm_formats::protobuf::decode_varint`]. Bounded: the footer is capped and every list and
 //! nesting level is checked.
 
 use aispm_core::{AnalysisError, Asset, FileInput};
+use aispm_formats::protobuf::{self, VarintError};
 use std::io::{Read, Seek, SeekFrom};
 
 const MAX_FOOTER: u64 = 16 << 20;
@@ -63,15 +65,13 @@ impl Compact<'_> {
     }
 
     fn varint(&mut self) -> Result<u64, AnalysisError> {
-        let mut v = 0u64;
-        for shift in (0..70).step_by(7) {
-            let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(err("varint too long"))
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        let (v, n) = protobuf::decode_varint(rest).map_err(|e| match e {
+            VarintError::Truncated => err("unexpected end"),
+            VarintError::TooLong => err("varint too long"),
+        })?;
+        self.i += n;
+        Ok(v)
     }
 
     fn zigzag(&mut self) -> Result<i64, AnalysisError> {

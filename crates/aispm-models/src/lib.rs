@@ -14,6 +14,7 @@ pub mod pickle;
 pub mod safetensors;
 pub mod skops;
 pub mod tensorflow;
+pub mod wire;
 
 use aispm_core::Analyzer;
 

@@ -1,7 +1,7 @@
 //! The safetensors validator never panics and stays bounded on arbitrary headers, and
 //! the analyzer never reads past the header.
 
-use aispm_models::safetensors::header::check_length;
+use aispm_formats::safetensors::check_length;
 use aispm_models::safetensors::rules::mdl054_suspicious_metadata::check_metadata;
 use aispm_models::safetensors::validate_header;
 use proptest::prelude::*;

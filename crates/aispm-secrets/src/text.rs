@@ -158,66 +158,15 @@ pub fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
-fn b64_value(b: u8) -> Option<u8> {
-    Some(match b {
-        b'A'..=b'Z' => b - b'A',
-        b'a'..=b'z' => b - b'a' + 26,
-        b'0'..=b'9' => b - b'0' + 52,
-        b'+' | b'-' => 62,
-        b'/' | b'_' => 63,
-        _ => return None,
-    })
-}
-
-/// Decodes standard or URL-safe base64, padded or not. `None` on any other byte or an
+/// Decodes standard or URL-safe base64, padded or not (a token, as
+/// [`aispm_formats::base64::decode`] reads it). `None` on any other byte or an
 /// impossible length.
 pub fn base64_decode(s: &[u8]) -> Option<Vec<u8>> {
-    let s = {
-        let mut end = s.len();
-        while end > 0 && s[end - 1] == b'=' {
-            end -= 1;
-        }
-        &s[..end]
-    };
-    if s.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for &b in s {
-        acc = (acc << 6) | b64_value(b)? as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    aispm_formats::base64::decode(s).ok()
 }
-
-const B64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding.
-pub fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = match chunk.len() {
-            1 => (chunk[0] as u32) << 16,
-            2 => ((chunk[0] as u32) << 16) | ((chunk[1] as u32) << 8),
-            _ => ((chunk[0] as u32) << 16) | ((chunk[1] as u32) << 8) | chunk[2] as u32,
-        };
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64_ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+pub use aispm_formats::base64::encode as base64_encode;
 
 /// Printable text (ASCII graphic, space, tab, newline) and valid UTF-8.
 pub fn is_printable_text(b: &[u8]) -> bool {

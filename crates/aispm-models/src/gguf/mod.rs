@@ -1,6 +1,6 @@
-//! GGUF models and chat templates. A GGUF file is read with a bounded reader of our
-//! own ([`reader`]): header, metadata and tensor infos are checked against the file
-//! size, and its chat templates are analysed for server-side template injection
+//! GGUF models and chat templates. A GGUF file is walked ([`reader`]) with the
+//! bounded reader of `aispm-formats`: header, metadata and tensor infos are checked
+//! against the file size, and its chat templates are analysed for server-side template injection
 //! ([`template`], on the tokens of [`jinja`]). The same template analysis covers
 //! templates outside GGUF: `tokenizer_config.json` (`chat_template` as a string or a
 //! list of `{name, template}`, and any other string value holding Jinja tags),

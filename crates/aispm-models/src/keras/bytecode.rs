@@ -1,5 +1,5 @@
-//! Lambda bytecode as bytes: base64 decoding and a scan for the strings a marshalled
-//! code object carries (its constants, names and variable names). The bytes are
+//! Lambda bytecode as bytes (base64-decoded by [`aispm_formats::base64`]): a scan for
+//! the strings a marshalled code object carries (its constants, names and variable names). The bytes are
 //! never unmarshalled; the scan only looks for marshal's string records (a type code,
 //! a length, then the characters) and splits their text into identifiers.
 
@@ -57,36 +57,6 @@ pub const DANGEROUS_NAMES: &[&str] = &[
     "breakpoint",
     "sys",
 ];
-
-/// Base64 (standard alphabet, `=` padding optional, whitespace ignored). `None` on
-/// any other character. Output is capped at `max` bytes.
-pub fn base64_decode(s: &str, max: usize) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity((s.len() / 4 * 3).min(max));
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for &c in s.as_bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' | b'\n' | b'\r' | b' ' | b'\t' => continue,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            if out.len() >= max {
-                break;
-            }
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
 
 /// Printable strings recorded the way marshal writes them: short ASCII (`z`, `Z`:
 /// one length byte) and ASCII, interned or Unicode strings (`a`, `A`, `u`, `t`: four
@@ -147,14 +117,6 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn base64_round() {
-        assert_eq!(base64_decode("aGVsbG8=", 100).unwrap(), b"hello");
-        assert_eq!(base64_decode("aGVs\nbG8", 100).unwrap(), b"hello");
-        assert_eq!(base64_decode("aGVsbG8=", 2).unwrap(), b"he");
-        assert!(base64_decode("a*b", 100).is_none());
-    }
-
-    #[test]
     fn finds_names_in_marshal_records() {
         // Short ASCII interned `system` with the reference flag, and an ASCII `os`.
         let mut code = vec![0xe3, 0, 0];
@@ -180,7 +142,6 @@ mod tests {
         #[test]
         fn never_panics(b in proptest::collection::vec(any::<u8>(), 0..2048)) {
             let _ = dangerous_names(&b);
-            let _ = base64_decode(&String::from_utf8_lossy(&b), 64);
         }
     }
 }

@@ -7,6 +7,7 @@
 use super::bytecode;
 use super::rules;
 use aispm_core::Rule;
+use aispm_formats::{base64, pickle_names};
 use serde_json::Value;
 
 /// Objects visited per config; more is not a real model.
@@ -46,24 +47,6 @@ const DANGEROUS_MODULES: &[&str] = &[
     "asyncio",
     "pip",
     "pdb",
-];
-
-/// Builtins that execute code, import or touch files.
-const DANGEROUS_BUILTINS: &[&str] = &[
-    "eval",
-    "exec",
-    "execfile",
-    "compile",
-    "open",
-    "__import__",
-    "getattr",
-    "setattr",
-    "delattr",
-    "input",
-    "breakpoint",
-    "globals",
-    "locals",
-    "vars",
 ];
 
 /// Module roots whose objects are Keras' or TensorFlow's own.
@@ -125,15 +108,16 @@ fn module_root(m: &str) -> &str {
 }
 
 fn in_modules(module: &str, list: &[&str]) -> bool {
-    list.iter()
-        .any(|d| module == *d || module.strip_prefix(d).is_some_and(|r| r.starts_with('.')))
+    list.iter().any(|d| pickle_names::is_under(module, d))
 }
 
-/// Whether `module.name` is a dangerous callable.
+/// Whether `module.name` is a dangerous callable. `builtins` names are judged by the
+/// pickle policy's list ([`pickle_names::DANGEROUS_BUILTINS`]): Keras resolves
+/// `module.name` references the way the unpickler does.
 pub fn is_dangerous_reference(module: &str, name: &str) -> bool {
     let module = module.trim();
     if matches!(module, "builtins" | "__builtin__" | "__builtins__") {
-        return DANGEROUS_BUILTINS.contains(&name);
+        return pickle_names::DANGEROUS_BUILTINS.contains(&name);
     }
     in_modules(module, DANGEROUS_MODULES)
 }
@@ -279,7 +263,9 @@ impl Walker {
     /// A lambda carried as base64 bytecode (or, in some hand-made files, as source).
     fn lambda(&mut self, text: &str, layer: &str, what: &str) {
         self.lambdas += 1;
-        let decoded = bytecode::base64_decode(text, MAX_CODE).filter(|b| !b.is_empty());
+        let decoded = base64::decode_wrapped(text.as_bytes(), MAX_CODE)
+            .ok()
+            .filter(|b| !b.is_empty());
         let (names, form) = match &decoded {
             Some(code) => (bytecode::dangerous_names(code), "bytecode"),
             None => {
@@ -341,6 +327,20 @@ mod tests {
         assert_eq!(rule_ids(f), ["MDL022"]);
         let ok = json!({"module": "builtins", "class_name": "function", "config": "max"});
         assert_eq!(rule_ids(ok), ["MDL023"]);
+    }
+
+    /// Builtins are judged by the pickle policy's list, so names the Keras list once
+    /// lacked (`memoryview`, `__build_class__`, `dir`, …) are dangerous here too.
+    #[test]
+    fn builtins_follow_the_pickle_policy() {
+        for name in pickle_names::DANGEROUS_BUILTINS {
+            assert!(is_dangerous_reference("builtins", name), "{name}");
+            assert!(is_dangerous_reference("__builtin__", name), "{name}");
+        }
+        let f =
+            json!({"module": "builtins", "class_name": "function", "config": "__build_class__"});
+        assert_eq!(rule_ids(f), ["MDL022"]);
+        assert!(!is_dangerous_reference("builtins", "max"));
     }
 
     #[test]

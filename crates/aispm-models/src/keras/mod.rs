@@ -5,7 +5,7 @@
 //! ([`bytecode`]), HDF5 through a bounded reader of our own ([`hdf5`]). Keras is never
 //! imported and nothing is unmarshalled.
 
-use crate::onnx::wire::{Value as Wire, WireError, WireReader};
+use crate::wire::{Value as Wire, WireError, WireReader};
 use aispm_core::{
     AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
 };

@@ -10,9 +10,8 @@ use std::collections::BTreeSet;
 use std::io::{Read, Seek};
 
 pub mod rules;
-pub mod wire;
 
-use wire::{Field, Value, WireError, WireReader, WireResult};
+use crate::wire::{Field, Value, WireError, WireReader, WireResult};
 
 /// Subgraph nesting deeper than this is refused (real models nest a few levels).
 const MAX_DEPTH: u32 = 64;

@@ -1,6 +1,8 @@
 //! Recognises a second pickle stored as data inside a pickle: raw bytes, or text in hex
 //! or base64. Only the shape is checked here; the caller analyses what it decodes.
 
+use aispm_formats::base64;
+
 /// Decodes `data` when it holds a pickle (raw, hex or base64); returns the encoding and
 /// the pickle bytes.
 pub fn decode_pickle(data: &[u8]) -> Option<(&'static str, Vec<u8>)> {
@@ -23,7 +25,8 @@ pub fn decode_pickle(data: &[u8]) -> Option<(&'static str, Vec<u8>)> {
     }
     // Base64 of 0x80 0x02..0x05 starts with "gA".
     if data.len() >= 12 && data.starts_with(b"gA") {
-        let bytes = base64_decode(data)?;
+        // Wrapped as Python's encoders write it; the output is shorter than the text.
+        let bytes = base64::decode_wrapped(data, data.len()).ok()?;
         return is_pickle_start(&bytes).then_some(("base64-encoded", bytes));
     }
     None
@@ -80,33 +83,6 @@ fn hex_decode(s: &[u8]) -> Option<Vec<u8>> {
             Some((hi * 16 + lo) as u8)
         })
         .collect()
-}
-
-/// Standard or URL-safe base64, padding optional; `None` on any other character.
-fn base64_decode(s: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for &c in s {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            b'\n' | b'\r' => continue,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

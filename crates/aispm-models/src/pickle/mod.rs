@@ -8,6 +8,7 @@
 use aispm_core::{
     AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, RawFinding, Rule,
 };
+use aispm_formats::npy;
 use std::io::{Seek, SeekFrom};
 
 pub mod embedded;
@@ -42,43 +43,10 @@ impl PickleAnalyzer {
 
 /// Where the pickle data of an `.npy` file starts, when its dtype holds objects.
 pub fn npy_object_data_offset(head: &[u8]) -> Option<u64> {
-    if !head.starts_with(b"\x93NUMPY") || head.len() < 10 {
-        return None;
-    }
-    let (hlen, start) = match head[6] {
-        1 => (u64::from(u16::from_le_bytes([head[8], head[9]])), 10u64),
-        2 | 3 => {
-            let b = head.get(8..12)?;
-            (
-                u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-                12u64,
-            )
-        }
-        _ => return None,
-    };
-    let end = usize::try_from(start + hlen).ok()?.min(head.len());
-    let header = head.get(start as usize..end)?;
-    let text = String::from_utf8_lossy(header);
-    let descr_at = text.find("descr")?;
-    let descr = &text[descr_at..];
-    // The descr value runs to the next top-level key.
-    let stop = [
-        "'fortran_order'",
-        "'shape'",
-        "\"fortran_order\"",
-        "\"shape\"",
-    ]
-    .iter()
-    .filter_map(|k| descr.find(k))
-    .min()
-    .unwrap_or(descr.len());
-    let descr = &descr[..stop];
-    let object = [
-        "'|O'", "'O'", "\"|O\"", "\"O\"", "'<O'", "'>O'", "'O8'", "'|O8'",
-    ]
-    .iter()
-    .any(|p| descr.contains(p));
-    object.then_some(start + hlen)
+    npy::parse_header(head)
+        .ok()
+        .filter(npy::NpyHeader::has_object_dtype)
+        .map(|h| h.data_offset)
 }
 
 impl Analyzer for PickleAnalyzer {

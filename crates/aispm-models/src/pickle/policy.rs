@@ -1,6 +1,11 @@
 //! What an import in a pickle means: an allow-list of what legitimate checkpoints use,
 //! a deny-list of dangerous callables matched by module prefix (a submodule of a
 //! dangerous module is dangerous), the scanners themselves, and everything else unknown.
+//! Python 2 names, the prefix match and the `builtins` deny-list are
+//! [`aispm_formats::pickle_names`], shared with the Keras config walk.
+
+pub use aispm_formats::pickle_names::py3_module;
+use aispm_formats::pickle_names::{DANGEROUS_BUILTINS, is_under as under};
 
 /// Verdict on one `module.name` import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,29 +18,6 @@ pub enum Verdict {
     ScannerTamper,
     /// Not known either way.
     Unknown,
-}
-
-/// Python 2 module names the unpickler maps to their Python 3 names (`fix_imports`).
-pub fn py3_module(module: &str) -> &str {
-    match module {
-        "__builtin__" | "exceptions" => "builtins",
-        "copy_reg" => "copyreg",
-        "cPickle" => "pickle",
-        "UserDict" | "UserList" | "UserString" => "collections",
-        "commands" => "subprocess",
-        "urllib2" => "urllib.request",
-        "httplib" => "http.client",
-        "SocketServer" => "socketserver",
-        "Queue" => "queue",
-        _ => module,
-    }
-}
-
-fn under(module: &str, prefix: &str) -> bool {
-    module == prefix
-        || (module.len() > prefix.len()
-            && module.starts_with(prefix)
-            && module.as_bytes()[prefix.len()] == b'.')
 }
 
 /// Whole modules (and their submodules) whose callables are dangerous, with the reason.
@@ -196,34 +178,6 @@ const DANGEROUS_MODULES: &[(&str, &str)] = &[
     ("tensorflow.io", "file access"),
     ("tensorflow.python.platform.gfile", "file access"),
     ("tensorflow.python.ops.script_ops", "loads or runs code"),
-];
-
-/// Names in `builtins` that evaluate code, reach attributes or touch files.
-const DANGEROUS_BUILTINS: &[&str] = &[
-    "eval",
-    "exec",
-    "execfile",
-    "compile",
-    "open",
-    "__import__",
-    "getattr",
-    "setattr",
-    "delattr",
-    "globals",
-    "locals",
-    "vars",
-    "dir",
-    "breakpoint",
-    "input",
-    "raw_input",
-    "apply",
-    "reload",
-    "help",
-    "exit",
-    "quit",
-    "memoryview",
-    "__loader__",
-    "__build_class__",
 ];
 
 /// Specific callables in otherwise ordinary modules.

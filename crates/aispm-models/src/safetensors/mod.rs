@@ -1,14 +1,15 @@
-//! safetensors: the header is read and parsed ([`header`]), then validated strictly
+//! safetensors: the header is read and parsed by the shared reader
+//! ([`aispm_formats::safetensors`]), then validated strictly
 //! against the file size and its `__metadata__` strings checked for code, commands,
 //! risky links and template payloads by the rules ([`rules`]). Only the 8-byte length
 //! and the JSON header are read; the tensor data never is.
 
 use aispm_core::analyzer::TimeLimitReached;
 use aispm_core::{AnalysisContext, AnalysisError, Analyzer, FileInput, FileKind, Rule};
+use aispm_formats::safetensors;
 use rules::header_checks::{self, HeaderReport};
 use rules::mdl054_suspicious_metadata::{MAX_ENTRIES, MAX_VALUE};
 
-pub mod header;
 pub mod rules;
 
 /// Analyzer for safetensors model files.
@@ -44,17 +45,17 @@ impl Analyzer for SafetensorsAnalyzer {
 
     fn analyze(&self, file: &FileInput<'_>, cx: &mut AnalysisContext) -> Result<(), AnalysisError> {
         let mut r = file.open()?;
-        let buf = match header::read_header(&mut r, file.size) {
+        let buf = match safetensors::read_header(&mut r, file.size) {
             Ok(buf) => buf,
-            Err(header::ReadError::Short) => {
+            Err(safetensors::ReadError::Short) => {
                 cx.report(rules::check_short_file(file.path));
                 return Ok(());
             }
-            Err(header::ReadError::Length(e)) => {
+            Err(safetensors::ReadError::Length(e)) => {
                 cx.report(rules::check_length(file.path, &e));
                 return Ok(());
             }
-            Err(header::ReadError::Io(e)) => return Err(e.into()),
+            Err(safetensors::ReadError::Io(e)) => return Err(e.into()),
         };
         // Bounded by the reader: at most 100 MB and inside the file.
         let data_len = file.size - 8 - buf.len() as u64;
@@ -102,9 +103,9 @@ impl Analyzer for SafetensorsAnalyzer {
 }
 
 /// Validates a JSON header of which `data_len` bytes of tensor data follow: the
-/// reader's parse ([`header::parse_header`]) judged by the header checks of the rules.
+/// reader's parse ([`safetensors::parse_header`]) judged by the header checks of the rules.
 pub fn validate_header(header: &[u8], data_len: u64) -> HeaderReport {
-    header_checks::validate(header, header::parse_header(header), data_len)
+    header_checks::validate(header, safetensors::parse_header(header), data_len)
 }
 
 #[cfg(test)]

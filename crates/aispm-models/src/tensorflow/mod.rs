@@ -8,7 +8,7 @@
 //! Nothing is loaded with TensorFlow.
 
 use crate::keras;
-use crate::onnx::wire::{Field, Value, WireError, WireReader, WireResult};
+use crate::wire::{Field, Value, WireError, WireReader, WireResult};
 use aispm_core::{AnalysisContext, AnalysisError, Analyzer, ErrorKind, FileInput, FileKind, Rule};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};

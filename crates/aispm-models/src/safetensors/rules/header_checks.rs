@@ -1,5 +1,5 @@
 //! The safetensors header checks as findings: one pass over the parsed header
-//! ([`crate::safetensors::header`]) in the header's order, one table for the three
+//! ([`aispm_formats::safetensors`]) in the header's order, one table for the three
 //! rules it feeds, every issue counted against one cap ([`MAX_ISSUES`]; the last one
 //! listed counts the rest). A header that is not a valid safetensors header (not
 //! UTF-8, not starting with `{`, not a JSON object, an unknown dtype, a missing shape
@@ -9,7 +9,7 @@
 //! of the data section no tensor covers) are [`mdl053_size_mismatch`].
 
 use super::{mdl051_offsets, mdl052_invalid_header, mdl053_size_mismatch};
-use crate::safetensors::header::{Entry, Header, HeaderError, Metadata, dtype_bits};
+use aispm_formats::safetensors::{Entry, Header, HeaderError, Metadata, dtype_bits};
 use aispm_core::{RawFinding, Severity};
 
 /// Which rule an issue belongs to.
@@ -284,7 +284,7 @@ fn clip(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::safetensors::header::parse_header;
+    use aispm_formats::safetensors::parse_header;
 
     fn validate_header(h: &[u8], data_len: u64) -> HeaderReport {
         validate(h, parse_header(h), data_len)

@@ -1,4 +1,4 @@
-use crate::safetensors::header::LengthError;
+use aispm_formats::safetensors::LengthError;
 use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};

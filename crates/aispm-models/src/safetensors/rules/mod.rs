@@ -2,7 +2,7 @@
 //! MDL050, the parsed header by one pass that feeds MDL051–MDL053 ([`header_checks`]),
 //! its `__metadata__` strings by MDL054; the functions below run them.
 
-use crate::safetensors::header::LengthError;
+use aispm_formats::safetensors::LengthError;
 use aispm_core::analyzer::TimeLimitReached;
 use aispm_core::{RawFinding, Rule};
 use header_checks::HeaderReport;

@@ -1,31 +1,50 @@
-//! Reading a safetensors header, without reading tensor data: [`read_header`] reads
-//! the 8-byte length and the header bytes, refusing a length near 2^64, past the
-//! format's 100 MB cap or past the end of the file ([`check_length`]);
-//! [`parse_header`] turns the bytes into typed entries ([`Header`]), in the header's
-//! order, after costing the JSON tree so an object-dense header is refused before it
-//! is built. Judging the entries (dtypes known, offsets inside the data section, sizes
-//! agreeing) is the rules' (`rules/header_checks.rs`).
+//! The safetensors header: an 8-byte little-endian length, then that many bytes of a
+//! JSON object mapping tensor names to `{dtype, shape, data_offsets}` and an optional
+//! `__metadata__` map of strings. [`read_header`] reads the length and the header
+//! bytes, refusing a length past the format's 100 MB cap or the end of the file;
+//! [`parse_header`] turns the bytes into typed entries, in the header's order, after
+//! costing the JSON tree ([`aispm_core::json`]) so an object-dense header is refused
+//! before it is built. Judging the entries (dtypes known, offsets inside the data,
+//! sizes agreeing) is the caller's. Tensor data is never read.
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
 use std::io::{self, Read};
 
-/// The format's own cap on the JSON header.
+/// The format's own cap on the JSON header (the reference loader's).
 pub const MAX_HEADER: u64 = 100_000_000;
 
 /// Key of the metadata entry.
 pub const METADATA_KEY: &str = "__metadata__";
 
 /// Why a header length cannot be true.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LengthError {
     /// At or above 2^62: a length crafted to overflow loaders' arithmetic.
-    NearU64Max { len: u64 },
-    /// Above [`MAX_HEADER`]; `room` bytes follow the length field.
-    OverCap { len: u64, room: u64 },
-    /// Longer than the `room` bytes that follow the length field.
-    PastEnd { len: u64, room: u64 },
+    #[error("header length {len} is near 2^64 (a crafted length meant to overflow loaders)")]
+    NearU64Max {
+        /// The length field.
+        len: u64,
+    },
+    /// Above [`MAX_HEADER`].
+    #[error(
+        "header length {len} exceeds the format's 100 MB limit (file holds {room} bytes after the length)"
+    )]
+    OverCap {
+        /// The length field.
+        len: u64,
+        /// Bytes after the length field.
+        room: u64,
+    },
+    /// Longer than the rest of the file.
+    #[error("header length {len} runs past the end of the file ({room} bytes follow the length)")]
+    PastEnd {
+        /// The length field.
+        len: u64,
+        /// Bytes after the length field.
+        room: u64,
+    },
 }
 
 impl LengthError {
@@ -35,25 +54,6 @@ impl LengthError {
             LengthError::NearU64Max { len }
             | LengthError::OverCap { len, .. }
             | LengthError::PastEnd { len, .. } => *len,
-        }
-    }
-}
-
-impl fmt::Display for LengthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LengthError::NearU64Max { len } => write!(
-                f,
-                "header length {len} is near 2^64 (a crafted length meant to overflow loaders)"
-            ),
-            LengthError::OverCap { len, room } => write!(
-                f,
-                "header length {len} exceeds the format's 100 MB limit (file holds {room} bytes after the length)"
-            ),
-            LengthError::PastEnd { len, room } => write!(
-                f,
-                "header length {len} runs past the end of the file ({room} bytes follow the length)"
-            ),
         }
     }
 }
@@ -73,14 +73,27 @@ pub fn check_length(len: u64, file_size: u64) -> Result<(), LengthError> {
 }
 
 /// Why [`read_header`] read no header.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// Reading the stream failed.
-    Io(io::Error),
+    #[error("read error: {0}")]
+    Io(#[from] io::Error),
     /// Fewer than 8 bytes.
+    #[error("file is shorter than the 8-byte header length")]
     Short,
     /// The length field cannot be true.
-    Length(LengthError),
+    #[error(transparent)]
+    Length(#[from] LengthError),
+}
+
+impl ReadError {
+    /// The length field, when it was read.
+    pub fn length(&self) -> Option<u64> {
+        match self {
+            ReadError::Length(e) => Some(e.length()),
+            _ => None,
+        }
+    }
 }
 
 /// Reads the length field and the header bytes from the start of a file of
@@ -92,9 +105,9 @@ pub fn read_header(r: &mut dyn Read, file_size: u64) -> Result<Vec<u8>, ReadErro
         return Err(ReadError::Short);
     }
     let n = u64::from_le_bytes(len);
-    check_length(n, file_size).map_err(ReadError::Length)?;
+    check_length(n, file_size)?;
     let mut header = vec![0u8; n as usize];
-    r.read_exact(&mut header).map_err(ReadError::Io)?;
+    r.read_exact(&mut header)?;
     Ok(header)
 }
 
@@ -112,36 +125,31 @@ pub fn dtype_bits(d: &str) -> Option<u64> {
 }
 
 /// Why [`parse_header`] gave no entries.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum HeaderError {
-    /// The bytes are not UTF-8; `valid_up_to` bytes are.
-    NotUtf8 { valid_up_to: usize },
-    /// Parsing would cost `cost` bytes, more than the JSON budget
-    /// ([`crate::json::MAX_PARSED_BYTES`]).
-    TooDense { cost: u64 },
-    /// Not JSON; the error is `serde_json`'s.
+    /// The bytes are not UTF-8.
+    #[error("header is not UTF-8 (byte {valid_up_to})")]
+    NotUtf8 {
+        /// Length of the valid prefix.
+        valid_up_to: usize,
+    },
+    /// Parsing would cost more than [`aispm_core::json::MAX_PARSED_BYTES`].
+    #[error(
+        "header would take about {} MiB to parse, more than the {} MiB the scanner allows; \
+         it was not validated",
+        .cost >> 20,
+        aispm_core::json::MAX_PARSED_BYTES >> 20
+    )]
+    TooDense {
+        /// The estimated cost in bytes.
+        cost: u64,
+    },
+    /// Not JSON; the message is `serde_json`'s.
+    #[error("header is not valid JSON: {0}")]
     NotJson(serde_json::Error),
     /// JSON, but not an object.
+    #[error("header is not a JSON object")]
     NotObject,
-}
-
-impl fmt::Display for HeaderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HeaderError::NotUtf8 { valid_up_to } => {
-                write!(f, "header is not UTF-8 (byte {valid_up_to})")
-            }
-            HeaderError::TooDense { cost } => write!(
-                f,
-                "header would take about {} MiB to parse, more than the {} MiB the scanner allows; \
-                 it was not validated",
-                cost >> 20,
-                crate::json::MAX_PARSED_BYTES >> 20
-            ),
-            HeaderError::NotJson(e) => write!(f, "header is not valid JSON: {e}"),
-            HeaderError::NotObject => f.write_str("header is not a JSON object"),
-        }
-    }
 }
 
 /// The fields of a tensor entry, each `None` when missing or of the wrong shape.
@@ -171,7 +179,9 @@ pub enum Entry {
     Metadata(Metadata),
     /// A tensor: its name and, when the entry is an object, its fields.
     Tensor {
+        /// The key.
         name: String,
+        /// `None` when the entry is not an object.
         fields: Option<TensorFields>,
     },
 }
@@ -186,8 +196,18 @@ pub struct Header {
     pub duplicate_key: Option<String>,
 }
 
+impl Header {
+    /// The tensor entries.
+    pub fn tensors(&self) -> impl Iterator<Item = (&str, Option<&TensorFields>)> {
+        self.entries.iter().filter_map(|e| match e {
+            Entry::Tensor { name, fields } => Some((name.as_str(), fields.as_ref())),
+            Entry::Metadata(_) => None,
+        })
+    }
+}
+
 /// Top-level keys of a JSON object in order, for the duplicate check (serde_json keeps
-/// only the last of duplicate keys; loaders disagree on which one wins).
+/// only the last of duplicate keys).
 struct TopKeys(Vec<String>);
 
 impl<'de> de::Deserialize<'de> for TopKeys {
@@ -220,7 +240,7 @@ pub fn parse_header(header: &[u8]) -> Result<Header, HeaderError> {
     let text = std::str::from_utf8(header).map_err(|e| HeaderError::NotUtf8 {
         valid_up_to: e.valid_up_to(),
     })?;
-    if let Some(cost) = crate::json::over_budget(header) {
+    if let Some(cost) = aispm_core::json::over_budget(header) {
         return Err(HeaderError::TooDense { cost });
     }
     let value: Value = serde_json::from_str(text).map_err(HeaderError::NotJson)?;
@@ -284,11 +304,15 @@ mod tests {
 
     #[test]
     fn length_field() {
-        assert!(check_length(u64::MAX, 15).is_err());
-        assert!(check_length(100_000_000, 62).is_err());
-        assert!(check_length(200_000_000, 300_000_000).is_err());
+        assert!(matches!(
+            check_length(u64::MAX, 15),
+            Err(LengthError::NearU64Max { .. })
+        ));
+        assert!(matches!(
+            check_length(100_000_001, 200_000_000),
+            Err(LengthError::OverCap { .. })
+        ));
         assert!(check_length(54, 62).is_ok());
-        assert!(check_length(55, 62).is_err());
         assert_eq!(
             check_length(55, 62).unwrap_err().to_string(),
             "header length 55 runs past the end of the file (54 bytes follow the length)"
@@ -303,6 +327,65 @@ mod tests {
         assert!(matches!(
             read_header(&mut &f[..5], 5),
             Err(ReadError::Short)
+        ));
+        let mut f = 99u64.to_le_bytes().to_vec();
+        f.extend_from_slice(b"{}");
+        let e = read_header(&mut &f[..], f.len() as u64).unwrap_err();
+        assert_eq!(e.length(), Some(99));
+    }
+
+    #[test]
+    fn entries_in_order_with_their_fields() {
+        let h = br#"{"__metadata__":{"format":"pt","n":1},"b":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"w":[1],"x":{"shape":[-1],"data_offsets":[0]}}"#;
+        let h = parse_header(h).unwrap();
+        assert_eq!(h.duplicate_key, None);
+        assert_eq!(
+            h.entries[0],
+            Entry::Metadata(Metadata::Object(vec![
+                ("format".into(), Some("pt".into())),
+                ("n".into(), None)
+            ]))
+        );
+        let tensors: Vec<_> = h.tensors().collect();
+        assert_eq!(tensors.len(), 3);
+        assert_eq!(
+            tensors[0].1.unwrap(),
+            &TensorFields {
+                dtype: Some("F32".into()),
+                shape: Some(vec![4]),
+                data_offsets: Some((0, 16))
+            }
+        );
+        assert_eq!(tensors[1], ("w", None));
+        assert_eq!(tensors[2].1.unwrap(), &TensorFields::default());
+    }
+
+    #[test]
+    fn duplicates_and_malformed_headers() {
+        let dup = parse_header(br#"{"a":{},"b":{},"a":{}}"#).unwrap();
+        assert_eq!(dup.duplicate_key.as_deref(), Some("a"));
+        assert!(matches!(
+            parse_header(b"{\"\xff\":1}"),
+            Err(HeaderError::NotUtf8 { valid_up_to: 2 })
+        ));
+        assert!(matches!(parse_header(b"[1]"), Err(HeaderError::NotObject)));
+        assert!(matches!(
+            parse_header(b"{not json"),
+            Err(HeaderError::NotJson(_))
+        ));
+        let meta = parse_header(br#"{"__metadata__":[]}"#).unwrap();
+        assert_eq!(meta.entries, [Entry::Metadata(Metadata::NotObject)]);
+    }
+
+    /// A header of small objects costs some 85 times its length once parsed; past
+    /// the budget it is refused unparsed.
+    #[test]
+    fn object_dense_header_is_not_parsed() {
+        let n = aispm_core::json::MAX_PARSED_BYTES as usize / 700 + 1;
+        let h = format!(r#"{{"t":[{}0]}}"#, r#"{"a":0},"#.repeat(n));
+        assert!(matches!(
+            parse_header(h.as_bytes()),
+            Err(HeaderError::TooDense { .. })
         ));
     }
 }
