@@ -9,8 +9,8 @@
 //! of the data section no tensor covers) are [`mdl053_size_mismatch`].
 
 use super::{mdl051_offsets, mdl052_invalid_header, mdl053_size_mismatch};
-use aispm_formats::safetensors::{Entry, Header, HeaderError, Metadata, dtype_bits};
 use aispm_core::{RawFinding, Severity};
+use aispm_formats::safetensors::{Entry, Header, HeaderError, Metadata, dtype_bits};
 
 /// Which rule an issue belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

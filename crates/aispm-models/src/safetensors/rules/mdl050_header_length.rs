@@ -1,7 +1,7 @@
-use aispm_formats::safetensors::LengthError;
 use aispm_core::RawFinding;
 use aispm_core::framework::*;
 use aispm_core::{Category, Rule, Severity};
+use aispm_formats::safetensors::LengthError;
 
 /// MDL050: the safetensors header length cannot be true.
 pub static RULE: Rule = Rule {

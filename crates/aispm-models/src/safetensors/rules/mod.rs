@@ -2,9 +2,9 @@
 //! MDL050, the parsed header by one pass that feeds MDL051–MDL053 ([`header_checks`]),
 //! its `__metadata__` strings by MDL054; the functions below run them.
 
-use aispm_formats::safetensors::LengthError;
 use aispm_core::analyzer::TimeLimitReached;
 use aispm_core::{RawFinding, Rule};
+use aispm_formats::safetensors::LengthError;
 use header_checks::HeaderReport;
 
 pub mod header_checks;
