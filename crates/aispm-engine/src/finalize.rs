@@ -227,26 +227,37 @@ fn tree_findings(
         let occurrence = *n;
         *n += 1;
         let finding = Finding {
-            rule_id: raw.rule.id.to_string(),
-            title: raw.rule.title.to_string(),
-            severity: raw.severity,
-            category: raw.rule.category,
-            path: raw.path.clone(),
-            line: raw.line,
-            end_line: raw.end_line,
-            message: raw.message.clone(),
-            evidence: raw.evidence.clone(),
             fingerprint: fingerprint(raw.rule.id, &raw.path, &key, occurrence),
             asset_id: raw.asset_id.clone().or_else(|| links.link(&raw.path)),
-            frameworks: raw.rule.control_refs(),
-            remediation: raw.rule.remediation.trim().to_string(),
-            properties: raw.properties.clone(),
             history: provenance,
+            ..finding_of(raw)
         };
         let suppression = suppressor.of(&finding);
         out.push(finding, suppression);
     }
     in_tip
+}
+
+/// What a finding takes from its raw form and its rule; the callers set how it is
+/// fingerprinted, linked and placed in history.
+fn finding_of(raw: &RawFinding) -> Finding {
+    Finding {
+        rule_id: raw.rule.id.to_string(),
+        title: raw.rule.title.to_string(),
+        severity: raw.severity,
+        category: raw.rule.category,
+        path: raw.path.clone(),
+        line: raw.line,
+        end_line: raw.end_line,
+        message: raw.message.clone(),
+        evidence: raw.evidence.clone(),
+        fingerprint: String::new(),
+        asset_id: None,
+        frameworks: raw.rule.control_refs(),
+        remediation: raw.rule.remediation.trim().to_string(),
+        properties: raw.properties.clone(),
+        history: None,
+    }
 }
 
 /// What only the history still holds: the earliest occurrence of each (rule, key) the
@@ -273,30 +284,20 @@ fn history_only_findings(
         let mut provenance = h.origins[hf.origin].provenance.clone();
         provenance.in_tip = false;
         let finding = Finding {
-            rule_id: raw.rule.id.to_string(),
-            title: raw.rule.title.to_string(),
-            severity: raw.severity,
-            category: raw.rule.category,
-            path: raw.path.clone(),
-            line: raw.line,
-            end_line: raw.end_line,
             message: format!(
                 "{} (removed from the tip but alive in history: commit {}, {})",
                 raw.message,
                 provenance.short_commit(),
                 provenance.path
             ),
-            evidence: raw.evidence.clone(),
             fingerprint: history_fingerprint(raw.rule.id, &raw.path, &key),
             // Assets are of the scanned tree; a link to one it no longer has is dropped.
             asset_id: raw
                 .asset_id
                 .clone()
                 .filter(|id| assets.iter().any(|a| &a.id == id)),
-            frameworks: raw.rule.control_refs(),
-            remediation: raw.rule.remediation.trim().to_string(),
-            properties: raw.properties.clone(),
             history: Some(provenance),
+            ..finding_of(raw)
         };
         let suppression = hf
             .inline
