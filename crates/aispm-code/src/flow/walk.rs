@@ -198,44 +198,38 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// The two sides of an assignment (`augmented`: `+=` and the like) and the taint of
+    /// the right one; a JS/TS assignment is handed to its rules first.
+    fn assignment(&mut self, n: Node<'s>, augmented: bool) -> Option<(Node<'s>, Node<'s>, u8)> {
+        let (left, right) = (self.field(n, "left")?, self.field(n, "right")?);
+        let taint = self.taint(right, 0);
+        if self.report && !self.lang.is_python() {
+            let a = Assignment {
+                node: n,
+                left,
+                right,
+                taint,
+                augmented,
+            };
+            rules::on_js_assignment(self, &a);
+        }
+        Some((left, right, taint))
+    }
+
     pub(super) fn after(&mut self, n: Node<'s>) {
         match self.kind(n) {
             "assignment" | "assignment_expression" => {
-                let (Some(left), Some(right)) = (self.field(n, "left"), self.field(n, "right"))
-                else {
+                let Some((left, right, t)) = self.assignment(n, false) else {
                     return;
                 };
-                let t = self.taint(right, 0);
-                if self.report && !self.lang.is_python() {
-                    let a = Assignment {
-                        node: n,
-                        left,
-                        right,
-                        taint: t,
-                        augmented: false,
-                    };
-                    rules::on_js_assignment(self, &a);
-                }
                 self.note_agent(left, right);
                 self.note_binding(left, right);
                 self.bind_target(left, t);
             }
             "augmented_assignment" | "augmented_assignment_expression" => {
-                let (Some(left), Some(right)) = (self.field(n, "left"), self.field(n, "right"))
-                else {
+                let Some((left, _, t)) = self.assignment(n, true) else {
                     return;
                 };
-                let t = self.taint(right, 0);
-                if self.report && !self.lang.is_python() {
-                    let a = Assignment {
-                        node: n,
-                        left,
-                        right,
-                        taint: t,
-                        augmented: true,
-                    };
-                    rules::on_js_assignment(self, &a);
-                }
                 let name = self.text(left).to_string();
                 let old = self.lookup(&name);
                 self.bind(&name, old | t);
